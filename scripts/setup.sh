@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages poda needs, and nothing when they are all present.
+# Used by `make run` and `make test`; safe to run again.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libxtensor-dev xtl-dev libxsimd-dev libxtensor-blas-dev libopenblas-dev
+  libyaml-cpp-dev doctest-dev libcli11-dev libfmt-dev zlib1g-dev
+  gnuplot-nox libopenmpi-dev openmpi-bin
+  dataset-fashion-mnist
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing missing packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
