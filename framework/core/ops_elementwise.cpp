@@ -1,0 +1,145 @@
+#include <cmath>
+#include <stdexcept>
+
+#include <xtensor/xbroadcast.hpp>
+#include <xtensor/xmath.hpp>
+
+#include "core/ops.h"
+
+namespace poda {
+
+namespace {
+
+bool same_shape(const Variable& a, const Variable& b) {
+  return a.data().shape() == b.data().shape();
+}
+
+void check_broadcastable(const char* op, const Variable& a, const Variable& b) {
+  const auto& sa = a.data().shape();
+  const auto& sb = b.data().shape();
+  const std::size_t n = std::max(sa.size(), sb.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t da = i < n - sa.size() ? 1 : sa[i - (n - sa.size())];
+    const std::size_t db = i < n - sb.size() ? 1 : sb[i - (n - sb.size())];
+    if (da != db && da != 1 && db != 1)
+      throw std::invalid_argument(std::string(op) + ": shapes " + shape_str(a.shape()) +
+                                  " and " + shape_str(b.shape()) + " do not broadcast");
+  }
+}
+
+// Applies f(x) elementwise; grad_fn gets the input and applies df(x) * dout.
+template <class F, class DF>
+Variable unary(const Variable& x, F f, DF df) {
+  Array y = empty_array(x.shape());
+  const float* px = x.data().data();
+  float* py = y.data();
+  for (std::size_t i = 0, n = y.size(); i < n; ++i) py[i] = f(px[i]);
+  return Variable::from_op(std::move(y), {x}, [df](std::vector<Variable>& in, const Array& dy) {
+    Array dx = empty_array(in[0].shape());
+    const float* px = in[0].data().data();
+    const float* pdy = dy.data();
+    float* pdx = dx.data();
+    for (std::size_t i = 0, n = dx.size(); i < n; ++i) pdx[i] = df(px[i]) * pdy[i];
+    in[0].add_grad(std::move(dx));
+  });
+}
+
+float sigmoid_of(float v) { return 1.0f / (1.0f + std::exp(-v)); }
+
+}  // namespace
+
+Variable add(const Variable& a, const Variable& b) {
+  check_broadcastable("add", a, b);
+  Array out = a.data() + b.data();
+  return Variable::from_op(std::move(out), {a, b}, [](std::vector<Variable>& in, const Array& d) {
+    for (Variable& v : in)
+      if (v.requires_grad()) v.add_grad(reduce_to_shape(d, v.shape()));
+  });
+}
+
+Variable sub(const Variable& a, const Variable& b) {
+  check_broadcastable("sub", a, b);
+  Array out = a.data() - b.data();
+  return Variable::from_op(std::move(out), {a, b}, [](std::vector<Variable>& in, const Array& d) {
+    if (in[0].requires_grad()) in[0].add_grad(reduce_to_shape(d, in[0].shape()));
+    if (in[1].requires_grad()) {
+      Array neg = -d;
+      in[1].add_grad(reduce_to_shape(neg, in[1].shape()));
+    }
+  });
+}
+
+Variable mul(const Variable& a, const Variable& b) {
+  check_broadcastable("mul", a, b);
+  if (same_shape(a, b)) {  // the hot case: weight * mask
+    Array out = empty_array(a.shape());
+    const float* pa = a.data().data();
+    const float* pb = b.data().data();
+    float* po = out.data();
+    for (std::size_t i = 0, n = out.size(); i < n; ++i) po[i] = pa[i] * pb[i];
+    return Variable::from_op(std::move(out), {a, b},
+                             [](std::vector<Variable>& in, const Array& d) {
+      for (int k = 0; k < 2; ++k) {
+        if (!in[k].requires_grad()) continue;
+        Array g = empty_array(in[k].shape());
+        const float* other = in[1 - k].data().data();
+        const float* pd = d.data();
+        float* pg = g.data();
+        for (std::size_t i = 0, n = g.size(); i < n; ++i) pg[i] = pd[i] * other[i];
+        in[k].add_grad(std::move(g));
+      }
+    });
+  }
+  Array out = a.data() * b.data();
+  return Variable::from_op(std::move(out), {a, b}, [](std::vector<Variable>& in, const Array& d) {
+    if (in[0].requires_grad()) {
+      Array g = d * in[1].data();
+      in[0].add_grad(reduce_to_shape(g, in[0].shape()));
+    }
+    if (in[1].requires_grad()) {
+      Array g = d * in[0].data();
+      in[1].add_grad(reduce_to_shape(g, in[1].shape()));
+    }
+  });
+}
+
+Variable scale(const Variable& x, float factor) {
+  return unary(x, [factor](float v) { return v * factor; },
+               [factor](float) { return factor; });
+}
+
+Variable relu(const Variable& x) {
+  return unary(x, [](float v) { return v > 0.0f ? v : 0.0f; },
+               [](float v) { return v > 0.0f ? 1.0f : 0.0f; });
+}
+
+Variable tanh(const Variable& x) {
+  // Backward recomputes tanh from the input rather than capturing the output.
+  return unary(x, [](float v) { return std::tanh(v); },
+               [](float v) {
+                 const float t = std::tanh(v);
+                 return 1.0f - t * t;
+               });
+}
+
+Variable sigmoid(const Variable& x) {
+  return unary(x, sigmoid_of, [](float v) {
+    const float s = sigmoid_of(v);
+    return s * (1.0f - s);
+  });
+}
+
+Array reduce_to_shape(const Array& grad, const Shape& shape) {
+  const Shape gshape = to_shape(grad.shape());
+  if (gshape == shape) return grad;
+  const std::size_t lead = gshape.size() - shape.size();
+  std::vector<std::size_t> axes;
+  for (std::size_t i = 0; i < lead; ++i) axes.push_back(i);
+  for (std::size_t j = 0; j < shape.size(); ++j)
+    if (shape[j] == 1 && gshape[lead + j] != 1) axes.push_back(lead + j);
+  Array reduced = xt::sum(grad, axes, xt::evaluation_strategy::immediate);
+  reduced.reshape(shape);
+  return reduced;
+}
+
+}  // namespace poda

@@ -1,0 +1,72 @@
+#include "nn/layer_spec.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace poda {
+
+namespace {
+std::map<std::string, LayerType>& registry() {
+  static std::map<std::string, LayerType> types;
+  return types;
+}
+
+std::string layer_label(const LayerSpec& spec) {
+  std::string label = spec.type;
+  if (!spec.name.empty()) label += " '" + spec.name + "'";
+  if (!spec.where.empty()) label = spec.where + ": " + label;
+  return label;
+}
+}  // namespace
+
+double LayerSpec::number(const std::string& key) const {
+  auto it = numbers.find(key);
+  if (it == numbers.end())
+    throw std::invalid_argument(layer_label(*this) + ": missing key '" + key + "'");
+  return it->second;
+}
+
+double LayerSpec::number_or(const std::string& key, double fallback) const {
+  auto it = numbers.find(key);
+  return it == numbers.end() ? fallback : it->second;
+}
+
+std::size_t LayerSpec::count(const std::string& key) const {
+  const double v = number(key);
+  if (v < 0 || std::floor(v) != v)
+    throw std::invalid_argument(layer_label(*this) + ": '" + key +
+                                "' must be a non-negative integer");
+  return static_cast<std::size_t>(v);
+}
+
+std::size_t LayerSpec::count_or(const std::string& key, std::size_t fallback) const {
+  return numbers.count(key) ? count(key) : fallback;
+}
+
+bool LayerSpec::flag_or(const std::string& key, bool fallback) const {
+  auto it = numbers.find(key);
+  return it == numbers.end() ? fallback : it->second != 0.0;
+}
+
+std::string LayerSpec::string_or(const std::string& key, const std::string& fallback) const {
+  auto it = strings.find(key);
+  return it == strings.end() ? fallback : it->second;
+}
+
+void register_layer_type(const std::string& name, LayerType type) {
+  if (!registry().emplace(name, std::move(type)).second)
+    throw std::logic_error("layer type registered twice: " + name);
+}
+
+const LayerType* find_layer_type(const std::string& name) {
+  auto it = registry().find(name);
+  return it == registry().end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> layer_type_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, type] : registry()) names.push_back(name);
+  return names;
+}
+
+}  // namespace poda

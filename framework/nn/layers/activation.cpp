@@ -1,0 +1,12 @@
+#include "nn/layers/activation.h"
+
+#include "core/ops.h"
+
+namespace poda {
+
+Variable ReLU::forward(const Variable& x) { return relu(x); }
+Variable Tanh::forward(const Variable& x) { return poda::tanh(x); }
+Variable Sigmoid::forward(const Variable& x) { return sigmoid(x); }
+Variable Flatten::forward(const Variable& x) { return flatten(x); }
+
+}  // namespace poda

@@ -1,0 +1,36 @@
+#pragma once
+// Parameter-free layers: activations and flatten.
+#include "nn/module.h"
+
+namespace poda {
+
+class ReLU : public Module {
+ public:
+  Variable forward(const Variable& x) override;
+  std::string type_name() const override { return "ReLU"; }
+  Shape output_shape(const Shape& input) const override { return input; }
+};
+
+class Tanh : public Module {
+ public:
+  Variable forward(const Variable& x) override;
+  std::string type_name() const override { return "Tanh"; }
+  Shape output_shape(const Shape& input) const override { return input; }
+};
+
+class Sigmoid : public Module {
+ public:
+  Variable forward(const Variable& x) override;
+  std::string type_name() const override { return "Sigmoid"; }
+  Shape output_shape(const Shape& input) const override { return input; }
+};
+
+// (B, d1, d2, ...) -> (B, d1 * d2 * ...)
+class Flatten : public Module {
+ public:
+  Variable forward(const Variable& x) override;
+  std::string type_name() const override { return "Flatten"; }
+  Shape output_shape(const Shape& input) const override { return {numel(input)}; }
+};
+
+}  // namespace poda

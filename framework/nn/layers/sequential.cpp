@@ -1,0 +1,38 @@
+#include "nn/layers/sequential.h"
+
+namespace poda {
+
+Sequential& Sequential::add(const std::string& name, ModulePtr layer) {
+  register_module(name, std::move(layer));
+  return *this;
+}
+
+Variable Sequential::forward(const Variable& x) {
+  Variable h = x;
+  for (const auto& [name, layer] : children()) h = layer->forward(h);
+  return h;
+}
+
+Shape Sequential::output_shape(const Shape& input) const {
+  Shape shape = input;
+  for (const auto& [name, layer] : children()) {
+    try {
+      shape = layer->output_shape(shape);
+    } catch (const ShapeError& e) {
+      throw ShapeError("layer '" + name + "': " + e.what());
+    }
+  }
+  return shape;
+}
+
+std::size_t Sequential::macs(const Shape& input) const {
+  std::size_t total = 0;
+  Shape shape = input;
+  for (const auto& [name, layer] : children()) {
+    total += layer->macs(shape);
+    shape = layer->output_shape(shape);
+  }
+  return total;
+}
+
+}  // namespace poda

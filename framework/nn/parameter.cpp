@@ -1,0 +1,30 @@
+#include "nn/parameter.h"
+
+#include <stdexcept>
+
+#include "core/ops.h"
+
+namespace poda {
+
+Variable Parameter::effective() const { return has_mask() ? mul(value, mask) : value; }
+
+void Parameter::set_mask(Array mask_values) {
+  if (mask_values.shape() != value.data().shape())
+    throw std::invalid_argument("mask of shape " + shape_str(to_shape(mask_values.shape())) +
+                                " for a parameter of shape " + shape_str(value.shape()));
+  mask = Variable(std::move(mask_values), false);
+  apply_mask();
+}
+
+void Parameter::apply_mask() {
+  if (has_mask()) mask_buffer(value.data());
+}
+
+void Parameter::mask_buffer(Array& buffer) const {
+  if (!has_mask()) return;
+  const float* m = mask.data().data();
+  float* p = buffer.data();
+  for (std::size_t i = 0, n = buffer.size(); i < n; ++i) p[i] *= m[i];
+}
+
+}  // namespace poda

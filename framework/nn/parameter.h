@@ -1,0 +1,29 @@
+#pragma once
+// A trainable tensor and its optional pruning mask (torch.nn.utils.prune's weight_orig +
+// weight_mask). The layer's forward uses effective() = value ⊙ mask, so the gradient of a
+// pruned weight is zero; optimizers call apply_mask() after every step, so neither momentum,
+// Adam state nor weight decay can bring a pruned weight back.
+#include <string>
+
+#include "core/variable.h"
+
+namespace poda {
+
+struct Parameter {
+  Variable value;      // requires_grad
+  Variable mask;       // undefined = dense; else same shape, 1 keep / 0 pruned, no grad
+  bool prunable = false;
+
+  bool has_mask() const { return mask.defined(); }
+  // value ⊙ mask as a graph op when masked, the value itself otherwise.
+  Variable effective() const;
+  // Installs a mask (shape-checked) and zeros the pruned values at once.
+  void set_mask(Array mask_values);
+  void remove_mask() { mask = Variable(); }
+  // value *= mask (no-op without a mask).
+  void apply_mask();
+  // Zeros entries of an optimizer-state or gradient buffer where the mask is 0.
+  void mask_buffer(Array& buffer) const;
+};
+
+}  // namespace poda

@@ -1,0 +1,83 @@
+#include "train/optimizer.h"
+
+#include <cmath>
+
+namespace poda {
+
+namespace {
+// Ensures per-parameter state buffers exist, zero-initialised.
+void ensure_state(std::vector<Array>& state, const std::vector<Parameter*>& params) {
+  if (state.size() == params.size()) return;
+  state.clear();
+  for (Parameter* p : params) state.push_back(zeros_array(p->value.shape()));
+}
+}  // namespace
+
+void Optimizer::zero_grad() {
+  for (Parameter* p : params_) p->value.zero_grad();
+}
+
+Sgd::Sgd(std::vector<Parameter*> params, float lr, SgdSettings settings)
+    : Optimizer(std::move(params), lr), settings_(settings) {}
+
+void Sgd::step() {
+  ensure_state(velocity_, params_);
+  const float mu = settings_.momentum, wd = settings_.weight_decay, lr = lr_;
+  for (std::size_t k = 0; k < params_.size(); ++k) {
+    Parameter& p = *params_[k];
+    if (!p.value.has_grad()) continue;
+    float* w = p.value.data().data();
+    const float* g = p.value.grad().data();
+    float* v = velocity_[k].data();
+    const float* m = p.has_mask() ? p.mask.data().data() : nullptr;
+    const std::size_t n = p.value.size();
+    // PyTorch's SGD: d = g + wd*w; v = mu*v + d; step = nesterov ? d + mu*v : v
+    for (std::size_t i = 0; i < n; ++i) {
+      const float keep = m ? m[i] : 1.0f;
+      const float d = (g[i] + wd * w[i]) * keep;
+      const float vi = mu * v[i] + d;
+      v[i] = vi;
+      const float update = settings_.nesterov ? d + mu * vi : vi;
+      w[i] = (w[i] - lr * update) * keep;
+    }
+  }
+}
+
+Adam::Adam(std::vector<Parameter*> params, float lr, AdamSettings settings)
+    : Optimizer(std::move(params), lr), settings_(settings) {}
+
+void Adam::step() {
+  ensure_state(m_, params_);
+  ensure_state(v_, params_);
+  ++steps_;
+  const float b1 = settings_.beta1, b2 = settings_.beta2, eps = settings_.eps;
+  const float wd = settings_.weight_decay;
+  const float bias1 = 1.0f - std::pow(b1, static_cast<float>(steps_));
+  const float bias2 = 1.0f - std::pow(b2, static_cast<float>(steps_));
+  const float step_size = lr_ / bias1;
+  const float inv_sqrt_bias2 = 1.0f / std::sqrt(bias2);
+  for (std::size_t k = 0; k < params_.size(); ++k) {
+    Parameter& p = *params_[k];
+    if (!p.value.has_grad()) continue;
+    float* w = p.value.data().data();
+    const float* g = p.value.grad().data();
+    float* m = m_[k].data();
+    float* v = v_[k].data();
+    const float* mask = p.has_mask() ? p.mask.data().data() : nullptr;
+    const std::size_t n = p.value.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const float keep = mask ? mask[i] : 1.0f;
+      float wi = w[i];
+      float gi = g[i];
+      if (settings_.decoupled) wi -= lr_ * wd * wi;
+      else gi += wd * wi;
+      gi *= keep;
+      m[i] = b1 * m[i] + (1.0f - b1) * gi;
+      v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
+      const float denom = std::sqrt(v[i]) * inv_sqrt_bias2 + eps;
+      w[i] = (wi - step_size * m[i] / denom) * keep;
+    }
+  }
+}
+
+}  // namespace poda

@@ -1,0 +1,65 @@
+#pragma once
+// Optimizers update parameters in one fused pass each, then re-apply the parameter's mask,
+// so no update (momentum, Adam moments, weight decay) can revive a pruned weight. The
+// gradient and the optimizer state are masked too, so a pruned weight's state stays zero.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nn/parameter.h"
+
+namespace poda {
+
+class Optimizer {
+ public:
+  explicit Optimizer(std::vector<Parameter*> params, float lr) : params_(std::move(params)), lr_(lr) {}
+  virtual ~Optimizer() = default;
+  virtual void step() = 0;
+  // Forgets momentum / moments (e.g. when fine-tuning starts or weights are rewound).
+  virtual void reset_state() = 0;
+  void zero_grad();
+  void set_lr(float lr) { lr_ = lr; }
+  float lr() const { return lr_; }
+  const std::vector<Parameter*>& params() const { return params_; }
+
+ protected:
+  std::vector<Parameter*> params_;
+  float lr_;
+};
+
+struct SgdSettings {
+  float momentum = 0.0f;
+  bool nesterov = false;
+  float weight_decay = 0.0f;  // L2, added to the gradient
+};
+
+class Sgd : public Optimizer {
+ public:
+  Sgd(std::vector<Parameter*> params, float lr, SgdSettings settings);
+  void step() override;
+  void reset_state() override { velocity_.clear(); }
+
+ private:
+  SgdSettings settings_;
+  std::vector<Array> velocity_;  // per parameter, created on the first step
+};
+
+struct AdamSettings {
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+  float weight_decay = 0.0f;
+  bool decoupled = false;  // AdamW (Loshchilov & Hutter) instead of L2 in the gradient
+};
+
+class Adam : public Optimizer {
+ public:
+  Adam(std::vector<Parameter*> params, float lr, AdamSettings settings);
+  void step() override;
+  void reset_state() override { m_.clear(); v_.clear(); steps_ = 0; }
+
+ private:
+  AdamSettings settings_;
+  std::vector<Array> m_, v_;
+  long steps_ = 0;
+};
+
+}  // namespace poda
