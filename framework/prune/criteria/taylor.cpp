@@ -1,0 +1,43 @@
+// First-order Taylor (Molchanov et al. 2017/2019): |w * dL/dw| estimates how much the loss
+// changes when w is removed. Averaged per batch over ctx.batches batches.
+#include <cmath>
+#include <map>
+
+#include "prune/criteria/gradients.h"
+
+namespace poda {
+namespace {
+
+class Taylor : public Criterion {
+ public:
+  bool supports(Granularity) const override { return true; }
+  bool needs_data() const override { return true; }
+
+  void prepare(const std::vector<const PruneTarget*>&, CriterionContext& ctx) override {
+    scores_.clear();
+    const float inv = 1.0f / static_cast<float>(ctx.batches);
+    for_each_batch_gradient("taylor", ctx, [&](const std::string& name, const Parameter& p,
+                                               const Array& g) {
+      auto it = scores_.find(name);
+      if (it == scores_.end()) it = scores_.emplace(name, zeros_array(p.value.shape())).first;
+      float* s = it->second.data();
+      const float* w = p.value.data().data();
+      const float* gd = g.data();
+      for (std::size_t i = 0, n = p.value.size(); i < n; ++i) s[i] += std::fabs(w[i] * gd[i]) * inv;
+    });
+  }
+
+  Array score_weights(const std::string& name, const Parameter&,
+                      const CriterionContext&) const override {
+    return scores_.at(name);
+  }
+
+ private:
+  std::map<std::string, Array> scores_;
+};
+
+const CriterionRegistrar reg("taylor", [] { return std::make_unique<Taylor>(); },
+                             "|w * dL/dw| averaged over data batches; any granularity");
+
+}  // namespace
+}  // namespace poda

@@ -1,0 +1,16 @@
+#pragma once
+// A unit whose weights, bias and BatchNorm channel are all masked outputs exactly zero, so
+// the inputs of the next layer it feeds are dead: masking them changes nothing the network
+// computes, and lets FLOP counting and compaction see them.
+#include <vector>
+
+#include "prune/target.h"
+
+namespace poda {
+
+// Output units of t that are provably zero (by masks, not by values).
+std::vector<bool> dead_output_units(const PruneTarget& t);
+// Masks the consumer inputs fed by dead output units, for every target with a consumer.
+void mark_dead_inputs(std::vector<PruneTarget>& targets);
+
+}  // namespace poda

@@ -1,0 +1,38 @@
+#include "prune/granularity.h"
+
+#include <stdexcept>
+
+namespace poda {
+
+namespace {
+const std::vector<std::pair<Granularity, std::string>>& table() {
+  static const std::vector<std::pair<Granularity, std::string>> t{
+      {Granularity::unstructured, "unstructured"}, {Granularity::neuron, "neuron"},
+      {Granularity::filter, "filter"},             {Granularity::channel, "channel"},
+      {Granularity::n_m, "n_m"},                   {Granularity::block, "block"}};
+  return t;
+}
+}  // namespace
+
+Granularity parse_granularity(const std::string& name) {
+  for (const auto& [g, n] : table())
+    if (n == name) return g;
+  std::string choices;
+  for (const auto& [g, n] : table()) choices += (choices.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("unknown granularity '" + name + "' (expected one of: " + choices +
+                              ")");
+}
+
+std::string granularity_name(Granularity g) {
+  for (const auto& [k, n] : table())
+    if (k == g) return n;
+  throw std::logic_error("granularity without a name");
+}
+
+std::vector<std::string> granularity_names() {
+  std::vector<std::string> out;
+  for (const auto& [g, n] : table()) out.push_back(n);
+  return out;
+}
+
+}  // namespace poda

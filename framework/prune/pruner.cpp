@@ -1,0 +1,221 @@
+#include "prune/pruner.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "prune/dead_inputs.h"
+#include "prune/select.h"
+#include "prune/units.h"
+
+namespace poda {
+
+namespace {
+
+// One target in scope and how it is pruned.
+struct Plan {
+  PruneTarget* t = nullptr;
+  double target = 0.0;
+  bool global = false;
+  UnitLayout layout;  // structured granularities
+};
+
+// A scored tensor competing in a pool: a weight (its elements or units) or a bias.
+struct Entry {
+  Plan* plan = nullptr;
+  Parameter* param = nullptr;
+  std::vector<double> scores;  // -inf where already dead
+  std::vector<bool> pruned;
+};
+
+const LayerOverride* find_override(const PruneSettings& s, const PruneTarget& t) {
+  for (const LayerOverride& o : s.overrides)
+    if (o.name == t.name || o.name == t.weight_name) return &o;
+  return nullptr;
+}
+
+Array mask_or_ones(const Parameter& p) {
+  return p.has_mask() ? Array(p.mask.data()) : Array(xt::ones<float>(p.value.shape()));
+}
+
+std::vector<double> element_scores(const Array& scores, const Parameter& p) {
+  std::vector<double> out(scores.begin(), scores.end());
+  if (p.has_mask()) {
+    const float* m = p.mask.data().data();
+    for (std::size_t i = 0; i < out.size(); ++i)
+      if (m[i] == 0.0f) out[i] = -INFINITY;
+  }
+  return out;
+}
+
+void select_in_pool(std::vector<Entry*>& pool, double target) {
+  std::vector<double> all;
+  for (Entry* e : pool) all.insert(all.end(), e->scores.begin(), e->scores.end());
+  for (Entry* e : pool) e->pruned.assign(e->scores.size(), false);
+  std::vector<std::size_t> chosen = lowest_k(all, units_for_fraction(target, all.size()));
+  std::size_t entry = 0, offset = 0;
+  for (std::size_t idx : chosen) {  // sorted ascending
+    while (idx >= offset + pool[entry]->scores.size()) offset += pool[entry++]->scores.size();
+    pool[entry]->pruned[idx - offset] = true;
+  }
+}
+
+void clear_at(Parameter* p, const std::vector<bool>& pruned) {
+  if (!p) return;
+  Array mask = mask_or_ones(*p);
+  for (std::size_t u = 0; u < pruned.size(); ++u)
+    if (pruned[u]) mask.data()[u] = 0.0f;
+  p->set_mask(std::move(mask));
+}
+
+std::size_t count_zero_mask(const Parameter& p) {
+  if (!p.has_mask()) return 0;
+  std::size_t n = 0;
+  for (float v : p.mask.data()) n += v == 0.0f;
+  return n;
+}
+
+}  // namespace
+
+double override_target(double s, double final, const LayerOverride& o) {
+  if (o.sparsity >= 0.0) {
+    if (final <= 0.0) return o.sparsity;
+    const double a = std::log1p(-o.sparsity) / std::log1p(-final);
+    return 1.0 - std::pow(1.0 - s, a);
+  }
+  return 1.0 - std::pow(1.0 - s, o.rate_scale);
+}
+
+PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
+                 CriterionContext& ctx) {
+  const GranularitySpec& g = settings.granularity;
+  std::unique_ptr<Criterion> criterion = make_criterion(settings.criterion);
+  if (!criterion->supports(g.kind))
+    throw std::invalid_argument("criterion '" + settings.criterion +
+                                "' does not support granularity '" + granularity_name(g.kind) +
+                                "'");
+  if (!ctx.model) ctx.model = &model;
+
+  std::vector<PruneTarget> targets = collect_targets(model);
+  for (const LayerOverride& o : settings.overrides) {
+    bool found = false;
+    std::string names;
+    for (const PruneTarget& t : targets) {
+      found = found || o.name == t.name || o.name == t.weight_name;
+      names += (names.empty() ? "" : ", ") + t.name;
+    }
+    if (!found)
+      throw std::invalid_argument("prune override '" + o.name +
+                                  "' matches no prunable layer (layers: " + names + ")");
+  }
+
+  std::vector<Plan> plans;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    PruneTarget& t = targets[i];
+    const bool first = i == 0, last = i + 1 == targets.size();
+    if ((settings.exclude_first && first) || (settings.exclude_last && last)) continue;
+    // Removing output units of the classifier would remove classes.
+    if (g.removes_output_units() && last) continue;
+    const LayerOverride* o = find_override(settings, t);
+    if ((o && o->exclude) || !criterion->can_score(t)) continue;
+    Plan p;
+    p.t = &t;
+    p.target = o ? override_target(sparsity, settings.sparsity, *o) : sparsity;
+    p.global = settings.scope == Scope::global && !o;
+    if (g.structured()) {
+      p.layout = unit_layout(t, g);
+      if (p.layout.units == 0) continue;
+    }
+    plans.push_back(std::move(p));
+  }
+
+  std::vector<const PruneTarget*> scored;
+  for (const Plan& p : plans) scored.push_back(p.t);
+  criterion->prepare(scored, ctx);
+
+  if (g.kind == Granularity::n_m) {
+    for (Plan& p : plans) {
+      Array s = criterion->score_weights(p.t->weight_name, *p.t->weight, ctx);
+      p.t->weight->set_mask(n_m_mask(*p.t->weight, s, g.n, g.m));
+    }
+  } else {
+    std::vector<Entry> entries;
+    entries.reserve(2 * plans.size());
+    for (Plan& p : plans) {
+      Entry e{&p, p.t->weight, {}, {}};
+      if (!g.structured()) {
+        e.scores = element_scores(criterion->score_weights(p.t->weight_name, *p.t->weight, ctx),
+                                  *p.t->weight);
+        entries.push_back(std::move(e));
+        if (settings.include_bias && p.t->bias) {
+          Entry b{&p, p.t->bias, {}, {}};
+          b.scores = element_scores(criterion->score_weights(p.t->bias_name, *p.t->bias, ctx),
+                                    *p.t->bias);
+          entries.push_back(std::move(b));
+        }
+        continue;
+      }
+      if (criterion->level() == Criterion::Level::unit) {
+        Array s = criterion->score_units(*p.t, g, ctx);
+        e.scores.assign(s.begin(), s.end());
+      } else {
+        e.scores = aggregate_scores(
+            p.layout, criterion->score_weights(p.t->weight_name, *p.t->weight, ctx),
+            g.kind == Granularity::block);
+      }
+      const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
+      for (std::size_t u = 0; u < alive.size(); ++u)
+        if (!alive[u]) e.scores[u] = -INFINITY;
+      entries.push_back(std::move(e));
+    }
+
+    std::vector<Entry*> global_pool;
+    for (Entry& e : entries)
+      if (e.plan->global) global_pool.push_back(&e);
+    if (!global_pool.empty()) select_in_pool(global_pool, sparsity);
+    for (Plan& p : plans) {
+      if (p.global) continue;
+      std::vector<Entry*> pool;
+      for (Entry& e : entries)
+        if (e.plan == &p) pool.push_back(&e);
+      select_in_pool(pool, p.target);
+    }
+
+    for (Entry& e : entries) {
+      if (!g.structured()) {
+        clear_at(e.param, e.pruned);
+        continue;
+      }
+      Array mask = mask_or_ones(*e.param);
+      clear_units(e.plan->layout, e.pruned, mask);
+      e.param->set_mask(std::move(mask));
+      if (g.removes_output_units()) {
+        clear_at(e.plan->t->bias, e.pruned);
+        clear_at(e.plan->t->bn_weight, e.pruned);
+        clear_at(e.plan->t->bn_bias, e.pruned);
+      }
+    }
+  }
+
+  mark_dead_inputs(targets);
+
+  PruneStats stats;
+  for (Plan& p : plans) {
+    stats.weights += p.t->weight->value.size();
+    stats.weights_pruned += count_zero_mask(*p.t->weight);
+    if (g.structured()) {
+      const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
+      stats.units += alive.size();
+      for (bool a : alive) stats.units_pruned += !a;
+    } else {
+      stats.units += p.t->weight->value.size();
+      stats.units_pruned += count_zero_mask(*p.t->weight);
+      if (settings.include_bias && p.t->bias && g.kind == Granularity::unstructured) {
+        stats.units += p.t->bias->value.size();
+        stats.units_pruned += count_zero_mask(*p.t->bias);
+      }
+    }
+  }
+  return stats;
+}
+
+}  // namespace poda

@@ -1,0 +1,69 @@
+#include "prune/sparsity_report.h"
+
+#include <cstdio>
+
+#include "prune/target.h"
+
+namespace poda {
+
+namespace {
+std::size_t count_nonzero(const Parameter& p) {
+  const float* w = p.value.data().data();
+  const float* m = p.has_mask() ? p.mask.data().data() : nullptr;
+  std::size_t n = 0;
+  for (std::size_t i = 0, size = p.value.size(); i < size; ++i)
+    n += w[i] != 0.0f && (!m || m[i] != 0.0f);
+  return n;
+}
+}  // namespace
+
+SparsityReport sparsity_report(Module& model) {
+  SparsityReport r;
+  for (const PruneTarget& t : collect_targets(model)) {
+    LayerSparsity l;
+    l.name = t.name;
+    l.params = t.weight->value.size();
+    l.nonzero = count_nonzero(*t.weight);
+    l.units = t.out_units();
+    const std::size_t row = l.params / l.units;
+    const float* w = t.weight->value.data().data();
+    const float* m = t.weight->has_mask() ? t.weight->mask.data().data() : nullptr;
+    for (std::size_t u = 0; u < l.units; ++u) {
+      bool alive = false;
+      for (std::size_t e = u * row; e < (u + 1) * row && !alive; ++e)
+        alive = w[e] != 0.0f && (!m || m[e] != 0.0f);
+      l.units_alive += alive;
+    }
+    r.params += l.params;
+    r.nonzero += l.nonzero;
+    r.units += l.units;
+    r.units_alive += l.units_alive;
+    r.layers.push_back(l);
+  }
+  for (Parameter* p : model.parameters()) {
+    r.total_params += p->value.size();
+    r.total_nonzero += count_nonzero(*p);
+  }
+  return r;
+}
+
+std::string format_sparsity_table(const SparsityReport& report) {
+  std::string out;
+  char line[160];
+  std::snprintf(line, sizeof line, "%-20s %10s %10s %9s %12s\n", "layer", "params", "nonzero",
+                "sparsity", "units alive");
+  out += line;
+  auto row = [&](const std::string& name, std::size_t params, std::size_t nonzero, double s,
+                 std::size_t alive, std::size_t units) {
+    std::snprintf(line, sizeof line, "%-20s %10zu %10zu %8.2f%% %5zu / %-5zu\n", name.c_str(),
+                  params, nonzero, 100.0 * s, alive, units);
+    out += line;
+  };
+  for (const LayerSparsity& l : report.layers)
+    row(l.name, l.params, l.nonzero, l.sparsity(), l.units_alive, l.units);
+  row("total", report.params, report.nonzero, report.sparsity(), report.units_alive,
+      report.units);
+  return out;
+}
+
+}  // namespace poda

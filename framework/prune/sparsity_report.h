@@ -1,0 +1,32 @@
+#pragma once
+// What is left of a model: per prunable layer and overall, counting the zeros of the
+// effective weights (value ⊙ mask), and the output units still alive (a unit is alive while
+// any of its weights is non-zero).
+#include <string>
+#include <vector>
+
+#include "nn/module.h"
+
+namespace poda {
+
+struct LayerSparsity {
+  std::string name;  // layer name, e.g. "fc1"
+  std::size_t params = 0, nonzero = 0;  // of the weight
+  std::size_t units = 0, units_alive = 0;
+  double sparsity() const { return params ? 1.0 - double(nonzero) / params : 0.0; }
+};
+
+struct SparsityReport {
+  std::vector<LayerSparsity> layers;
+  std::size_t params = 0, nonzero = 0;              // prunable weights
+  std::size_t units = 0, units_alive = 0;           // output units of prunable layers
+  std::size_t total_params = 0, total_nonzero = 0;  // every parameter, biases included
+  double sparsity() const { return params ? 1.0 - double(nonzero) / params : 0.0; }
+  double units_removed() const { return units ? 1.0 - double(units_alive) / units : 0.0; }
+};
+
+SparsityReport sparsity_report(Module& model);
+// A fixed-width table for logs and results (name, params, nonzero, sparsity, units alive).
+std::string format_sparsity_table(const SparsityReport& report);
+
+}  // namespace poda
