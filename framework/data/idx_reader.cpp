@@ -42,7 +42,9 @@ class GzReader {
       const int got = gzread(file_, dst + done, want);
       if (got < 0) {
         int code = 0;
-        const char* msg = gzerror(file_, &code);
+        std::string msg = gzerror(file_, &code);
+        // zlib prefixes the message with the path it was opened with; we add our own.
+        if (msg.rfind(path_ + ": ", 0) == 0) msg.erase(0, path_.size() + 2);
         throw DataError(fmt::format("{}: corrupt gzip data: {}", path_, msg));
       }
       if (got == 0) break;
