@@ -11,25 +11,6 @@
 using namespace poda;
 using namespace poda::testing;
 
-namespace {
-
-// The DataError message of f(), or "" if it did not throw.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const DataError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
-}  // namespace
-
 TEST_CASE("idx reader reads plain and gzipped images and labels") {
   TempDir dir;
   const Bytes images = idx_images(3, 4, 5);
