@@ -13,6 +13,8 @@
 
 #include <unistd.h>
 
+#include "data/data_error.h"
+
 namespace poda::testing {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -84,6 +86,21 @@ inline Bytes cifar_records(const Bytes& labels) {
     for (std::size_t k = 0; k < 3072; ++k) b.push_back(static_cast<std::uint8_t>((r + k) % 256));
   }
   return b;
+}
+
+// The DataError message of f(), or "" if it did not throw.
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+inline bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
 }
 
 }  // namespace poda::testing

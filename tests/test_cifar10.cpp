@@ -11,20 +11,6 @@ using namespace poda::testing;
 
 namespace {
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const DataError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
 // A CIFAR-10 folder with `per_file` records per file; file f, record r has label (f + r) % 10.
 void write_cifar_folder(const TempDir& dir, std::size_t per_file) {
   for (int f = 1; f <= 6; ++f) {
