@@ -119,12 +119,12 @@ std::string number(double v) {
 }
 
 // Common preamble: text is taken literally (no enhanced-mode subscripts for '_').
-std::string preamble(const std::string& title) {
+std::string preamble(const std::string& title, const std::string& key_position) {
   std::string s;
   s += "set datafile missing '?'\n";
   s += "set title " + quote(title) + "\n";
   s += "set grid\n";
-  s += "set key outside right top vertical box\n";
+  s += "set key " + key_position + " box\n";
   return s;
 }
 
@@ -211,7 +211,7 @@ void write_line_plot(const LinePlot& plot, const std::string& base) {
   if (block == 0) throw PlotError("cannot draw '" + base + "': no series has a finite point to plot");
   write_file_atomically(base + ".dat", data);
 
-  std::string body = preamble(plot.title);
+  std::string body = preamble(plot.title, "outside right top vertical");
   body += "set xlabel " + quote(plot.x_label) + "\nset ylabel " + quote(plot.y_label) + "\n";
   body += "set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05\n";
   if (plot.log_x) body += "set logscale x\n";
@@ -241,7 +241,8 @@ void write_bar_plot(const BarPlot& plot, const std::string& base) {
   }
   write_file_atomically(base + ".dat", data);
 
-  std::string body = preamble(plot.title);
+  // Bar labels are long (series @ target); below the plot they leave the bars their width.
+  std::string body = preamble(plot.title, "outside below center vertical maxrows " + std::to_string(std::min<std::size_t>(plot.groups.size(), 6)));
   body += "set ylabel " + quote(plot.y_label) + "\n";
   body += "set style data histogram\n";
   body += any_errors ? "set style histogram errorbars gap 1 lw 1\n" : "set style histogram clustered gap 1\n";
@@ -256,8 +257,8 @@ void write_bar_plot(const BarPlot& plot, const std::string& base) {
     plot_cmd += plot_cmd.empty() ? "plot " + quote(file_name(base + ".dat")) : ", \\\n     ''";
     plot_cmd += " using " + using_cols + (i == 0 ? ":xtic(1)" : "") + " title " + quote(plot.groups[i].label);
   }
-  int width = std::max(800, std::min(2400, 120 + static_cast<int>(plot.categories.size() * plot.groups.size()) * 28));
-  render(gnuplot, base, body, plot_cmd, width, 600);
+  int width = std::max(960, std::min(2400, 120 + static_cast<int>(plot.categories.size() * plot.groups.size()) * 28));
+  render(gnuplot, base, body, plot_cmd, width, 640 + 18 * static_cast<int>(std::min<std::size_t>(plot.groups.size(), 6)));
 }
 
 }  // namespace poda
