@@ -31,6 +31,9 @@ class Module {
   virtual Shape output_shape(const Shape& input) const = 0;
   // Multiply-accumulates for one sample of this shape, dense (masks ignored).
   virtual std::size_t macs(const Shape& input) const { return 0; }
+  // The same, counting only weights that are non-zero after masking (what a sparse kernel
+  // or a compacted layer would execute).
+  virtual std::size_t effective_macs(const Shape& input) const { return macs(input); }
 
   std::vector<std::pair<std::string, Parameter*>> named_parameters(const std::string& prefix = "");
   std::vector<std::pair<std::string, Array*>> named_buffers(const std::string& prefix = "");

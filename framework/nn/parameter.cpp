@@ -27,4 +27,13 @@ void Parameter::mask_buffer(Array& buffer) const {
   for (std::size_t i = 0, n = buffer.size(); i < n; ++i) p[i] *= m[i];
 }
 
+std::size_t count_nonzero_effective(const Parameter& p) {
+  const float* v = p.value.data().data();
+  const float* m = p.has_mask() ? p.mask.data().data() : nullptr;
+  std::size_t n = 0;
+  for (std::size_t i = 0, size = p.value.size(); i < size; ++i)
+    n += v[i] != 0.0f && (!m || m[i] != 0.0f);
+  return n;
+}
+
 }  // namespace poda

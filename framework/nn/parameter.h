@@ -26,4 +26,7 @@ struct Parameter {
   void mask_buffer(Array& buffer) const;
 };
 
+// Entries of value ⊙ mask that are non-zero.
+std::size_t count_nonzero_effective(const Parameter& p);
+
 }  // namespace poda

@@ -14,6 +14,10 @@ Variable Dense::forward(const Variable& x) {
   return linear(x, weight_->effective(), bias_ ? bias_->effective() : Variable());
 }
 
+std::size_t Dense::effective_macs(const Shape& input) const {
+  return count_nonzero_effective(*weight_);
+}
+
 std::string Dense::describe() const {
   return "Dense(" + std::to_string(in_) + " -> " + std::to_string(out_) +
          (bias_ ? "" : ", no bias") + ")";

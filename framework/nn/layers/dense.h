@@ -15,6 +15,7 @@ class Dense : public Module {
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;
   std::size_t macs(const Shape& input) const override { return in_ * out_; }
+  std::size_t effective_macs(const Shape& input) const override;
 
   std::size_t in_features() const { return in_; }
   std::size_t out_features() const { return out_; }

@@ -35,4 +35,14 @@ std::size_t Sequential::macs(const Shape& input) const {
   return total;
 }
 
+std::size_t Sequential::effective_macs(const Shape& input) const {
+  std::size_t total = 0;
+  Shape shape = input;
+  for (const auto& [name, layer] : children()) {
+    total += layer->effective_macs(shape);
+    shape = layer->output_shape(shape);
+  }
+  return total;
+}
+
 }  // namespace poda

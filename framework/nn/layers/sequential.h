@@ -13,6 +13,7 @@ class Sequential : public Module {
   // Chains the children's shape inference; errors name the failing child.
   Shape output_shape(const Shape& input) const override;
   std::size_t macs(const Shape& input) const override;
+  std::size_t effective_macs(const Shape& input) const override;
   std::size_t size() const { return children().size(); }
 };
 

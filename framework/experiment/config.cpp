@@ -1,0 +1,199 @@
+#include "experiment/config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "experiment/data_source.h"
+#include "nn/model_builder.h"
+#include "nn/zoo.h"
+
+namespace poda {
+
+namespace {
+
+std::string file_stem(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  const std::size_t dot = base.find_last_of('.');
+  return dot == std::string::npos ? base : base.substr(0, dot);
+}
+
+LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std::string& path) {
+  YamlMap m(item, file, path);
+  LayerSpec spec;
+  spec.where = m.where();
+  spec.type = m.text("type", std::nullopt, layer_type_names());
+  spec.name = m.text("name", std::string());
+  const LayerType* type = find_layer_type(spec.type);
+  for (const auto& [key, kind] : type->keys) {
+    if (!m.has(key)) continue;
+    switch (kind) {
+      case KeyKind::count: spec.numbers[key] = static_cast<double>(m.integer(key, 0, 0, 1L << 30)); break;
+      case KeyKind::number: spec.numbers[key] = m.number(key, 0.0, -1e30, 1e30); break;
+      case KeyKind::flag: spec.numbers[key] = m.boolean(key, false) ? 1.0 : 0.0; break;
+      case KeyKind::text: spec.strings[key] = m.text(key, std::string()); break;
+      case KeyKind::layers:
+        spec.children = parse_layer_list(m.node(key), file, path + "." + key);
+        if (key != "layers") {  // a second list (e.g. a shortcut) is kept as a nested spec
+          LayerSpec group;
+          group.type = key;
+          group.children = std::move(spec.children);
+          spec.children.clear();
+          spec.strings[key] = "";  // marks presence
+          spec.children.push_back(std::move(group));
+        }
+        break;
+    }
+  }
+  if (spec.strings.count("init")) {
+    try {
+      parse_init(spec.strings["init"]);
+    } catch (const std::invalid_argument& e) {
+      m.fail("init", e.what());
+    }
+  }
+  m.finish();
+  return spec;
+}
+
+// Builds the model once for the dataset's input shape, so a layer that does not fit is
+// reported at load time with the layer and both shapes.
+void check_model_shapes(const ExperimentConfig& c, const YamlMap& m) {
+  Rng rng(0);
+  try {
+    build_model(c.model.layers, dataset_input_shape(c.dataset), c.model.init, rng);
+  } catch (const ShapeError& e) {
+    const std::string what = e.what();
+    // Layer specs from the file carry their own file:line:col; zoo models get the model's.
+    throw ConfigError(what.rfind(c.file, 0) == 0 ? what : m.where("model") + ": " + what);
+  }
+}
+
+}  // namespace
+
+std::vector<LayerSpec> parse_layer_list(const YAML::Node& list, const std::string& file,
+                                        const std::string& path) {
+  if (!list.IsSequence() || list.size() == 0)
+    throw ConfigError(fmt::format("{}: '{}' must be a non-empty list of layers", yaml_where(file, list), path));
+  std::vector<LayerSpec> layers;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node& l = list;
+    layers.push_back(parse_layer(l[i], file, fmt::format("{}[{}]", path, i)));
+  }
+  return layers;
+}
+
+YAML::Node load_yaml_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot open the file");
+  try {
+    return YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: YAML syntax error: {}", path, e.mark.line + 1,
+                                  e.mark.column + 1, e.msg));
+  }
+}
+
+DatasetConfig parse_dataset(YamlMap m) {
+  DatasetConfig d;
+  d.name = m.text("name", d.name, {"fashion-mnist", "mnist", "cifar10"});
+  d.path = m.text("path", std::string());
+  if (d.name == "mnist" && d.path.empty())
+    m.fail("path", "MNIST cannot be downloaded here: give the folder holding its four idx files");
+  if (m.has("val_count") && m.has("val_fraction"))
+    m.fail("val_count", "give either val_fraction or val_count, not both");
+  d.split.val_fraction = m.number("val_fraction", 0.1, 0.0, 0.9);
+  d.split.val_count = static_cast<std::size_t>(m.integer("val_count", 0, 0, 10'000'000));
+  d.split.train_limit = static_cast<std::size_t>(m.integer("train_limit", 0, 0, 10'000'000));
+  d.split.val_limit = static_cast<std::size_t>(m.integer("val_limit", 0, 0, 10'000'000));
+  d.split.test_limit = static_cast<std::size_t>(m.integer("test_limit", 0, 0, 10'000'000));
+  d.normalize = m.boolean("normalize", true);
+  m.finish();
+  return d;
+}
+
+ModelConfig parse_model(YamlMap m) {
+  ModelConfig model;
+  const std::string init = m.text("init", std::string("kaiming_uniform"),
+                                  {"kaiming_uniform", "kaiming_normal", "xavier_uniform",
+                                   "xavier_normal", "torch_default"});
+  model.init = parse_init(init);
+  if (m.has("zoo") == m.has("layers"))
+    m.fail("zoo", "give exactly one of 'zoo' (a model name) or 'layers' (a list)");
+  if (m.has("zoo")) {
+    model.zoo = m.text("zoo", std::nullopt, zoo_model_names());
+    model.layers = find_zoo_model(model.zoo)->layers;
+  } else {
+    model.layers = parse_layer_list(m.node("layers"), m.file(), m.path() + ".layers");
+  }
+  m.finish();
+  return model;
+}
+
+TrainSettings parse_train(YamlMap m, const TrainSettings& defaults) {
+  TrainSettings t = defaults;
+  t.epochs = static_cast<int>(m.integer("epochs", t.epochs, 0, 100000));
+  t.batch_size = static_cast<std::size_t>(m.integer("batch_size", static_cast<long>(t.batch_size), 1, 1 << 20));
+  t.eval_batch_size = static_cast<std::size_t>(
+      m.integer("eval_batch_size", static_cast<long>(t.eval_batch_size), 1, 1 << 20));
+  t.optimizer = parse_optimizer_kind(m.text("optimizer", optimizer_name(t.optimizer), {"sgd", "adam"}));
+  t.lr = static_cast<float>(m.number("lr", t.lr, 0.0, 100.0));
+  if (m.has("lr") && t.lr <= 0.0f) m.fail("lr", "must be positive");
+  const float wd = static_cast<float>(m.number("weight_decay", t.sgd.weight_decay, 0.0, 1.0));
+  t.sgd.weight_decay = t.adam.weight_decay = wd;
+  if (t.optimizer == OptimizerKind::sgd) {
+    t.sgd.momentum = static_cast<float>(m.number("momentum", t.sgd.momentum, 0.0, 0.9999));
+    t.sgd.nesterov = m.boolean("nesterov", t.sgd.nesterov);
+    if (t.sgd.nesterov && t.sgd.momentum == 0.0f) m.fail("nesterov", "needs a momentum > 0");
+  } else {
+    t.adam.beta1 = static_cast<float>(m.number("beta1", t.adam.beta1, 0.0, 0.9999));
+    t.adam.beta2 = static_cast<float>(m.number("beta2", t.adam.beta2, 0.0, 0.99999));
+    t.adam.eps = static_cast<float>(m.number("eps", t.adam.eps, 1e-12, 1.0));
+    t.adam.decoupled = m.boolean("decoupled_weight_decay", t.adam.decoupled);
+  }
+  if (m.has("lr_schedule")) {
+    YamlMap s = m.map("lr_schedule");
+    t.schedule.kind = parse_lr_schedule_kind(
+        s.text("kind", std::nullopt, {"constant", "step", "cosine"}));
+    if (t.schedule.kind == LrSchedule::Kind::step) {
+      t.schedule.step_size = static_cast<int>(s.integer("step_size", std::nullopt, 1, 100000));
+      t.schedule.gamma = static_cast<float>(s.number("gamma", 0.1, 0.0, 1.0));
+    } else if (t.schedule.kind == LrSchedule::Kind::cosine) {
+      t.schedule.min_lr = static_cast<float>(s.number("min_lr", 0.0, 0.0, 100.0));
+    }
+    s.finish();
+  }
+  t.schedule.total_epochs = t.epochs;
+  const bool augment = m.has("augment");
+  if (augment) {
+    YamlMap a = m.map("augment");
+    t.augmentation.crop_padding = static_cast<int>(a.integer("crop_padding", 0, 0, 64));
+    t.augmentation.horizontal_flip = a.boolean("horizontal_flip", false);
+    a.finish();
+  }
+  t.select_on_val = m.boolean("select_on_val", t.select_on_val);
+  m.finish();
+  return t;
+}
+
+ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::string& file) {
+  if (!root || root.IsNull()) throw ConfigError(file + ": the file is empty");
+  YamlMap m(root, file, "");
+  ExperimentConfig c;
+  c.file = file;
+  c.name = m.text("name", file_stem(file));
+  if (c.name.empty() || c.name.find_first_of("/\\ ") != std::string::npos || c.name[0] == '.')
+    m.fail("name", "must be a plain folder name (no slashes, spaces or leading dot)");
+  c.seed = static_cast<std::uint64_t>(m.integer("seed", 0, 0, 1L << 62));
+  c.threads = static_cast<int>(m.integer("threads", 1, 1, 256));
+  c.dataset = m.has("dataset") ? parse_dataset(m.map("dataset")) : DatasetConfig{};
+  c.model = parse_model(m.map("model"));
+  c.train = m.has("train") ? parse_train(m.map("train"), TrainSettings{}) : TrainSettings{};
+  m.finish();
+  check_model_shapes(c, m);
+  return c;
+}
+
+}  // namespace poda

@@ -1,0 +1,55 @@
+#pragma once
+// The experiment file, parsed once into validated structs (STYLE.md habit 8). Sections:
+// name, seed, threads, dataset, model, train — and prune, sweep, measure from their issues.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "data/batch_loader.h"
+#include "data/splits.h"
+#include "experiment/yaml_reader.h"
+#include "nn/init.h"
+#include "nn/layer_spec.h"
+#include "train/train_settings.h"
+
+namespace poda {
+
+struct DatasetConfig {
+  std::string name = "fashion-mnist";  // fashion-mnist | mnist | cifar10
+  std::string path;                    // folder; "" = the dataset's default location
+  SplitOptions split;                  // validation carve-out and size limits
+  bool normalize = true;               // per-channel mean/std of the training split
+};
+
+struct ModelConfig {
+  std::string zoo;                     // a zoo name, or "" when layers are given
+  std::vector<LayerSpec> layers;       // resolved layer list (from the zoo or the file)
+  Init init = Init::kaiming_uniform;
+};
+
+struct ExperimentConfig {
+  std::string file;                    // where it was read from (for messages)
+  std::string name;                    // results/<name>/
+  std::uint64_t seed = 0;
+  int threads = 1;                     // BLAS threads per run
+  DatasetConfig dataset;
+  ModelConfig model;
+  TrainSettings train;
+};
+
+// Parses and validates a whole experiment document; throws ConfigError "file:line:col: ...".
+ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::string& file);
+// Loads a file (YAML syntax errors also become ConfigError with file:line:col).
+YAML::Node load_yaml_file(const std::string& path);
+
+// Section parsers, reusable by later sections (e.g. fine-tuning settings inside prune).
+DatasetConfig parse_dataset(YamlMap section);
+ModelConfig parse_model(YamlMap section);
+TrainSettings parse_train(YamlMap section, const TrainSettings& defaults);
+std::vector<LayerSpec> parse_layer_list(const YAML::Node& list, const std::string& file,
+                                        const std::string& path);
+
+}  // namespace poda

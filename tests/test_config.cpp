@@ -1,0 +1,98 @@
+#include <doctest/doctest.h>
+
+#include "experiment/config.h"
+
+using namespace poda;
+
+namespace {
+ExperimentConfig parse(const std::string& text) {
+  return parse_experiment_config(YAML::Load(text), "exp.yaml");
+}
+std::string error_of(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+TEST_CASE("a full config parses into validated structs") {
+  const ExperimentConfig c = parse(R"(
+name: demo
+seed: 3
+threads: 2
+dataset: {name: fashion-mnist, val_count: 5000, train_limit: 1000}
+model:
+  layers:
+    - {type: flatten}
+    - {type: dense, name: fc1, out: 32, init: xavier_uniform}
+    - {type: relu}
+    - {type: dense, name: out, out: 10, bias: false}
+train:
+  epochs: 4
+  optimizer: adam
+  lr: 0.001
+  weight_decay: 0.0001
+  lr_schedule: {kind: step, step_size: 2, gamma: 0.5}
+)");
+  CHECK(c.name == "demo");
+  CHECK(c.seed == 3);
+  CHECK(c.threads == 2);
+  CHECK(c.dataset.split.val_count == 5000);
+  CHECK(c.dataset.split.train_limit == 1000);
+  REQUIRE(c.model.layers.size() == 4);
+  CHECK(c.model.layers[1].name == "fc1");
+  CHECK(c.model.layers[1].count("out") == 32);
+  CHECK(c.model.layers[1].strings.at("init") == "xavier_uniform");
+  CHECK_FALSE(c.model.layers[3].flag_or("bias", true));
+  CHECK(c.train.optimizer == OptimizerKind::adam);
+  CHECK(c.train.adam.weight_decay == doctest::Approx(1e-4));
+  CHECK(c.train.schedule.kind == LrSchedule::Kind::step);
+  CHECK(c.train.schedule.lr_at(c.train.lr, 2) == doctest::Approx(0.0005));
+}
+
+TEST_CASE("the name defaults to the file's stem; zoo models resolve to layers") {
+  const ExperimentConfig c =
+      parse_experiment_config(YAML::Load("model: {zoo: lenet300_100}"), "dir/quick.yaml");
+  CHECK(c.name == "quick");
+  CHECK(c.model.layers.size() == 6);
+}
+
+TEST_CASE("errors carry file, line and column and the expected form") {
+  SUBCASE("unknown key, with a suggestion") {
+    CHECK(error_of("model: {zoo: lenet300_100}\ntrain:\n  epochs: 3\n  lerning_rate: 0.1\n") ==
+          "exp.yaml:4:3: unknown key 'lerning_rate' in 'train' (expected one of: augment, "
+          "batch_size, epochs, eval_batch_size, lr, lr_schedule, momentum, nesterov, optimizer, "
+          "select_on_val, weight_decay)");
+  }
+  SUBCASE("misspelt value") {
+    CHECK(error_of("model: {zoo: lenet300_100}\ntrain: {optimizer: sdg}\n") ==
+          "exp.yaml:2:20: 'train.optimizer': unknown value 'sdg' (expected one of: sgd, adam); "
+          "did you mean 'sgd'?");
+  }
+  SUBCASE("wrong type") {
+    CHECK(error_of("model: {zoo: lenet300_100}\ntrain:\n  epochs: ten\n") ==
+          "exp.yaml:3:11: 'train.epochs': expected an integer, got 'ten'");
+  }
+  SUBCASE("out of range") {
+    CHECK(error_of("model: {zoo: lenet300_100}\ndataset: {val_fraction: 1.5}\n") ==
+          "exp.yaml:2:25: 'dataset.val_fraction': 1.5 is out of range (expected 0 to 0.9)");
+  }
+  SUBCASE("missing section names the parent's position") {
+    CHECK(error_of("seed: 1\n") == "exp.yaml:1:1: 'model': missing section");
+  }
+  SUBCASE("unknown layer type in a nested list") {
+    CHECK(error_of("model:\n  layers:\n    - {type: flatten}\n    - {type: dens, out: 3}\n")
+              .rfind("exp.yaml:4:14: 'model.layers[1].type': unknown value 'dens'", 0) == 0);
+  }
+  SUBCASE("a layer that does not fit its input is rejected at load time") {
+    CHECK(error_of("model:\n  layers:\n    - {type: flatten}\n    - {type: dense, in: 800, out: 10}\n") ==
+          "exp.yaml:4:7: layer 1 '1' (dense): Dense expects input (800) but gets (784)");
+  }
+  SUBCASE("YAML syntax errors from a file name the file and position") {
+    CHECK_THROWS_WITH_AS(load_yaml_file("no/such/file.yaml"), "no/such/file.yaml: cannot open the file",
+                         ConfigError);
+  }
+}
