@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "experiment/data_source.h"
+#include "experiment/prune_config.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
 
@@ -191,6 +192,7 @@ ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::stri
   c.dataset = m.has("dataset") ? parse_dataset(m.map("dataset")) : DatasetConfig{};
   c.model = parse_model(m.map("model"));
   c.train = m.has("train") ? parse_train(m.map("train"), TrainSettings{}) : TrainSettings{};
+  if (m.has("prune")) c.prune = parse_prune(m.map("prune"), c.seed);
   m.finish();
   check_model_shapes(c, m);
   return c;
