@@ -81,9 +81,10 @@ TEST_CASE("conv2d: no bias; an input without gradient gets no gradient work") {
 }
 
 TEST_CASE("conv2d: a batch larger than one chunk gives the per-sample results") {
-  // 40 x 3x28x28 with a 5x5 kernel: 43,200 column entries per sample, two im2col chunks.
+  // 40 x 3x28x28, 32 filters of 5x5: 43,200 column entries and 1.4M MACs per sample, so
+  // samples are batched, 24 to a chunk: two chunks, the second one partial.
   const Conv2dOptions o{};
-  const Array x = random_array({40, 3, 28, 28}, 6), w = random_array({20, 3, 5, 5}, 7);
+  const Array x = random_array({40, 3, 28, 28}, 6), w = random_array({32, 3, 5, 5}, 7);
   Variable vx(x, true), vw(w, true);
   Variable y = conv2d(vx, vw, Variable(), o);
   CHECK(xt::allclose(y.data(), conv_reference(x, w, nullptr, o), 1e-4, 1e-4));

@@ -42,10 +42,14 @@ float* grow(std::vector<float>& buf, std::size_t n) {
   return buf.data();
 }
 
-// Samples per chunk: keeps the column matrix near 1M floats (4 MB), so im2col's output is
-// still in cache when the GEMM packs it, while the GEMM stays wide.
+// Samples per chunk. Small per-sample GEMMs run one sample at a time, straight from and into
+// the (B, C, ...) tensors: OpenBLAS's small-matrix kernels (SkylakeX/Cooperlake) handle them
+// well, while one long-K GEMM over the batch for the weight gradient runs at a fraction of
+// peak. Larger convs batch samples until the column matrix holds about 1M floats (4 MB), so
+// the GEMM stays wide and im2col's output is still in cache when the GEMM packs it.
 std::size_t chunk_samples(const ConvDims& d) {
   const std::size_t per_sample = d.K() * d.OHW();
+  if (per_sample * d.cout_g() <= (std::size_t(1) << 20)) return 1;
   return std::clamp<std::size_t>((std::size_t(1) << 20) / per_sample, 1, d.B);
 }
 
@@ -152,8 +156,18 @@ void conv_forward(float* y, const float* x, const float* w, const float* bias,
   float* out = grow(ws.gathered, cout_g * chunk * OHW);    // (cout_g, Bc*OHW)
   for (std::size_t b0 = 0; b0 < d.B; b0 += chunk) {
     const std::size_t bc = std::min(chunk, d.B - b0), N = bc * OHW;
+    if (bc == 1 && bias)
+      for (std::size_t o = 0; o < d.C_out; ++o) {
+        float* dst = y + (b0 * d.C_out + o) * OHW;
+        std::fill(dst, dst + OHW, bias[o]);
+      }
     for (std::size_t g = 0; g < d.groups; ++g) {
       im2col(x, d, b0, bc, g, cols);
+      if (bc == 1) {  // one sample: the GEMM writes its (cout_g, OHW) block of y directly
+        gemm(false, false, cout_g, N, K, 1.0f, w + g * cout_g * K, cols, bias ? 1.0f : 0.0f,
+             y + (b0 * d.C_out + g * cout_g) * OHW);
+        continue;
+      }
       gemm(false, false, cout_g, N, K, 1.0f, w + g * cout_g * K, cols, 0.0f, out);
       // Scatter (cout_g, Bc, OHW) into y (B, C_out, OHW), adding the bias on the way.
       for (std::size_t o = 0; o < cout_g; ++o) {
@@ -204,13 +218,15 @@ void conv_backward(float* dx, float beta_x, float* dw, float beta_w, float* dbia
   Workspace& ws = workspace();
   const std::size_t chunk = chunk_samples(d);
   float* cols = grow(ws.cols, K * chunk * OHW);           // (K, Bc*OHW), then its gradient
-  float* dyg = grow(ws.gathered, cout_g * chunk * OHW);   // (cout_g, Bc*OHW)
+  float* gathered = grow(ws.gathered, cout_g * chunk * OHW);  // (cout_g, Bc*OHW)
   for (std::size_t b0 = 0; b0 < d.B; b0 += chunk) {
     const std::size_t bc = std::min(chunk, d.B - b0), N = bc * OHW;
     for (std::size_t g = 0; g < d.groups; ++g) {
-      for (std::size_t o = 0; o < cout_g; ++o)
+      // One sample's dy block is already (cout_g, OHW); a chunk's is gathered.
+      const float* dyg = bc == 1 ? dy + (b0 * d.C_out + g * cout_g) * OHW : gathered;
+      for (std::size_t o = 0; bc > 1 && o < cout_g; ++o)
         for (std::size_t b = 0; b < bc; ++b)
-          std::memcpy(dyg + o * N + b * OHW, dy + ((b0 + b) * d.C_out + g * cout_g + o) * OHW,
+          std::memcpy(gathered + o * N + b * OHW, dy + ((b0 + b) * d.C_out + g * cout_g + o) * OHW,
                       OHW * sizeof(float));
       const float* wg = w + g * cout_g * K;  // (cout_g, K)
       if (dw) {  // dw_g (cout_g, K) += dy_g (cout_g, N) @ cols^T (N, K)
