@@ -36,15 +36,7 @@ LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std
       case KeyKind::flag: spec.numbers[key] = m.boolean(key, false) ? 1.0 : 0.0; break;
       case KeyKind::text: spec.strings[key] = m.text(key, std::string()); break;
       case KeyKind::layers:
-        spec.children = parse_layer_list(m.node(key), file, path + "." + key);
-        if (key != "layers") {  // a second list (e.g. a shortcut) is kept as a nested spec
-          LayerSpec group;
-          group.type = key;
-          group.children = std::move(spec.children);
-          spec.children.clear();
-          spec.strings[key] = "";  // marks presence
-          spec.children.push_back(std::move(group));
-        }
+        spec.lists[key] = parse_layer_list(m.node(key), file, path + "." + key);
         break;
     }
   }
