@@ -62,6 +62,12 @@ std::size_t Conv2d::macs(const Shape& input) const {
   return numel(out) * per_output;
 }
 
+std::size_t Conv2d::effective_macs(const Shape& input) const {
+  // Every surviving weight is used once per output position.
+  const Shape out = output_shape(input);
+  return count_nonzero_effective(*weight_) * out[1] * out[2];
+}
+
 namespace {
 const LayerTypeRegistrar conv2d_type(
     "conv2d",

@@ -25,6 +25,7 @@ class Conv2d : public Module {
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;
   std::size_t macs(const Shape& input) const override;
+  std::size_t effective_macs(const Shape& input) const override;
 
   const Conv2dSettings& settings() const { return settings_; }
   Parameter& weight() { return *weight_; }

@@ -34,6 +34,10 @@ std::size_t Residual::macs(const Shape& input) const {
   return body_->macs(input) + (shortcut_ ? shortcut_->macs(input) : 0);
 }
 
+std::size_t Residual::effective_macs(const Shape& input) const {
+  return body_->effective_macs(input) + (shortcut_ ? shortcut_->effective_macs(input) : 0);
+}
+
 namespace {
 const LayerTypeRegistrar residual_type(
     "residual",

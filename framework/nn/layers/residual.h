@@ -16,6 +16,7 @@ class Residual : public Module {
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;
   std::size_t macs(const Shape& input) const override;
+  std::size_t effective_macs(const Shape& input) const override;
 
   Sequential& body() { return *body_; }
   Sequential* shortcut() { return shortcut_.get(); }
