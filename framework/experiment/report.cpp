@@ -1,0 +1,298 @@
+#include "experiment/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "experiment/atomic_file.h"
+#include "experiment/plots.h"
+
+namespace poda {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxBarGroups = 6;  // more bars per cluster stop being readable
+
+std::string fixed(double v, int digits) {
+  if (!std::isfinite(v)) return "–";
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
+// 1234567 -> "1.23M"; MAC counts span orders of magnitude.
+std::string si(double v) {
+  if (!std::isfinite(v)) return "–";
+  const char* suffix[] = {"", "k", "M", "G", "T"};
+  int i = 0;
+  while (std::fabs(v) >= 1000 && i < 4) {
+    v /= 1000;
+    ++i;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.3g%s", v, suffix[i]);
+  return buf;
+}
+
+std::string mean_std(const Stat& s, int digits) {
+  if (s.n == 0) return "–";
+  return fixed(s.mean, digits) + " ± " + fixed(s.std, digits);
+}
+
+std::string cell(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out.empty() ? " " : out;
+}
+
+// A metric over a setting's ok runs.
+Stat setting_stat(const RunTable& t, const Setting& s, const std::string& column) {
+  std::vector<double> v;
+  for (std::size_t i : s.runs)
+    if (t.runs[i].ok) v.push_back(t.number(t.runs[i], column));
+  return stat_of(v);
+}
+
+// One line per series: x = mean of x_column, y = mean ± std of y_column, per target.
+std::vector<Series> series_of(const RunTable& t, const std::string& x_column, const std::string& y_column) {
+  std::vector<Series> out;
+  for (const auto& label : t.series_labels) {
+    Series line;
+    line.label = label;
+    for (const auto& s : t.settings) {
+      if (s.series_label != label) continue;
+      Stat x = setting_stat(t, s, x_column);
+      Stat y = setting_stat(t, s, y_column);
+      if (x.n == 0 || y.n == 0) continue;
+      line.x.push_back(x.mean);
+      line.y.push_back(y.mean);
+      line.y_err.push_back(y.std);
+    }
+    if (!line.x.empty()) out.push_back(std::move(line));
+  }
+  for (auto& line : out) {  // lines are drawn in x order
+    std::vector<std::size_t> idx(line.x.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return line.x[a] < line.x[b]; });
+    Series sorted{line.label, {}, {}, {}};
+    for (std::size_t i : idx) {
+      sorted.x.push_back(line.x[i]);
+      sorted.y.push_back(line.y[i]);
+      sorted.y_err.push_back(line.y_err[i]);
+    }
+    line = std::move(sorted);
+  }
+  return out;
+}
+
+struct ReportState {
+  std::string dir;
+  std::vector<std::string> plot_lines;  // markdown for the plots section
+  std::vector<std::string> warnings;
+  std::vector<std::string> plot_errors;
+};
+
+void draw_line(ReportState& st, const std::string& name, const std::string& caption, LinePlot plot) {
+  if (plot.series.empty()) {
+    st.warnings.push_back(name + ": no run with status ok has the values to plot");
+    return;
+  }
+  try {
+    write_line_plot(plot, (fs::path(st.dir) / "plots" / name).string());
+    st.plot_lines.push_back("### " + caption + "\n\n![" + caption + "](plots/" + name + ".png)\n\n[SVG](plots/" + name + ".svg)\n");
+  } catch (const std::exception& e) {
+    st.plot_errors.push_back(e.what());
+  }
+}
+
+// Per-layer sparsity averaged over the ok seeds of one setting, layers in file order.
+void add_layer_group(ReportState& st, const RunTable& t, const Setting& s, std::vector<std::string>& layers,
+                     std::map<std::string, std::vector<double>>& values_by_layer) {
+  for (std::size_t i : s.runs) {
+    const Run& run = t.runs[i];
+    if (!run.ok) continue;
+    std::string path = (fs::path(st.dir) / "runs" / run.run_id / "layer_sparsity.csv").string();
+    if (!fs::exists(path)) {
+      st.warnings.push_back("no per-layer table for run '" + run.run_id + "' (" + fs::path(path).lexically_relative(st.dir).string() + ")");
+      continue;
+    }
+    try {
+      CsvTable layer_table = read_csv_file(path);
+      std::size_t lc = require_column(layer_table, "layer", path);
+      std::size_t sc = require_column(layer_table, "sparsity", path);
+      for (const auto& row : layer_table.rows) {
+        char* end = nullptr;
+        double v = std::strtod(row[sc].c_str(), &end);
+        if (row[sc].empty() || end != row[sc].c_str() + row[sc].size())
+          throw CsvError(path + ": layer '" + row[lc] + "': sparsity is '" + row[sc] + "', expected a number");
+        if (!values_by_layer.count(row[lc]) && std::find(layers.begin(), layers.end(), row[lc]) == layers.end())
+          layers.push_back(row[lc]);
+        values_by_layer[row[lc]].push_back(v);
+      }
+    } catch (const std::exception& e) {
+      st.warnings.push_back(e.what());
+    }
+  }
+}
+
+void draw_layer_sparsity(ReportState& st, const RunTable& t) {
+  // The highest target of each series: where pruning shapes the layers most.
+  std::vector<const Setting*> chosen;
+  for (const auto& label : t.series_labels) {
+    const Setting* best = nullptr;
+    for (const auto& s : t.settings)
+      if (s.series_label == label && setting_stat(t, s, "acc").n > 0 && (!best || s.target_sparsity > best->target_sparsity))
+        best = &s;
+    if (best) chosen.push_back(best);
+  }
+  std::vector<std::string> layers;
+  std::vector<std::pair<std::string, std::map<std::string, std::vector<double>>>> per_setting;
+  for (const Setting* s : chosen) {
+    std::map<std::string, std::vector<double>> values;
+    add_layer_group(st, t, *s, layers, values);
+    if (!values.empty()) per_setting.emplace_back(s->series_label + " @ " + fixed(s->target_sparsity, 2), std::move(values));
+  }
+  if (per_setting.empty()) {
+    if (!chosen.empty()) st.warnings.push_back("layer_sparsity: no readable per-layer table, plot skipped");
+    return;
+  }
+  const std::size_t plots = (per_setting.size() + kMaxBarGroups - 1) / kMaxBarGroups;
+  for (std::size_t p = 0; p < plots; ++p) {
+    BarPlot bars;
+    bars.title = "Per-layer sparsity at the highest target sparsity (mean over seeds)";
+    if (plots > 1) bars.title += ", part " + std::to_string(p + 1) + " of " + std::to_string(plots);
+    bars.y_label = "sparsity (fraction of zero weights)";
+    bars.categories = layers;
+    for (std::size_t g = p * kMaxBarGroups; g < std::min(per_setting.size(), (p + 1) * kMaxBarGroups); ++g) {
+      Series group;
+      group.label = per_setting[g].first;
+      for (const auto& layer : layers) {
+        auto it = per_setting[g].second.find(layer);
+        group.y.push_back(it == per_setting[g].second.end() ? std::nan("") : stat_of(it->second).mean);
+      }
+      bars.groups.push_back(std::move(group));
+    }
+    std::string name = plots > 1 ? "layer_sparsity_" + std::to_string(p + 1) : "layer_sparsity";
+    try {
+      write_bar_plot(bars, (fs::path(st.dir) / "plots" / name).string());
+      std::string caption = "Per-layer sparsity" + (plots > 1 ? " (" + std::to_string(p + 1) + "/" + std::to_string(plots) + ")" : "");
+      st.plot_lines.push_back("### " + caption + "\n\n![" + caption + "](plots/" + name + ".png)\n\n[SVG](plots/" + name + ".svg)\n");
+    } catch (const std::exception& e) {
+      st.plot_errors.push_back(e.what());
+    }
+  }
+}
+
+std::string summary_table(const RunTable& t) {
+  const bool latency = t.has_column("latency_ms");
+  // Constant setting columns are stated once above the table instead of repeated.
+  std::vector<std::string> columns;
+  for (const auto& c : t.setting_columns)
+    if (c == "target_sparsity" || std::find(t.varying_setting_columns.begin(), t.varying_setting_columns.end(), c) !=
+                                      t.varying_setting_columns.end())
+      columns.push_back(c);
+  std::string md;
+  std::string constants;
+  for (std::size_t i = 0; i < t.setting_columns.size(); ++i) {
+    const auto& c = t.setting_columns[i];
+    if (std::find(columns.begin(), columns.end(), c) == columns.end() && !t.settings.empty())
+      constants += (constants.empty() ? "" : ", ") + std::string("`") + c + "` = " + t.settings[0].values[i];
+  }
+  if (!constants.empty()) md += "Same in every run: " + constants + ".\n\n";
+  md += "|";
+  for (const auto& c : columns) md += " " + c + " |";
+  md += " ok | failed | acc | sparsity | effective MACs | acc_dense | acc_pruned |";
+  if (latency) md += " latency_ms |";
+  md += "\n|";
+  for (std::size_t i = 0; i < columns.size() + 7 + (latency ? 1 : 0); ++i) md += "---|";
+  md += "\n";
+  for (const auto& s : t.settings) {
+    std::size_t ok = 0, failed = 0;
+    for (std::size_t i : s.runs) (t.runs[i].ok ? ok : failed) += 1;
+    md += "|";
+    for (const auto& c : columns) {
+      std::size_t k = std::find(t.setting_columns.begin(), t.setting_columns.end(), c) - t.setting_columns.begin();
+      md += " " + cell(s.values[k]) + " |";
+    }
+    Stat macs = setting_stat(t, s, "effective_macs");
+    md += " " + std::to_string(ok) + " | " + std::to_string(failed) + " | " + mean_std(setting_stat(t, s, "acc"), 4) +
+          " | " + mean_std(setting_stat(t, s, "sparsity"), 4) + " | " +
+          (macs.n ? si(macs.mean) + " ± " + si(macs.std) : std::string("–")) + " | " +
+          mean_std(setting_stat(t, s, "acc_dense"), 4) + " | " + mean_std(setting_stat(t, s, "acc_pruned"), 4) + " |";
+    if (latency) md += " " + mean_std(setting_stat(t, s, "latency_ms"), 3) + " |";
+    md += "\n";
+  }
+  return md;
+}
+
+}  // namespace
+
+void write_report(const std::string& results_dir) {
+  const std::string runs_csv = (fs::path(results_dir) / "runs.csv").string();
+  if (!fs::exists(runs_csv)) throw ReportError(runs_csv + ": no such file (is '" + results_dir + "' a results folder?)");
+  RunTable t = load_run_table(runs_csv);
+  // Check every number of the ok runs up front so a bad cell names its run.
+  for (const auto& run : t.runs)
+    if (run.ok)
+      for (const char* c : {"sparsity", "effective_macs", "acc", "acc_dense", "acc_pruned"}) t.number(run, c);
+
+  ReportState st;
+  st.dir = results_dir;
+  std::size_t ok = 0;
+  for (const auto& run : t.runs) ok += run.ok;
+
+  LinePlot acc;
+  acc.title = "Test accuracy vs achieved sparsity (mean ± std over seeds)";
+  acc.x_label = "achieved sparsity (fraction of prunable weights that are zero)";
+  acc.y_label = "test accuracy";
+  acc.series = series_of(t, "sparsity", "acc");
+  draw_line(st, "accuracy_vs_sparsity", "Accuracy vs sparsity", acc);
+
+  LinePlot macs;
+  macs.title = "Test accuracy vs effective MACs (mean ± std over seeds)";
+  macs.x_label = "effective MACs per sample (log scale)";
+  macs.y_label = "test accuracy";
+  macs.log_x = true;
+  macs.series = series_of(t, "effective_macs", "acc");
+  draw_line(st, "accuracy_vs_effective_macs", "Accuracy vs effective MACs", macs);
+
+  if (t.has_column("latency_ms")) {
+    LinePlot lat;
+    lat.title = "Inference latency vs achieved sparsity (mean ± std over seeds)";
+    lat.x_label = "achieved sparsity";
+    lat.y_label = "latency (ms)";
+    lat.series = series_of(t, "sparsity", "latency_ms");
+    draw_line(st, "latency_vs_sparsity", "Latency vs sparsity", lat);
+  }
+  draw_layer_sparsity(st, t);
+
+  std::string md = "# Results: " + fs::path(results_dir).lexically_normal().filename().string() + "\n\n";
+  md += std::to_string(t.runs.size()) + " runs: " + std::to_string(ok) + " ok, " + std::to_string(t.runs.size() - ok) +
+        " not ok. Means ± sample standard deviations over seeds of the runs with status `ok`; "
+        "test accuracy is that of the model chosen on validation data.\n\n";
+  md += "Regenerate with `poda report <this folder>`.\n\n## Summary\n\n" + summary_table(t) + "\n## Plots\n\n";
+  for (const auto& p : st.plot_lines) md += p + "\n";
+  for (const auto& e : st.plot_errors) md += "Plot not drawn: " + e + "\n\n";
+  if (ok != t.runs.size()) {
+    md += "## Runs not ok\n\n| run_id | status | reason |\n|---|---|---|\n";
+    for (const auto& run : t.runs)
+      if (!run.ok) md += "| " + cell(run.run_id) + " | " + cell(run.status) + " | " + cell(run.reason.empty() ? "(no reason recorded)" : run.reason) + " |\n";
+    md += "\n";
+  }
+  if (!st.warnings.empty()) {
+    md += "## Warnings\n\n";
+    for (const auto& w : st.warnings) md += "- " + w + "\n";
+  }
+  write_file_atomically((fs::path(results_dir) / "report.md").string(), md);
+  if (!st.plot_errors.empty()) throw ReportError("report written, but plots failed: " + st.plot_errors.front());
+}
+
+}  // namespace poda

@@ -1,0 +1,23 @@
+#pragma once
+// Regenerates a results folder's plots and report.md from its files alone
+// (runs.csv and runs/<run_id>/layer_sparsity.csv); what `poda report DIR` runs.
+#include <string>
+
+#include "experiment/run_groups.h"
+
+namespace poda {
+
+// Writes into `results_dir`:
+//   plots/accuracy_vs_sparsity.{svg,png}      one line per series, mean ± std over seeds
+//   plots/accuracy_vs_effective_macs.{svg,png}
+//   plots/latency_vs_sparsity.{svg,png}       when runs.csv has a latency_ms column
+//   plots/layer_sparsity[_k].{svg,png}        per-layer sparsity of each series at its
+//                                             highest target, at most 6 series per plot
+//   report.md                                 summary table, plot links, failed runs
+// Only runs with status "ok" enter plots and means. Unreadable per-layer tables
+// are listed as warnings in report.md. Throws ReportError naming the file when
+// runs.csv is missing or malformed; when a plot cannot be drawn (e.g. no gnuplot),
+// report.md is still written, noting it, and then ReportError is thrown.
+void write_report(const std::string& results_dir);
+
+}  // namespace poda

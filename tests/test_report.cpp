@@ -1,0 +1,142 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include <unistd.h>
+
+#include "experiment/atomic_file.h"
+#include "experiment/csv.h"
+#include "experiment/plots.h"
+#include "experiment/report.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "poda_report_XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// A fake sweep: 2 schedules x 2 granularities x 3 targets x 2 seeds, one failed run.
+poda::CsvTable fake_runs(const fs::path& dir) {
+  poda::CsvTable t;
+  t.header = {"run_id", "prune.sparsity", "prune.schedule.kind", "seed", "criterion", "granularity", "scope",
+              "schedule", "target_sparsity", "sparsity", "params", "nonzero_params", "macs", "effective_macs",
+              "acc_dense", "acc_pruned", "acc", "val_acc", "train_seconds", "status", "reason", "latency_ms"};
+  for (std::string schedule : {"one_shot", "iterative"})
+    for (std::string gran : {"unstructured", "neuron"})
+      for (double target : {0.5, 0.8, 0.9})
+        for (int seed : {1, 2}) {
+          std::string id = schedule + "_" + gran + "_" + std::to_string(target).substr(0, 3) + "_s" + std::to_string(seed);
+          bool failed = schedule == "iterative" && gran == "neuron" && target == 0.9 && seed == 2;
+          double acc = 0.89 - target * (gran == "neuron" ? 0.1 : 0.03) + 0.002 * seed;
+          double macs = 266200 * (1 - target);
+          t.rows.push_back({id, std::to_string(target), schedule, std::to_string(seed), "magnitude", gran, "global",
+                            schedule, std::to_string(target), std::to_string(target + 0.001 * seed), "266610",
+                            std::to_string(266610 * (1 - target)), "266200", failed ? "" : std::to_string(macs), "0.89",
+                            std::to_string(acc - 0.05), failed ? "" : std::to_string(acc), std::to_string(acc), "3.5",
+                            failed ? "failed" : "ok", failed ? "loss became NaN at epoch 2" : "",
+                            std::to_string(0.2 * (1 - target) + 0.01)});
+          if (!failed) {
+            poda::CsvTable layers{{"layer", "params", "nonzero", "sparsity"},
+                                  {{"fc1.weight", "235200", "1000", std::to_string(target + 0.02)},
+                                   {"fc2.weight", "30000", "1000", std::to_string(target - 0.05)},
+                                   {"fc3.weight", "1000", "500", std::to_string(target / 2)}}};
+            poda::write_csv_file((dir / "runs" / id / "layer_sparsity.csv").string(), layers);
+          }
+        }
+  return t;
+}
+
+std::string report_error(const fs::path& dir) {
+  try {
+    poda::write_report(dir.string());
+  } catch (const poda::ReportError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("write_report builds the summary table, failed runs and plots from runs.csv") {
+  TempDir dir;
+  poda::write_csv_file((dir.path / "runs.csv").string(), fake_runs(dir.path));
+  const bool plots = poda::gnuplot_available();
+  if (plots) {
+    poda::write_report(dir.path.string());
+  } else {
+    MESSAGE("gnuplot is not installed: plot checks skipped");
+    CHECK(report_error(dir.path).find("gnuplot") != std::string::npos);
+  }
+  std::string md = poda::read_file((dir.path / "report.md").string());
+  CAPTURE(md);
+  CHECK(md.find("24 runs: 23 ok, 1 not ok") != std::string::npos);
+  // Constant columns are stated once; prune.sparsity repeats target_sparsity and is dropped.
+  CHECK(md.find("`criterion` = magnitude") != std::string::npos);
+  CHECK(md.find("| prune.sparsity |") == std::string::npos);
+  CHECK(md.find("| schedule | granularity | target_sparsity | prune.schedule.kind | ok | failed | acc |") != std::string::npos);
+  // one_shot/unstructured at 0.5: acc = 0.875 + 0.002*seed -> mean 0.878, std 0.001414
+  CHECK(md.find("| one_shot | unstructured | 0.500000 | one_shot | 2 | 0 | 0.8780 ± 0.0014 | 0.5015 ± 0.0007 |") != std::string::npos);
+  CHECK(md.find("| iterative | neuron | 0.900000 | iterative | 1 | 1 | 0.8020 ± 0.0000 |") != std::string::npos);
+  CHECK(md.find("| iterative_neuron_0.9_s2 | failed | loss became NaN at epoch 2 |") != std::string::npos);
+  if (!plots) return;
+  for (const char* name : {"accuracy_vs_sparsity", "accuracy_vs_effective_macs", "latency_vs_sparsity", "layer_sparsity"}) {
+    CAPTURE(name);
+    CHECK(md.find(std::string("](plots/") + name + ".png)") != std::string::npos);
+    for (const char* ext : {".svg", ".png"}) {
+      fs::path p = dir.path / "plots" / (std::string(name) + ext);
+      REQUIRE(fs::exists(p));
+      CHECK(fs::file_size(p) > 5000);
+    }
+  }
+  std::string svg = poda::read_file((dir.path / "plots" / "accuracy_vs_sparsity.svg").string());
+  for (const char* label : {"iterative / neuron / magnitude", "iterative / unstructured / magnitude",
+                            "one_shot / neuron / magnitude", "one_shot / unstructured / magnitude"})
+    CHECK(svg.find(label) != std::string::npos);
+  CHECK(md.find("## Warnings") == std::string::npos);
+}
+
+TEST_CASE("write_report is reproducible from the files alone and reports missing layer tables") {
+  if (!poda::gnuplot_available()) {
+    MESSAGE("gnuplot is not installed: plot checks skipped");
+    return;
+  }
+  TempDir dir;
+  poda::write_csv_file((dir.path / "runs.csv").string(), fake_runs(dir.path));
+  poda::write_report(dir.path.string());
+  std::string first = poda::read_file((dir.path / "report.md").string());
+  fs::remove_all(dir.path / "runs" / "one_shot_neuron_0.9_s1");
+  poda::write_report(dir.path.string());
+  std::string second = poda::read_file((dir.path / "report.md").string());
+  CHECK(second.find("no per-layer table for run 'one_shot_neuron_0.9_s1'") != std::string::npos);
+  CHECK(first.substr(0, first.find("## Warnings")) == second.substr(0, second.find("## Warnings")));
+}
+
+TEST_CASE("write_report errors name runs.csv and what is wrong") {
+  TempDir dir;
+  CHECK(report_error(dir.path).find("runs.csv: no such file") != std::string::npos);
+  poda::CsvTable runs = fake_runs(dir.path);
+  poda::CsvTable no_acc = runs;
+  std::size_t acc = *poda::find_column(no_acc, "acc");
+  no_acc.header.erase(no_acc.header.begin() + acc);
+  for (auto& row : no_acc.rows) row.erase(row.begin() + acc);
+  poda::write_csv_file((dir.path / "runs.csv").string(), no_acc);
+  CHECK(report_error(dir.path) == (dir.path / "runs.csv").string() + ": missing column 'acc'");
+  poda::CsvTable bad = runs;
+  bad.rows[0][acc] = "high";
+  poda::write_csv_file((dir.path / "runs.csv").string(), bad);
+  CHECK(report_error(dir.path) ==
+        (dir.path / "runs.csv").string() + ": run 'one_shot_unstructured_0.5_s1': column 'acc' is 'high', expected a number");
+  { std::string text = "run_id,acc\n\"open"; poda::write_file_atomically((dir.path / "runs.csv").string(), text); }
+  CHECK(report_error(dir.path).find("runs.csv:2: a quoted field is not closed") != std::string::npos);
+}
