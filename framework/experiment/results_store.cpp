@@ -1,0 +1,120 @@
+#include "experiment/results_store.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+#include "experiment/atomic_file.h"
+#include "experiment/sweep.h"
+
+namespace poda {
+namespace {
+
+namespace fs = std::filesystem;
+
+void check_plain_name(const std::string& what, const std::string& name) {
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos || name.find('\0') != std::string::npos)
+    throw std::invalid_argument(what + " '" + name + "' must be a plain folder name (no '/', not '.' or '..')");
+}
+
+std::string make_dir(const std::string& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) throw FileWriteError("cannot create folder '" + path + "': " + ec.message());
+  return path;
+}
+
+}  // namespace
+
+ResultsStore::ResultsStore(const std::string& root_dir, const std::string& name) {
+  check_plain_name("experiment name", name);
+  dir_ = (root_dir.empty() ? std::string(".") : root_dir) + "/" + name;
+}
+
+std::string ResultsStore::result_path(const std::string& run_id) const {
+  check_plain_name("run id", run_id);
+  return dir_ + "/runs/" + run_id + "/result.csv";
+}
+
+void ResultsStore::write_config(const std::string& yaml_text) const {
+  write_file_atomically(dir_ + "/config.yaml", yaml_text);
+}
+
+std::string ResultsStore::run_dir(const std::string& run_id) const {
+  check_plain_name("run id", run_id);
+  return make_dir(dir_ + "/runs/" + run_id);
+}
+
+std::string ResultsStore::pretrain_dir(const std::string& pretrain_key) const {
+  const std::string dir = make_dir(dir_ + "/pretrain/" + stable_hash_hex(pretrain_key));
+  const std::string key_file = dir + "/key.txt";
+  std::error_code ec;
+  if (!fs::exists(key_file, ec)) write_file_atomically(key_file, pretrain_key + "\n");
+  return dir;
+}
+
+std::optional<CsvTable> ResultsStore::read_result(const std::string& run_id) const {
+  const std::string path = result_path(run_id);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  try {
+    CsvTable table = read_csv_file(path);
+    if (table.rows.size() != 1 || !find_column(table, "status")) return std::nullopt;
+    return table;
+  } catch (const std::exception&) {
+    return std::nullopt;  // unreadable or not CSV: the run did not finish cleanly
+  }
+}
+
+bool ResultsStore::is_finished(const std::string& run_id, bool retry_failed) const {
+  auto result = read_result(run_id);
+  if (!result) return false;
+  if (!retry_failed) return true;
+  return result->rows[0][*find_column(*result, "status")] != "failed";
+}
+
+void ResultsStore::record(const std::string& run_id, const RunRow& row) const {
+  CsvTable table;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& column, const std::string& value) {
+    if (!seen.insert(column).second)
+      throw std::invalid_argument("run '" + run_id + "': result column '" + column + "' appears twice");
+    table.header.push_back(column);
+    if (table.rows.empty()) table.rows.emplace_back();
+    table.rows[0].push_back(value);
+  };
+  add("run_id", run_id);
+  bool has_status = false;
+  for (const auto& [column, value] : row) {
+    if (column == "run_id") {
+      if (value != run_id) throw std::invalid_argument("run '" + run_id + "': result row names run_id '" + value + "'");
+      continue;
+    }
+    has_status = has_status || column == "status";
+    add(column, value);
+  }
+  if (!has_status) add("status", "ok");
+  write_csv_file(result_path(run_id), table);
+}
+
+std::size_t ResultsStore::rebuild_runs_csv(const std::vector<std::string>& run_order) const {
+  CsvTable all;
+  for (const auto& id : run_order)
+    if (auto result = read_result(id)) all = merge_tables(all, *result);
+  write_csv_file(runs_csv_path(), all);
+  return all.rows.size();
+}
+
+std::vector<std::string> ResultsStore::finished_run_ids() const {
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_ + "/runs", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string id = it->path().filename().string();
+    if (it->is_directory(ec) && read_result(id)) ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace poda

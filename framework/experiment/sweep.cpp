@@ -1,0 +1,253 @@
+#include "experiment/sweep.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace poda {
+namespace {
+
+[[noreturn]] void fail(const std::string& file, const YAML::Mark& mark, const std::string& message) {
+  throw SweepError(yaml_location(file, mark) + ": " + message);
+}
+
+const char* kind_name(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null: return "null";
+    case YAML::NodeType::Scalar: return "scalar";
+    case YAML::NodeType::Sequence: return "list";
+    case YAML::NodeType::Map: return "map";
+    default: return "missing value";
+  }
+}
+
+// One swept path: where it was written and the values it takes.
+struct SweptPath {
+  std::string path;
+  std::vector<std::string> segments;
+  YAML::Mark mark;
+  std::vector<YAML::Node> values;
+};
+
+// An axis of the product: one plain key, or the whole zip group.
+struct Axis {
+  std::vector<SweptPath> paths;
+  std::size_t size() const { return paths.front().values.size(); }
+};
+
+std::vector<std::string> split_path(const std::string& path, const std::string& file, const YAML::Mark& mark) {
+  std::vector<std::string> segments;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t dot = path.find('.', start);
+    std::string segment = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (segment.empty())
+      fail(file, mark, "sweep key '" + path + "' is not a dotted path (expected e.g. prune.sparsity)");
+    segments.push_back(segment);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return segments;
+}
+
+std::string prefix(const std::vector<std::string>& segments, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += (i ? "." : "") + segments[i];
+  return out;
+}
+
+// Checks that every parent of the leaf exists and is a map. Recursion with a fresh
+// const Node per level: reassigning a yaml-cpp Node would rebind shared storage.
+void check_path_from(const YAML::Node& node, const SweptPath& swept, std::size_t depth, const std::string& file) {
+  if (!node.IsMap()) {
+    const std::string parent = depth == 0 ? "the document" : "'" + prefix(swept.segments, depth) + "'";
+    fail(file, swept.mark, "sweep key '" + swept.path + "' crosses " + parent + ", which is a " + kind_name(node) +
+                               ", not a map");
+  }
+  if (depth + 1 == swept.segments.size()) return;  // a missing last key may be created
+  const YAML::Node child = node[swept.segments[depth]];
+  if (!child.IsDefined())
+    fail(file, swept.mark, "sweep key '" + swept.path + "': the config has no '" + prefix(swept.segments, depth + 1) +
+                               "' (a sweep may only add the last key of a path)");
+  check_path_from(child, swept, depth + 1, file);
+}
+
+void set_path_from(YAML::Node node, const std::vector<std::string>& segments, std::size_t depth, const YAML::Node& value) {
+  if (depth + 1 == segments.size()) {
+    node[segments[depth]] = YAML::Clone(value);
+    return;
+  }
+  YAML::Node child = node[segments[depth]];
+  set_path_from(child, segments, depth + 1, value);
+}
+
+SweptPath read_swept_path(const YAML::Node& key, const YAML::Node& values, const std::string& file) {
+  if (!key.IsScalar()) fail(file, key.Mark(), "a sweep key must be a dotted config path, got a " + std::string(kind_name(key)));
+  SweptPath swept;
+  swept.path = key.Scalar();
+  swept.mark = key.Mark();
+  swept.segments = split_path(swept.path, file, swept.mark);
+  if (!values.IsSequence())
+    fail(file, values.Mark(), "sweep key '" + swept.path + "' must have a list of values, e.g. [0.5, 0.9], got a " +
+                                  kind_name(values));
+  if (values.size() == 0) fail(file, values.Mark(), "sweep key '" + swept.path + "' has an empty list of values");
+  for (const auto& v : values) swept.values.push_back(v);
+  return swept;
+}
+
+Axis read_zip(const YAML::Node& zip, const YAML::Mark& zip_mark, const std::string& file) {
+  if (!zip.IsMap() || zip.size() == 0)
+    fail(file, zip.IsDefined() ? zip.Mark() : zip_mark,
+         "'zip' must be a map from dotted config paths to lists of equal length");
+  Axis axis;
+  for (const auto& kv : zip) {
+    axis.paths.push_back(read_swept_path(kv.first, kv.second, file));
+    const SweptPath& first = axis.paths.front();
+    const SweptPath& last = axis.paths.back();
+    if (last.values.size() != first.values.size())
+      fail(file, last.mark, "zip lists must have equal lengths: '" + last.path + "' has " +
+                                std::to_string(last.values.size()) + " values, '" + first.path + "' has " +
+                                std::to_string(first.values.size()));
+  }
+  return axis;
+}
+
+bool is_prefix_path(const std::string& a, const std::string& b) {  // a is a strict ancestor of b
+  return b.size() > a.size() && b.compare(0, a.size(), a) == 0 && b[a.size()] == '.';
+}
+
+std::string value_text(const YAML::Node& value) {
+  if (value.IsScalar()) return value.Scalar();
+  if (value.IsNull()) return "null";
+  YAML::Emitter out;
+  out << YAML::Flow << value;
+  return out.c_str();
+}
+
+// Keeps run ids safe as folder names and in shells: letters, digits and . _ + -
+std::string filesystem_safe(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '+' || c == '-';
+    out += ok ? c : '-';
+  }
+  return out;
+}
+
+// The shortest suffix of each path's segments that no other swept path shares,
+// so ids read "kind=iterative" rather than "prune.schedule.kind=iterative".
+std::vector<std::string> short_labels(const std::vector<const SweptPath*>& paths) {
+  std::vector<std::string> labels;
+  for (const SweptPath* p : paths) {
+    std::string label;
+    for (std::size_t n = 1; n <= p->segments.size(); ++n) {
+      label = prefix(std::vector<std::string>(p->segments.end() - n, p->segments.end()), n);
+      bool unique = true;
+      for (const SweptPath* q : paths) {
+        if (q == p || q->segments.size() < n) continue;
+        std::string other = prefix(std::vector<std::string>(q->segments.end() - n, q->segments.end()), n);
+        if (other == label) unique = false;
+      }
+      if (unique) break;
+    }
+    labels.push_back(filesystem_safe(label));
+  }
+  return labels;
+}
+
+}  // namespace
+
+std::string yaml_location(const std::string& file, const YAML::Mark& mark) {
+  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+std::string stable_hash_hex(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file) {
+  if (!root.IsMap()) fail(file, root.Mark(), "an experiment document must be a map of sections (dataset, model, ...)");
+  YAML::Node base = YAML::Clone(root);
+  base.remove("sweep");
+  const YAML::Node sweep = root["sweep"];
+  if (!sweep.IsDefined()) return {SweepPoint{kSingleRunId, base, {}}};
+  if (!sweep.IsMap() || sweep.size() == 0)
+    fail(file, sweep.Mark(), "'sweep' must be a map from dotted config paths to lists of values");
+
+  std::vector<Axis> axes;
+  bool have_zip = false;
+  for (const auto& kv : sweep) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == "zip") {
+      if (have_zip) fail(file, kv.first.Mark(), "a sweep has at most one 'zip' group");
+      have_zip = true;
+      axes.push_back(read_zip(kv.second, kv.first.Mark(), file));
+    } else {
+      axes.push_back(Axis{{read_swept_path(kv.first, kv.second, file)}});
+    }
+  }
+
+  std::vector<const SweptPath*> all_paths;
+  for (const Axis& axis : axes)
+    for (const SweptPath& p : axis.paths) {
+      for (const SweptPath* seen : all_paths) {
+        if (seen->path == p.path) fail(file, p.mark, "sweep key '" + p.path + "' appears twice");
+        if (is_prefix_path(seen->path, p.path) || is_prefix_path(p.path, seen->path))
+          fail(file, p.mark, "sweep keys '" + seen->path + "' and '" + p.path + "' overlap; sweep one or the other");
+      }
+      check_path_from(base, p, 0, file);
+      all_paths.push_back(&p);
+    }
+  const std::vector<std::string> labels = short_labels(all_paths);
+
+  std::size_t total = 1;
+  for (const Axis& axis : axes) total *= axis.size();
+  std::vector<SweepPoint> points;
+  std::vector<std::string> canonical;  // unsanitised "path=value" lists, to break id collisions
+  std::vector<std::size_t> choice(axes.size(), 0);
+  for (std::size_t n = 0; n < total; ++n) {
+    // Mixed-radix decomposition of n, the last axis varying fastest.
+    std::size_t rest = n;
+    for (std::size_t a = axes.size(); a-- > 0;) {
+      choice[a] = rest % axes[a].size();
+      rest /= axes[a].size();
+    }
+    SweepPoint point;
+    point.config = YAML::Clone(base);
+    std::string id, full;
+    std::size_t label = 0;
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      for (const SweptPath& p : axes[a].paths) {
+        const YAML::Node& value = p.values[choice[a]];
+        set_path_from(point.config, p.segments, 0, value);
+        const std::string text = value_text(value);
+        point.swept.emplace_back(p.path, text);
+        id += (id.empty() ? "" : "_") + labels[label++] + "=" + filesystem_safe(text);
+        full += p.path + "=" + text + "\n";
+      }
+    point.run_id = id;
+    points.push_back(std::move(point));
+    canonical.push_back(full);
+  }
+
+  // Sanitising can merge distinct values ("a/b", "a-b") and ids must fit a file
+  // name: such ids get a hash of their exact values, which keeps them deterministic.
+  std::map<std::string, int> count;
+  for (const auto& p : points) ++count[p.run_id];
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    std::string& id = points[i].run_id;
+    if (count[id] > 1 || id.size() > 160)
+      id = id.substr(0, 140) + "_h" + stable_hash_hex(canonical[i]).substr(0, 12);
+  }
+  return points;
+}
+
+}  // namespace poda

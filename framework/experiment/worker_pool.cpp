@@ -1,0 +1,161 @@
+#include "experiment/worker_pool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <stdexcept>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace poda {
+namespace {
+
+// Worker -> parent messages: 16 bytes, below PIPE_BUF, so writes never interleave.
+struct Message {
+  std::uint32_t kind;  // kStarted or kFinished
+  std::uint32_t worker;
+  std::uint64_t task;
+};
+constexpr std::uint32_t kStarted = 1, kFinished = 2;
+constexpr std::uint64_t kNoTask = ~std::uint64_t{0};
+
+void send(int fd, const Message& m) {
+  while (::write(fd, &m, sizeof m) < 0 && errno == EINTR) {
+  }
+}
+
+bool receive(int fd, Message& m) {
+  auto* bytes = reinterpret_cast<char*>(&m);
+  std::size_t got = 0;
+  while (got < sizeof m) {
+    ssize_t n = ::read(fd, bytes + got, sizeof m - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;  // every worker has closed its end
+    got += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+[[noreturn]] void worker_main(std::uint32_t worker, std::size_t n, std::atomic<std::uint64_t>* next, int out,
+                              const std::function<void(std::size_t)>& task) {
+  int code = 0;
+  try {
+    for (std::uint64_t i = next->fetch_add(1); i < n; i = next->fetch_add(1)) {
+      send(out, {kStarted, worker, i});
+      task(static_cast<std::size_t>(i));
+      send(out, {kFinished, worker, i});
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "poda: worker %u: %s\n", worker, e.what());
+    code = 70;
+  } catch (...) {
+    code = 70;
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  // _exit: the parent's atexit handlers and static destructors are not ours to run.
+  ::_exit(code);
+}
+
+std::string describe_exit(int status) {
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    return "worker killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
+  }
+  return "worker exited with code " + std::to_string(WEXITSTATUS(status)) + " during the task";
+}
+
+}  // namespace
+
+void run_tasks(std::size_t n, int jobs, const std::function<void(std::size_t)>& task, const WorkerEvents& events) {
+  if (jobs <= 1 || n <= 1) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (events.started) events.started(i);
+      task(i);
+      if (events.finished) events.finished(i);
+    }
+    return;
+  }
+  const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(jobs), n);
+  void* shared = ::mmap(nullptr, sizeof(std::atomic<std::uint64_t>), PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (shared == MAP_FAILED) throw std::runtime_error(std::string("cannot share the task counter: ") + std::strerror(errno));
+  auto* next = new (shared) std::atomic<std::uint64_t>(0);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    ::munmap(shared, sizeof *next);
+    throw std::runtime_error(std::string("cannot create the worker pipe: ") + std::strerror(errno));
+  }
+  // Buffered output would otherwise be printed once per worker.
+  std::fflush(stdout);
+  std::fflush(stderr);
+  // pids[w] of the live worker in slot w, or 0. The parent keeps the pipe's write
+  // end to hand it to replacements, so it watches the workers rather than waiting for EOF.
+  std::vector<pid_t> pids(workers, 0);
+  std::vector<std::uint64_t> current(workers, kNoTask);
+  auto spawn = [&](std::size_t w) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(fds[0]);
+      worker_main(static_cast<std::uint32_t>(w), n, next, fds[1], task);
+    }
+    pids[w] = pid > 0 ? pid : 0;
+  };
+  auto drain = [&]() {
+    pollfd p{fds[0], POLLIN, 0};
+    Message m{};
+    while (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN) && receive(fds[0], m)) {
+      if (m.worker >= workers || m.task >= n) continue;
+      if (m.kind == kStarted) {
+        current[m.worker] = m.task;
+        if (events.started) events.started(m.task);
+      } else if (m.kind == kFinished) {
+        current[m.worker] = kNoTask;
+        if (events.finished) events.finished(m.task);
+      }
+    }
+  };
+  for (std::size_t w = 0; w < workers; ++w) spawn(w);
+  std::size_t live = static_cast<std::size_t>(std::count_if(pids.begin(), pids.end(), [](pid_t p) { return p > 0; }));
+  bool any_started = live > 0;
+  while (live > 0) {
+    pollfd p{fds[0], POLLIN, 0};
+    ::poll(&p, 1, 100);
+    drain();
+    for (std::size_t w = 0; w < workers; ++w) {
+      int status = 0;
+      if (pids[w] == 0 || ::waitpid(pids[w], &status, WNOHANG) != pids[w]) continue;
+      pids[w] = 0;
+      --live;
+      drain();  // a dead worker's last messages are all in the pipe by now
+      if (current[w] != kNoTask) {
+        if (events.lost) events.lost(current[w], describe_exit(status));
+        current[w] = kNoTask;
+        // A replacement takes the tasks the dead worker would have taken.
+        if (next->load() < n) {
+          spawn(w);
+          if (pids[w] > 0) ++live;
+        }
+      }
+    }
+  }
+  ::close(fds[0]);
+  ::close(fds[1]);
+  ::munmap(shared, sizeof *next);
+  if (!any_started) throw std::runtime_error(std::string("cannot fork workers: ") + std::strerror(errno));
+}
+
+}  // namespace poda
