@@ -56,28 +56,37 @@ TEST_CASE("conv2d: matches a direct convolution and its full Jacobian") {
       {"1x1 stride 2 (projection shortcut)", 2, 3, 5, 5, 4, 1, {2, 0, 1, 1}},
       {"kernel = padded input", 1, 1, 3, 3, 2, 5, {1, 1, 1, 1}},
   };
-  for (const ConvCase& c : cases) {
-    CAPTURE(c.name);
-    const Conv2dOptions o = c.options;
-    const Array x = random_array({c.B, c.C, c.H, c.W}, 1);
-    const Array w = random_array({c.O, c.C / o.groups, c.k, c.k}, 2);
-    const Array b = random_array({c.O}, 3);
-    const Array y = conv2d(Variable(x), Variable(w), Variable(b), o).data();
-    CHECK(xt::allclose(y, conv_reference(x, w, &b, o), 1e-4, 1e-5));
-    check_jacobian([o](auto& v) { return conv2d(v[0], v[1], v[2], o); }, {x, w, b});
-  }
+  for (ConvBatching mode : {ConvBatching::per_sample, ConvBatching::batched})
+    for (const ConvCase& c : cases) {
+      CAPTURE(c.name);
+      CAPTURE(static_cast<int>(mode));
+      set_conv_batching(mode);
+      const Conv2dOptions o = c.options;
+      const Array x = random_array({c.B, c.C, c.H, c.W}, 1);
+      const Array w = random_array({c.O, c.C / o.groups, c.k, c.k}, 2);
+      const Array b = random_array({c.O}, 3);
+      const Array y = conv2d(Variable(x), Variable(w), Variable(b), o).data();
+      CHECK(xt::allclose(y, conv_reference(x, w, &b, o), 1e-4, 1e-5));
+      check_jacobian([o](auto& v) { return conv2d(v[0], v[1], v[2], o); }, {x, w, b});
+    }
+  set_conv_batching(ConvBatching::automatic);
 }
 
 TEST_CASE("conv2d: no bias; an input without gradient gets no gradient work") {
   const Conv2dOptions o{1, 1, 1, 1};
-  const Array x = random_array({2, 2, 4, 4}, 4), w = random_array({3, 2, 3, 3}, 5);
-  check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w});
-  check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w},
-                 {false, true});
-  Variable vx(x, false), vw(w, true);
-  sum(conv2d(vx, vw, Variable(), o)).backward();
-  CHECK_FALSE(vx.has_grad());
-  CHECK(vw.has_grad());
+  for (ConvBatching mode : {ConvBatching::per_sample, ConvBatching::batched}) {
+    CAPTURE(static_cast<int>(mode));
+    set_conv_batching(mode);
+    const Array x = random_array({2, 2, 4, 4}, 4), w = random_array({3, 2, 3, 3}, 5);
+    check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w});
+    check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w},
+                   {false, true});
+    Variable vx(x, false), vw(w, true);
+    sum(conv2d(vx, vw, Variable(), o)).backward();
+    CHECK_FALSE(vx.has_grad());
+    CHECK(vw.has_grad());
+  }
+  set_conv_batching(ConvBatching::automatic);
 }
 
 TEST_CASE("conv2d: a batch larger than one chunk gives the per-sample results") {
