@@ -4,6 +4,7 @@
 
 #include "core/ops.h"
 #include "gradcheck.h"
+#include "nn/layers/conv2d.h"
 
 using namespace poda;
 using poda::testing::check_jacobian;
@@ -124,4 +125,31 @@ TEST_CASE("conv2d: bad shapes are rejected with both shapes named") {
   CHECK(conv_out_size(28, 5, 1, 0, 1) == 24);
   CHECK(conv_out_size(32, 3, 2, 1, 1) == 16);
   CHECK(conv_out_size(4, 3, 1, 0, 2) == 0);
+}
+
+TEST_CASE("Conv2d layer: a filter mask zeroes its output channel and its gradient") {
+  Rng rng(9);
+  Conv2dSettings s;
+  s.in_channels = 2;
+  s.out_channels = 3;
+  s.kernel = 3;
+  s.padding = 1;
+  Conv2d conv(s, Init::kaiming_uniform, rng);
+  CHECK(conv.weight().value.shape() == Shape{3, 2, 3, 3});
+  CHECK(conv.weight().prunable);
+  CHECK_FALSE(conv.bias()->prunable);
+  Array mask = xt::ones<float>({3, 2, 3, 3});
+  xt::view(mask, 1) = 0.0f;  // prune filter 1
+  conv.weight().set_mask(mask);
+  conv.bias()->value.data().fill(0.0f);
+  Variable x(random_array({2, 2, 5, 5}, 10));
+  Variable y = conv.forward(x);
+  CHECK(y.shape() == Shape{2, 3, 5, 5});
+  CHECK(xt::all(xt::equal(xt::view(y.data(), xt::all(), 1), 0.0f)));
+  sum(y).backward();
+  CHECK(xt::all(xt::equal(xt::view(conv.weight().value.grad(), 1), 0.0f)));
+  CHECK(xt::any(xt::not_equal(xt::view(conv.weight().value.grad(), 0), 0.0f)));
+  CHECK(conv.macs({2, 5, 5}) == 3 * 25 * 18);
+  CHECK_THROWS_WITH_AS(conv.output_shape({3, 5, 5}),
+                       "Conv2d expects input (2, H, W) but gets (3, 5, 5)", ShapeError);
 }
