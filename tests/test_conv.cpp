@@ -4,6 +4,7 @@
 
 #include "core/ops.h"
 #include "gradcheck.h"
+#include "nn/layers/conv2d.h"
 
 using namespace poda;
 using poda::testing::check_jacobian;
@@ -56,28 +57,37 @@ TEST_CASE("conv2d: matches a direct convolution and its full Jacobian") {
       {"1x1 stride 2 (projection shortcut)", 2, 3, 5, 5, 4, 1, {2, 0, 1, 1}},
       {"kernel = padded input", 1, 1, 3, 3, 2, 5, {1, 1, 1, 1}},
   };
-  for (const ConvCase& c : cases) {
-    CAPTURE(c.name);
-    const Conv2dOptions o = c.options;
-    const Array x = random_array({c.B, c.C, c.H, c.W}, 1);
-    const Array w = random_array({c.O, c.C / o.groups, c.k, c.k}, 2);
-    const Array b = random_array({c.O}, 3);
-    const Array y = conv2d(Variable(x), Variable(w), Variable(b), o).data();
-    CHECK(xt::allclose(y, conv_reference(x, w, &b, o), 1e-4, 1e-5));
-    check_jacobian([o](auto& v) { return conv2d(v[0], v[1], v[2], o); }, {x, w, b});
-  }
+  for (ConvBatching mode : {ConvBatching::per_sample, ConvBatching::batched})
+    for (const ConvCase& c : cases) {
+      CAPTURE(c.name);
+      CAPTURE(static_cast<int>(mode));
+      set_conv_batching(mode);
+      const Conv2dOptions o = c.options;
+      const Array x = random_array({c.B, c.C, c.H, c.W}, 1);
+      const Array w = random_array({c.O, c.C / o.groups, c.k, c.k}, 2);
+      const Array b = random_array({c.O}, 3);
+      const Array y = conv2d(Variable(x), Variable(w), Variable(b), o).data();
+      CHECK(xt::allclose(y, conv_reference(x, w, &b, o), 1e-4, 1e-5));
+      check_jacobian([o](auto& v) { return conv2d(v[0], v[1], v[2], o); }, {x, w, b});
+    }
+  set_conv_batching(ConvBatching::automatic);
 }
 
 TEST_CASE("conv2d: no bias; an input without gradient gets no gradient work") {
   const Conv2dOptions o{1, 1, 1, 1};
-  const Array x = random_array({2, 2, 4, 4}, 4), w = random_array({3, 2, 3, 3}, 5);
-  check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w});
-  check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w},
-                 {false, true});
-  Variable vx(x, false), vw(w, true);
-  sum(conv2d(vx, vw, Variable(), o)).backward();
-  CHECK_FALSE(vx.has_grad());
-  CHECK(vw.has_grad());
+  for (ConvBatching mode : {ConvBatching::per_sample, ConvBatching::batched}) {
+    CAPTURE(static_cast<int>(mode));
+    set_conv_batching(mode);
+    const Array x = random_array({2, 2, 4, 4}, 4), w = random_array({3, 2, 3, 3}, 5);
+    check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w});
+    check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w},
+                   {false, true});
+    Variable vx(x, false), vw(w, true);
+    sum(conv2d(vx, vw, Variable(), o)).backward();
+    CHECK_FALSE(vx.has_grad());
+    CHECK(vw.has_grad());
+  }
+  set_conv_batching(ConvBatching::automatic);
 }
 
 TEST_CASE("conv2d: a batch larger than one chunk gives the per-sample results") {
@@ -115,4 +125,31 @@ TEST_CASE("conv2d: bad shapes are rejected with both shapes named") {
   CHECK(conv_out_size(28, 5, 1, 0, 1) == 24);
   CHECK(conv_out_size(32, 3, 2, 1, 1) == 16);
   CHECK(conv_out_size(4, 3, 1, 0, 2) == 0);
+}
+
+TEST_CASE("Conv2d layer: a filter mask zeroes its output channel and its gradient") {
+  Rng rng(9);
+  Conv2dSettings s;
+  s.in_channels = 2;
+  s.out_channels = 3;
+  s.kernel = 3;
+  s.padding = 1;
+  Conv2d conv(s, Init::kaiming_uniform, rng);
+  CHECK(conv.weight().value.shape() == Shape{3, 2, 3, 3});
+  CHECK(conv.weight().prunable);
+  CHECK_FALSE(conv.bias()->prunable);
+  Array mask = xt::ones<float>({3, 2, 3, 3});
+  xt::view(mask, 1) = 0.0f;  // prune filter 1
+  conv.weight().set_mask(mask);
+  conv.bias()->value.data().fill(0.0f);
+  Variable x(random_array({2, 2, 5, 5}, 10));
+  Variable y = conv.forward(x);
+  CHECK(y.shape() == Shape{2, 3, 5, 5});
+  CHECK(xt::all(xt::equal(xt::view(y.data(), xt::all(), 1), 0.0f)));
+  sum(y).backward();
+  CHECK(xt::all(xt::equal(xt::view(conv.weight().value.grad(), 1), 0.0f)));
+  CHECK(xt::any(xt::not_equal(xt::view(conv.weight().value.grad(), 0), 0.0f)));
+  CHECK(conv.macs({2, 5, 5}) == 3 * 25 * 18);
+  CHECK_THROWS_WITH_AS(conv.output_shape({3, 5, 5}),
+                       "Conv2d expects input (2, H, W) but gets (3, 5, 5)", ShapeError);
 }

@@ -38,18 +38,8 @@ inline void window(std::size_t o, std::size_t stride, std::size_t pad, std::size
   hi = std::min(static_cast<std::size_t>(start + static_cast<long>(kernel)), in);
 }
 
-}  // namespace
-
-Variable max_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
-                    std::size_t padding) {
-  const PoolDims d = pool_dims("max_pool2d", x, kernel, stride, padding);
-  const Shape in_shape = x.shape();
-  Array y = empty_array({x.dim(0), x.dim(1), d.OH, d.OW});
-  // Where each output's maximum came from (index within its plane): the backward pass
-  // routes the gradient there without searching again. Not the output, so no cycle.
-  std::vector<std::uint32_t> argmax(y.size());
-  const float* px = x.data().data();
-  float* py = y.data();
+// Any window: clipped at the borders; padding never wins the max.
+void max_pool_any(const float* px, const PoolDims& d, float* py, std::uint32_t* argmax) {
   for (std::size_t p = 0; p < d.planes; ++p) {
     const float* plane = px + p * d.H * d.W;  // (H, W)
     for (std::size_t oh = 0; oh < d.OH; ++oh) {
@@ -71,6 +61,46 @@ Variable max_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
         argmax[o] = static_cast<std::uint32_t>(at);
       }
     }
+  }
+}
+
+// The LeNet/VGG case, 2x2 windows with stride 2: no clipping, two input rows per output row.
+void max_pool_2x2(const float* px, const PoolDims& d, float* py, std::uint32_t* argmax) {
+  for (std::size_t p = 0; p < d.planes; ++p) {
+    const float* plane = px + p * d.H * d.W;  // (H, W)
+    for (std::size_t oh = 0; oh < d.OH; ++oh) {
+      const float* r0 = plane + 2 * oh * d.W;
+      const float* r1 = r0 + d.W;
+      float* out = py + (p * d.OH + oh) * d.OW;             // (OW)
+      std::uint32_t* at = argmax + (p * d.OH + oh) * d.OW;  // (OW)
+      for (std::size_t ow = 0; ow < d.OW; ++ow) {
+        const std::size_t c = 2 * ow;
+        std::size_t best = c;
+        float v = r0[c];
+        if (r0[c + 1] > v) v = r0[c + 1], best = c + 1;
+        if (r1[c] > v) v = r1[c], best = d.W + c;
+        if (r1[c + 1] > v) v = r1[c + 1], best = d.W + c + 1;
+        out[ow] = v;
+        at[ow] = static_cast<std::uint32_t>(2 * oh * d.W + best);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Variable max_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
+                    std::size_t padding) {
+  const PoolDims d = pool_dims("max_pool2d", x, kernel, stride, padding);
+  const Shape in_shape = x.shape();
+  Array y = empty_array({x.dim(0), x.dim(1), d.OH, d.OW});
+  // Where each output's maximum came from (index within its plane): the backward pass
+  // routes the gradient there without searching again. Not the output, so no cycle.
+  std::vector<std::uint32_t> argmax(y.size());
+  if (kernel == 2 && stride == 2 && padding == 0) {
+    max_pool_2x2(x.data().data(), d, y.data(), argmax.data());
+  } else {
+    max_pool_any(x.data().data(), d, y.data(), argmax.data());
   }
   return Variable::from_op(std::move(y), {x},
                            [d, in_shape, argmax = std::move(argmax)](std::vector<Variable>& in,
