@@ -1,0 +1,40 @@
+#include "experiment/model_checkpoint.h"
+
+namespace poda {
+
+Checkpoint model_to_checkpoint(Module& model) {
+  Checkpoint c;
+  for (auto& [name, p] : model.named_parameters()) {
+    CheckpointEntry e{name, p->value.data(), std::nullopt};
+    if (p->has_mask()) e.mask = p->mask.data();
+    c.entries.push_back(std::move(e));
+  }
+  for (auto& [name, b] : model.named_buffers()) c.entries.push_back({name, *b, std::nullopt});
+  return c;
+}
+
+void load_model_checkpoint(Module& model, const Checkpoint& checkpoint, const std::string& source) {
+  std::size_t expected = 0;
+  auto fetch = [&](const std::string& name, const Shape& shape) -> const CheckpointEntry& {
+    ++expected;
+    const CheckpointEntry* e = find_entry(checkpoint, name);
+    if (!e) throw CheckpointError(source + ": no entry '" + name + "' for this model");
+    if (to_shape(e->value.shape()) != shape)
+      throw CheckpointError(source + ": '" + name + "' has shape " +
+                            shape_str(to_shape(e->value.shape())) + ", the model expects " +
+                            shape_str(shape));
+    return *e;
+  };
+  for (auto& [name, p] : model.named_parameters()) {
+    const CheckpointEntry& e = fetch(name, p->value.shape());
+    p->value.data() = e.value;
+    if (e.mask) p->set_mask(*e.mask);
+    else p->remove_mask();
+  }
+  for (auto& [name, b] : model.named_buffers()) *b = fetch(name, to_shape(b->shape())).value;
+  if (checkpoint.entries.size() != expected)
+    throw CheckpointError(source + ": holds " + std::to_string(checkpoint.entries.size()) +
+                          " entries, the model has " + std::to_string(expected));
+}
+
+}  // namespace poda
