@@ -96,3 +96,26 @@ TEST_CASE("errors carry file, line and column and the expected form") {
                          ConfigError);
   }
 }
+
+TEST_CASE("the prune section: parsed, and its errors point at the offending value") {
+  const std::string head = "model: {zoo: lenet300_100}\nprune:\n";
+  const ExperimentConfig c = parse(head +
+                                   "  criterion: magnitude\n  granularity: {kind: n_m, n: 2, m: 4}\n"
+                                   "  sparsity: 0.5\n  schedule: {kind: iterative, rounds: 3}\n"
+                                   "  overrides: [{name: fc3, rate_scale: 0.5}]\n");
+  REQUIRE(c.prune);
+  CHECK(c.prune->granularity.kind == Granularity::n_m);
+  CHECK(c.prune->schedule.kind == ScheduleKind::iterative);
+  CHECK(c.prune->schedule.rounds == 3);
+  CHECK(c.prune->overrides.at(0).rate_scale == doctest::Approx(0.5));
+  CHECK(error_of(head + "  sparsity: 1.0\n") ==
+        "exp.yaml:3:13: 'prune.sparsity': must be in [0, 1), got 1");
+  CHECK(error_of(head + "  sparsity: 0.5\n  granularity: {kind: n_m, n: 5, m: 4}\n") ==
+        "exp.yaml:4:31: 'prune.granularity.n': N must not exceed M (N:M = 5:4)");
+  CHECK(error_of(head + "  sparsity: 0.5\n  criterion: magnitud\n").rfind(
+            "exp.yaml:4:14: 'prune.criterion': unknown criterion 'magnitud'", 0) == 0);
+  CHECK(error_of(head + "  sparsity: 0.5\n  criterion: bn_scale\n  granularity: unstructured\n")
+            .rfind("exp.yaml:5:16: 'prune.granularity': criterion 'bn_scale' does not support", 0) == 0);
+  CHECK(error_of(head + "  sparsity: 0.5\n  schedule: {kind: gradual, step_interval: 0}\n") ==
+        "exp.yaml:4:44: 'prune.schedule.step_interval': must be at least 1");
+}

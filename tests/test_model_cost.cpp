@@ -29,3 +29,15 @@ TEST_CASE("model cost: dense and effective MACs follow the masks") {
   CHECK(pruned.nonzero_params == 266610 - 150 * 784);
   CHECK(pruned.sparse_bytes == 8 * pruned.nonzero_params);
 }
+
+TEST_CASE("model cost: a conv layer's effective MACs are its surviving weights per position") {
+  Rng rng(2);
+  std::vector<LayerSpec> layers{layer("conv2d", "c", {{"out", 4}, {"kernel", 3}, {"padding", 1}})};
+  auto model = build_model(layers, {2, 8, 8}, Init::kaiming_uniform, rng);
+  CHECK(model->macs({2, 8, 8}) == 4 * 2 * 9 * 64);
+  Parameter& w = *model->named_parameters()[0].second;
+  Array mask = zeros_array({4, 2, 3, 3});
+  for (std::size_t i = 0; i < 2 * 2 * 9; ++i) mask.data()[i] = 1.0f;  // filters 0 and 1 stay
+  w.set_mask(mask);
+  CHECK(model_cost(*model, {2, 8, 8}).effective_macs == 2 * 2 * 9 * 64);
+}

@@ -3,6 +3,7 @@
 // one .cpp of its family: ops_linear, ops_elementwise, ops_reduce, ops_loss, ops_shape.
 #include <vector>
 
+#include "core/random.h"
 #include "core/variable.h"
 
 namespace poda {
@@ -12,6 +13,39 @@ namespace poda {
 Variable matmul(const Variable& a, const Variable& b);
 // x (B, in), weight (out, in), bias (out) or undefined -> x weight^T + bias (B, out)
 Variable linear(const Variable& x, const Variable& weight, const Variable& bias);
+
+// ---- convolution (ops_conv.cpp) ----
+struct Conv2dOptions {
+  std::size_t stride = 1, padding = 0, dilation = 1, groups = 1;  // same along H and W
+};
+// Output length along one axis, or 0 when the dilated kernel does not fit the padded input.
+std::size_t conv_out_size(std::size_t in, std::size_t kernel, std::size_t stride,
+                          std::size_t padding, std::size_t dilation);
+// x (B, C_in, H, W), weight (C_out, C_in/groups, kH, kW), bias (C_out) or undefined
+//   -> (B, C_out, H_out, W_out). Output channel o of group g = o / (C_out/groups) reads
+//   input channels [g*C_in/groups, (g+1)*C_in/groups).
+Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
+                const Conv2dOptions& options);
+
+// ---- pooling (ops_pool.cpp): windows of kernel x kernel, same stride and padding on H, W ----
+// (B, C, H, W) -> (B, C, H_out, W_out); padding never wins the max.
+Variable max_pool2d(const Variable& x, std::size_t kernel, std::size_t stride, std::size_t padding);
+// Padding counts as zeros in the average (PyTorch's count_include_pad=true).
+Variable avg_pool2d(const Variable& x, std::size_t kernel, std::size_t stride, std::size_t padding);
+// (B, C, H, W) -> (B, C)
+Variable global_avg_pool(const Variable& x);
+
+// ---- normalisation (ops_norm.cpp) ----
+// x (B, C) or (B, C, H, W); gamma, beta (C). Training: normalises with the batch's biased
+// variance and updates the running statistics (running = (1-momentum) running + momentum
+// batch, with the unbiased variance, as PyTorch does). Evaluation: uses the running ones.
+Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta,
+                    Array& running_mean, Array& running_var, bool training, float momentum,
+                    float eps);
+
+// ---- dropout (ops_dropout.cpp) ----
+// Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1-p).
+Variable dropout(const Variable& x, float p, Rng& rng);
 
 // ---- elementwise, with broadcasting for binary ops (ops_elementwise.cpp) ----
 Variable add(const Variable& a, const Variable& b);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "experiment/data_source.h"
+#include "experiment/prune_config.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
 
@@ -35,15 +36,7 @@ LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std
       case KeyKind::flag: spec.numbers[key] = m.boolean(key, false) ? 1.0 : 0.0; break;
       case KeyKind::text: spec.strings[key] = m.text(key, std::string()); break;
       case KeyKind::layers:
-        spec.children = parse_layer_list(m.node(key), file, path + "." + key);
-        if (key != "layers") {  // a second list (e.g. a shortcut) is kept as a nested spec
-          LayerSpec group;
-          group.type = key;
-          group.children = std::move(spec.children);
-          spec.children.clear();
-          spec.strings[key] = "";  // marks presence
-          spec.children.push_back(std::move(group));
-        }
+        spec.lists[key] = parse_layer_list(m.node(key), file, path + "." + key);
         break;
     }
   }
@@ -191,6 +184,7 @@ ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::stri
   c.dataset = m.has("dataset") ? parse_dataset(m.map("dataset")) : DatasetConfig{};
   c.model = parse_model(m.map("model"));
   c.train = m.has("train") ? parse_train(m.map("train"), TrainSettings{}) : TrainSettings{};
+  if (m.has("prune")) c.prune = parse_prune(m.map("prune"), c.seed);
   m.finish();
   check_model_shapes(c, m);
   return c;

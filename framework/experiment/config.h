@@ -13,6 +13,7 @@
 #include "experiment/yaml_reader.h"
 #include "nn/init.h"
 #include "nn/layer_spec.h"
+#include "prune/settings.h"
 #include "train/train_settings.h"
 
 namespace poda {
@@ -38,6 +39,7 @@ struct ExperimentConfig {
   DatasetConfig dataset;
   ModelConfig model;
   TrainSettings train;
+  std::optional<PruneSettings> prune;  // absent: a dense run
 };
 
 // Parses and validates a whole experiment document; throws ConfigError "file:line:col: ...".

@@ -40,6 +40,7 @@ class YamlMap {
   std::string where() const { return yaml_where(file_, node_); }
   std::string where(const std::string& key) const;
   const std::string& file() const { return file_; }
+  const YAML::Node& yaml() const { return node_; }
   const std::string& path() const { return path_; }
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
 

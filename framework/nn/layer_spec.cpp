@@ -53,6 +53,12 @@ std::string LayerSpec::string_or(const std::string& key, const std::string& fall
   return it == strings.end() ? fallback : it->second;
 }
 
+const std::vector<LayerSpec>& LayerSpec::list_or_empty(const std::string& key) const {
+  static const std::vector<LayerSpec> empty;
+  auto it = lists.find(key);
+  return it == lists.end() ? empty : it->second;
+}
+
 void register_layer_type(const std::string& name, LayerType type) {
   if (!registry().emplace(name, std::move(type)).second)
     throw std::logic_error("layer type registered twice: " + name);

@@ -18,7 +18,9 @@ struct LayerSpec {
   std::string name;                              // parameter prefix; "" = position index
   std::map<std::string, double> numbers;         // out: 300, kernel: 5, ...
   std::map<std::string, std::string> strings;    // init: xavier_uniform, ...
-  std::vector<LayerSpec> children;               // nested layers (e.g. a residual block)
+  // Nested layer lists by key (KeyKind::layers), e.g. a residual block's "layers" and
+  // "shortcut".
+  std::map<std::string, std::vector<LayerSpec>> lists;
   std::string where;                             // "file:line:col" of the spec, for errors
 
   double number(const std::string& key) const;   // throws naming the layer and key
@@ -27,6 +29,8 @@ struct LayerSpec {
   std::size_t count_or(const std::string& key, std::size_t fallback) const;
   bool flag_or(const std::string& key, bool fallback) const;  // numbers 0/1
   std::string string_or(const std::string& key, const std::string& fallback) const;
+  // The nested list under `key`, or an empty list when absent.
+  const std::vector<LayerSpec>& list_or_empty(const std::string& key) const;
 };
 
 struct BuildContext {

@@ -1,0 +1,134 @@
+#include "experiment/prune_config.h"
+
+#include <fmt/format.h>
+
+#include "prune/criterion.h"
+
+namespace poda {
+
+namespace {
+
+// The node at a dotted field path like "overrides[1].sparsity" (undefined if absent).
+YAML::Node node_at(const YAML::Node& root, const std::string& field) {
+  std::vector<YAML::Node> chain{root};  // never reassign a Node: it would rebind storage
+  std::size_t pos = 0;
+  while (pos < field.size() && chain.back()) {
+    const std::size_t end = field.find_first_of(".[", pos);
+    const std::string key = field.substr(pos, end == std::string::npos ? end : end - pos);
+    const YAML::Node& current = chain.back();
+    if (!key.empty()) chain.push_back(current.IsMap() ? current[key] : YAML::Node());
+    pos = end == std::string::npos ? field.size() : end + 1;
+    if (end != std::string::npos && field[end] == '[') {
+      const std::size_t close = field.find(']', end);
+      const std::size_t index = std::stoul(field.substr(end + 1, close - end - 1));
+      const YAML::Node& list = chain.back();
+      chain.push_back(list.IsSequence() && index < list.size() ? list[index] : YAML::Node());
+      pos = close + 2;
+    }
+  }
+  return chain.back();
+}
+
+GranularitySpec parse_granularity_node(YamlMap& m) {
+  GranularitySpec g;
+  const YAML::Node n = m.node("granularity");
+  if (!n) return g;
+  if (n.IsScalar()) {
+    g.kind = parse_granularity(m.text("granularity", std::nullopt, granularity_names()));
+    return g;
+  }
+  YamlMap gm = m.map("granularity");
+  g.kind = parse_granularity(gm.text("kind", std::nullopt, granularity_names()));
+  if (g.kind == Granularity::n_m) {
+    g.n = static_cast<int>(gm.integer("n", 2, -1000, 1000));
+    g.m = static_cast<int>(gm.integer("m", 4, -1000, 1000));
+  }
+  if (g.kind == Granularity::block) {
+    g.block_rows = static_cast<int>(gm.integer("block_rows", 1, -1000, 1000));
+    g.block_cols = static_cast<int>(gm.integer("block_cols", 4, -1000, 1000));
+  }
+  gm.finish();
+  return g;
+}
+
+ScheduleSettings parse_schedule(YamlMap& m) {
+  ScheduleSettings s;
+  if (!m.has("schedule")) return s;
+  const YAML::Node n = m.node("schedule");
+  if (n.IsScalar()) {
+    s.kind = parse_schedule_kind(m.text("schedule", std::nullopt,
+                                        {"one_shot", "iterative", "gradual", "lottery", "at_init"}));
+    return s;
+  }
+  YamlMap sm = m.map("schedule");
+  s.kind = parse_schedule_kind(
+      sm.text("kind", std::nullopt, {"one_shot", "iterative", "gradual", "lottery", "at_init"}));
+  const long big = 1L << 40;
+  switch (s.kind) {
+    case ScheduleKind::one_shot: break;
+    case ScheduleKind::lottery:
+      s.rewind_step = sm.integer("rewind_step", s.rewind_step, -big, big);
+      s.random_reinit = sm.boolean("random_reinit", s.random_reinit);
+      [[fallthrough]];
+    case ScheduleKind::iterative:
+      s.rounds = static_cast<int>(sm.integer("rounds", s.rounds, -1000, 1000));
+      s.path = parse_iterative_path(
+          sm.text("path", iterative_path_name(s.path), {"geometric", "fixed_rate", "linear"}));
+      s.rate = sm.number("rate", s.rate, -1e9, 1e9);
+      break;
+    case ScheduleKind::gradual:
+      s.initial_sparsity = sm.number("initial_sparsity", s.initial_sparsity, -1e9, 1e9);
+      s.start_step = sm.integer("start_step", s.start_step, -big, big);
+      s.prune_steps = sm.integer("prune_steps", s.prune_steps, -big, big);
+      s.step_interval = sm.integer("step_interval", s.step_interval, -big, big);
+      break;
+    case ScheduleKind::at_init: break;
+  }
+  if (s.kind != ScheduleKind::one_shot && s.kind != ScheduleKind::iterative)
+    s.train_epochs = static_cast<int>(sm.integer("train_epochs", s.train_epochs, -1000, 100000));
+  sm.finish();
+  return s;
+}
+
+}  // namespace
+
+PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
+  PruneSettings p;
+  p.seed = seed;
+  p.criterion = m.text("criterion", p.criterion);
+  p.granularity = parse_granularity_node(m);
+  p.scope = parse_scope(m.text("scope", scope_name(p.scope), {"layer", "global"}));
+  p.sparsity = m.number("sparsity", std::nullopt, -1e9, 1e9);
+  p.exclude_first = m.boolean("exclude_first", p.exclude_first);
+  p.exclude_last = m.boolean("exclude_last", p.exclude_last);
+  p.include_bias = m.boolean("include_bias", p.include_bias);
+  p.schedule = parse_schedule(m);
+  p.finetune_epochs = static_cast<int>(m.integer("finetune_epochs", p.finetune_epochs, -1000, 100000));
+  p.finetune_lr_scale = m.number("finetune_lr_scale", p.finetune_lr_scale, -1e9, 1e9);
+  p.data_batches = static_cast<int>(m.integer("data_batches", p.data_batches, -1000, 100000));
+  if (m.has("overrides")) {
+    const YAML::Node list = m.node("overrides");
+    if (!list.IsSequence()) m.fail("overrides", "expected a list of {name, exclude | sparsity | rate_scale}");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      YamlMap o(list[i], m.file(), fmt::format("{}.overrides[{}]", m.path(), i));
+      LayerOverride lo;
+      lo.name = o.text("name", std::nullopt);
+      lo.exclude = o.boolean("exclude", false);
+      lo.sparsity = o.number("sparsity", -1.0, -1e9, 1e9);
+      lo.rate_scale = o.number("rate_scale", 1.0, -1e9, 1e9);
+      o.finish();
+      p.overrides.push_back(lo);
+    }
+  }
+  m.finish();
+  const std::vector<FieldError> errors = p.validate();
+  if (!errors.empty()) {
+    const FieldError& e = errors.front();
+    const YAML::Node at = node_at(m.yaml(), e.field);
+    throw ConfigError(fmt::format("{}: '{}.{}': {}", at ? yaml_where(m.file(), at) : m.where(),
+                                  m.path(), e.field, e.message));
+  }
+  return p;
+}
+
+}  // namespace poda

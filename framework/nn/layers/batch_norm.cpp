@@ -1,0 +1,52 @@
+#include "nn/layers/batch_norm.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "core/ops.h"
+#include "nn/layer_spec.h"
+
+namespace poda {
+
+BatchNorm::BatchNorm(std::size_t channels, std::size_t sample_rank, float momentum, float eps)
+    : channels_(channels), rank_(sample_rank), momentum_(momentum), eps_(eps) {
+  if (sample_rank != 1 && sample_rank != 3)
+    throw std::invalid_argument("BatchNorm: per-sample rank must be 1 (C) or 3 (C, H, W)");
+  Array ones = empty_array({channels});
+  ones.fill(1.0f);
+  weight_ = &register_parameter("weight", ones, false);
+  bias_ = &register_parameter("bias", zeros_array({channels}), false);
+  running_mean_ = &register_buffer("running_mean", zeros_array({channels}));
+  running_var_ = &register_buffer("running_var", ones);
+}
+
+Variable BatchNorm::forward(const Variable& x) {
+  return batch_norm(x, weight_->effective(), bias_->effective(), *running_mean_, *running_var_,
+                    is_training(), momentum_, eps_);
+}
+
+std::string BatchNorm::describe() const {
+  return type_name() + "(" + std::to_string(channels_) + ")";
+}
+
+Shape BatchNorm::output_shape(const Shape& input) const {
+  if (input.size() != rank_ || input[0] != channels_)
+    throw ShapeError(type_name() + " expects input (" + std::to_string(channels_) +
+                     (rank_ == 3 ? ", H, W" : "") + ") but gets " + shape_str(input));
+  return input;
+}
+
+namespace {
+const LayerTypeRegistrar batchnorm_type(
+    "batchnorm",
+    {{}, [](const LayerSpec&, const Shape& input, BuildContext&) -> ModulePtr {
+       // 1d or 2d from the incoming shape: (C) or (C, H, W).
+       if (input.size() != 1 && input.size() != 3)
+         throw ShapeError("BatchNorm expects input (C) or (C, H, W) but gets " +
+                          shape_str(input));
+       return std::make_shared<BatchNorm>(input[0], input.size());
+     },
+     "batch normalisation over channels, 1d for (C), 2d for (C, H, W)"});
+}  // namespace
+
+}  // namespace poda

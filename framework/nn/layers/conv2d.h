@@ -1,0 +1,41 @@
+#pragma once
+#include "core/ops.h"
+#include "core/random.h"
+#include "nn/init.h"
+#include "nn/module.h"
+
+namespace poda {
+
+struct Conv2dSettings {
+  std::size_t in_channels = 0, out_channels = 0, kernel = 1;
+  std::size_t stride = 1, padding = 0, dilation = 1, groups = 1;  // square, same on H and W
+  bool bias = true;
+};
+
+// y (B, C_out, H_out, W_out) = conv(x (B, C_in, H, W), weight ⊙ mask) + bias.
+// weight is (C_out, C_in/groups, kH, kW): weight[o] is filter o (filter pruning zeroes it
+// whole); weight[:, c] holds what every filter of a group sees of its input channel c
+// (channel pruning zeroes that slice). Output channel o reads the input channels of group
+// o / (C_out/groups); groups == C_in == C_out is a depthwise convolution.
+class Conv2d : public Module {
+ public:
+  Conv2d(const Conv2dSettings& settings, Init init, Rng& rng);
+  Variable forward(const Variable& x) override;
+  std::string type_name() const override { return "Conv2d"; }
+  std::string describe() const override;
+  Shape output_shape(const Shape& input) const override;
+  std::size_t macs(const Shape& input) const override;
+  std::size_t effective_macs(const Shape& input) const override;
+
+  const Conv2dSettings& settings() const { return settings_; }
+  Parameter& weight() { return *weight_; }
+  Parameter* bias() { return bias_; }
+
+ private:
+  Conv2dSettings settings_;
+  Conv2dOptions options_;
+  Parameter* weight_;
+  Parameter* bias_ = nullptr;
+};
+
+}  // namespace poda

@@ -1,0 +1,14 @@
+#pragma once
+#include "nn/module.h"
+
+namespace poda {
+
+// (B, C, H, W) -> (B, C): the mean of each channel's plane (ResNet's head).
+class GlobalAvgPool : public Module {
+ public:
+  Variable forward(const Variable& x) override;
+  std::string type_name() const override { return "GlobalAvgPool"; }
+  Shape output_shape(const Shape& input) const override;
+};
+
+}  // namespace poda

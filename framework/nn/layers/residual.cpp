@@ -1,0 +1,56 @@
+#include "nn/layers/residual.h"
+
+#include "core/ops.h"
+#include "nn/layer_spec.h"
+#include "nn/model_builder.h"
+
+namespace poda {
+
+Residual::Residual(std::shared_ptr<Sequential> body, std::shared_ptr<Sequential> shortcut)
+    : body_(register_module("body", std::move(body))) {
+  if (shortcut) shortcut_ = register_module("shortcut", std::move(shortcut));
+}
+
+Variable Residual::forward(const Variable& x) {
+  return add(body_->forward(x), shortcut_ ? shortcut_->forward(x) : x);
+}
+
+std::string Residual::describe() const {
+  return "Residual(" + std::to_string(body_->size()) + " layers, " +
+         (shortcut_ ? "projection" : "identity") + " shortcut)";
+}
+
+Shape Residual::output_shape(const Shape& input) const {
+  const Shape body_out = body_->output_shape(input);
+  const Shape short_out = shortcut_ ? shortcut_->output_shape(input) : input;
+  if (body_out != short_out)
+    throw ShapeError("Residual body gives " + shape_str(body_out) + " but the " +
+                     (shortcut_ ? "shortcut gives " : "identity shortcut passes ") +
+                     shape_str(short_out) + " for input " + shape_str(input));
+  return body_out;
+}
+
+std::size_t Residual::macs(const Shape& input) const {
+  return body_->macs(input) + (shortcut_ ? shortcut_->macs(input) : 0);
+}
+
+std::size_t Residual::effective_macs(const Shape& input) const {
+  return body_->effective_macs(input) + (shortcut_ ? shortcut_->effective_macs(input) : 0);
+}
+
+namespace {
+const LayerTypeRegistrar residual_type(
+    "residual",
+    {{{"layers", KeyKind::layers}, {"shortcut", KeyKind::layers}},
+     [](const LayerSpec& spec, const Shape& input, BuildContext& ctx) -> ModulePtr {
+       Shape out;
+       auto body = build_layers(spec.list_or_empty("layers"), input, ctx, out);
+       std::shared_ptr<Sequential> shortcut;
+       if (!spec.list_or_empty("shortcut").empty())
+         shortcut = build_layers(spec.list_or_empty("shortcut"), input, ctx, out);
+       return std::make_shared<Residual>(std::move(body), std::move(shortcut));
+     },
+     "y = body(x) + shortcut(x): layers: [...], [shortcut: [...], identity when absent]"});
+}  // namespace
+
+}  // namespace poda

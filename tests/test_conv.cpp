@@ -1,0 +1,118 @@
+#include <doctest/doctest.h>
+
+#include <xtensor/xview.hpp>
+
+#include "core/ops.h"
+#include "gradcheck.h"
+
+using namespace poda;
+using poda::testing::check_jacobian;
+using poda::testing::random_array;
+
+namespace {
+// Direct convolution in double, the definition written out: the reference for im2col.
+Array conv_reference(const Array& x, const Array& w, const Array* b, const Conv2dOptions& o) {
+  const std::size_t B = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
+  const std::size_t O = w.shape()[0], cg = w.shape()[1], k = w.shape()[2];
+  const std::size_t OH = conv_out_size(H, k, o.stride, o.padding, o.dilation);
+  const std::size_t OW = conv_out_size(W, k, o.stride, o.padding, o.dilation);
+  const std::size_t og = O / o.groups;
+  Array y = zeros_array({B, O, OH, OW});
+  for (std::size_t n = 0; n < B; ++n)
+    for (std::size_t oc = 0; oc < O; ++oc)
+      for (std::size_t oh = 0; oh < OH; ++oh)
+        for (std::size_t ow = 0; ow < OW; ++ow) {
+          double acc = b ? (*b)(oc) : 0.0;
+          for (std::size_t c = 0; c < cg; ++c)
+            for (std::size_t i = 0; i < k; ++i)
+              for (std::size_t j = 0; j < k; ++j) {
+                const long ih = long(oh * o.stride + i * o.dilation) - long(o.padding);
+                const long iw = long(ow * o.stride + j * o.dilation) - long(o.padding);
+                if (ih < 0 || iw < 0 || ih >= long(H) || iw >= long(W)) continue;
+                acc += double(w(oc, c, i, j)) * x(n, (oc / og) * cg + c, ih, iw);
+              }
+          y(n, oc, oh, ow) = static_cast<float>(acc);
+        }
+  (void)C;
+  return y;
+}
+
+struct ConvCase {
+  const char* name;
+  std::size_t B, C, H, W, O, k;
+  Conv2dOptions options;
+};
+}  // namespace
+
+TEST_CASE("conv2d: matches a direct convolution and its full Jacobian") {
+  const ConvCase cases[] = {
+      {"plain 3x3", 2, 2, 5, 5, 3, 3, {}},
+      {"stride 2, padding 1", 2, 2, 6, 5, 3, 3, {2, 1, 1, 1}},
+      {"dilation 2, padding 2", 1, 2, 6, 6, 2, 3, {1, 2, 2, 1}},
+      {"groups 2", 2, 4, 4, 4, 6, 3, {1, 1, 1, 2}},
+      {"depthwise", 2, 3, 5, 4, 3, 3, {1, 1, 1, 3}},
+      {"1x1 fast path", 2, 3, 3, 4, 4, 1, {}},
+      {"1x1 fast path, groups 2", 2, 4, 3, 3, 2, 1, {1, 0, 1, 2}},
+      {"1x1 stride 2 (projection shortcut)", 2, 3, 5, 5, 4, 1, {2, 0, 1, 1}},
+      {"kernel = padded input", 1, 1, 3, 3, 2, 5, {1, 1, 1, 1}},
+  };
+  for (const ConvCase& c : cases) {
+    CAPTURE(c.name);
+    const Conv2dOptions o = c.options;
+    const Array x = random_array({c.B, c.C, c.H, c.W}, 1);
+    const Array w = random_array({c.O, c.C / o.groups, c.k, c.k}, 2);
+    const Array b = random_array({c.O}, 3);
+    const Array y = conv2d(Variable(x), Variable(w), Variable(b), o).data();
+    CHECK(xt::allclose(y, conv_reference(x, w, &b, o), 1e-4, 1e-5));
+    check_jacobian([o](auto& v) { return conv2d(v[0], v[1], v[2], o); }, {x, w, b});
+  }
+}
+
+TEST_CASE("conv2d: no bias; an input without gradient gets no gradient work") {
+  const Conv2dOptions o{1, 1, 1, 1};
+  const Array x = random_array({2, 2, 4, 4}, 4), w = random_array({3, 2, 3, 3}, 5);
+  check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w});
+  check_jacobian([o](auto& v) { return conv2d(v[0], v[1], Variable(), o); }, {x, w},
+                 {false, true});
+  Variable vx(x, false), vw(w, true);
+  sum(conv2d(vx, vw, Variable(), o)).backward();
+  CHECK_FALSE(vx.has_grad());
+  CHECK(vw.has_grad());
+}
+
+TEST_CASE("conv2d: a batch larger than one chunk gives the per-sample results") {
+  // 40 x 3x28x28, 32 filters of 5x5: 43,200 column entries and 1.4M MACs per sample, so
+  // samples are batched, 24 to a chunk: two chunks, the second one partial.
+  const Conv2dOptions o{};
+  const Array x = random_array({40, 3, 28, 28}, 6), w = random_array({32, 3, 5, 5}, 7);
+  Variable vx(x, true), vw(w, true);
+  Variable y = conv2d(vx, vw, Variable(), o);
+  CHECK(xt::allclose(y.data(), conv_reference(x, w, nullptr, o), 1e-4, 1e-4));
+  Array seed = random_array(y.shape(), 8);
+  y.backward(seed);
+  // The weight gradient summed over the batch equals the sum of per-sample gradients.
+  Array dw_sum = zeros_array(to_shape(w.shape()));
+  for (std::size_t n = 0; n < 40; ++n) {
+    Array xn = xt::view(x, xt::range(n, n + 1));
+    Array sn = xt::view(seed, xt::range(n, n + 1));
+    Variable vn(xn), wn(w, true);
+    conv2d(vn, wn, Variable(), o).backward(sn);
+    dw_sum += wn.grad();
+  }
+  CHECK(xt::allclose(vw.grad(), dw_sum, 1e-3, 1e-3));
+}
+
+TEST_CASE("conv2d: bad shapes are rejected with both shapes named") {
+  Variable x(zeros_array({1, 3, 4, 4})), w(zeros_array({2, 3, 5, 5}));
+  CHECK_THROWS_WITH_AS(conv2d(x, w, Variable(), {}),
+                       "conv2d: input (1, 3, 4, 4), weight (2, 3, 5, 5): kernel does not fit the "
+                       "padded input",
+                       std::invalid_argument);
+  CHECK_THROWS_AS(conv2d(x, Variable(zeros_array({2, 2, 1, 1})), Variable(), {}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(conv2d(x, Variable(zeros_array({2, 1, 1, 1})), Variable(), {1, 0, 1, 2}),
+                  std::invalid_argument);
+  CHECK(conv_out_size(28, 5, 1, 0, 1) == 24);
+  CHECK(conv_out_size(32, 3, 2, 1, 1) == 16);
+  CHECK(conv_out_size(4, 3, 1, 0, 2) == 0);
+}
