@@ -161,3 +161,22 @@ TEST_CASE("residual blocks: chains traced inside the body, not across the add") 
   CHECK(t[2].consumer == nullptr);
   CHECK(t[3].name == "fc");
 }
+
+TEST_CASE("N:M on a convolution groups M input channels at each kernel position") {
+  Sequential m;
+  auto c = conv(8, 3, 3);
+  m.add("conv", c);
+  PruneSettings s;
+  s.granularity.kind = Granularity::n_m;
+  CriterionContext ctx;
+  prune(m, s, 0.0, ctx);
+  const Array& w = c->weight().value.data();  // (3, 8, 3, 3)
+  for (std::size_t o = 0; o < 3; ++o)
+    for (std::size_t j = 0; j < 9; ++j)
+      for (std::size_t g = 0; g < 8; g += 4) {
+        int kept = 0;
+        for (std::size_t i = g; i < g + 4; ++i) kept += w.data()[(o * 8 + i) * 9 + j] != 0.0f;
+        CHECK(kept == 2);
+      }
+  CHECK(sparsity_report(m).sparsity() == doctest::Approx(0.5));
+}
