@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "nn/layers/conv2d.h"
+
 namespace poda {
 
 namespace {
@@ -14,25 +16,16 @@ struct Leaf {
 
 bool is_sequential(const Module& m) { return m.type_name() == "Sequential"; }
 
-void flatten_leaves(Module& m, const std::string& prefix, std::vector<Leaf>& out,
-                    bool traceable) {
+void flatten_leaves(Module& m, const std::string& prefix, std::vector<Leaf>& out) {
+  const bool chain = is_sequential(m);
   for (const auto& [name, child] : m.children()) {
     const std::string full = prefix.empty() ? name : prefix + "." + name;
-    if (child->children().empty()) {
-      out.push_back({full, child.get()});
-    } else if (is_sequential(*child) && traceable) {
-      flatten_leaves(*child, full, out, true);
-    } else {
-      // A block with its own data flow (residual add, branches): its layers are targets,
-      // but what flows in and out is not a simple chain.
-      out.push_back({"", nullptr});
-      std::vector<Leaf> inner;
-      flatten_leaves(*child, full, inner, false);
-      for (Leaf& leaf : inner) {
-        out.push_back(leaf);
-        out.push_back({"", nullptr});
-      }
-    }
+    // Children of a block with its own data flow (a residual add, branches) are separate
+    // chains: zeros are traced inside each Sequential, never across the block's edges.
+    if (!chain) out.push_back({"", nullptr});
+    if (child->children().empty()) out.push_back({full, child.get()});
+    else flatten_leaves(*child, full, out);
+    if (!chain) out.push_back({"", nullptr});
   }
 }
 
@@ -52,7 +45,7 @@ bool is_batch_norm(const Module& m) { return m.type_name().rfind("BatchNorm", 0)
 // Layers through which a zero channel stays a zero channel.
 bool preserves_zeros(const Module& m) {
   static const std::set<std::string> types{"ReLU",      "Tanh",      "Flatten",
-                                           "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d",
+                                           "MaxPool2d", "AvgPool2d", "GlobalAvgPool",
                                            "Dropout",   "Identity",  "LeakyReLU"};
   return types.count(m.type_name()) > 0;
 }
@@ -62,7 +55,7 @@ bool preserves_zeros(const Module& m) {
 std::vector<PruneTarget> collect_targets(Module& model) {
   std::vector<Leaf> leaves;
   if (model.children().empty()) leaves.push_back({"", &model});
-  else flatten_leaves(model, "", leaves, is_sequential(model));
+  else flatten_leaves(model, "", leaves);
 
   std::vector<PruneTarget> targets;
   std::vector<std::size_t> leaf_of_target;
@@ -75,6 +68,7 @@ std::vector<PruneTarget> collect_targets(Module& model) {
     t.weight = own_parameter(*t.layer, "weight");
     t.bias = own_parameter(*t.layer, "bias");
     if (t.bias) t.bias_name = t.name.empty() ? "bias" : t.name + ".bias";
+    if (auto* conv = dynamic_cast<Conv2d*>(t.layer)) t.groups = conv->settings().groups;
     targets.push_back(t);
     leaf_of_target.push_back(i);
   }
@@ -99,9 +93,8 @@ std::vector<PruneTarget> collect_targets(Module& model) {
         if (k + 1 >= targets.size() || targets[k + 1].layer != &m) break;
         PruneTarget& next = targets[k + 1];
         const std::size_t in_total = next.in_units();
-        if (!flattened && next.weight->value.shape().size() > 2 && t.out_units() % in_total == 0) {
-          next.groups = t.out_units() / in_total;  // grouped / depthwise conv
-          t.consumer = &next;
+        if (!flattened && next.weight->value.shape().size() > 2) {
+          if (t.out_units() == in_total * next.groups) t.consumer = &next;
         } else if (in_total % t.out_units() == 0 && (flattened || in_total == t.out_units())) {
           t.consumer = &next;
           t.fan_out = in_total / t.out_units();

@@ -1,8 +1,9 @@
 #pragma once
 // The model as the pruner sees it: one PruneTarget per prunable layer (a leaf module with a
 // prunable weight of rank >= 2: Dense (out, in), Conv (C_out, C_in/groups, kH, kW)), with
-// the neighbours structured pruning must touch. Built from layer shapes and type names only,
-// so new layer types need no change here unless they change how zeros flow.
+// the neighbours structured pruning must touch. Built from parameter shapes and type names
+// (plus Conv2d's groups), so a new layer type needs no change here unless it changes how
+// zeros flow from one layer to the next.
 #include <string>
 #include <vector>
 
@@ -37,8 +38,9 @@ struct PruneTarget {
   std::size_t kernel_size() const { return weight->value.size() / (out_units() * in_units()); }
 };
 
-// In model order. Layers inside containers other than Sequential (e.g. residual blocks)
-// are targets too, but zeros are not traced across the container's boundary.
+// In model order. Layers inside containers other than Sequential (e.g. residual blocks) are
+// targets too; each Sequential inside is traced as its own chain, never across the
+// container's edges (a residual add mixes in the shortcut).
 // The vector must not be resized afterwards (consumers point into it).
 std::vector<PruneTarget> collect_targets(Module& model);
 
