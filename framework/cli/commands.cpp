@@ -1,38 +1,136 @@
 #include "cli/commands.h"
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
-#include "experiment/atomic_file.h"
 #include "experiment/config.h"
-#include "experiment/csv.h"
-#include "experiment/run_one.h"
+#include "experiment/executor.h"
+#include "experiment/pipeline.h"
+#include "experiment/report.h"
+#include "experiment/results_store.h"
+#include "experiment/sweep.h"
 
 namespace poda {
 
+namespace {
+
+struct LoadedExperiment {
+  std::string text;  // the file as given, saved as results/<name>/config.yaml
+  RunPlan plan;
+  std::string name;
+};
+
+ExperimentConfig parse_point(const SweepPoint& point, const std::string& file) {
+  return parse_experiment_config(point.config, file);
+}
+
+// Reads, expands and validates every point before anything runs.
+LoadedExperiment load_experiment(const std::string& file) {
+  LoadedExperiment e;
+  std::ifstream in(file);
+  if (!in) throw ConfigError(file + ": cannot open the file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  e.text = buffer.str();
+  const YAML::Node root = load_yaml_file(file);
+  if (!root || root.IsNull()) throw ConfigError(file + ": the file is empty");
+  e.plan = make_run_plan(
+      expand_sweep(root, file), [&](const SweepPoint& p) { parse_point(p, file); },
+      [&](const SweepPoint& p) { return pretrain_key(parse_point(p, file), p.config); });
+  e.name = parse_point(e.plan.points.front(), file).name;
+  for (const SweepPoint& p : e.plan.points)
+    if (parse_point(p, file).name != e.name)
+      throw ConfigError(file + ": run " + p.run_id + ": 'name' cannot vary within a sweep");
+  return e;
+}
+
+// "results/quick" -> ("results", "quick")
+std::pair<std::string, std::string> split_results_dir(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  const std::size_t slash = dir.find_last_of('/');
+  if (slash == std::string::npos) return {".", dir};
+  return {dir.substr(0, slash), dir.substr(slash + 1)};
+}
+
+}  // namespace
+
 int command_check(const std::string& config_path) {
-  const ExperimentConfig c = parse_experiment_config(load_yaml_file(config_path), config_path);
-  fmt::print("{}: ok, experiment '{}', 1 run\n", config_path, c.name);
+  const LoadedExperiment e = load_experiment(config_path);
+  std::size_t keyed = 0;
+  for (const PretrainGroup& g : e.plan.groups) keyed += !g.key.empty();
+  fmt::print("{}: ok, experiment '{}', {} run{}, {} dense pretraining{}\n", config_path, e.name,
+             e.plan.points.size(), e.plan.points.size() == 1 ? "" : "s", keyed,
+             keyed == 1 ? "" : "s");
+  for (const SweepPoint& p : e.plan.points) fmt::print("  {}\n", p.run_id);
   return 0;
 }
 
 int command_run(const RunOptions& options) {
-  ExperimentConfig c = parse_experiment_config(load_yaml_file(options.config), options.config);
-  if (options.threads > 0) c.threads = options.threads;
-  const std::string dir = options.results_root + "/" + c.name;
-  const std::string run_id = "run";
-  Progress progress;
-  RunRow row = run_one(c, dir + "/runs/" + run_id, progress);
-  row.insert(row.begin(), {"run_id", run_id});
-  CsvTable table;
-  table.rows.emplace_back();
-  for (auto& [k, v] : row) {
-    table.header.push_back(k);
-    table.rows.back().push_back(v);
+  const LoadedExperiment e = load_experiment(options.config);
+  const ResultsStore store(options.results_root, e.name);
+  const bool mpi = static_cast<bool>(options.mpi_barrier);
+  if (!mpi || options.mpi_slice.index == 0) store.write_config(e.text);
+
+  ExecutorOptions exec;
+  exec.jobs = options.jobs;
+  exec.retry_failed = options.retry_failed;
+  if (!options.shard.empty()) exec.slice = parse_shard(options.shard);
+  if (mpi) {
+    exec.slice = options.mpi_slice;
+    exec.barrier = options.mpi_barrier;
   }
-  write_csv_file(dir + "/runs.csv", table);
-  fmt::print("{}", to_csv(table));
+  const bool parallel = options.jobs > 1 || mpi;
+  auto config_of = [&](const SweepPoint& p) {
+    ExperimentConfig c = parse_point(p, options.config);
+    if (options.threads > 0) c.threads = options.threads;
+    return c;
+  };
+  auto progress_for = [&](const std::string& context) {
+    Progress progress(parallel ? Progress::Mode::lines : Progress::Mode::automatic);
+    progress.set_context(context);
+    return progress;
+  };
+  const RunFn run = [&](const SweepPoint& p, const std::string& run_dir) {
+    const ExperimentConfig c = config_of(p);
+    const std::string key = pretrain_key(c, p.config);
+    Progress progress = progress_for(p.run_id);
+    return run_point(c, run_dir, key.empty() ? "" : store.pretrain_dir(key), progress);
+  };
+  const PretrainFn pretrain_fn = [&](const SweepPoint& p, const std::string& dir) {
+    Progress progress = progress_for("pretrain");
+    pretrain(config_of(p), dir, progress);
+  };
+  const ExecutionSummary s = execute_plan(e.plan, store, run, pretrain_fn, exec);
+
+  const bool writes_report = !mpi || options.mpi_slice.index == 0;
+  if (writes_report && exec.slice.count == 1) {
+    write_report(store.dir());
+    fmt::print(stderr, "poda: report in {}/report.md\n", store.dir());
+  }
+  fmt::print(stderr, "poda: {} run{} planned, {} already done, {} ok, {} failed, {} lost\n",
+             s.planned, s.planned == 1 ? "" : "s", s.skipped, s.ok, s.failed, s.lost);
+  return s.lost > 0 ? 1 : 0;
+}
+
+int command_report(const std::string& results_dir) {
+  const auto [root, name] = split_results_dir(results_dir);
+  const ResultsStore store(root, name);
+  // Merge the result files (shards write only their own), in sweep order when the
+  // experiment's config is there, else by run id.
+  std::vector<std::string> order = store.finished_run_ids();
+  const std::string config_path = store.dir() + "/config.yaml";
+  if (std::ifstream(config_path)) {
+    std::vector<std::string> sweep_order;
+    for (const SweepPoint& p : expand_sweep(load_yaml_file(config_path), config_path))
+      sweep_order.push_back(p.run_id);
+    order = sweep_order;
+  }
+  const std::size_t rows = store.rebuild_runs_csv(order);
+  write_report(store.dir());
+  fmt::print("{}: {} runs, report.md and plots/ written\n", store.dir(), rows);
   return 0;
 }
 

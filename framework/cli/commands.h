@@ -1,16 +1,26 @@
 #pragma once
 // The subcommands behind `poda run | check | report`; main.cpp only parses arguments.
+#include <functional>
 #include <string>
+
+#include "experiment/run_plan.h"
 
 namespace poda {
 
 struct RunOptions {
   std::string config;
   std::string results_root = "results";
-  int threads = 0;  // 0 = as the file says
+  int threads = 0;              // BLAS threads per run; 0 = as the file says
+  int jobs = 1;                 // worker processes
+  std::string shard;            // "i/n" or ""
+  bool retry_failed = false;
+  // Set by main under mpirun: this rank's slice and the barrier between phases.
+  Slice mpi_slice;
+  std::function<void()> mpi_barrier;
 };
 
 int command_run(const RunOptions& options);
 int command_check(const std::string& config_path);
+int command_report(const std::string& results_dir);
 
 }  // namespace poda

@@ -1,12 +1,14 @@
 // The poda executable: a small dispatch over subcommands.
 #include <cstdio>
 #include <exception>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "cli/info.h"
 #include "core/blas_runtime.h"
+#include "experiment/mpi_world.h"
 
 int main(int argc, char** argv) {
   // Before anything else: may re-execute the process on better BLAS kernels.
@@ -17,22 +19,43 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   poda::RunOptions run_options;
-  CLI::App* run = app.add_subcommand("run", "Run an experiment file (all points of its sweep)");
+  CLI::App* run = app.add_subcommand("run", "Run an experiment file: every point of its sweep");
   run->add_option("config", run_options.config, "experiment YAML file")->required();
   run->add_option("--results", run_options.results_root, "results root folder")
       ->capture_default_str();
-  run->add_option("--threads", run_options.threads, "BLAS threads per run (overrides the file)");
+  run->add_option("--jobs,-j", run_options.jobs, "worker processes (one BLAS thread each)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  run->add_option("--threads", run_options.threads, "BLAS threads per run (overrides the file)")
+      ->check(CLI::Range(1, 256));
+  run->add_option("--shard", run_options.shard, "run only slice i of n (0-based), e.g. 0/4");
+  run->add_flag("--retry-failed", run_options.retry_failed, "run failed runs again");
 
   std::string check_config;
   CLI::App* check = app.add_subcommand("check", "Validate an experiment file and list its runs");
   check->add_option("config", check_config, "experiment YAML file")->required();
 
+  std::string report_dir;
+  CLI::App* report = app.add_subcommand(
+      "report", "Merge runs.csv from the run folders and regenerate report.md and plots/");
+  report->add_option("dir", report_dir, "results folder, e.g. results/quickstart")->required();
+
   CLI::App* info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
   CLI11_PARSE(app, argc, argv);
 
   try {
-    if (*run) return poda::command_run(run_options);
+    if (*run) {
+      // Under mpirun each rank runs its slice of the sweep; rank 0 writes runs.csv and report.
+      std::unique_ptr<poda::MpiWorld> world = poda::MpiWorld::join_if_launched(&argc, &argv);
+      if (world) {
+        run_options.mpi_slice = {world->rank(), world->size()};
+        run_options.mpi_barrier = world->barrier_fn();
+        run_options.jobs = 1;
+      }
+      return poda::command_run(run_options);
+    }
     if (*check) return poda::command_check(check_config);
+    if (*report) return poda::command_report(report_dir);
     if (*info) {
       std::fputs(poda::poda_info_text().c_str(), stdout);
       return 0;
