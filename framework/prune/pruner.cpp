@@ -113,8 +113,10 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
     PruneTarget& t = targets[i];
     const bool first = i == 0, last = i + 1 == targets.size();
     if ((settings.exclude_first && first) || (settings.exclude_last && last)) continue;
-    // Removing output units of the classifier would remove classes.
+    // Removing output units of the classifier would remove classes; removing input channels
+    // of the first convolution would remove colour planes of the data.
     if (g.removes_output_units() && last) continue;
+    if (g.kind == Granularity::channel && first && t.weight->value.shape().size() > 2) continue;
     const LayerOverride* o = find_override(settings, t);
     if ((o && o->exclude) || !criterion->can_score(t)) continue;
     Plan p;
