@@ -47,14 +47,20 @@ std::vector<double> element_scores(const Array& scores, const Parameter& p) {
   return out;
 }
 
+// Consumes the entries' scores (a global pool over a large model holds millions).
 void select_in_pool(std::vector<Entry*>& pool, double target) {
   std::vector<double> all;
-  for (Entry* e : pool) all.insert(all.end(), e->scores.begin(), e->scores.end());
-  for (Entry* e : pool) e->pruned.assign(e->scores.size(), false);
-  std::vector<std::size_t> chosen = lowest_k(all, units_for_fraction(target, all.size()));
+  std::vector<std::size_t> sizes;
+  for (Entry* e : pool) {
+    sizes.push_back(e->scores.size());
+    all.insert(all.end(), e->scores.begin(), e->scores.end());
+    e->pruned.assign(e->scores.size(), false);
+    std::vector<double>().swap(e->scores);
+  }
+  const std::vector<std::size_t> chosen = lowest_k(all, units_for_fraction(target, all.size()));
   std::size_t entry = 0, offset = 0;
   for (std::size_t idx : chosen) {  // sorted ascending
-    while (idx >= offset + pool[entry]->scores.size()) offset += pool[entry++]->scores.size();
+    while (idx >= offset + sizes[entry]) offset += sizes[entry++];
     pool[entry]->pruned[idx - offset] = true;
   }
 }
