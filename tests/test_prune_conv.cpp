@@ -104,12 +104,11 @@ TEST_CASE("channel pruning zeros the same input channel in every filter") {
   s.criterion = "l1_norm";
   s.granularity.kind = Granularity::channel;
   s.scope = Scope::layer;
-  s.exclude_first = true;
   CriterionContext ctx;
   prune(m, s, 0.5, ctx);
   for (std::size_t o = 0; o < 3; ++o)
     for (std::size_t c = 0; c < 4; ++c) CHECK(slice_zero(c2->weight().value.data(), o, c) == (c == 0 || c == 2));
-  CHECK_FALSE(c1->weight().has_mask());
+  CHECK_FALSE(c1->weight().has_mask());  // the first conv's inputs are the image's channels
 }
 
 TEST_CASE("a pruned filter kills the matching filter of a depthwise consumer") {

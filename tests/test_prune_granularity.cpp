@@ -58,7 +58,7 @@ TEST_CASE("unstructured layer-wise magnitude: achieved sparsity equals the round
   }
 }
 
-TEST_CASE("global scope ranks all layers together; layer-wise prunes each to the target") {
+TEST_CASE("global scope ranks all layers together, layer-wise prunes each to the target") {
   // fc1 holds magnitudes 1..8, fc2 holds 9..12 (times 0.5 / 1 for signs): the global 50%
   // threshold lies inside fc1 only.
   Array w1{{1, 2, 3, 4}, {5, 6, 7, 8}};

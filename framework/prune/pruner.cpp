@@ -47,14 +47,20 @@ std::vector<double> element_scores(const Array& scores, const Parameter& p) {
   return out;
 }
 
+// Consumes the entries' scores (a global pool over a large model holds millions).
 void select_in_pool(std::vector<Entry*>& pool, double target) {
   std::vector<double> all;
-  for (Entry* e : pool) all.insert(all.end(), e->scores.begin(), e->scores.end());
-  for (Entry* e : pool) e->pruned.assign(e->scores.size(), false);
-  std::vector<std::size_t> chosen = lowest_k(all, units_for_fraction(target, all.size()));
+  std::vector<std::size_t> sizes;
+  for (Entry* e : pool) {
+    sizes.push_back(e->scores.size());
+    all.insert(all.end(), e->scores.begin(), e->scores.end());
+    e->pruned.assign(e->scores.size(), false);
+    std::vector<double>().swap(e->scores);
+  }
+  const std::vector<std::size_t> chosen = lowest_k(all, units_for_fraction(target, all.size()));
   std::size_t entry = 0, offset = 0;
   for (std::size_t idx : chosen) {  // sorted ascending
-    while (idx >= offset + pool[entry]->scores.size()) offset += pool[entry++]->scores.size();
+    while (idx >= offset + sizes[entry]) offset += sizes[entry++];
     pool[entry]->pruned[idx - offset] = true;
   }
 }
@@ -113,8 +119,10 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
     PruneTarget& t = targets[i];
     const bool first = i == 0, last = i + 1 == targets.size();
     if ((settings.exclude_first && first) || (settings.exclude_last && last)) continue;
-    // Removing output units of the classifier would remove classes.
+    // Removing output units of the classifier would remove classes; removing input channels
+    // of the first convolution would remove colour planes of the data.
     if (g.removes_output_units() && last) continue;
+    if (g.kind == Granularity::channel && first && t.weight->value.shape().size() > 2) continue;
     const LayerOverride* o = find_override(settings, t);
     if ((o && o->exclude) || !criterion->can_score(t)) continue;
     Plan p;

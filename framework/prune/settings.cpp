@@ -121,7 +121,7 @@ std::vector<FieldError> PruneSettings::validate() const {
     const std::string at = "overrides[" + std::to_string(i) + "]";
     if (o.name.empty()) fail(at + ".name", "must name a layer or parameter");
     else if (!seen.insert(o.name).second) fail(at + ".name", "'" + o.name + "' is overridden twice");
-    if (o.sparsity >= 0.0 && o.sparsity >= 1.0)
+    if (o.sparsity >= 1.0)
       fail(at + ".sparsity", "must be in [0, 1), got " + num(o.sparsity));
     if (!(o.rate_scale > 0.0)) fail(at + ".rate_scale", "must be positive, got " + num(o.rate_scale));
   }
