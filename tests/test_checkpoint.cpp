@@ -133,7 +133,7 @@ TEST_CASE("wrong magic and a future version give clear errors") {
   CHECK(msg.find("reads up to version 1") != std::string::npos);
 }
 
-TEST_CASE("load_checkpoint names a missing file; save rejects inconsistent entries") {
+TEST_CASE("load_checkpoint names a missing file — save rejects inconsistent entries") {
   TempDir dir;
   std::string missing = (dir.path / "none.ckpt").string();
   try {

@@ -53,7 +53,7 @@ train:
   CHECK(c.train.schedule.lr_at(c.train.lr, 2) == doctest::Approx(0.0005));
 }
 
-TEST_CASE("the name defaults to the file's stem; zoo models resolve to layers") {
+TEST_CASE("the name defaults to the file's stem — zoo models resolve to layers") {
   const ExperimentConfig c =
       parse_experiment_config(YAML::Load("model: {zoo: lenet300_100}"), "dir/quick.yaml");
   CHECK(c.name == "quick");

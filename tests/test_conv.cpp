@@ -73,7 +73,7 @@ TEST_CASE("conv2d: matches a direct convolution and its full Jacobian") {
   set_conv_batching(ConvBatching::automatic);
 }
 
-TEST_CASE("conv2d: no bias; an input without gradient gets no gradient work") {
+TEST_CASE("conv2d: no bias — an input without gradient gets no gradient work") {
   const Conv2dOptions o{1, 1, 1, 1};
   for (ConvBatching mode : {ConvBatching::per_sample, ConvBatching::batched}) {
     CAPTURE(static_cast<int>(mode));

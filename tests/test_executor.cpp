@@ -179,7 +179,7 @@ TEST_CASE("executor: kill -9 mid-sweep leaves complete rows only, and a rerun co
   CHECK(poda::read_csv_file(store.runs_csv_path()).rows.size() == 8);
 }
 
-TEST_CASE("executor: a worker that dies loses only its run; the others finish and a rerun redoes it") {
+TEST_CASE("executor: a worker that dies loses only its run — the others finish and a rerun redoes it") {
   poda_test::TempDir tmp("poda_exec");
   poda::ResultsStore store(tmp.str(), "demo");
   const CallLog log{tmp.str() + "/calls.log"};

@@ -98,7 +98,7 @@ TEST_CASE("zip group varies together and combines with the other axes") {
   CHECK(points[5].run_id == "epochs=20_lr=0.01_seed=8");
 }
 
-TEST_CASE("a missing last key is created; labels lengthen only to stay unique") {
+TEST_CASE("a missing last key is created — labels lengthen only to stay unique") {
   auto points = expand(std::string(kBase) +
                        "train: {schedule: {kind: cosine}}\n"
                        "sweep:\n"

@@ -124,15 +124,22 @@ ExecutionSummary execute_plan(const RunPlan& plan, const ResultsStore& store, co
     Progress progress(options.log, "pretrain", groups.size());
     std::vector<std::size_t> number(groups.size());
     std::size_t started = 0;
+    // The key is a whole YAML document; name the dense model by the runs that share it.
+    auto label = [&](std::size_t t) {
+      const PretrainGroup& g = plan.groups[groups[t]];
+      return "dense model for " + std::to_string(g.runs.size()) + " run" +
+             (g.runs.size() == 1 ? "" : "s") + " (" + plan.points[g.runs.front()].run_id +
+             (g.runs.size() == 1 ? ")" : ", ...)");
+    };
     WorkerEvents events;
     events.started = [&](std::size_t t) {
       number[t] = ++started;
-      progress.started(number[t], plan.groups[groups[t]].key);
+      progress.started(number[t], label(t));
     };
-    events.finished = [&](std::size_t t) { progress.ended(number[t], plan.groups[groups[t]].key, "done"); };
+    events.finished = [&](std::size_t t) { progress.ended(number[t], label(t), "done"); };
     events.lost = [&](std::size_t t, const std::string& why) {
       pretrain_lost[groups[t]] = true;
-      progress.ended(number[t], plan.groups[groups[t]].key, "LOST (" + why + ")");
+      progress.ended(number[t], label(t), "LOST (" + why + ")");
     };
     run_tasks(groups.size(), options.jobs,
               [&](std::size_t t) { execute_pretrain(plan, store, pretrain, groups[t], options.retry_failed); }, events);

@@ -63,29 +63,20 @@ ScheduleSettings parse_schedule(YamlMap& m) {
   YamlMap sm = m.map("schedule");
   s.kind = parse_schedule_kind(
       sm.text("kind", std::nullopt, {"one_shot", "iterative", "gradual", "lottery", "at_init"}));
+  // Every schedule key is read whatever the kind, so one base config can sweep
+  // prune.schedule.kind; keys a kind does not use are ignored by it.
   const long big = 1L << 40;
-  switch (s.kind) {
-    case ScheduleKind::one_shot: break;
-    case ScheduleKind::lottery:
-      s.rewind_step = sm.integer("rewind_step", s.rewind_step, -big, big);
-      s.random_reinit = sm.boolean("random_reinit", s.random_reinit);
-      [[fallthrough]];
-    case ScheduleKind::iterative:
-      s.rounds = static_cast<int>(sm.integer("rounds", s.rounds, -1000, 1000));
-      s.path = parse_iterative_path(
-          sm.text("path", iterative_path_name(s.path), {"geometric", "fixed_rate", "linear"}));
-      s.rate = sm.number("rate", s.rate, -1e9, 1e9);
-      break;
-    case ScheduleKind::gradual:
-      s.initial_sparsity = sm.number("initial_sparsity", s.initial_sparsity, -1e9, 1e9);
-      s.start_step = sm.integer("start_step", s.start_step, -big, big);
-      s.prune_steps = sm.integer("prune_steps", s.prune_steps, -big, big);
-      s.step_interval = sm.integer("step_interval", s.step_interval, -big, big);
-      break;
-    case ScheduleKind::at_init: break;
-  }
-  if (s.kind != ScheduleKind::one_shot && s.kind != ScheduleKind::iterative)
-    s.train_epochs = static_cast<int>(sm.integer("train_epochs", s.train_epochs, -1000, 100000));
+  s.rounds = static_cast<int>(sm.integer("rounds", s.rounds, -1000, 1000));
+  s.path = parse_iterative_path(
+      sm.text("path", iterative_path_name(s.path), {"geometric", "fixed_rate", "linear"}));
+  s.rate = sm.number("rate", s.rate, -1e9, 1e9);
+  s.initial_sparsity = sm.number("initial_sparsity", s.initial_sparsity, -1e9, 1e9);
+  s.start_step = sm.integer("start_step", s.start_step, -big, big);
+  s.prune_steps = sm.integer("prune_steps", s.prune_steps, -big, big);
+  s.step_interval = sm.integer("step_interval", s.step_interval, -big, big);
+  s.rewind_step = sm.integer("rewind_step", s.rewind_step, -big, big);
+  s.random_reinit = sm.boolean("random_reinit", s.random_reinit);
+  s.train_epochs = static_cast<int>(sm.integer("train_epochs", s.train_epochs, -1000, 100000));
   sm.finish();
   return s;
 }

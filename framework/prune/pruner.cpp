@@ -166,9 +166,12 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
         Array s = criterion->score_units(*p.t, g, ctx);
         e.scores.assign(s.begin(), s.end());
       } else {
+        // Blocks, and units ranked across layers, use the mean per unit: a sum would favour
+        // units with more inputs (an fc1 row of 784 over an fc2 row of 300) and a global
+        // ranking would empty the narrower layers first.
         e.scores = aggregate_scores(
             p.layout, criterion->score_weights(p.t->weight_name, *p.t->weight, ctx),
-            g.kind == Granularity::block);
+            g.kind == Granularity::block || p.global);
       }
       const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
       for (std::size_t u = 0; u < alive.size(); ++u)
