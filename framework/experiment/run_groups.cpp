@@ -82,16 +82,26 @@ RunTable load_run_table(const std::string& path) {
   }
 
   // Swept keys are the dotted config paths; a seed is what we average over, and a
-  // column that always equals target_sparsity (prune.sparsity) would only repeat it.
+  // column that always equals a standard one (prune.sparsity = target_sparsity,
+  // prune.schedule.kind = schedule, ...) would only repeat it.
   t.setting_columns = {"schedule", "granularity", "criterion", "scope", "target_sparsity"};
+  const std::vector<std::string> standard = t.setting_columns;
+  auto repeats = [&](std::size_t c, const std::string& other) {
+    const std::size_t o = col(other);
+    for (std::size_t r = 0; r < t.csv.rows.size(); ++r) {
+      const std::string& a = t.csv.rows[r][c];
+      const std::string& b = t.csv.rows[r][o];
+      double va = 0, vb = 0;
+      const bool same = a == b || (parse_double(a, va) && parse_double(b, vb) && va == vb);
+      if (!same) return false;
+    }
+    return !t.csv.rows.empty();
+  };
   for (std::size_t c = 0; c < t.csv.header.size(); ++c) {
     const std::string& name = t.csv.header[c];
     if (name.find('.') == std::string::npos || ends_with(name, ".seed")) continue;
-    bool alias = !t.csv.rows.empty();
-    for (std::size_t r = 0; r < t.csv.rows.size() && alias; ++r) {
-      double v = 0;
-      alias = parse_double(t.csv.rows[r][c], v) && v == targets[r];
-    }
+    bool alias = false;
+    for (const std::string& other : standard) alias = alias || repeats(c, other);
     if (!alias) t.setting_columns.push_back(name);
   }
   for (const auto& name : t.setting_columns) {
