@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every benchmark executable (bench_*) in the build dir given as $1.
+# Runs every benchmark executable (bench_*) in the build dir given as $1, then every
+# bench/bench_*.sh script (which take the build dir too).
 # Benchmarks are built from bench/*.cpp by CMake; ctest never runs them.
 set -euo pipefail
 build="${1:?usage: bench/run_all.sh BUILD_DIR}"
@@ -16,5 +17,9 @@ failed=0
 for exe in "${benches[@]}"; do
   echo "== $(basename "$exe")"
   "$exe" || { echo "run_all.sh: $(basename "$exe") failed (exit $?)" >&2; failed=1; }
+done
+for script in "$(dirname "$0")"/bench_*.sh; do
+  echo "== $(basename "$script")"
+  "$script" "$build" || { echo "run_all.sh: $(basename "$script") failed" >&2; failed=1; }
 done
 exit "$failed"
