@@ -78,8 +78,16 @@ void write_layer_sparsity(const std::string& path, const SparsityReport& report)
   write_csv_file(path, t);
 }
 
-std::string schedule_label(const ExperimentConfig& c) {
-  return c.prune ? schedule_kind_name(c.prune->schedule.kind) : "dense";
+// What the run is, in every row (ok or failed); dense baselines get "none", so they sit in
+// the same table as the pruned runs.
+RunRow settings_columns(const ExperimentConfig& c) {
+  const PruneSettings* p = c.prune ? &*c.prune : nullptr;
+  return {{"seed", std::to_string(c.seed)},
+          {"schedule", p ? schedule_kind_name(p->schedule.kind) : "dense"},
+          {"criterion", p ? p->criterion : "none"},
+          {"granularity", p ? granularity_name(p->granularity.kind) : "none"},
+          {"scope", p ? scope_name(p->scope) : "none"},
+          {"target_sparsity", fixed(p ? p->sparsity : 0.0, 6)}};
 }
 
 }  // namespace
@@ -129,8 +137,10 @@ void pretrain(const ExperimentConfig& c, const std::string& dir, Progress& progr
   save_checkpoint(dense_path, dense);  // last: its presence means the pretraining is done
 }
 
-RunRow run_point(const ExperimentConfig& c, const std::string& run_dir,
-                 const std::string& pretrain_dir, Progress& progress) {
+namespace {
+
+RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
+                          const std::string& pretrain_dir, Progress& progress) {
   const auto start = Clock::now();
   set_blas_threads(c.threads);
   const LoadedData& data = cached_data(c.dataset, c.seed);
@@ -138,7 +148,7 @@ RunRow run_point(const ExperimentConfig& c, const std::string& run_dir,
   const std::string metrics_path = run_dir + "/metrics.jsonl";
   auto log_epoch = [&](const EpochMetrics& m) { append_line_durably(metrics_path, to_json(m)); };
 
-  RunRow row{{"seed", std::to_string(c.seed)}, {"schedule", schedule_label(c)}};
+  RunRow row = settings_columns(c);
   double acc_dense = NAN, acc_pruned = NAN;
   double pretrain_seconds = 0.0;
   if (!pretrain_dir.empty()) {
@@ -181,10 +191,6 @@ RunRow run_point(const ExperimentConfig& c, const std::string& run_dir,
                                        100 * r.trained.val));
         });
     acc_pruned = result.pruned.test;
-    row.push_back({"criterion", p.criterion});
-    row.push_back({"granularity", granularity_name(p.granularity.kind)});
-    row.push_back({"scope", scope_name(p.scope)});
-    row.push_back({"target_sparsity", fixed(p.sparsity, 6)});
     if (!result.rounds.empty()) {
       const RoundRecord& last = result.rounds.back();
       row.push_back({"units_removed", fixed(last.report.units_removed(), 6)});
@@ -211,6 +217,20 @@ RunRow run_point(const ExperimentConfig& c, const std::string& run_dir,
               {"train_seconds", fixed(seconds_since(start), 1)},
               {"status", "ok"}});
   return row;
+}
+
+}  // namespace
+
+RunRow run_point(const ExperimentConfig& c, const std::string& run_dir,
+                 const std::string& pretrain_dir, Progress& progress) {
+  try {
+    return run_point_or_throw(c, run_dir, pretrain_dir, progress);
+  } catch (const TrainingDiverged& e) {
+    // The sweep goes on; the row keeps the run's settings so it is found in runs.csv.
+    RunRow row = settings_columns(c);
+    row.insert(row.end(), {{"status", "failed"}, {"reason", e.what()}});
+    return row;
+  }
 }
 
 }  // namespace poda

@@ -64,9 +64,21 @@ RunTable load_run_table(const std::string& path) {
   t.source = path;
   try {
     t.csv = read_csv_file(path);
-    for (const auto& c : required_run_columns()) require_column(t.csv, c, path);
+    require_column(t.csv, "run_id", path);
+    require_column(t.csv, "status", path);
   } catch (const CsvError& e) {
     throw ReportError(e.what());
+  }
+  // A run that failed early has only run_id, status and reason: when only such runs are
+  // there, the columns they lack are added empty; an ok run must have them all.
+  const std::size_t status_col = *find_column(t.csv, "status");
+  bool any_ok = false;
+  for (const auto& row : t.csv.rows) any_ok = any_ok || row[status_col] == "ok";
+  for (const auto& c : required_run_columns()) {
+    if (find_column(t.csv, c)) continue;
+    if (any_ok) throw ReportError(path + ": missing column '" + c + "'");
+    t.csv.header.push_back(c);
+    for (auto& row : t.csv.rows) row.push_back("");
   }
   auto col = [&](const std::string& name) { return *find_column(t.csv, name); };
   const std::size_t target_col = col("target_sparsity");
@@ -75,7 +87,9 @@ RunTable load_run_table(const std::string& path) {
   std::set<std::string> ids;
   for (std::size_t r = 0; r < t.csv.rows.size(); ++r) {
     const auto& row = t.csv.rows[r];
-    if (!parse_double(row[target_col], targets[r]))
+    if (row[status_col] != "ok" && row[target_col].empty())
+      targets[r] = NAN;
+    else if (!parse_double(row[target_col], targets[r]))
       throw ReportError(path + ": run '" + row[col("run_id")] + "': target_sparsity is '" + row[target_col] + "', expected a number");
     if (!ids.insert(row[col("run_id")]).second)
       throw ReportError(path + ": run_id '" + row[col("run_id")] + "' appears twice");
