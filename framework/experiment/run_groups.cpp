@@ -75,7 +75,9 @@ RunTable load_run_table(const std::string& path) {
   std::set<std::string> ids;
   for (std::size_t r = 0; r < t.csv.rows.size(); ++r) {
     const auto& row = t.csv.rows[r];
-    if (!parse_double(row[target_col], targets[r]))
+    // Empty for a run that failed before its settings were known (its row holds only the swept keys).
+    if (row[target_col].empty()) targets[r] = std::nan("");
+    else if (!parse_double(row[target_col], targets[r]))
       throw ReportError(path + ": run '" + row[col("run_id")] + "': target_sparsity is '" + row[target_col] + "', expected a number");
     if (!ids.insert(row[col("run_id")]).second)
       throw ReportError(path + ": run_id '" + row[col("run_id")] + "' appears twice");
@@ -139,6 +141,8 @@ RunTable load_run_table(const std::string& path) {
     const auto& sa = t.settings[a];
     const auto& sb = t.settings[b];
     if (sa.series_label != sb.series_label) return sa.series_label < sb.series_label;
+    const bool na = std::isnan(sa.target_sparsity), nb = std::isnan(sb.target_sparsity);
+    if (na != nb) return na;  // NaN compares false both ways and would break the ordering
     return sa.target_sparsity < sb.target_sparsity;
   });
   std::vector<Setting> sorted;
