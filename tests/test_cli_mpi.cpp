@@ -51,12 +51,8 @@ TEST_CASE("cli: mpirun -np 2 poda run gives the rows of a single process") {
 
   // Both ranks ran: the slices are disjoint and cover the sweep.
   CHECK(two.err.find("2 runs in this slice") != std::string::npos);
-  // Rank 0 alone writes the report; it names every run.
+  // Rank 0 writes the report, over every rank's runs.
   REQUIRE(fs::exists(distributed / "tiny" / "report.md"));
-  const std::string report = poda_test::read_text(distributed / "tiny" / "report.md");
-  for (const std::string& id : poda_test::column_values(a, "run_id")) {
-    CAPTURE(id);
-    CHECK(report.find(id) != std::string::npos);
-  }
+  CHECK(poda_test::read_text(distributed / "tiny" / "report.md").find("4 runs: 4 ok") != std::string::npos);
   CHECK(fs::exists(distributed / "tiny" / "plots" / "accuracy_vs_sparsity.svg"));
 }
