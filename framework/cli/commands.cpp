@@ -106,7 +106,8 @@ int command_run(const RunOptions& options) {
   const ExecutionSummary s = execute_plan(e.plan, store, run, pretrain_fn, exec);
 
   const bool writes_report = !mpi || options.mpi_slice.index == 0;
-  if (writes_report && exec.slice.count == 1) {
+  // A --shard slice leaves the report to a final `poda report`; under MPI rank 0 has every row.
+  if (writes_report && (mpi || exec.slice.count == 1)) {
     write_report(store.dir());
     fmt::print(stderr, "poda: report in {}/report.md\n", store.dir());
   }

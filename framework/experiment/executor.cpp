@@ -40,7 +40,7 @@ void execute_run(const RunPlan& plan, const ResultsStore& store, const RunFn& ru
   const SweepPoint& point = plan.points[index];
   RunRow row;
   try {
-    row = full_row(point, run(point, store.run_dir(point.run_id)));
+    row = full_row(point, run(point, store.fresh_run_dir(point.run_id)));
   } catch (const std::exception& e) {
     row = failed_row(point, e.what());
   } catch (...) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <sys/stat.h>
 
@@ -110,6 +111,7 @@ std::string pretrain_key(const ExperimentConfig& c, const YAML::Node& document) 
 void pretrain(const ExperimentConfig& c, const std::string& dir, Progress& progress) {
   const std::string dense_path = dir + "/dense.ckpt";
   if (file_exists(dense_path)) return;
+  std::remove((dir + "/metrics.jsonl").c_str());  // an interrupted attempt's epochs
   set_blas_threads(c.threads);
   const LoadedData& data = cached_data(c.dataset, c.seed);
   auto model = fresh_model(c, data);

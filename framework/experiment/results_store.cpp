@@ -46,6 +46,15 @@ std::string ResultsStore::run_dir(const std::string& run_id) const {
   return make_dir(dir_ + "/runs/" + run_id);
 }
 
+std::string ResultsStore::fresh_run_dir(const std::string& run_id) const {
+  check_plain_name("run id", run_id);
+  const std::string dir = dir_ + "/runs/" + run_id;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (ec) throw FileWriteError("cannot empty folder '" + dir + "': " + ec.message());
+  return make_dir(dir);
+}
+
 std::string ResultsStore::pretrain_dir(const std::string& pretrain_key) const {
   const std::string dir = make_dir(dir_ + "/pretrain/" + stable_hash_hex(pretrain_key));
   const std::string key_file = dir + "/key.txt";

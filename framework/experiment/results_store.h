@@ -37,6 +37,10 @@ class ResultsStore {
   // runs/<run_id>, created if missing.
   std::string run_dir(const std::string& run_id) const;
 
+  // The run's folder, emptied first: a run that starts again must not append to the
+  // files of an attempt that was killed (or failed) before recording its result.
+  std::string fresh_run_dir(const std::string& run_id) const;
+
   // pretrain/<stable hash of key>, created if missing; the key is saved beside it
   // (key.txt) so a folder can be traced back to its settings.
   std::string pretrain_dir(const std::string& pretrain_key) const;

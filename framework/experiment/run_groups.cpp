@@ -87,6 +87,7 @@ RunTable load_run_table(const std::string& path) {
   std::set<std::string> ids;
   for (std::size_t r = 0; r < t.csv.rows.size(); ++r) {
     const auto& row = t.csv.rows[r];
+    // Empty for a run that failed before its settings were known.
     if (row[status_col] != "ok" && row[target_col].empty())
       targets[r] = NAN;
     else if (!parse_double(row[target_col], targets[r]))
@@ -163,6 +164,8 @@ RunTable load_run_table(const std::string& path) {
     const auto& sa = t.settings[a];
     const auto& sb = t.settings[b];
     if (sa.series_label != sb.series_label) return sa.series_label < sb.series_label;
+    const bool na = std::isnan(sa.target_sparsity), nb = std::isnan(sb.target_sparsity);
+    if (na != nb) return na;  // NaN compares false both ways and would break the ordering
     return sa.target_sparsity < sb.target_sparsity;
   });
   std::vector<Setting> sorted;
