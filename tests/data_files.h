@@ -1,43 +1,52 @@
 #pragma once
-// Helpers for the data tests: a scratch folder and writers of idx / CIFAR-10 files in the
-// exact on-disk formats, plain or gzipped.
+// Helpers for the data tests: hand-made image sets, and writers of idx / CIFAR-10 files in
+// the exact on-disk formats, plain or gzipped. The scratch folder is poda_test::TempDir
+// (temp_dir.h).
 #include <zlib.h>
 
-#include <atomic>
 #include <cstdint>
-#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include <unistd.h>
-
 #include "data/data_error.h"
+#include "data/image_set.h"
+#include "temp_dir.h"
 
 namespace poda::testing {
 
 using Bytes = std::vector<std::uint8_t>;
 
-// A fresh folder under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("poda_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string str() const { return path_.string(); }
+using poda_test::TempDir;
 
- private:
-  std::filesystem::path path_;
-};
+// `count` images of (channels, height, width) holding `pixels` (channel-major) and `labels`.
+inline ImageSet image_set(std::size_t count, std::size_t channels, std::size_t height, std::size_t width,
+                          Bytes pixels = {}, Bytes labels = {}) {
+  ImageSet s;
+  s.count = count;
+  s.channels = channels;
+  s.height = height;
+  s.width = width;
+  s.pixels = std::move(pixels);
+  s.labels = std::move(labels);
+  return s;
+}
+
+// n single-channel images of height x width (at least 2 pixels) whose first two pixels spell
+// the sample's id, id % 256 then id / 256, the rest 0; label = id % 10. Tests read the id back
+// to follow samples through shuffles and splits.
+inline ImageSet numbered_set(std::size_t n, std::size_t height, std::size_t width) {
+  ImageSet s = image_set(n, 1, height, width);
+  for (std::size_t i = 0; i < n; ++i) {
+    s.pixels.push_back(std::uint8_t(i % 256));
+    s.pixels.push_back(std::uint8_t(i / 256));
+    s.pixels.insert(s.pixels.end(), height * width - 2, 0);
+    s.labels.push_back(std::uint8_t(i % 10));
+  }
+  return s;
+}
 
 inline void put_be32(Bytes& b, std::uint32_t v) {
   for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<std::uint8_t>(v >> s));

@@ -8,28 +8,12 @@
 #include <unistd.h>
 
 #include "experiment/atomic_file.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// A fresh folder under the system temp dir, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "poda_atomic_XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-}  // namespace
-
 TEST_CASE("write_file_atomically creates parents, replaces content and leaves no temp file") {
-  TempDir dir;
+  poda_test::TempDir dir("poda_atomic");
   std::string path = (dir.path / "a" / "b" / "file.txt").string();
   poda::write_file_atomically(path, "first");
   CHECK(poda::read_file(path) == "first");
@@ -44,7 +28,7 @@ TEST_CASE("write_file_atomically creates parents, replaces content and leaves no
 }
 
 TEST_CASE("write_file_atomically names the path and errno text on failure") {
-  TempDir dir;
+  poda_test::TempDir dir("poda_atomic");
   // A regular file where a parent folder should be.
   std::string blocker = (dir.path / "blocker").string();
   poda::write_file_atomically(blocker, "x");
@@ -66,7 +50,7 @@ TEST_CASE("write_file_atomically names the path and errno text on failure") {
 }
 
 TEST_CASE("append_line_durably appends whole lines and recovers after a torn line") {
-  TempDir dir;
+  poda_test::TempDir dir("poda_atomic");
   std::string path = (dir.path / "logs" / "metrics.jsonl").string();
   CHECK(poda::read_complete_lines(path).empty());
   poda::append_line_durably(path, R"({"epoch":1})");
@@ -86,7 +70,7 @@ TEST_CASE("append_line_durably appends whole lines and recovers after a torn lin
 }
 
 TEST_CASE("append_line_durably from concurrent processes never interleaves lines") {
-  TempDir dir;
+  poda_test::TempDir dir("poda_atomic");
   std::string path = (dir.path / "shared.jsonl").string();
   const int kProcs = 4, kLines = 100;
   std::vector<pid_t> children;

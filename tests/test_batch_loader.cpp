@@ -7,26 +7,14 @@
 
 #include "data/batch_loader.h"
 #include "data/data_error.h"
+#include "data_files.h"
 
 using namespace poda;
+using namespace poda::testing;
 
 namespace {
 
-// n single-channel 2x2 images; pixel 0 holds the sample's index, label = index % 10.
-ImageSet numbered_set(std::size_t n) {
-  ImageSet s;
-  s.count = n;
-  s.channels = 1;
-  s.height = 2;
-  s.width = 2;
-  for (std::size_t i = 0; i < n; ++i) {
-    s.pixels.insert(s.pixels.end(), {std::uint8_t(i), 0, 0, 0});
-    s.labels.push_back(std::uint8_t(i % 10));
-  }
-  return s;
-}
-
-// The sample indices of one epoch, read back from the pixels.
+// The sample indices of one epoch, read back from pixel 0 of numbered_set(n < 256, 2, 2).
 std::vector<std::size_t> epoch_samples(BatchLoader& loader, std::size_t epoch,
                                        std::vector<std::size_t>* batch_sizes = nullptr) {
   loader.start_epoch(epoch);
@@ -47,7 +35,7 @@ std::vector<std::size_t> epoch_samples(BatchLoader& loader, std::size_t epoch,
 }  // namespace
 
 TEST_CASE("batch loader covers every sample once per epoch") {
-  const ImageSet set = numbered_set(100);
+  const ImageSet set = numbered_set(100, 2, 2);
   BatchLoader loader(set, 16, true, 7, identity_normalization(1));
   CHECK(loader.size() == 100);
   CHECK(loader.batches_per_epoch() == 7);
@@ -60,7 +48,7 @@ TEST_CASE("batch loader covers every sample once per epoch") {
 }
 
 TEST_CASE("batch loader order depends only on seed and epoch") {
-  const ImageSet set = numbered_set(200);
+  const ImageSet set = numbered_set(200, 2, 2);
   BatchLoader a(set, 32, true, 42, identity_normalization(1));
   BatchLoader b(set, 32, true, 42, identity_normalization(1));
   BatchLoader other_seed(set, 32, true, 43, identity_normalization(1));
@@ -78,7 +66,7 @@ TEST_CASE("batch loader order depends only on seed and epoch") {
 }
 
 TEST_CASE("batch loader drop_last skips the short final batch") {
-  const ImageSet set = numbered_set(100);
+  const ImageSet set = numbered_set(100, 2, 2);
   BatchLoader loader(set, 16, true, 1, identity_normalization(1), {}, true);
   CHECK(loader.batches_per_epoch() == 6);
   std::vector<std::size_t> sizes;
@@ -90,7 +78,7 @@ TEST_CASE("batch loader drop_last skips the short final batch") {
 }
 
 TEST_CASE("batch loader reuses the batch buffer") {
-  const ImageSet set = numbered_set(64);
+  const ImageSet set = numbered_set(64, 2, 2);
   BatchLoader loader(set, 16, true, 1, identity_normalization(1));
   Batch batch;
   REQUIRE(loader.next(batch));
@@ -101,13 +89,7 @@ TEST_CASE("batch loader reuses the batch buffer") {
 }
 
 TEST_CASE("batch loader normalises per channel") {
-  ImageSet set;
-  set.count = 1;
-  set.channels = 2;
-  set.height = 1;
-  set.width = 2;
-  set.pixels = {0, 255, 51, 102};
-  set.labels = {3};
+  const ImageSet set = image_set(1, 2, 1, 2, {0, 255, 51, 102}, {3});
   BatchLoader loader(set, 1, false, 0, Normalization{{0.5f, 0.2f}, {0.5f, 0.25f}});
   Batch batch;
   REQUIRE(loader.next(batch));
@@ -144,11 +126,7 @@ TEST_CASE("random crop and flip match a literal pad-crop-mirror") {
   CHECK(reference_crop_flip(img, 1, 1, true) == Image3{{{3, 2, 1}, {6, 5, 4}, {9, 8, 7}}});
   CHECK(reference_crop_flip(img, 0, 1, true) == Image3{{{0, 0, 0}, {3, 2, 1}, {6, 5, 4}}});
 
-  ImageSet set;
-  set.count = 200;
-  set.channels = 1;
-  set.height = 3;
-  set.width = 3;
+  ImageSet set = image_set(200, 1, 3, 3);
   for (std::size_t i = 0; i < set.count; ++i) {
     for (int v = 1; v <= 9; ++v) set.pixels.push_back(std::uint8_t(v));
     set.labels.push_back(0);
@@ -176,11 +154,7 @@ TEST_CASE("random crop and flip match a literal pad-crop-mirror") {
 }
 
 TEST_CASE("augmentation is deterministic and independent of batch size") {
-  ImageSet set;
-  set.count = 30;
-  set.channels = 3;
-  set.height = 5;
-  set.width = 4;
+  ImageSet set = image_set(30, 3, 5, 4);
   for (std::size_t i = 0; i < set.count * 60; ++i) set.pixels.push_back(std::uint8_t(i * 31));
   set.labels.assign(30, 1);
   const Normalization norm{{0.1f, 0.2f, 0.3f}, {0.5f, 0.6f, 0.7f}};
@@ -202,7 +176,7 @@ TEST_CASE("augmentation is deterministic and independent of batch size") {
 }
 
 TEST_CASE("batch loader rejects bad arguments") {
-  const ImageSet set = numbered_set(10);
+  const ImageSet set = numbered_set(10, 2, 2);
   CHECK_THROWS_WITH_AS(BatchLoader(set, 0, true, 0, identity_normalization(1)),
                        "BatchLoader: batch_size must be at least 1", DataError);
   CHECK_THROWS_WITH_AS(BatchLoader(set, 4, true, 0, identity_normalization(3)),

@@ -3,26 +3,13 @@
 #include <filesystem>
 #include <string>
 
-#include <unistd.h>
-
 #include "experiment/atomic_file.h"
 #include "experiment/checkpoint.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "poda_ckpt_XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 poda::Checkpoint sample_checkpoint() {
   poda::Checkpoint ck;
@@ -54,7 +41,7 @@ std::string error_of(const std::string& bytes) {
 }  // namespace
 
 TEST_CASE("checkpoint round trip keeps names, shapes, values, masks and metadata") {
-  TempDir dir;
+  poda_test::TempDir dir("poda_ckpt");
   std::string path = (dir.path / "sub" / "model.ckpt").string();
   poda::Checkpoint ck = sample_checkpoint();
   poda::save_checkpoint(path, ck);
@@ -134,7 +121,7 @@ TEST_CASE("wrong magic and a future version give clear errors") {
 }
 
 TEST_CASE("load_checkpoint names a missing file — save rejects inconsistent entries") {
-  TempDir dir;
+  poda_test::TempDir dir("poda_ckpt");
   std::string missing = (dir.path / "none.ckpt").string();
   try {
     poda::load_checkpoint(missing);

@@ -4,18 +4,14 @@
 
 #include "data/data_error.h"
 #include "data/normalization.h"
+#include "data_files.h"
 
 using namespace poda;
+using namespace poda::testing;
 
 TEST_CASE("normalisation statistics per channel on the [0, 1] scale") {
-  ImageSet set;
-  set.count = 2;
-  set.channels = 2;
-  set.height = 1;
-  set.width = 2;
   // channel 0 sees {0, 255, 255, 0}; channel 1 is constant 51.
-  set.pixels = {0, 255, 51, 51, 255, 0, 51, 51};
-  set.labels = {0, 1};
+  const ImageSet set = image_set(2, 2, 1, 2, {0, 255, 51, 51, 255, 0, 51, 51}, {0, 1});
   const Normalization n = compute_normalization(set);
   REQUIRE(n.mean.size() == 2);
   CHECK(n.mean[0] == doctest::Approx(0.5).epsilon(1e-6));
@@ -25,11 +21,7 @@ TEST_CASE("normalisation statistics per channel on the [0, 1] scale") {
 }
 
 TEST_CASE("normalisation matches a direct two-pass computation") {
-  ImageSet set;
-  set.count = 37;
-  set.channels = 3;
-  set.height = 5;
-  set.width = 7;
+  ImageSet set = image_set(37, 3, 5, 7);
   std::uint32_t x = 12345;
   for (std::size_t i = 0; i < set.count * set.sample_size(); ++i) {
     x = x * 1664525u + 1013904223u;

@@ -4,35 +4,18 @@
 #include <filesystem>
 #include <string>
 
-#include <unistd.h>
-
 #include "experiment/atomic_file.h"
 #include "experiment/plots.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
-
-namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "poda_plots_XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-}  // namespace
 
 TEST_CASE("write_line_plot draws labelled SVG and PNG with one line per series") {
   if (!poda::gnuplot_available()) {
     MESSAGE("gnuplot is not installed: plot checks skipped");
     return;
   }
-  TempDir dir;
+  poda_test::TempDir dir("poda_plots");
   poda::LinePlot plot;
   plot.title = "accuracy_vs_sparsity";
   plot.x_label = "sparsity";
@@ -59,7 +42,7 @@ TEST_CASE("write_bar_plot draws grouped bars") {
     MESSAGE("gnuplot is not installed: plot checks skipped");
     return;
   }
-  TempDir dir;
+  poda_test::TempDir dir("poda_plots");
   poda::BarPlot plot;
   plot.title = "per-layer sparsity";
   plot.y_label = "sparsity";
@@ -88,7 +71,7 @@ TEST_CASE("plot inputs with inconsistent sizes are rejected with the series name
   if (poda::gnuplot_available()) {
     poda::LinePlot empty;
     empty.series.push_back({"nan", {NAN}, {1}, {}});
-    TempDir dir;
+    poda_test::TempDir dir("poda_plots");
     CHECK_THROWS_WITH_AS(poda::write_line_plot(empty, (dir.path / "e").string()),
                          doctest::Contains("no series has a finite point"), poda::PlotError);
   }

@@ -3,28 +3,15 @@
 #include <filesystem>
 #include <string>
 
-#include <unistd.h>
-
 #include "experiment/atomic_file.h"
 #include "experiment/csv.h"
 #include "experiment/plots.h"
 #include "experiment/report.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "poda_report_XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 // A fake sweep: 2 schedules x 2 granularities x 3 targets x 2 seeds, one failed run.
 poda::CsvTable fake_runs(const fs::path& dir) {
@@ -69,7 +56,7 @@ std::string report_error(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("write_report builds the summary table, failed runs and plots from runs.csv") {
-  TempDir dir;
+  poda_test::TempDir dir("poda_report");
   poda::write_csv_file((dir.path / "runs.csv").string(), fake_runs(dir.path));
   const bool plots = poda::gnuplot_available();
   if (plots) {
@@ -112,7 +99,7 @@ TEST_CASE("write_report is reproducible from the files alone and reports missing
     MESSAGE("gnuplot is not installed: plot checks skipped");
     return;
   }
-  TempDir dir;
+  poda_test::TempDir dir("poda_report");
   poda::write_csv_file((dir.path / "runs.csv").string(), fake_runs(dir.path));
   poda::write_report(dir.path.string());
   std::string first = poda::read_file((dir.path / "report.md").string());
@@ -124,7 +111,7 @@ TEST_CASE("write_report is reproducible from the files alone and reports missing
 }
 
 TEST_CASE("write_report errors name runs.csv and what is wrong") {
-  TempDir dir;
+  poda_test::TempDir dir("poda_report");
   CHECK(report_error(dir.path).find("runs.csv: no such file") != std::string::npos);
   poda::CsvTable runs = fake_runs(dir.path);
   poda::CsvTable no_acc = runs;

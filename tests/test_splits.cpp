@@ -6,26 +6,14 @@
 
 #include "data/data_error.h"
 #include "data/splits.h"
+#include "data_files.h"
 
 using namespace poda;
+using namespace poda::testing;
 
 namespace {
 
-// n 1x1x2 images whose two pixels spell the sample's id; label = id % 10.
-ImageSet numbered_set(std::size_t n) {
-  ImageSet s;
-  s.count = n;
-  s.channels = 1;
-  s.height = 1;
-  s.width = 2;
-  for (std::size_t i = 0; i < n; ++i) {
-    s.pixels.push_back(std::uint8_t(i % 256));
-    s.pixels.push_back(std::uint8_t(i / 256));
-    s.labels.push_back(std::uint8_t(i % 10));
-  }
-  return s;
-}
-
+// The ids of numbered_set(n, 1, 2) samples, read back from their two pixels.
 std::vector<std::size_t> ids(const ImageSet& s) {
   REQUIRE(s.pixels.size() == 2 * s.count);
   REQUIRE(s.labels.size() == s.count);
@@ -44,7 +32,7 @@ TEST_CASE("validation split partitions the training set") {
   SplitOptions opt;
   opt.val_fraction = 0.1;
   opt.seed = 3;
-  const DataSplits s = make_splits(numbered_set(1000), numbered_set(50), opt);
+  const DataSplits s = make_splits(numbered_set(1000, 1, 2), numbered_set(50, 1, 2), opt);
   CHECK(s.train.count == 900);
   CHECK(s.val.count == 100);
   CHECK(s.test.count == 50);
@@ -62,21 +50,21 @@ TEST_CASE("validation split is seeded") {
   SplitOptions opt;
   opt.val_count = 30;
   opt.seed = 11;
-  const auto a = ids(make_splits(numbered_set(300), numbered_set(5), opt).val);
+  const auto a = ids(make_splits(numbered_set(300, 1, 2), numbered_set(5, 1, 2), opt).val);
   CHECK(a.size() == 30);
-  CHECK(ids(make_splits(numbered_set(300), numbered_set(5), opt).val) == a);
+  CHECK(ids(make_splits(numbered_set(300, 1, 2), numbered_set(5, 1, 2), opt).val) == a);
   opt.seed = 12;
-  CHECK(ids(make_splits(numbered_set(300), numbered_set(5), opt).val) != a);
+  CHECK(ids(make_splits(numbered_set(300, 1, 2), numbered_set(5, 1, 2), opt).val) != a);
 }
 
 TEST_CASE("size limits take seeded subsets without touching the other sets") {
   SplitOptions opt;
   opt.val_count = 100;
   opt.seed = 4;
-  const DataSplits full = make_splits(numbered_set(1000), numbered_set(500), opt);
+  const DataSplits full = make_splits(numbered_set(1000, 1, 2), numbered_set(500, 1, 2), opt);
   opt.train_limit = 50;
   opt.test_limit = 20;
-  const DataSplits small = make_splits(numbered_set(1000), numbered_set(500), opt);
+  const DataSplits small = make_splits(numbered_set(1000, 1, 2), numbered_set(500, 1, 2), opt);
   CHECK(small.train.count == 50);
   CHECK(small.test.count == 20);
   CHECK(ids(small.val) == ids(full.val));
@@ -86,22 +74,22 @@ TEST_CASE("size limits take seeded subsets without touching the other sets") {
   const auto test_ids = ids(small.test);
   CHECK(std::set<std::size_t>(test_ids.begin(), test_ids.end()).size() == 20);
   CHECK(test_ids.back() > 19);  // a random subset, not the first 20
-  CHECK(ids(make_splits(numbered_set(1000), numbered_set(500), opt).train) == ids(small.train));
+  CHECK(ids(make_splits(numbered_set(1000, 1, 2), numbered_set(500, 1, 2), opt).train) == ids(small.train));
   opt.train_limit = 5000;  // larger than the set: everything
-  CHECK(make_splits(numbered_set(1000), numbered_set(500), opt).train.count == 900);
+  CHECK(make_splits(numbered_set(1000, 1, 2), numbered_set(500, 1, 2), opt).train.count == 900);
 }
 
 TEST_CASE("split options are validated") {
   SplitOptions opt;
   opt.val_fraction = 1.0;
-  CHECK_THROWS_WITH_AS(make_splits(numbered_set(10), numbered_set(1), opt),
+  CHECK_THROWS_WITH_AS(make_splits(numbered_set(10, 1, 2), numbered_set(1, 1, 2), opt),
                        "make_splits: val_fraction 1 is outside [0, 1)", DataError);
   opt.val_fraction = 0.0;
   opt.val_count = 10;
-  CHECK_THROWS_WITH_AS(make_splits(numbered_set(10), numbered_set(1), opt),
+  CHECK_THROWS_WITH_AS(make_splits(numbered_set(10, 1, 2), numbered_set(1, 1, 2), opt),
                        "make_splits: a validation set of 10 leaves no training data out of 10 "
                        "samples",
                        DataError);
   opt.val_count = 0;
-  CHECK(make_splits(numbered_set(10), numbered_set(1), opt).val.count == 0);
+  CHECK(make_splits(numbered_set(10, 1, 2), numbered_set(1, 1, 2), opt).val.count == 0);
 }

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/random.h"
 #include "data/data_error.h"
-#include "data/random.h"
 
 namespace poda {
 
@@ -39,7 +39,7 @@ BatchLoader::BatchLoader(const ImageSet& set, std::size_t batch_size, bool shuff
 void BatchLoader::start_epoch(std::size_t epoch) {
   std::iota(order_.begin(), order_.end(), std::size_t(0));
   if (shuffle_) {
-    SplitMix64 rng(derive_seed(seed_, 2 * std::uint64_t(epoch)));
+    Rng rng(derive_seed(seed_, 2 * std::uint64_t(epoch)));
     shuffle_in_place(order_, rng);
   }
   augment_seed_ = derive_seed(seed_, 2 * std::uint64_t(epoch) + 1);
@@ -96,7 +96,7 @@ void BatchLoader::copy_sample(std::size_t sample, std::size_t position, float* o
     return;
   }
   // Drawn from (epoch seed, position in the epoch): independent of batch size.
-  SplitMix64 rng(derive_seed(augment_seed_, position));
+  Rng rng(derive_seed(augment_seed_, position));
   long dy = 0, dx = 0;
   if (pad > 0) {
     dy = long(rng.below(2 * std::uint64_t(pad) + 1)) - pad;

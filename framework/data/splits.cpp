@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/random.h"
 #include "data/data_error.h"
-#include "data/random.h"
 
 namespace poda {
 namespace {
@@ -16,7 +16,7 @@ namespace {
 std::vector<std::size_t> shuffled_indices(std::size_t n, std::uint64_t seed) {
   std::vector<std::size_t> idx(n);
   std::iota(idx.begin(), idx.end(), std::size_t(0));
-  SplitMix64 rng(seed);
+  Rng rng(seed);
   shuffle_in_place(idx, rng);
   return idx;
 }

@@ -46,65 +46,50 @@ YAML::Node YamlMap::node(const std::string& key) {
   return self[key];
 }
 
-double YamlMap::number(const std::string& key, std::optional<double> fallback, double min,
-                       double max) {
+template <class T>
+std::optional<T> YamlMap::scalar(const std::string& key, bool required, const std::string& expected) {
   const YAML::Node n = node(key);
   if (!n) {
-    if (!fallback) fail(key, "missing (expected a number)");
-    return *fallback;
+    if (required) fail(key, "missing (expected " + expected + ")");
+    return std::nullopt;
   }
-  double v;
   try {
     if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "not a scalar");
-    v = n.as<double>();
+    return n.as<T>();
   } catch (const YAML::Exception&) {
-    fail(key, "expected a number, got '" + (n.IsScalar() ? n.Scalar() : std::string("a list or map")) + "'");
+    fail(key, "expected " + expected + ", got '" +
+                  (n.IsScalar() ? n.Scalar() : std::string("a list or map")) + "'");
   }
-  if (!std::isfinite(v) || v < min || v > max)
-    fail(key, fmt::format("{} is out of range (expected {} to {})", n.Scalar(), min, max));
-  return v;
+}
+
+double YamlMap::number(const std::string& key, std::optional<double> fallback, double min,
+                       double max) {
+  const std::optional<double> v = scalar<double>(key, !fallback, "a number");
+  if (!v) return *fallback;
+  if (!std::isfinite(*v) || *v < min || *v > max)  // quote the value as written: 1e9, .inf
+    fail(key, fmt::format("{} is out of range (expected {} to {})", node(key).Scalar(), min, max));
+  return *v;
 }
 
 long YamlMap::integer(const std::string& key, std::optional<long> fallback, long min, long max) {
-  const YAML::Node n = node(key);
-  if (!n) {
-    if (!fallback) fail(key, "missing (expected an integer)");
-    return *fallback;
-  }
-  long v;
-  try {
-    if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "not a scalar");
-    v = n.as<long>();
-  } catch (const YAML::Exception&) {
-    fail(key, "expected an integer, got '" + (n.IsScalar() ? n.Scalar() : std::string("a list or map")) + "'");
-  }
-  if (v < min || v > max) fail(key, fmt::format("{} is out of range (expected {} to {})", v, min, max));
-  return v;
+  const std::optional<long> v = scalar<long>(key, !fallback, "an integer");
+  if (!v) return *fallback;
+  if (*v < min || *v > max) fail(key, fmt::format("{} is out of range (expected {} to {})", *v, min, max));
+  return *v;
 }
 
 bool YamlMap::boolean(const std::string& key, std::optional<bool> fallback) {
-  const YAML::Node n = node(key);
-  if (!n) {
-    if (!fallback) fail(key, "missing (expected true or false)");
-    return *fallback;
-  }
-  try {
-    if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "not a scalar");
-    return n.as<bool>();
-  } catch (const YAML::Exception&) {
-    fail(key, "expected true or false, got '" + (n.IsScalar() ? n.Scalar() : std::string("a list or map")) + "'");
-  }
+  const std::optional<bool> v = scalar<bool>(key, !fallback, "true or false");
+  return v ? *v : *fallback;
 }
 
 std::string YamlMap::text(const std::string& key, std::optional<std::string> fallback,
                           const std::vector<std::string>& allowed) {
-  const YAML::Node n = node(key);
-  if (!n) {
-    if (!fallback) fail(key, "missing (expected text)");
-    return *fallback;
-  }
-  if (!n.IsScalar()) fail(key, "expected text, got a list or map");
-  const std::string v = n.Scalar();
+  // Any scalar is text, so only a list or map is wrong (worded without the quotes).
+  if (const YAML::Node n = node(key); n && !n.IsScalar()) fail(key, "expected text, got a list or map");
+  const std::optional<std::string> read = scalar<std::string>(key, !fallback, "text");
+  if (!read) return *fallback;
+  const std::string& v = *read;
   if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
     const std::string hint = closest_word(v, allowed);
     fail(key, fmt::format("unknown value '{}' (expected one of: {}){}", v,

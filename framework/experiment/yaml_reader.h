@@ -46,6 +46,11 @@ class YamlMap {
 
  private:
   std::string qualified(const std::string& key) const;
+  // The value of `key` as T; nullopt when it is absent and not `required`. Fails with
+  // "missing (expected <expected>)", or "expected <expected>, got '<value>'" for a list, a
+  // map or a scalar that does not convert.
+  template <class T>
+  std::optional<T> scalar(const std::string& key, bool required, const std::string& expected);
   YAML::Node node_;
   std::string file_, path_;
   std::set<std::string> read_;
