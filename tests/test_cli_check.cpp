@@ -26,20 +26,20 @@ struct BadConfig {
   std::string message;   // part of what it must say
 };
 
-// The tiny config: line 9 is the first dense layer, line 20 the first sweep key.
+// The tiny config: line 8 is the first dense layer, line 19 the first sweep key.
 std::vector<BadConfig> bad_configs() {
   const std::string base = poda_test::tiny_config();
   return {
       {"a swept sparsity out of range", replaced(base, "prune.sparsity: [0.5, 0.8]", "prune.sparsity: [0.5, 1.5]"),
-       ":20:30: ", "1.5"},
+       ":19:25: ", "1.5"},
       {"a misspelt swept granularity",
-       replaced(base, "prune.sparsity: [0.5, 0.8]", "prune.granularity: [unstructured, nueron]"), ":20:37: ",
+       replaced(base, "prune.sparsity: [0.5, 0.8]", "prune.granularity: [unstructured, nueron]"), ":19:37: ",
        "nueron"},
       {"a typo key in a nested layer", replaced(base, "{type: dense, out: 32}", "{type: dense, out: 32, int: he}"),
-       ":9:30: ", "'int'"},
+       ":8:30: ", "'int'"},
       {"a swept layer width that is not a number",
        replaced(base, "prune.sparsity: [0.5, 0.8]", "model.layers: [[{type: flatten}, {type: dense, out: many}]]"),
-       ":20:53: ", "many"},
+       ":19:55: ", "many"},
   };
 }
 
@@ -68,10 +68,8 @@ TEST_CASE("cli: an error deep in a sweep fails poda run before any run starts") 
   }
 }
 
-// Known bug, expected to fail until fixed: expand_sweep copies the document with
-// YAML::Clone, which drops every mark, so errors in expanded points all say "file:1:1".
-// When this starts passing, doctest reports it; remove should_fail then.
-TEST_CASE("cli: an error deep in a sweep names its own line and column" * doctest::should_fail()) {
+// Every expanded point is its own parse of the file, so errors keep their positions.
+TEST_CASE("cli: an error deep in a sweep names its own line and column") {
   poda_test::TempDir tmp("poda_cli_check");
   for (const BadConfig& c : bad_configs()) {
     CAPTURE(c.what);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "experiment/atomic_file.h"
 #include "experiment/config.h"
 #include "experiment/executor.h"
 #include "experiment/pipeline.h"
@@ -38,7 +39,7 @@ LoadedExperiment load_experiment(const std::string& file) {
   const YAML::Node root = load_yaml_file(file);
   if (!root || root.IsNull()) throw ConfigError(file + ": the file is empty");
   e.plan = make_run_plan(
-      expand_sweep(root, file), [&](const SweepPoint& p) { parse_point(p, file); },
+      expand_sweep_source(e.text, file), [&](const SweepPoint& p) { parse_point(p, file); },
       [&](const SweepPoint& p) { return pretrain_key(parse_point(p, file), p.config); });
   e.name = parse_point(e.plan.points.front(), file).name;
   for (const SweepPoint& p : e.plan.points)
@@ -125,7 +126,8 @@ int command_report(const std::string& results_dir) {
   const std::string config_path = store.dir() + "/config.yaml";
   if (std::ifstream(config_path)) {
     std::vector<std::string> sweep_order;
-    for (const SweepPoint& p : expand_sweep(load_yaml_file(config_path), config_path))
+    load_yaml_file(config_path);  // syntax errors with their position
+    for (const SweepPoint& p : expand_sweep_source(read_file(config_path), config_path))
       sweep_order.push_back(p.run_id);
     order = sweep_order;
   }

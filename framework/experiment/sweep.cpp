@@ -1,5 +1,7 @@
 #include "experiment/sweep.h"
 
+#include <functional>
+
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -24,6 +26,7 @@ const char* kind_name(const YAML::Node& node) {
 
 // One swept path: where it was written and the values it takes.
 struct SweptPath {
+  bool zipped = false;  // written under sweep.zip
   std::string path;
   std::vector<std::string> segments;
   YAML::Mark mark;
@@ -73,9 +76,10 @@ void check_path_from(const YAML::Node& node, const SweptPath& swept, std::size_t
   check_path_from(child, swept, depth + 1, file);
 }
 
+// `value` is a node of the same document (its sweep block), so sharing it keeps its mark.
 void set_path_from(YAML::Node node, const std::vector<std::string>& segments, std::size_t depth, const YAML::Node& value) {
   if (depth + 1 == segments.size()) {
-    node[segments[depth]] = YAML::Clone(value);
+    node[segments[depth]] = value;
     return;
   }
   YAML::Node child = node[segments[depth]];
@@ -103,6 +107,7 @@ Axis read_zip(const YAML::Node& zip, const YAML::Mark& zip_mark, const std::stri
   Axis axis;
   for (const auto& kv : zip) {
     axis.paths.push_back(read_swept_path(kv.first, kv.second, file));
+    axis.paths.back().zipped = true;
     const SweptPath& first = axis.paths.front();
     const SweptPath& last = axis.paths.back();
     if (last.values.size() != first.values.size())
@@ -174,12 +179,22 @@ std::string stable_hash_hex(const std::string& text) {
   return buf;
 }
 
-std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file) {
+namespace {
+
+// The value a swept path takes at `index`, read from `doc`'s own sweep block.
+YAML::Node swept_value(const YAML::Node& doc, const SweptPath& p, std::size_t index) {
+  const YAML::Node block = doc["sweep"];
+  const YAML::Node list = p.zipped ? YAML::Node(block["zip"][p.path]) : YAML::Node(block[p.path]);
+  return list[index];
+}
+
+std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
+                               const std::function<YAML::Node()>& fresh_document) {
   if (!root.IsMap()) fail(file, root.Mark(), "an experiment document must be a map of sections (dataset, model, ...)");
   YAML::Node base = YAML::Clone(root);
   base.remove("sweep");
   const YAML::Node sweep = root["sweep"];
-  if (!sweep.IsDefined()) return {SweepPoint{kSingleRunId, base, {}}};
+  if (!sweep.IsDefined()) return {SweepPoint{kSingleRunId, fresh_document(), {}}};
   if (!sweep.IsMap() || sweep.size() == 0)
     fail(file, sweep.Mark(), "'sweep' must be a map from dotted config paths to lists of values");
 
@@ -221,18 +236,19 @@ std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& 
       rest /= axes[a].size();
     }
     SweepPoint point;
-    point.config = YAML::Clone(base);
+    point.config = fresh_document();  // an independent tree per point
     std::string id, full;
     std::size_t label = 0;
     for (std::size_t a = 0; a < axes.size(); ++a)
       for (const SweptPath& p : axes[a].paths) {
         const YAML::Node& value = p.values[choice[a]];
-        set_path_from(point.config, p.segments, 0, value);
+        set_path_from(point.config, p.segments, 0, swept_value(point.config, p, choice[a]));
         const std::string text = value_text(value);
         point.swept.emplace_back(p.path, text);
         id += (id.empty() ? "" : "_") + labels[label++] + "=" + filesystem_safe(text);
         full += p.path + "=" + text + "\n";
       }
+    point.config.remove("sweep");
     point.run_id = id;
     points.push_back(std::move(point));
     canonical.push_back(full);
@@ -248,6 +264,19 @@ std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& 
       id = id.substr(0, 140) + "_h" + stable_hash_hex(canonical[i]).substr(0, 12);
   }
   return points;
+}
+
+}  // namespace
+
+std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file) {
+  return expand(root, file, [&root] { return YAML::Clone(root); });
+}
+
+std::vector<SweepPoint> expand_sweep_source(const std::string& text, const std::string& file) {
+  // Parsing the text again for every point gives each its own tree with the file's marks,
+  // so a config error found in any point points at its line and column.
+  const YAML::Node root = YAML::Load(text);
+  return expand(root, file, [&text] { return YAML::Load(text); });
 }
 
 }  // namespace poda

@@ -37,6 +37,9 @@ struct SweepPoint {
 // length, a path is malformed, repeated or overlaps another, or a path's parent does
 // not exist or is not a map (only the last key of a path may be created).
 std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file);
+// The same from the file's text: every point's config keeps the file's line and column
+// marks (YAML::Clone drops them), so errors found in any point can name the position.
+std::vector<SweepPoint> expand_sweep_source(const std::string& text, const std::string& file);
 
 // The run id used when the document has no sweep block.
 inline constexpr const char* kSingleRunId = "run";
