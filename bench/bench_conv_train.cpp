@@ -2,7 +2,6 @@
 // backward + SGD-momentum step on random data, in samples/s.
 //   bench_conv_train [seconds per model, default 2.5] [model ...]
 // Run it with OPENBLAS_CORETYPE set to compare BLAS kernels (e.g. Haswell, Cooperlake).
-#include <cblas.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/blas_runtime.h"
 #include "core/ops.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
@@ -70,7 +70,7 @@ double train_throughput(const std::string& name, const Shape& input, double seco
 }  // namespace
 
 int main(int argc, char** argv) {
-  openblas_set_num_threads(1);
+  ensure_blas_core(argc, argv);  // the kernels poda itself runs on; one BLAS thread
   const double seconds = argc > 1 ? std::atof(argv[1]) : 2.5;
   struct Run {
     std::string model;
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
         if (r.model == argv[a]) chosen.push_back(r);
     runs = chosen;
   }
-  std::printf("BLAS core %s, 1 thread, batch 64, SGD momentum 0.9\n", openblas_get_corename());
+  std::printf("BLAS core %s, 1 thread, batch 64, SGD momentum 0.9\n", blas_core_name().c_str());
   for (const Run& r : runs) {
     double mean_rate = 0.0;
     const double median_rate = train_throughput(r.model, r.input, seconds, mean_rate);
