@@ -1,13 +1,15 @@
 #include "nn/layer_spec.h"
 
+#include "core/registry.h"
+
 #include <cmath>
 #include <stdexcept>
 
 namespace poda {
 
 namespace {
-std::map<std::string, LayerType>& registry() {
-  static std::map<std::string, LayerType> types;
+Registry<LayerType>& registry() {
+  static Registry<LayerType> types("layer type");
   return types;
 }
 
@@ -60,19 +62,11 @@ const std::vector<LayerSpec>& LayerSpec::list_or_empty(const std::string& key) c
 }
 
 void register_layer_type(const std::string& name, LayerType type) {
-  if (!registry().emplace(name, std::move(type)).second)
-    throw std::logic_error("layer type registered twice: " + name);
+  registry().add(name, std::move(type));
 }
 
-const LayerType* find_layer_type(const std::string& name) {
-  auto it = registry().find(name);
-  return it == registry().end() ? nullptr : &it->second;
-}
+const LayerType* find_layer_type(const std::string& name) { return registry().find(name); }
 
-std::vector<std::string> layer_type_names() {
-  std::vector<std::string> names;
-  for (const auto& [name, type] : registry()) names.push_back(name);
-  return names;
-}
+std::vector<std::string> layer_type_names() { return registry().names(); }
 
 }  // namespace poda

@@ -1,32 +1,26 @@
 #include "nn/zoo.h"
 
+#include "core/registry.h"
+
 #include <map>
 #include <stdexcept>
 
 namespace poda {
 
 namespace {
-std::map<std::string, ZooEntry>& zoo() {
-  static std::map<std::string, ZooEntry> models;
+Registry<ZooEntry>& zoo() {
+  static Registry<ZooEntry> models("zoo model");
   return models;
 }
 }  // namespace
 
 void register_zoo_model(const std::string& name, ZooEntry entry) {
-  if (!zoo().emplace(name, std::move(entry)).second)
-    throw std::logic_error("zoo model registered twice: " + name);
+  zoo().add(name, std::move(entry));
 }
 
-const ZooEntry* find_zoo_model(const std::string& name) {
-  auto it = zoo().find(name);
-  return it == zoo().end() ? nullptr : &it->second;
-}
+const ZooEntry* find_zoo_model(const std::string& name) { return zoo().find(name); }
 
-std::vector<std::string> zoo_model_names() {
-  std::vector<std::string> names;
-  for (const auto& [name, entry] : zoo()) names.push_back(name);
-  return names;
-}
+std::vector<std::string> zoo_model_names() { return zoo().names(); }
 
 LayerSpec layer(const std::string& type, const std::string& name,
                 std::map<std::string, double> numbers) {

@@ -1,7 +1,8 @@
 #include "prune/criterion.h"
 
-#include <map>
 #include <stdexcept>
+
+#include "core/registry.h"
 
 namespace poda {
 
@@ -10,8 +11,8 @@ struct Entry {
   CriterionFactory factory;
   std::string help;
 };
-std::map<std::string, Entry>& registry() {
-  static std::map<std::string, Entry> r;  // function-local: safe from static init order
+Registry<Entry>& registry() {
+  static Registry<Entry> r("criterion");
   return r;
 }
 }  // namespace
@@ -27,32 +28,27 @@ Array Criterion::score_units(const PruneTarget& t, const GranularitySpec&,
 }
 
 void register_criterion(const std::string& name, CriterionFactory factory, std::string help) {
-  if (!registry().emplace(name, Entry{std::move(factory), std::move(help)}).second)
-    throw std::logic_error("criterion registered twice: " + name);
+  registry().add(name, Entry{std::move(factory), std::move(help)});
 }
 
 std::unique_ptr<Criterion> make_criterion(const std::string& name) {
-  auto it = registry().find(name);
-  if (it == registry().end()) {
+  const Entry* e = registry().find(name);
+  if (!e) {
     std::string names;
     for (const auto& n : criterion_names()) names += (names.empty() ? "" : ", ") + n;
     throw std::invalid_argument("unknown criterion '" + name + "' (expected one of: " + names +
                                 ")");
   }
-  return it->second.factory();
+  return e->factory();
 }
 
-bool has_criterion(const std::string& name) { return registry().count(name) > 0; }
+bool has_criterion(const std::string& name) { return registry().find(name) != nullptr; }
 
-std::vector<std::string> criterion_names() {
-  std::vector<std::string> out;
-  for (const auto& [name, e] : registry()) out.push_back(name);
-  return out;
-}
+std::vector<std::string> criterion_names() { return registry().names(); }
 
 std::string criterion_help(const std::string& name) {
-  auto it = registry().find(name);
-  return it == registry().end() ? "" : it->second.help;
+  const Entry* e = registry().find(name);
+  return e ? e->help : "";
 }
 
 }  // namespace poda
