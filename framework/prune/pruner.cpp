@@ -47,6 +47,21 @@ std::vector<double> element_scores(const Array& scores, const Parameter& p) {
   return out;
 }
 
+// Structured units of different layers differ in fan-in and scale (an fc1 row sums 784
+// weights, an fc2 row 300), so a global ranking of raw unit scores empties whole layers.
+// Dividing by the layer's mean over its alive units (Torch-Pruning's mean normalisation)
+// makes units comparable as "how important within their layer".
+void normalize_by_layer_mean(std::vector<double>& scores) {
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (double v : scores)
+    if (std::isfinite(v)) sum += v, ++n;
+  const double mean = n ? sum / n : 0.0;
+  if (mean <= 0.0) return;
+  for (double& v : scores)
+    if (std::isfinite(v)) v /= mean;
+}
+
 // Consumes the entries' scores (a global pool over a large model holds millions).
 void select_in_pool(std::vector<Entry*>& pool, double target) {
   std::vector<double> all;
@@ -166,16 +181,14 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
         Array s = criterion->score_units(*p.t, g, ctx);
         e.scores.assign(s.begin(), s.end());
       } else {
-        // Blocks, and units ranked across layers, use the mean per unit: a sum would favour
-        // units with more inputs (an fc1 row of 784 over an fc2 row of 300) and a global
-        // ranking would empty the narrower layers first.
         e.scores = aggregate_scores(
             p.layout, criterion->score_weights(p.t->weight_name, *p.t->weight, ctx),
-            g.kind == Granularity::block || p.global);
+            g.kind == Granularity::block, *p.t->weight);
       }
       const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
       for (std::size_t u = 0; u < alive.size(); ++u)
         if (!alive[u]) e.scores[u] = -INFINITY;
+      if (p.global) normalize_by_layer_mean(e.scores);
       entries.push_back(std::move(e));
     }
 

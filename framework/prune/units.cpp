@@ -45,12 +45,21 @@ UnitLayout unit_layout(const PruneTarget& t, const GranularitySpec& g) {
 }
 
 std::vector<double> aggregate_scores(const UnitLayout& layout, const Array& element_scores,
-                                     bool mean) {
+                                     bool mean, const Parameter& weight) {
+  // Only the unit's surviving entries count: a mean over pruned zeros too would sink a unit
+  // whose inputs died with an earlier layer's units, round after round.
   std::vector<double> out(layout.units, 0.0);
+  std::vector<std::size_t> alive(layout.units, 0);
   const float* s = element_scores.data();
-  for (std::size_t e = 0; e < layout.unit_of.size(); ++e) out[layout.unit_of[e]] += s[e];
+  const float* m = weight.has_mask() ? weight.mask.data().data() : nullptr;
+  for (std::size_t e = 0; e < layout.unit_of.size(); ++e) {
+    if (m && m[e] == 0.0f) continue;
+    out[layout.unit_of[e]] += s[e];
+    ++alive[layout.unit_of[e]];
+  }
   if (mean)
-    for (std::size_t u = 0; u < layout.units; ++u) out[u] /= layout.unit_size[u];
+    for (std::size_t u = 0; u < layout.units; ++u)
+      if (alive[u]) out[u] /= static_cast<double>(alive[u]);
   return out;
 }
 

@@ -20,9 +20,10 @@ struct UnitLayout {
 
 UnitLayout unit_layout(const PruneTarget& t, const GranularitySpec& g);
 
-// Sum of element scores per unit (mean for blocks, whose edge tiles are smaller).
+// Sum of the unit's unmasked element scores (mean when asked: blocks, whose edge tiles are
+// smaller, and global rankings, where units differ in fan-in).
 std::vector<double> aggregate_scores(const UnitLayout& layout, const Array& element_scores,
-                                     bool mean);
+                                     bool mean, const Parameter& weight);
 // A unit is alive while any of its weights is unmasked.
 std::vector<bool> units_alive(const UnitLayout& layout, const Parameter& weight);
 // Zeros the mask entries of the given units (mask has the weight's shape).
