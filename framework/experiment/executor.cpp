@@ -61,9 +61,10 @@ void execute_pretrain(const RunPlan& plan, const ResultsStore& store, const Pret
   }
 }
 
-class Progress {
+// One line per task start and end, with counts and an ETA (train/progress.h draws epochs).
+class SweepLog {
  public:
-  Progress(std::FILE* log, std::string what, std::size_t total) : log_(log), what_(std::move(what)), total_(total) {}
+  SweepLog(std::FILE* log, std::string what, std::size_t total) : log_(log), what_(std::move(what)), total_(total) {}
 
   void started(std::size_t number, const std::string& name) {
     if (log_) std::fprintf(log_, "poda: %s %zu/%zu start %s\n", what_.c_str(), number, total_, name.c_str());
@@ -121,7 +122,7 @@ ExecutionSummary execute_plan(const RunPlan& plan, const ResultsStore& store, co
   }
   std::vector<bool> pretrain_lost(plan.groups.size(), false);
   {
-    Progress progress(options.log, "pretrain", groups.size());
+    SweepLog progress(options.log, "pretrain", groups.size());
     std::vector<std::size_t> number(groups.size());
     std::size_t started = 0;
     // The key is a whole YAML document; name the dense model by the runs that share it.
@@ -165,7 +166,7 @@ ExecutionSummary execute_plan(const RunPlan& plan, const ResultsStore& store, co
                  todo.size(), std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size()))),
                  options.jobs > 1 ? "s" : "");
   {
-    Progress progress(options.log, "run", todo.size());
+    SweepLog progress(options.log, "run", todo.size());
     std::vector<std::size_t> number(todo.size());
     std::size_t started = 0;
     WorkerEvents events;
