@@ -79,6 +79,15 @@ void write_layer_sparsity(const std::string& path, const SparsityReport& report)
   write_csv_file(path, t);
 }
 
+double metadata_number(const Checkpoint& c, const std::string& key, const std::string& path) {
+  auto it = c.metadata.find(key);
+  try {
+    if (it != c.metadata.end()) return std::stod(it->second);
+  } catch (const std::exception&) {
+  }
+  throw CheckpointError(path + ": metadata '" + key + "' is missing or not a number");
+}
+
 // What the run is, in every row (ok or failed); dense baselines get "none", so they sit in
 // the same table as the pruned runs.
 RunRow settings_columns(const ExperimentConfig& c) {
@@ -157,8 +166,8 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
     const std::string dense_path = pretrain_dir + "/dense.ckpt";
     const Checkpoint dense = load_checkpoint(dense_path);
     load_model_checkpoint(*model, dense, dense_path);
-    acc_dense = std::stod(dense.metadata.at("test_acc"));
-    pretrain_seconds = std::stod(dense.metadata.at("seconds"));
+    acc_dense = metadata_number(dense, "test_acc", dense_path);
+    pretrain_seconds = metadata_number(dense, "seconds", dense_path);
   }
 
   if (!c.prune) {  // a dense run: training is the whole run
