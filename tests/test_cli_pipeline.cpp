@@ -28,6 +28,7 @@ model:
     - {type: relu}
     - {type: dense, name: fc2, out: 10}
 train: {epochs: 1, lr: 0.05, momentum: 0.9}
+measure: {latency: true, latency_batch_size: 8, latency_repeats: 5}
 prune:
   criterion: magnitude
   sparsity: 0.5
@@ -65,6 +66,7 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
   const auto sparsity = poda_test::column_values(runs, "sparsity");
   const auto macs = poda_test::column_values(runs, "macs");
   const auto effective = poda_test::column_values(runs, "effective_macs");
+  const auto latency = poda_test::column_values(runs, "latency_ms");
   for (std::size_t r = 0; r < runs.rows.size(); ++r) {
     CAPTURE(runs.rows[r][0]);
     CHECK(status[r] == "ok");
@@ -72,8 +74,10 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
     if (granularity[r] == "unstructured") CHECK(std::stod(sparsity[r]) == doctest::Approx(0.5));
     // Pruning always shows in the cost: fewer effective than dense MACs.
     CHECK(std::stoll(effective[r]) < std::stoll(macs[r]));
+    CHECK(std::stod(latency[r]) > 0.0);  // measured, per forward pass of a batch of 8
     CHECK(fs::exists(results / "all" / "runs" / runs.rows[r][0] / "layer_sparsity.csv"));
     CHECK(fs::exists(results / "all" / "runs" / runs.rows[r][0] / "final.ckpt"));
   }
   CHECK(fs::exists(results / "all" / "report.md"));
+  CHECK(fs::exists(results / "all" / "plots" / "latency_vs_sparsity.png"));
 }

@@ -53,6 +53,18 @@ train:
   CHECK(c.train.schedule.lr_at(c.train.lr, 2) == doctest::Approx(0.0005));
 }
 
+TEST_CASE("the measure section turns latency measurement on") {
+  const ExperimentConfig off = parse("model: {zoo: lenet300_100}\n");
+  CHECK_FALSE(off.latency);
+  const ExperimentConfig on = parse(
+      "model: {zoo: lenet300_100}\nmeasure: {latency: true, latency_batch_size: 64}\n");
+  REQUIRE(on.latency);
+  CHECK(on.latency->batch_size == 64);
+  CHECK(on.latency->repeats == 50);
+  CHECK(error_of("model: {zoo: lenet300_100}\nmeasure: {latency: true, latency_batch_size: 0}\n") ==
+        "exp.yaml:2:46: 'measure.latency_batch_size': 0 is out of range (expected 1 to 65536)");
+}
+
 TEST_CASE("the name defaults to the file's stem — zoo models resolve to layers") {
   const ExperimentConfig c =
       parse_experiment_config(YAML::Load("model: {zoo: lenet300_100}"), "dir/quick.yaml");

@@ -171,6 +171,17 @@ TrainSettings parse_train(YamlMap m, const TrainSettings& defaults) {
   return t;
 }
 
+std::optional<LatencySettings> parse_measure(YamlMap m) {
+  std::optional<LatencySettings> latency;
+  if (m.boolean("latency", false)) {
+    latency = LatencySettings{};
+    latency->batch_size = static_cast<std::size_t>(m.integer("latency_batch_size", 1, 1, 65536));
+    latency->repeats = static_cast<int>(m.integer("latency_repeats", 50, 1, 100000));
+  }
+  m.finish();
+  return latency;
+}
+
 ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::string& file) {
   if (!root || root.IsNull()) throw ConfigError(file + ": the file is empty");
   YamlMap m(root, file, "");
@@ -185,6 +196,7 @@ ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::stri
   c.model = parse_model(m.map("model"));
   c.train = m.has("train") ? parse_train(m.map("train"), TrainSettings{}) : TrainSettings{};
   if (m.has("prune")) c.prune = parse_prune(m.map("prune"), c.seed);
+  if (m.has("measure")) c.latency = parse_measure(m.map("measure"));
   m.finish();
   check_model_shapes(c, m);
   return c;

@@ -13,6 +13,7 @@
 #include "experiment/csv.h"
 #include "experiment/data_source.h"
 #include "experiment/model_checkpoint.h"
+#include "measure/latency.h"
 #include "measure/model_cost.h"
 #include "nn/model_builder.h"
 #include "prune/schedules/driver.h"
@@ -214,6 +215,11 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
   const ModelCost cost = model_cost(*model, data.input_shape);
   const EvalResult test = evaluate(*model, data.splits.test, data.norm, c.train.eval_batch_size);
   const EvalResult val = evaluate(*model, data.splits.val, data.norm, c.train.eval_batch_size);
+  if (c.latency) {
+    const Latency l = measure_latency(*model, data.input_shape, *c.latency);
+    row.push_back({"latency_ms", fixed(l.median_ms, 4)});
+    row.push_back({"latency_p90_ms", fixed(l.p90_ms, 4)});
+  }
   row.insert(row.end(),
              {{"sparsity", fixed(report.sparsity(), 6)},
               {"params", std::to_string(cost.params)},
