@@ -77,6 +77,9 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
     CHECK(std::stod(latency[r]) > 0.0);  // measured, per forward pass of a batch of 8
     CHECK(fs::exists(results / "all" / "runs" / runs.rows[r][0] / "layer_sparsity.csv"));
     CHECK(fs::exists(results / "all" / "runs" / runs.rows[r][0] / "final.ckpt"));
+    const std::string run_config =
+        poda_test::read_text(results / "all" / "runs" / runs.rows[r][0] / "config.yaml");
+    CHECK(run_config.find("granularity: " + granularity[r]) != std::string::npos);
   }
   CHECK(fs::exists(results / "all" / "report.md"));
   CHECK(fs::exists(results / "all" / "plots" / "latency_vs_sparsity.png"));

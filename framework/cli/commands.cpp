@@ -97,6 +97,7 @@ int command_run(const RunOptions& options) {
   const RunFn run = [&](const SweepPoint& p, const std::string& run_dir) {
     const ExperimentConfig c = config_of(p);
     const std::string key = pretrain_key(c, p.config);
+    write_file_atomically(run_dir + "/config.yaml", YAML::Dump(p.config) + "\n");  // this point's values
     Progress progress = progress_for(p.run_id);
     return run_point(c, run_dir, key.empty() ? "" : store.pretrain_dir(key), progress);
   };
