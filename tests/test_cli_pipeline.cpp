@@ -67,6 +67,9 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
   const auto macs = poda_test::column_values(runs, "macs");
   const auto effective = poda_test::column_values(runs, "effective_macs");
   const auto latency = poda_test::column_values(runs, "latency_ms");
+  const auto compact_latency = poda_test::column_values(runs, "latency_compact_ms");
+  const auto params = poda_test::column_values(runs, "params");
+  const auto compact_params = poda_test::column_values(runs, "compact_params");
   for (std::size_t r = 0; r < runs.rows.size(); ++r) {
     CAPTURE(runs.rows[r][0]);
     CHECK(status[r] == "ok");
@@ -75,6 +78,9 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
     // Pruning always shows in the cost: fewer effective than dense MACs.
     CHECK(std::stoll(effective[r]) < std::stoll(macs[r]));
     CHECK(std::stod(latency[r]) > 0.0);  // measured, per forward pass of a batch of 8
+    CHECK(std::stod(compact_latency[r]) > 0.0);
+    CHECK(std::stoll(compact_params[r]) <= std::stoll(params[r]));
+    if (granularity[r] == "filter") CHECK(std::stoll(compact_params[r]) < std::stoll(params[r]));
     CHECK(fs::exists(results / "all" / "runs" / runs.rows[r][0] / "layer_sparsity.csv"));
     CHECK(fs::exists(results / "all" / "runs" / runs.rows[r][0] / "final.ckpt"));
     const std::string run_config =

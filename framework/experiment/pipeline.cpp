@@ -13,6 +13,7 @@
 #include "experiment/csv.h"
 #include "experiment/data_source.h"
 #include "experiment/model_checkpoint.h"
+#include "measure/compact.h"
 #include "measure/latency.h"
 #include "measure/model_cost.h"
 #include "nn/model_builder.h"
@@ -219,6 +220,16 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
     const Latency l = measure_latency(*model, data.input_shape, *c.latency);
     row.push_back({"latency_ms", fixed(l.median_ms, 4)});
     row.push_back({"latency_p90_ms", fixed(l.p90_ms, 4)});
+    // Structured pruning runs faster once dead units are cut out of the dense layers.
+    const CompactResult compact = compact_model(*model, data.input_shape);
+    if (compact.model) {
+      const Latency lc = measure_latency(*compact.model, data.input_shape, *c.latency);
+      row.push_back({"compact_params", std::to_string(compact.model->parameter_count())});
+      row.push_back({"compact_macs", std::to_string(compact.model->macs(data.input_shape))});
+      row.push_back({"latency_compact_ms", fixed(lc.median_ms, 4)});
+    } else {
+      progress.message("not compacted: " + compact.reason);
+    }
   }
   row.insert(row.end(),
              {{"sparsity", fixed(report.sparsity(), 6)},

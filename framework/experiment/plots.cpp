@@ -215,6 +215,7 @@ void write_line_plot(const LinePlot& plot, const std::string& base) {
   body += "set xlabel " + quote(plot.x_label) + "\nset ylabel " + quote(plot.y_label) + "\n";
   body += "set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05\n";
   if (plot.log_x) body += "set logscale x\n";
+  if (plot.y_from_zero) body += "set yrange [0:*]\n";
   render(gnuplot, base, body, plot_cmd, 960, 600);
 }
 

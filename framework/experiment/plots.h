@@ -22,6 +22,7 @@ struct Series {
 struct LinePlot {
   std::string title, x_label, y_label;
   bool log_x = false;
+  bool y_from_zero = false;  // quantities that cannot be negative (latency)
   std::vector<Series> series;
 };
 

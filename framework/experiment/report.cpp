@@ -193,6 +193,7 @@ void draw_layer_sparsity(ReportState& st, const RunTable& t) {
 
 std::string summary_table(const RunTable& t) {
   const bool latency = t.has_column("latency_ms");
+  const bool compact = t.has_column("latency_compact_ms");
   // Constant setting columns are stated once above the table instead of repeated.
   std::vector<std::string> columns;
   for (const auto& c : t.setting_columns)
@@ -211,8 +212,9 @@ std::string summary_table(const RunTable& t) {
   for (const auto& c : columns) md += " " + c + " |";
   md += " ok | failed | acc | sparsity | effective MACs | acc_dense | acc_pruned |";
   if (latency) md += " latency_ms |";
+  if (compact) md += " compacted latency_ms |";
   md += "\n|";
-  for (std::size_t i = 0; i < columns.size() + 7 + (latency ? 1 : 0); ++i) md += "---|";
+  for (std::size_t i = 0; i < columns.size() + 7 + (latency ? 1 : 0) + (compact ? 1 : 0); ++i) md += "---|";
   md += "\n";
   for (const auto& s : t.settings) {
     std::size_t ok = 0, failed = 0;
@@ -228,6 +230,7 @@ std::string summary_table(const RunTable& t) {
           (macs.n ? si(macs.mean) + " ± " + si(macs.std) : std::string("–")) + " | " +
           mean_std(setting_stat(t, s, "acc_dense"), 4) + " | " + mean_std(setting_stat(t, s, "acc_pruned"), 4) + " |";
     if (latency) md += " " + mean_std(setting_stat(t, s, "latency_ms"), 3) + " |";
+    if (compact) md += " " + mean_std(setting_stat(t, s, "latency_compact_ms"), 3) + " |";
     md += "\n";
   }
   return md;
@@ -269,7 +272,13 @@ void write_report(const std::string& results_dir) {
     lat.title = "Inference latency vs achieved sparsity (mean ± std over seeds)";
     lat.x_label = "achieved sparsity";
     lat.y_label = "latency (ms)";
+    lat.y_from_zero = true;
     lat.series = series_of(t, "sparsity", "latency_ms");
+    if (t.has_column("latency_compact_ms"))  // the same models with dead units cut out
+      for (Series compacted : series_of(t, "sparsity", "latency_compact_ms")) {
+        compacted.label += " (compacted)";
+        lat.series.push_back(std::move(compacted));
+      }
     draw_line(st, "latency_vs_sparsity", "Latency vs sparsity", lat);
   }
   draw_layer_sparsity(st, t);

@@ -22,6 +22,10 @@ class BatchNorm : public Module {
   Parameter& bias() { return *bias_; }
   Array& running_mean() { return *running_mean_; }
   Array& running_var() { return *running_var_; }
+  std::size_t channels() const { return channels_; }
+  std::size_t sample_rank() const { return rank_; }
+  float momentum() const { return momentum_; }
+  float eps() const { return eps_; }
 
  private:
   std::size_t channels_, rank_;
