@@ -101,3 +101,26 @@ TEST_CASE("cli: shards 0/2 and 1/2 into one folder, merged by poda report, give 
   CHECK(poda_test::without_columns(merged, timings).rows ==
         poda_test::without_columns(poda_test::read_csv(single / "tiny" / "runs.csv"), timings).rows);
 }
+
+TEST_CASE("cli: finished runs whose config was edited since are run again") {
+  poda_test::TempDir tmp("poda_cli_changed");
+  const fs::path config = tmp.path / "tiny.yaml";
+  poda_test::write_text(config, poda_test::tiny_config("tiny", 1));
+  const fs::path results = tmp.path / "results", dir = results / "tiny";
+  const std::vector<std::string> args = {"run", config.string(), "--results", results.string()};
+  REQUIRE(poda_test::run_poda(args, tmp.path, "first").code == 0);
+  const std::string id = "sparsity=0.5_kind=one_shot";
+  // Same run ids, but every run now fine-tunes for 2 epochs: none of the results holds.
+  poda_test::write_text(config, poda_test::tiny_config("tiny", 2));
+  const poda_test::Finished second = poda_test::run_poda(args, tmp.path, "second");
+  INFO("stderr:\n" << second.err);
+  REQUIRE(second.code == 0);
+  CHECK(second.err.find("run " + id + ": its config changed since it finished") != std::string::npos);
+  CHECK(second.err.find("0 already done, 4 ok") != std::string::npos);
+  CHECK(poda_test::read_text(dir / "runs" / id / "config.yaml").find("finetune_epochs: 2") !=
+        std::string::npos);
+  // Unchanged since: nothing to redo.
+  const poda_test::Finished third = poda_test::run_poda(args, tmp.path, "third");
+  CHECK(third.err.find("its config changed") == std::string::npos);
+  CHECK(third.err.find("4 already done") != std::string::npos);
+}

@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -46,6 +47,23 @@ LoadedExperiment load_experiment(const std::string& file) {
     if (parse_point(p, file).name != e.name)
       throw ConfigError(file + ": run " + p.run_id + ": 'name' cannot vary within a sweep");
   return e;
+}
+
+std::string run_config_text(const SweepPoint& p) { return YAML::Dump(p.config) + "\n"; }
+
+// A finished run whose config has changed since (the file was edited) is not finished any
+// more: its result is dropped so the executor redoes it. Every MPI rank decides the same.
+void forget_changed_runs(const RunPlan& plan, const ResultsStore& store) {
+  namespace fs = std::filesystem;
+  for (const SweepPoint& p : plan.points) {
+    if (!fs::exists(store.result_path(p.run_id))) continue;
+    const fs::path saved = fs::path(store.dir()) / "runs" / p.run_id / "config.yaml";
+    std::error_code ec;
+    if (fs::exists(saved) && read_file(saved.string()) == run_config_text(p)) continue;
+    fmt::print(stderr, "poda: run {}: its config changed since it finished; running it again\n",
+               p.run_id);
+    fs::remove(store.result_path(p.run_id), ec);
+  }
 }
 
 // "results/quick" -> ("results", "quick")
@@ -97,7 +115,7 @@ int command_run(const RunOptions& options) {
   const RunFn run = [&](const SweepPoint& p, const std::string& run_dir) {
     const ExperimentConfig c = config_of(p);
     const std::string key = pretrain_key(c, p.config);
-    write_file_atomically(run_dir + "/config.yaml", YAML::Dump(p.config) + "\n");  // this point's values
+    write_file_atomically(run_dir + "/config.yaml", run_config_text(p));  // this point's values
     Progress progress = progress_for(p.run_id);
     return run_point(c, run_dir, key.empty() ? "" : store.pretrain_dir(key), progress);
   };
@@ -105,6 +123,7 @@ int command_run(const RunOptions& options) {
     Progress progress = progress_for("pretrain");
     pretrain(config_of(p), dir, progress);
   };
+  forget_changed_runs(e.plan, store);
   const ExecutionSummary s = execute_plan(e.plan, store, run, pretrain_fn, exec);
 
   const bool writes_report = !mpi || options.mpi_slice.index == 0;
