@@ -160,11 +160,13 @@ ExecutionSummary execute_plan(const RunPlan& plan, const ResultsStore& store, co
       todo.push_back(i);
     }
   }
-  if (options.log)
-    std::fprintf(options.log, "poda: %zu runs in this %s, %zu already finished, %zu to run on %d worker%s\n",
-                 summary.planned, synchronised || options.slice.count > 1 ? "slice" : "sweep", summary.skipped,
-                 todo.size(), std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size()))),
-                 options.jobs > 1 ? "s" : "");
+  if (options.log) {
+    const int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size())));
+    std::fprintf(options.log, "poda: %zu run%s in this %s, %zu already finished, %zu to run on %d worker%s\n",
+                 summary.planned, summary.planned == 1 ? "" : "s",
+                 synchronised || options.slice.count > 1 ? "slice" : "sweep", summary.skipped, todo.size(),
+                 workers, workers > 1 ? "s" : "");
+  }
   {
     SweepLog progress(options.log, "run", todo.size());
     std::vector<std::size_t> number(todo.size());
