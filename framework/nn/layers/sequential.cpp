@@ -25,24 +25,25 @@ Shape Sequential::output_shape(const Shape& input) const {
   return shape;
 }
 
-std::size_t Sequential::macs(const Shape& input) const {
+// Sums a per-layer cost, each layer seeing the shape its predecessor produces.
+template <class Cost>
+std::size_t sum_over_layers(const Sequential& seq, const Shape& input, Cost cost) {
   std::size_t total = 0;
   Shape shape = input;
-  for (const auto& [name, layer] : children()) {
-    total += layer->macs(shape);
+  for (const auto& [name, layer] : seq.children()) {
+    total += cost(*layer, shape);
     shape = layer->output_shape(shape);
   }
   return total;
 }
 
+std::size_t Sequential::macs(const Shape& input) const {
+  return sum_over_layers(*this, input, [](const Module& m, const Shape& s) { return m.macs(s); });
+}
+
 std::size_t Sequential::effective_macs(const Shape& input) const {
-  std::size_t total = 0;
-  Shape shape = input;
-  for (const auto& [name, layer] : children()) {
-    total += layer->effective_macs(shape);
-    shape = layer->output_shape(shape);
-  }
-  return total;
+  return sum_over_layers(*this, input,
+                         [](const Module& m, const Shape& s) { return m.effective_macs(s); });
 }
 
 }  // namespace poda
