@@ -25,6 +25,7 @@ Shape Sequential::output_shape(const Shape& input) const {
   return shape;
 }
 
+namespace {
 // Sums a per-layer cost, each layer seeing the shape its predecessor produces.
 template <class Cost>
 std::size_t sum_over_layers(const Sequential& seq, const Shape& input, Cost cost) {
@@ -36,6 +37,7 @@ std::size_t sum_over_layers(const Sequential& seq, const Shape& input, Cost cost
   }
   return total;
 }
+}  // namespace
 
 std::size_t Sequential::macs(const Shape& input) const {
   return sum_over_layers(*this, input, [](const Module& m, const Shape& s) { return m.macs(s); });
