@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <xtensor-blas/xlinalg.hpp>
+
 #include "core/ops.h"
 #include "gradcheck.h"
 
@@ -82,4 +84,13 @@ TEST_CASE("a composite expression: gradients accumulate over shared inputs") {
   Array x = random_array({2, 3}, 14), w = random_array({3, 3}, 15);
   // x is used twice: the gradient must be the sum of both paths.
   check_jacobian([](auto& v) { return add(matmul(v[0], v[1]), poda::tanh(v[0])); }, {x, w});
+}
+
+TEST_CASE("matmul and linear agree with xtensor-blas's dot (an independent transpose path)") {
+  const Array a = random_array({7, 13}, 21), b = random_array({13, 5}, 22);
+  const Array w = random_array({5, 13}, 23);
+  const Array ab = xt::linalg::dot(a, b);
+  CHECK(xt::allclose(matmul(Variable(a), Variable(b)).data(), ab, 1e-5, 1e-5));
+  const Array awt = xt::linalg::dot(a, xt::transpose(w));
+  CHECK(xt::allclose(linear(Variable(a), Variable(w), Variable()).data(), awt, 1e-5, 1e-5));
 }
