@@ -9,12 +9,11 @@
 namespace poda {
 namespace {
 
-class Snip : public Criterion {
+class Snip : public PreparedScores {
  public:
   bool supports(Granularity g) const override {
     return g == Granularity::unstructured || g == Granularity::n_m || g == Granularity::block;
   }
-  bool needs_data() const override { return true; }
 
   void prepare(const std::vector<const PruneTarget*>&, CriterionContext& ctx) override {
     std::map<std::string, Array> grads;
@@ -41,14 +40,6 @@ class Snip : public Criterion {
     if (total > 0.0)
       for (auto& [name, s] : scores_) s *= static_cast<float>(1.0 / total);
   }
-
-  Array score_weights(const std::string& name, const Parameter&,
-                      const CriterionContext&) const override {
-    return scores_.at(name);
-  }
-
- private:
-  std::map<std::string, Array> scores_;
 };
 
 const CriterionRegistrar reg("snip", [] { return std::make_unique<Snip>(); },

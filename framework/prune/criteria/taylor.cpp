@@ -8,32 +8,21 @@
 namespace poda {
 namespace {
 
-class Taylor : public Criterion {
+class Taylor : public PreparedScores {
  public:
   bool supports(Granularity) const override { return true; }
-  bool needs_data() const override { return true; }
 
   void prepare(const std::vector<const PruneTarget*>&, CriterionContext& ctx) override {
     scores_.clear();
     const float inv = 1.0f / static_cast<float>(ctx.batches);
     for_each_batch_gradient("taylor", ctx, [&](const std::string& name, const Parameter& p,
                                                const Array& g) {
-      auto it = scores_.find(name);
-      if (it == scores_.end()) it = scores_.emplace(name, zeros_array(p.value.shape())).first;
-      float* s = it->second.data();
+      float* s = scores_for(name, p).data();
       const float* w = p.value.data().data();
       const float* gd = g.data();
       for (std::size_t i = 0, n = p.value.size(); i < n; ++i) s[i] += std::fabs(w[i] * gd[i]) * inv;
     });
   }
-
-  Array score_weights(const std::string& name, const Parameter&,
-                      const CriterionContext&) const override {
-    return scores_.at(name);
-  }
-
- private:
-  std::map<std::string, Array> scores_;
 };
 
 const CriterionRegistrar reg("taylor", [] { return std::make_unique<Taylor>(); },
