@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "experiment/csv.h"
+#include "experiment/io/csv.h"
 
 namespace poda_test {
 

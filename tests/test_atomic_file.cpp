@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "experiment/atomic_file.h"
+#include "experiment/io/atomic_file.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <string>
 
-#include "experiment/atomic_file.h"
-#include "experiment/checkpoint.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/io/checkpoint.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "experiment/config.h"
+#include "experiment/config/config.h"
 
 using namespace poda;
 

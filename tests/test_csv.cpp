@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "experiment/csv.h"
+#include "experiment/io/csv.h"
 
 using poda::CsvTable;
 

@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
-#include "experiment/atomic_file.h"
-#include "experiment/csv.h"
-#include "experiment/executor.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/io/csv.h"
+#include "experiment/runner/executor.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <string>
 
-#include "experiment/atomic_file.h"
-#include "experiment/plots.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/io/plots.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 // config uses: the extension path docs/pruning.md describes.
 #include <doctest/doctest.h>
 
-#include "experiment/config.h"
+#include "experiment/config/config.h"
 #include "nn/model_builder.h"
 #include "prune/criterion.h"
 #include "prune/pruner.h"

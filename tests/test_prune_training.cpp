@@ -4,7 +4,7 @@
 #include "core/ops.h"
 #include "data/splits.h"
 #include "prune/pruner.h"
-#include "prune/schedules/trainer_hooks.h"
+#include "experiment/runner/trainer_hooks.h"
 #include "prune/select.h"
 #include "prune_test_models.h"
 #include "train/optimizer.h"

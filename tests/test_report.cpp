@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <string>
 
-#include "experiment/atomic_file.h"
-#include "experiment/csv.h"
-#include "experiment/plots.h"
-#include "experiment/report.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/io/csv.h"
+#include "experiment/io/plots.h"
+#include "experiment/report/report.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;

@@ -4,9 +4,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "experiment/atomic_file.h"
-#include "experiment/csv.h"
-#include "experiment/results_store.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/io/csv.h"
+#include "experiment/results/results_store.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;

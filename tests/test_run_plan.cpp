@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "experiment/run_plan.h"
+#include "experiment/runner/run_plan.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "experiment/sweep.h"
+#include "experiment/config/sweep.h"
 
 namespace {
 

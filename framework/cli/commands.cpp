@@ -7,13 +7,13 @@
 
 #include <fmt/format.h>
 
-#include "experiment/atomic_file.h"
-#include "experiment/config.h"
-#include "experiment/executor.h"
-#include "experiment/pipeline.h"
-#include "experiment/report.h"
-#include "experiment/results_store.h"
-#include "experiment/sweep.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/config/config.h"
+#include "experiment/runner/executor.h"
+#include "experiment/runner/pipeline.h"
+#include "experiment/report/report.h"
+#include "experiment/results/results_store.h"
+#include "experiment/config/sweep.h"
 
 namespace poda {
 

@@ -3,7 +3,7 @@
 #include <functional>
 #include <string>
 
-#include "experiment/run_plan.h"
+#include "experiment/runner/run_plan.h"
 
 namespace poda {
 

@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/info.h"
 #include "core/blas_runtime.h"
-#include "experiment/mpi_world.h"
+#include "experiment/io/mpi_world.h"
 
 int main(int argc, char** argv) {
   // Before anything else: may re-execute the process on better BLAS kernels.

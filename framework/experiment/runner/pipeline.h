@@ -11,8 +11,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "experiment/config.h"
-#include "experiment/results_store.h"
+#include "experiment/config/config.h"
+#include "experiment/results/results_store.h"
 #include "train/progress.h"
 
 namespace poda {

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment/sweep.h"
+#include "experiment/config/sweep.h"
 
 namespace poda {
 

@@ -1,4 +1,4 @@
-#include "experiment/run_groups.h"
+#include "experiment/report/run_groups.h"
 
 #include <algorithm>
 #include <cmath>

@@ -7,8 +7,8 @@
 #include <functional>
 #include <string>
 
-#include "experiment/results_store.h"
-#include "experiment/run_plan.h"
+#include "experiment/results/results_store.h"
+#include "experiment/runner/run_plan.h"
 
 namespace poda {
 

@@ -1,4 +1,4 @@
-#include "experiment/run_plan.h"
+#include "experiment/runner/run_plan.h"
 
 #include <algorithm>
 #include <map>

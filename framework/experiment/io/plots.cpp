@@ -1,4 +1,4 @@
-#include "experiment/plots.h"
+#include "experiment/io/plots.h"
 
 #include <cerrno>
 #include <cmath>
@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "experiment/atomic_file.h"
+#include "experiment/io/atomic_file.h"
 
 extern char** environ;
 

@@ -1,4 +1,4 @@
-#include "experiment/worker_pool.h"
+#include "experiment/io/worker_pool.h"
 
 #include <algorithm>
 #include <atomic>

@@ -2,7 +2,7 @@
 // Turns a dataset section into train/val/test splits and the normalisation to apply.
 #include "data/normalization.h"
 #include "data/splits.h"
-#include "experiment/config.h"
+#include "experiment/config/config.h"
 
 namespace poda {
 

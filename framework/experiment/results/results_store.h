@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "experiment/csv.h"
+#include "experiment/io/csv.h"
 
 namespace poda {
 

@@ -1,12 +1,12 @@
-#include "experiment/config.h"
+#include "experiment/config/config.h"
 
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
-#include "experiment/data_source.h"
-#include "experiment/prune_config.h"
+#include "experiment/runner/data_source.h"
+#include "experiment/config/prune_config.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
 

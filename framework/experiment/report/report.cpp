@@ -1,4 +1,4 @@
-#include "experiment/report.h"
+#include "experiment/report/report.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <map>
 
-#include "experiment/atomic_file.h"
-#include "experiment/plots.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/io/plots.h"
 
 namespace poda {
 namespace {

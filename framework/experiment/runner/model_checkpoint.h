@@ -2,7 +2,7 @@
 // Between a Module and a Checkpoint: every parameter (with its mask) and buffer by name.
 #include <string>
 
-#include "experiment/checkpoint.h"
+#include "experiment/io/checkpoint.h"
 #include "nn/module.h"
 
 namespace poda {

@@ -1,4 +1,4 @@
-#include "experiment/atomic_file.h"
+#include "experiment/io/atomic_file.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "experiment/pipeline.h"
+#include "experiment/runner/pipeline.h"
 
 #include <chrono>
 #include <cmath>
@@ -9,16 +9,16 @@
 #include <fmt/format.h>
 
 #include "core/blas_runtime.h"
-#include "experiment/atomic_file.h"
-#include "experiment/csv.h"
-#include "experiment/data_source.h"
-#include "experiment/model_checkpoint.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/io/csv.h"
+#include "experiment/runner/data_source.h"
+#include "experiment/runner/model_checkpoint.h"
 #include "measure/compact.h"
 #include "measure/latency.h"
 #include "measure/model_cost.h"
 #include "nn/model_builder.h"
 #include "prune/schedules/driver.h"
-#include "prune/schedules/trainer_hooks.h"
+#include "experiment/runner/trainer_hooks.h"
 #include "prune/sparsity_report.h"
 #include "train/trainer.h"
 

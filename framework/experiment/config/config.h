@@ -11,7 +11,7 @@
 #include "data/batch_loader.h"
 #include "data/splits.h"
 #include "measure/latency.h"
-#include "experiment/yaml_reader.h"
+#include "experiment/io/yaml_reader.h"
 #include "nn/init.h"
 #include "nn/layer_spec.h"
 #include "prune/settings.h"

@@ -1,4 +1,4 @@
-#include "experiment/prune_config.h"
+#include "experiment/config/prune_config.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "experiment/executor.h"
+#include "experiment/runner/executor.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,7 +6,7 @@
 #include <exception>
 #include <optional>
 
-#include "experiment/worker_pool.h"
+#include "experiment/io/worker_pool.h"
 
 namespace poda {
 namespace {

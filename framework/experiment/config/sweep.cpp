@@ -1,4 +1,4 @@
-#include "experiment/sweep.h"
+#include "experiment/config/sweep.h"
 
 #include <functional>
 

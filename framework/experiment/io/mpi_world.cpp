@@ -1,4 +1,4 @@
-#include "experiment/mpi_world.h"
+#include "experiment/io/mpi_world.h"
 
 #include <cstdlib>
 #include <stdexcept>

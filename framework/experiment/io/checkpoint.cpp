@@ -1,4 +1,4 @@
-#include "experiment/checkpoint.h"
+#include "experiment/io/checkpoint.h"
 
 #include <cstring>
 #include <limits>
@@ -6,7 +6,7 @@
 
 #include <zlib.h>
 
-#include "experiment/atomic_file.h"
+#include "experiment/io/atomic_file.h"
 
 namespace poda {
 namespace {

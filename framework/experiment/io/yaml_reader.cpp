@@ -1,4 +1,4 @@
-#include "experiment/yaml_reader.h"
+#include "experiment/io/yaml_reader.h"
 
 #include <algorithm>
 #include <cmath>

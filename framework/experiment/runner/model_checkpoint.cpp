@@ -1,4 +1,4 @@
-#include "experiment/model_checkpoint.h"
+#include "experiment/runner/model_checkpoint.h"
 
 namespace poda {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment/csv.h"
+#include "experiment/io/csv.h"
 
 namespace poda {
 

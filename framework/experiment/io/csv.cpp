@@ -1,8 +1,8 @@
-#include "experiment/csv.h"
+#include "experiment/io/csv.h"
 
 #include <unordered_map>
 
-#include "experiment/atomic_file.h"
+#include "experiment/io/atomic_file.h"
 
 namespace poda {
 namespace {

@@ -1,4 +1,4 @@
-#include "prune/schedules/trainer_hooks.h"
+#include "experiment/runner/trainer_hooks.h"
 
 #include <memory>
 

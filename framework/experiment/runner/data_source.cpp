@@ -1,4 +1,4 @@
-#include "experiment/data_source.h"
+#include "experiment/runner/data_source.h"
 
 #include "data/cifar10.h"
 #include "data/mnist.h"

@@ -1,12 +1,12 @@
-#include "experiment/results_store.h"
+#include "experiment/results/results_store.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
 
-#include "experiment/atomic_file.h"
-#include "experiment/sweep.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/config/sweep.h"
 
 namespace poda {
 namespace {

@@ -3,7 +3,7 @@
 // (runs.csv and runs/<run_id>/layer_sparsity.csv); what `poda report DIR` runs.
 #include <string>
 
-#include "experiment/run_groups.h"
+#include "experiment/report/run_groups.h"
 
 namespace poda {
 
