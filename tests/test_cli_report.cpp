@@ -1,5 +1,5 @@
 // End to end: a diverging run is recorded failed while the sweep goes on; `poda report`
-// rebuilds report.md and plots/ from the files alone and merges shards (issue 5, items 4-6).
+// rebuilds report.md and plots/ from the files alone and merges shards.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -26,7 +26,7 @@ TEST_CASE("cli: a run whose loss becomes NaN is marked failed with the reason an
   REQUIRE(runs.rows.size() == 4);
   const std::size_t status = poda::require_column(runs, "status", "runs.csv");
   const std::size_t reason = poda::require_column(runs, "reason", "runs.csv");
-  const std::size_t scale = poda::require_column(runs, "prune.finetune_lr_scale", "runs.csv");
+  const std::size_t scale = poda::require_column(runs, "swept.prune.finetune_lr_scale", "runs.csv");
   for (const auto& row : runs.rows) {
     CAPTURE(row[0]);
     if (row[scale] == "0.1") {

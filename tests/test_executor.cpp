@@ -81,7 +81,8 @@ TEST_CASE("executor: rows, failures with reason, pretraining once per group, res
   CHECK(std::count(calls.begin(), calls.end(), "pretrain 1") == 1);
 
   auto runs = poda::read_csv_file(store.runs_csv_path());
-  CHECK(runs.header == std::vector<std::string>{"run_id", "seed", "prune.sparsity", "acc", "status", "reason"});
+  // The swept seed and sparsity are written once, in their fixed columns.
+  CHECK(runs.header == std::vector<std::string>{"run_id", "seed", "target_sparsity", "acc", "status", "reason"});
   REQUIRE(runs.rows.size() == 8);
   CHECK(runs.rows[0] == std::vector<std::string>{"seed=1_sparsity=0.5", "1", "0.5", "0.950000", "ok", ""});
   CHECK(runs.rows[7] == std::vector<std::string>{"seed=2_sparsity=0.95", "2", "0.95", "", "failed",

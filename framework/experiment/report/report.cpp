@@ -205,11 +205,11 @@ std::string summary_table(const RunTable& t) {
   for (std::size_t i = 0; i < t.setting_columns.size(); ++i) {
     const auto& c = t.setting_columns[i];
     if (std::find(columns.begin(), columns.end(), c) == columns.end() && !t.settings.empty())
-      constants += (constants.empty() ? "" : ", ") + std::string("`") + c + "` = " + t.settings[0].values[i];
+      constants += (constants.empty() ? "" : ", ") + std::string("`") + setting_label(c) + "` = " + t.settings[0].values[i];
   }
   if (!constants.empty()) md += "Same in every run: " + constants + ".\n\n";
   md += "|";
-  for (const auto& c : columns) md += " " + c + " |";
+  for (const auto& c : columns) md += " " + setting_label(c) + " |";
   md += " ok | failed | acc | sparsity | effective MACs | acc_dense | acc_pruned |";
   if (latency) md += " latency_ms |";
   if (compact) md += " compacted latency_ms |";
@@ -236,22 +236,7 @@ std::string summary_table(const RunTable& t) {
   return md;
 }
 
-}  // namespace
-
-void write_report(const std::string& results_dir) {
-  const std::string runs_csv = (fs::path(results_dir) / "runs.csv").string();
-  if (!fs::exists(runs_csv)) throw ReportError(runs_csv + ": no such file (is '" + results_dir + "' a results folder?)");
-  RunTable t = load_run_table(runs_csv);
-  // Check every number of the ok runs up front so a bad cell names its run.
-  for (const auto& run : t.runs)
-    if (run.ok)
-      for (const char* c : {"sparsity", "effective_macs", "acc", "acc_dense", "acc_pruned"}) t.number(run, c);
-
-  ReportState st;
-  st.dir = results_dir;
-  std::size_t ok = 0;
-  for (const auto& run : t.runs) ok += run.ok;
-
+void draw_plots(ReportState& st, const RunTable& t) {
   LinePlot acc;
   acc.title = "Test accuracy vs achieved sparsity (mean ± std over seeds)";
   acc.x_label = "achieved sparsity (fraction of prunable weights that are zero)";
@@ -282,7 +267,11 @@ void write_report(const std::string& results_dir) {
     draw_line(st, "latency_vs_sparsity", "Latency vs sparsity", lat);
   }
   draw_layer_sparsity(st, t);
+}
 
+std::string report_markdown(const ReportState& st, const RunTable& t, const std::string& results_dir) {
+  std::size_t ok = 0;
+  for (const auto& run : t.runs) ok += run.ok;
   std::string md = "# Results: " + fs::path(results_dir).lexically_normal().filename().string() + "\n\n";
   md += std::to_string(t.runs.size()) + " runs: " + std::to_string(ok) + " ok, " + std::to_string(t.runs.size() - ok) +
         " not ok. Means ± sample standard deviations over seeds of the runs with status `ok`; "
@@ -300,7 +289,23 @@ void write_report(const std::string& results_dir) {
     md += "## Warnings\n\n";
     for (const auto& w : st.warnings) md += "- " + w + "\n";
   }
-  write_file_atomically((fs::path(results_dir) / "report.md").string(), md);
+  return md;
+}
+
+}  // namespace
+
+void write_report(const std::string& results_dir) {
+  const std::string runs_csv = (fs::path(results_dir) / "runs.csv").string();
+  if (!fs::exists(runs_csv)) throw ReportError(runs_csv + ": no such file (is '" + results_dir + "' a results folder?)");
+  RunTable t = load_run_table(runs_csv);
+  // Check every number of the ok runs up front so a bad cell names its run.
+  for (const auto& run : t.runs)
+    if (run.ok)
+      for (const char* c : {"sparsity", "effective_macs", "acc", "acc_dense", "acc_pruned"}) t.number(run, c);
+  ReportState st;
+  st.dir = results_dir;
+  draw_plots(st, t);
+  write_file_atomically((fs::path(results_dir) / "report.md").string(), report_markdown(st, t, results_dir));
   if (!st.plot_errors.empty()) throw ReportError("report written, but plots failed: " + st.plot_errors.front());
 }
 

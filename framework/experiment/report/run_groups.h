@@ -9,15 +9,13 @@
 #include <vector>
 
 #include "experiment/io/csv.h"
+#include "experiment/results/run_record.h"
 
 namespace poda {
 
 struct ReportError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-// The columns every runs.csv has (the results contract of the experiment runner).
-const std::vector<std::string>& required_run_columns();
 
 // Mean and sample standard deviation of the finite values (std 0 for one value,
 // NaN mean for none).
@@ -32,6 +30,7 @@ struct Run {
   std::string run_id, status, reason;
   bool ok = false;                // status == "ok"
   std::size_t setting = 0;        // index into RunTable::settings
+  RunRecord record;               // the row's typed values
 };
 
 struct Setting {
@@ -44,8 +43,8 @@ struct Setting {
 struct RunTable {
   std::string source;                        // path of runs.csv, for errors
   CsvTable csv;
-  // schedule, granularity, criterion, scope, target_sparsity, then the swept keys
-  // (dotted column names such as prune.rounds; *.seed and aliases of target_sparsity excluded).
+  // The grouping columns of the schema (results/run_record.h), then the swept columns
+  // (those of seeds excluded: a seed is what the report averages over).
   std::vector<std::string> setting_columns;
   std::vector<std::string> varying_setting_columns;  // those with more than one value
   std::vector<Run> runs;
@@ -57,6 +56,9 @@ struct RunTable {
   double number(const Run& run, const std::string& column) const;
   bool has_column(const std::string& column) const { return find_column(csv, column).has_value(); }
 };
+
+// How the report names a setting column: a swept key by its dotted path (prune.rounds).
+std::string setting_label(const std::string& column);
 
 // Parses and groups `runs_csv_path`. Throws ReportError naming the file when it
 // is missing, malformed, lacks a required column, or has a bad target_sparsity.

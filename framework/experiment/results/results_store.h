@@ -1,4 +1,8 @@
 #pragma once
+// experiment/results/: the results folder contract shared by the runner, which writes it,
+// and the report, which reads it: the folder layout (this header) and the typed row of
+// runs.csv (run_record.h).
+//
 // The results folder contract that users script against:
 //
 //   <root>/<name>/config.yaml               the experiment document as given
@@ -17,10 +21,9 @@
 #include <vector>
 
 #include "experiment/io/csv.h"
+#include "experiment/results/run_record.h"
 
 namespace poda {
-
-using RunRow = std::vector<std::pair<std::string, std::string>>;  // column -> value
 
 class ResultsStore {
  public:

@@ -17,9 +17,11 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// run_id and the swept keys first, then the callback's columns (which win on a clash).
+// The swept keys (each in its runs.csv column, see results/run_record.h), then the
+// callback's columns, which win on a clash: a fixed column holds the run's typed value.
 RunRow full_row(const SweepPoint& point, const RunRow& computed) {
-  RunRow row = point.swept;
+  RunRow row;
+  for (const auto& [path, value] : point.swept) row.emplace_back(swept_column(path, value), value);
   for (const auto& [column, value] : computed) {
     bool replaced = false;
     for (auto& existing : row)
@@ -29,7 +31,7 @@ RunRow full_row(const SweepPoint& point, const RunRow& computed) {
       }
     if (!replaced) row.emplace_back(column, value);
   }
-  return row;
+  return order_run_row(row);
 }
 
 RunRow failed_row(const SweepPoint& point, const std::string& reason) {
@@ -99,105 +101,156 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-ExecutionSummary execute_plan(const RunPlan& plan, const ResultsStore& store, const RunFn& run,
-                              const PretrainFn& pretrain, const ExecutorOptions& options) {
-  const bool synchronised = static_cast<bool>(options.barrier);
-  const SliceWork work = slice_work(plan, options.slice, synchronised);
-  const bool writes_runs_csv = !synchronised || options.slice.index == 0;
-  const std::vector<std::string> order = plan.run_ids();
-  auto unfinished = [&](std::size_t i) { return !store.is_finished(plan.points[i].run_id, options.retry_failed); };
+namespace {
 
-  ExecutionSummary summary;
-  summary.planned = work.runs.size();
+// One phase on the worker pool, with a log line per task start and end.
+struct Phase {
+  const char* what;                                 // "pretrain" or "run", for the log
+  std::function<std::string(std::size_t)> name;      // task -> what the log calls it
+  std::function<void(std::size_t)> run;              // in a worker
+  std::function<std::string(std::size_t)> finished;  // task -> outcome for the log
+  std::function<std::string(std::size_t)> lost;      // the worker died mid-task: a note for the log
+};
 
-  std::vector<bool> finished_before(plan.points.size(), false);
-  for (std::size_t i : work.runs) finished_before[i] = !unfinished(i);
+void run_phase(const Phase& phase, std::size_t tasks, const ExecutorOptions& options) {
+  SweepLog progress(options.log, phase.what, tasks);
+  std::vector<std::size_t> number(tasks);
+  std::size_t started = 0;
+  WorkerEvents events;
+  events.started = [&](std::size_t t) {
+    number[t] = ++started;
+    progress.started(number[t], phase.name(t));
+  };
+  events.finished = [&](std::size_t t) { progress.ended(number[t], phase.name(t), phase.finished(t)); };
+  events.lost = [&](std::size_t t, const std::string& why) {
+    const std::string note = phase.lost(t);
+    progress.ended(number[t], phase.name(t), "LOST (" + why + note + ")");
+  };
+  run_tasks(tasks, options.jobs, phase.run, events);
+}
+
+// The key is a whole YAML document; name the dense model by the runs that share it.
+std::string dense_model_label(const RunPlan& plan, const PretrainGroup& g) {
+  return "dense model for " + std::to_string(g.runs.size()) + " run" + (g.runs.size() == 1 ? "" : "s") + " (" +
+         plan.points[g.runs.front()].run_id + (g.runs.size() == 1 ? ")" : ", ...)");
+}
+
+// "ok", or the status and reason of the run's recorded result.
+std::string run_outcome(const ResultsStore& store, const std::string& run_id, ExecutionSummary& summary) {
+  auto result = store.read_result(run_id);
+  if (!result) return "?";
+  std::string outcome = result->rows[0][*find_column(*result, "status")];
+  auto reason = find_column(*result, "reason");
+  if (outcome == "ok") ++summary.ok;
+  else ++summary.failed;
+  if (outcome != "ok" && reason) outcome += " (" + result->rows[0][*reason] + ")";
+  return outcome;
+}
+
+class PlanExecution {
+ public:
+  PlanExecution(const RunPlan& plan, const ResultsStore& store, const ExecutorOptions& options)
+      : plan_(plan), store_(store), options_(options), synchronised_(static_cast<bool>(options.barrier)),
+        work_(slice_work(plan, options.slice, synchronised_)), order_(plan.run_ids()),
+        pretrain_lost_(plan.groups.size(), false) {
+    summary_.planned = work_.runs.size();
+    finished_before_.assign(plan.points.size(), false);
+    for (std::size_t i : work_.runs) finished_before_[i] = !unfinished(i);
+  }
 
   // Phase 1: each needed dense model once.
-  std::vector<std::size_t> groups;
-  for (std::size_t g : work.pretrain_groups) {
-    bool needed = false;
-    for (std::size_t i : plan.groups[g].runs) needed = needed || unfinished(i);
-    if (needed && pretrain) groups.push_back(g);
+  void pretrain_phase(const PretrainFn& pretrain) {
+    std::vector<std::size_t> groups;
+    for (std::size_t g : work_.pretrain_groups) {
+      bool needed = false;
+      for (std::size_t i : plan_.groups[g].runs) needed = needed || unfinished(i);
+      if (needed && pretrain) groups.push_back(g);
+    }
+    Phase phase;
+    phase.what = "pretrain";
+    phase.name = [&](std::size_t t) { return dense_model_label(plan_, plan_.groups[groups[t]]); };
+    phase.run = [&](std::size_t t) { execute_pretrain(plan_, store_, pretrain, groups[t], options_.retry_failed); };
+    phase.finished = [](std::size_t) { return std::string("done"); };
+    phase.lost = [&](std::size_t t) {
+      pretrain_lost_[groups[t]] = true;
+      return std::string();
+    };
+    run_phase(phase, groups.size(), options_);
+    if (synchronised_) options_.barrier();
   }
-  std::vector<bool> pretrain_lost(plan.groups.size(), false);
-  {
-    SweepLog progress(options.log, "pretrain", groups.size());
-    std::vector<std::size_t> number(groups.size());
-    std::size_t started = 0;
-    // The key is a whole YAML document; name the dense model by the runs that share it.
-    auto label = [&](std::size_t t) {
-      const PretrainGroup& g = plan.groups[groups[t]];
-      return "dense model for " + std::to_string(g.runs.size()) + " run" +
-             (g.runs.size() == 1 ? "" : "s") + " (" + plan.points[g.runs.front()].run_id +
-             (g.runs.size() == 1 ? ")" : ", ...)");
-    };
-    WorkerEvents events;
-    events.started = [&](std::size_t t) {
-      number[t] = ++started;
-      progress.started(number[t], label(t));
-    };
-    events.finished = [&](std::size_t t) { progress.ended(number[t], label(t), "done"); };
-    events.lost = [&](std::size_t t, const std::string& why) {
-      pretrain_lost[groups[t]] = true;
-      progress.ended(number[t], label(t), "LOST (" + why + ")");
-    };
-    run_tasks(groups.size(), options.jobs,
-              [&](std::size_t t) { execute_pretrain(plan, store, pretrain, groups[t], options.retry_failed); }, events);
-  }
-  if (synchronised) options.barrier();
 
   // Phase 2: the runs.
-  std::vector<std::size_t> todo;
-  for (std::size_t i : work.runs) {
-    if (finished_before[i]) {
-      ++summary.skipped;
-    } else if (!unfinished(i)) {
-      ++summary.failed;  // recorded failed by its group's pretraining just now
-    } else if (pretrain_lost[plan.group_of[i]]) {
-      ++summary.lost;  // its dense model was never saved
-    } else {
-      todo.push_back(i);
-    }
-  }
-  if (options.log) {
-    const int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size())));
-    std::fprintf(options.log, "poda: %zu run%s in this %s, %zu already finished, %zu to run on %d worker%s\n",
-                 summary.planned, summary.planned == 1 ? "" : "s",
-                 synchronised || options.slice.count > 1 ? "slice" : "sweep", summary.skipped, todo.size(),
-                 workers, workers > 1 ? "s" : "");
-  }
-  {
-    SweepLog progress(options.log, "run", todo.size());
-    std::vector<std::size_t> number(todo.size());
-    std::size_t started = 0;
-    WorkerEvents events;
-    events.started = [&](std::size_t t) {
-      number[t] = ++started;
-      progress.started(number[t], plan.points[todo[t]].run_id);
+  void run_phase_of_runs(const RunFn& run) {
+    const std::vector<std::size_t> todo = runs_to_do();
+    const bool rebuild_each = !synchronised_;
+    Phase phase;
+    phase.what = "run";
+    phase.name = [&](std::size_t t) { return plan_.points[todo[t]].run_id; };
+    phase.run = [&](std::size_t t) { execute_run(plan_, store_, run, todo[t]); };
+    phase.finished = [&](std::size_t t) {
+      const std::string outcome = run_outcome(store_, plan_.points[todo[t]].run_id, summary_);
+      if (rebuild_each) store_.rebuild_runs_csv(order_);
+      return outcome;
     };
-    events.finished = [&](std::size_t t) {
-      const std::string& id = plan.points[todo[t]].run_id;
-      std::string outcome = "?";
-      if (auto result = store.read_result(id)) {
-        outcome = result->rows[0][*find_column(*result, "status")];
-        auto reason = find_column(*result, "reason");
-        if (outcome == "ok") ++summary.ok;
-        else ++summary.failed;
-        if (outcome != "ok" && reason) outcome += " (" + result->rows[0][*reason] + ")";
+    phase.lost = [&](std::size_t) {
+      ++summary_.lost;
+      return std::string("; no result, rerun to redo it");
+    };
+    run_phase(phase, todo.size(), options_);
+    if (synchronised_) options_.barrier();
+    if (!synchronised_ || options_.slice.index == 0) store_.rebuild_runs_csv(order_);
+  }
+
+  const ExecutionSummary& summary() const { return summary_; }
+
+ private:
+  bool unfinished(std::size_t i) const { return !store_.is_finished(plan_.points[i].run_id, options_.retry_failed); }
+
+  std::vector<std::size_t> runs_to_do() {
+    std::vector<std::size_t> todo;
+    for (std::size_t i : work_.runs) {
+      if (finished_before_[i]) {
+        ++summary_.skipped;
+      } else if (!unfinished(i)) {
+        ++summary_.failed;  // recorded failed by its group's pretraining just now
+      } else if (pretrain_lost_[plan_.group_of[i]]) {
+        ++summary_.lost;  // its dense model was never saved
+      } else {
+        todo.push_back(i);
       }
-      progress.ended(number[t], id, outcome);
-      if (writes_runs_csv && !synchronised) store.rebuild_runs_csv(order);
-    };
-    events.lost = [&](std::size_t t, const std::string& why) {
-      ++summary.lost;
-      progress.ended(number[t], plan.points[todo[t]].run_id, "LOST (" + why + "; no result, rerun to redo it)");
-    };
-    run_tasks(todo.size(), options.jobs, [&](std::size_t t) { execute_run(plan, store, run, todo[t]); }, events);
+    }
+    log_plan(todo.size());
+    return todo;
   }
-  if (synchronised) options.barrier();
-  if (writes_runs_csv) store.rebuild_runs_csv(order);
-  return summary;
+
+  void log_plan(std::size_t todo) const {
+    if (!options_.log) return;
+    const int workers = std::max(1, std::min<int>(options_.jobs, static_cast<int>(todo)));
+    std::fprintf(options_.log, "poda: %zu run%s in this %s, %zu already finished, %zu to run on %d worker%s\n",
+                 summary_.planned, summary_.planned == 1 ? "" : "s",
+                 synchronised_ || options_.slice.count > 1 ? "slice" : "sweep", summary_.skipped, todo, workers,
+                 workers > 1 ? "s" : "");
+  }
+
+  const RunPlan& plan_;
+  const ResultsStore& store_;
+  const ExecutorOptions& options_;
+  const bool synchronised_;
+  const SliceWork work_;
+  const std::vector<std::string> order_;
+  std::vector<bool> finished_before_;
+  std::vector<bool> pretrain_lost_;
+  ExecutionSummary summary_;
+};
+
+}  // namespace
+
+ExecutionSummary execute_plan(const RunPlan& plan, const ResultsStore& store, const RunFn& run,
+                              const PretrainFn& pretrain, const ExecutorOptions& options) {
+  PlanExecution execution(plan, store, options);
+  execution.pretrain_phase(pretrain);
+  execution.run_phase_of_runs(run);
+  return execution.summary();
 }
 
 }  // namespace poda

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <sys/stat.h>
 
@@ -11,14 +12,15 @@
 #include "core/blas_runtime.h"
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/csv.h"
+#include "experiment/results/run_record.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
+#include "experiment/runner/trainer_hooks.h"
 #include "measure/compact.h"
 #include "measure/latency.h"
 #include "measure/model_cost.h"
 #include "nn/model_builder.h"
 #include "prune/schedules/driver.h"
-#include "experiment/runner/trainer_hooks.h"
 #include "prune/sparsity_report.h"
 #include "train/trainer.h"
 
@@ -92,14 +94,16 @@ double metadata_number(const Checkpoint& c, const std::string& key, const std::s
 
 // What the run is, in every row (ok or failed); dense baselines get "none", so they sit in
 // the same table as the pruned runs.
-RunRow settings_columns(const ExperimentConfig& c) {
+RunRecord settings_record(const ExperimentConfig& c) {
   const PruneSettings* p = c.prune ? &*c.prune : nullptr;
-  return {{"seed", std::to_string(c.seed)},
-          {"schedule", p ? schedule_kind_name(p->schedule.kind) : "dense"},
-          {"criterion", p ? p->criterion : "none"},
-          {"granularity", p ? granularity_name(p->granularity.kind) : "none"},
-          {"scope", p ? scope_name(p->scope) : "none"},
-          {"target_sparsity", fixed(p ? p->sparsity : 0.0, 6)}};
+  RunRecord r;
+  r.set("seed", static_cast<std::int64_t>(c.seed));
+  r.set("schedule", p ? schedule_kind_name(p->schedule.kind) : "dense");
+  r.set("criterion", p ? p->criterion : "none");
+  r.set("granularity", p ? granularity_name(p->granularity.kind) : "none");
+  r.set("scope", p ? scope_name(p->scope) : "none");
+  r.set("target_sparsity", p ? p->sparsity : 0.0);
+  return r;
 }
 
 }  // namespace
@@ -152,99 +156,144 @@ void pretrain(const ExperimentConfig& c, const std::string& dir, Progress& progr
 
 namespace {
 
+// What every step of one run needs.
+struct RunContext {
+  const ExperimentConfig& config;
+  const LoadedData& data;
+  std::string run_dir;
+  std::string pretrain_dir;  // "" when the run trains from scratch
+  Progress& progress;
+  std::function<void(const EpochMetrics&)> log_epoch;
+};
+
+struct DenseStart {
+  double acc_dense = NAN;
+  double pretrain_seconds = 0.0;
+};
+
+// Loads the shared dense model into `model`, when the run starts from one.
+DenseStart load_dense(Sequential& model, const RunContext& run) {
+  DenseStart start;
+  if (run.pretrain_dir.empty()) return start;
+  const std::string dense_path = run.pretrain_dir + "/dense.ckpt";
+  const Checkpoint dense = load_checkpoint(dense_path);
+  load_model_checkpoint(model, dense, dense_path);
+  start.acc_dense = metadata_number(dense, "test_acc", dense_path);
+  start.pretrain_seconds = metadata_number(dense, "seconds", dense_path);
+  return start;
+}
+
+// A dense run: training is the whole run. Returns the test accuracy of the trained model.
+double train_dense(Sequential& model, const RunContext& run, RunRecord& record) {
+  const ExperimentConfig& c = run.config;
+  TrainHooks train_hooks;
+  train_hooks.on_epoch_end = run.log_epoch;
+  const FitResult r = fit(model, run.data.splits, run.data.norm, c.train, c.seed, "train",
+                          train_hooks, &run.progress);
+  record.set("best_epoch", r.best_epoch);
+  return evaluate(model, run.data.splits.test, run.data.norm, c.train.eval_batch_size).accuracy;
+}
+
+// Lottery tickets rewind to the saved initial weights (or those of the rewind step).
+std::unique_ptr<WeightSnapshot> rewind_point(const RunContext& run) {
+  const ExperimentConfig& c = run.config;
+  const PruneSettings& p = *c.prune;
+  if (p.schedule.kind != ScheduleKind::lottery) return nullptr;
+  auto reference = fresh_model(c, run.data);
+  const std::string path = run.pretrain_dir + (p.schedule.rewind_step > 0 ? "/rewind.ckpt" : "/init.ckpt");
+  load_model_checkpoint(*reference, load_checkpoint(path), path);
+  return std::make_unique<WeightSnapshot>(WeightSnapshot::capture(*reference));
+}
+
+// Writes rounds.csv again after every round, and says how the round went.
+std::function<void(const RoundRecord&)> round_logger(const RunContext& run) {
+  auto rounds = std::make_shared<CsvTable>();
+  rounds->header = {"round", "target", "sparsity", "units_removed", "val_pruned", "test_pruned",
+                    "val_trained", "test_trained"};
+  return [rounds, path = run.run_dir + "/rounds.csv", &progress = run.progress](const RoundRecord& r) {
+    rounds->rows.push_back({std::to_string(r.round), fixed(r.target, 6),
+                            fixed(r.report.sparsity(), 6), fixed(r.report.units_removed(), 6),
+                            fixed(r.pruned.val), fixed(r.pruned.test), fixed(r.trained.val),
+                            fixed(r.trained.test)});
+    write_csv_file(path, *rounds);
+    progress.message(fmt::format("round {}: sparsity {:.4f}, val {:.2f}% -> {:.2f}%", r.round,
+                                 r.report.sparsity(), 100 * r.pruned.val, 100 * r.trained.val));
+  };
+}
+
+// A pruned run: the schedule with its fine-tuning. Returns the test accuracy right after
+// the first pruning.
+double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& record) {
+  const ExperimentConfig& c = run.config;
+  ScheduleHooks hooks = trainer_hooks(run.data.splits, run.data.norm, c.train, c.seed,
+                                      run.log_epoch, &run.progress);
+  const std::unique_ptr<WeightSnapshot> rewind = rewind_point(run);
+  const ScheduleResult result = run_schedule(model, *c.prune, hooks, rewind.get(), round_logger(run));
+  if (!result.rounds.empty()) record.set("units_removed", result.rounds.back().report.units_removed());
+  return result.pruned.test;
+}
+
+// Latency on the dense kernels; structured pruning runs faster once dead units are cut
+// out of the dense layers, so the compacted model is timed too.
+void record_latency(Sequential& model, const RunContext& run, RunRecord& record) {
+  const ExperimentConfig& c = run.config;
+  const Shape& input = run.data.input_shape;
+  const Latency l = measure_latency(model, input, *c.latency);
+  record.set("latency_ms", l.median_ms);
+  record.set("latency_p90_ms", l.p90_ms);
+  const CompactResult compact = compact_model(model, input);
+  if (!compact.model) {
+    run.progress.message("not compacted: " + compact.reason);
+    return;
+  }
+  const Latency lc = measure_latency(*compact.model, input, *c.latency);
+  record.set("compact_params", compact.model->parameter_count());
+  record.set("compact_macs", compact.model->macs(input));
+  record.set("latency_compact_ms", lc.median_ms);
+}
+
+// The final model's files and measurements.
+void record_final_model(Sequential& model, const RunContext& run, RunRecord& record) {
+  const ExperimentConfig& c = run.config;
+  const SparsityReport report = sparsity_report(model);
+  write_layer_sparsity(run.run_dir + "/layer_sparsity.csv", report);
+  save_checkpoint(run.run_dir + "/final.ckpt", model_to_checkpoint(model));
+  const ModelCost cost = model_cost(model, run.data.input_shape);
+  const std::size_t batch = c.train.eval_batch_size;
+  const EvalResult test = evaluate(model, run.data.splits.test, run.data.norm, batch);
+  const EvalResult val = evaluate(model, run.data.splits.val, run.data.norm, batch);
+  if (c.latency) record_latency(model, run, record);
+  record.set("sparsity", report.sparsity());
+  record.set("params", cost.params);
+  record.set("nonzero_params", cost.nonzero_params);
+  record.set("macs", cost.macs);
+  record.set("effective_macs", cost.effective_macs);
+  record.set("acc", test.accuracy);
+  record.set("val_acc", val.accuracy);
+}
+
 RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
                           const std::string& pretrain_dir, Progress& progress) {
   const auto start = Clock::now();
   set_blas_threads(c.threads);
-  const LoadedData& data = cached_data(c.dataset, c.seed);
-  auto model = fresh_model(c, data);
   const std::string metrics_path = run_dir + "/metrics.jsonl";
-  auto log_epoch = [&](const EpochMetrics& m) { append_line_durably(metrics_path, to_json(m)); };
-
-  RunRow row = settings_columns(c);
-  double acc_dense = NAN, acc_pruned = NAN;
-  double pretrain_seconds = 0.0;
-  if (!pretrain_dir.empty()) {
-    const std::string dense_path = pretrain_dir + "/dense.ckpt";
-    const Checkpoint dense = load_checkpoint(dense_path);
-    load_model_checkpoint(*model, dense, dense_path);
-    acc_dense = metadata_number(dense, "test_acc", dense_path);
-    pretrain_seconds = metadata_number(dense, "seconds", dense_path);
-  }
-
-  if (!c.prune) {  // a dense run: training is the whole run
-    TrainHooks train_hooks;
-    train_hooks.on_epoch_end = log_epoch;
-    const FitResult r = fit(*model, data.splits, data.norm, c.train, c.seed, "train", train_hooks,
-                            &progress);
-    acc_dense = evaluate(*model, data.splits.test, data.norm, c.train.eval_batch_size).accuracy;
-    row.push_back({"best_epoch", std::to_string(r.best_epoch)});
-  } else {
-    const PruneSettings& p = *c.prune;
-    ScheduleHooks hooks = trainer_hooks(data.splits, data.norm, c.train, c.seed, log_epoch, &progress);
-    std::unique_ptr<WeightSnapshot> rewind;
-    if (p.schedule.kind == ScheduleKind::lottery) {
-      auto reference = fresh_model(c, data);
-      const std::string path = pretrain_dir + (p.schedule.rewind_step > 0 ? "/rewind.ckpt" : "/init.ckpt");
-      load_model_checkpoint(*reference, load_checkpoint(path), path);
-      rewind = std::make_unique<WeightSnapshot>(WeightSnapshot::capture(*reference));
-    }
-    CsvTable rounds;
-    rounds.header = {"round", "target", "sparsity", "units_removed", "val_pruned", "test_pruned",
-                     "val_trained", "test_trained"};
-    const ScheduleResult result = run_schedule(
-        *model, p, hooks, rewind.get(), [&](const RoundRecord& r) {
-          rounds.rows.push_back({std::to_string(r.round), fixed(r.target, 6),
-                                 fixed(r.report.sparsity(), 6), fixed(r.report.units_removed(), 6),
-                                 fixed(r.pruned.val), fixed(r.pruned.test), fixed(r.trained.val),
-                                 fixed(r.trained.test)});
-          write_csv_file(run_dir + "/rounds.csv", rounds);
-          progress.message(fmt::format("round {}: sparsity {:.4f}, val {:.2f}% -> {:.2f}%", r.round,
-                                       r.report.sparsity(), 100 * r.pruned.val,
-                                       100 * r.trained.val));
-        });
-    acc_pruned = result.pruned.test;
-    if (!result.rounds.empty()) {
-      const RoundRecord& last = result.rounds.back();
-      row.push_back({"units_removed", fixed(last.report.units_removed(), 6)});
-    }
-  }
-
-  const SparsityReport report = sparsity_report(*model);
-  write_layer_sparsity(run_dir + "/layer_sparsity.csv", report);
-  save_checkpoint(run_dir + "/final.ckpt", model_to_checkpoint(*model));
-  const ModelCost cost = model_cost(*model, data.input_shape);
-  const EvalResult test = evaluate(*model, data.splits.test, data.norm, c.train.eval_batch_size);
-  const EvalResult val = evaluate(*model, data.splits.val, data.norm, c.train.eval_batch_size);
-  if (c.latency) {
-    const Latency l = measure_latency(*model, data.input_shape, *c.latency);
-    row.push_back({"latency_ms", fixed(l.median_ms, 4)});
-    row.push_back({"latency_p90_ms", fixed(l.p90_ms, 4)});
-    // Structured pruning runs faster once dead units are cut out of the dense layers.
-    const CompactResult compact = compact_model(*model, data.input_shape);
-    if (compact.model) {
-      const Latency lc = measure_latency(*compact.model, data.input_shape, *c.latency);
-      row.push_back({"compact_params", std::to_string(compact.model->parameter_count())});
-      row.push_back({"compact_macs", std::to_string(compact.model->macs(data.input_shape))});
-      row.push_back({"latency_compact_ms", fixed(lc.median_ms, 4)});
-    } else {
-      progress.message("not compacted: " + compact.reason);
-    }
-  }
-  row.insert(row.end(),
-             {{"sparsity", fixed(report.sparsity(), 6)},
-              {"params", std::to_string(cost.params)},
-              {"nonzero_params", std::to_string(cost.nonzero_params)},
-              {"macs", std::to_string(cost.macs)},
-              {"effective_macs", std::to_string(cost.effective_macs)},
-              {"acc_dense", fixed(acc_dense)},
-              {"acc_pruned", fixed(acc_pruned)},
-              {"acc", fixed(test.accuracy)},
-              {"val_acc", fixed(val.accuracy)},
-              {"pretrain_seconds", fixed(pretrain_seconds, 1)},
-              {"train_seconds", fixed(seconds_since(start), 1)},
-              {"status", "ok"}});
-  return row;
+  const RunContext run{c, cached_data(c.dataset, c.seed), run_dir, pretrain_dir, progress,
+                       [metrics_path](const EpochMetrics& m) { append_line_durably(metrics_path, to_json(m)); }};
+  auto model = fresh_model(c, run.data);
+  RunRecord record = settings_record(c);
+  const DenseStart dense = load_dense(*model, run);
+  double acc_dense = dense.acc_dense, acc_pruned = NAN;
+  if (c.prune)
+    acc_pruned = prune_on_schedule(*model, run, record);
+  else
+    acc_dense = train_dense(*model, run, record);
+  record_final_model(*model, run, record);
+  record.set("acc_dense", acc_dense);
+  record.set("acc_pruned", acc_pruned);
+  record.set("pretrain_seconds", dense.pretrain_seconds);
+  record.set("train_seconds", seconds_since(start));
+  record.set("status", "ok");
+  return record.row();
 }
 
 }  // namespace
@@ -255,9 +304,10 @@ RunRow run_point(const ExperimentConfig& c, const std::string& run_dir,
     return run_point_or_throw(c, run_dir, pretrain_dir, progress);
   } catch (const TrainingDiverged& e) {
     // The sweep goes on; the row keeps the run's settings so it is found in runs.csv.
-    RunRow row = settings_columns(c);
-    row.insert(row.end(), {{"status", "failed"}, {"reason", e.what()}});
-    return row;
+    RunRecord record = settings_record(c);
+    record.set("status", "failed");
+    record.set("reason", e.what());
+    return record.row();
   }
 }
 

@@ -1,0 +1,188 @@
+#include "experiment/results/run_record.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace poda {
+
+namespace {
+
+constexpr ColumnType text = ColumnType::text;
+constexpr ColumnType count = ColumnType::count;
+constexpr ColumnType real = ColumnType::real;
+constexpr bool required = true, optional = false;
+constexpr bool setting = true, measured = false;
+
+bool parse_number(const std::string& cell, ColumnType type, double& out) {
+  if (cell == "nan" || cell == "NaN") {
+    out = std::nan("");
+    return true;
+  }
+  char* end = nullptr;
+  out = type == ColumnType::count ? static_cast<double>(std::strtoll(cell.c_str(), &end, 10))
+                                  : std::strtod(cell.c_str(), &end);
+  return !cell.empty() && end == cell.c_str() + cell.size();
+}
+
+// A sweep value emitted in flow style ("{kind: channel, ...}", "[1, 2]") is not one scalar.
+bool is_scalar_text(const std::string& value) {
+  return value.empty() || (value.front() != '{' && value.front() != '[');
+}
+
+}  // namespace
+
+const std::vector<RunColumn>& run_columns() {
+  // name, type, digits, required, groups runs, swept keys it records, meaning
+  static const std::vector<RunColumn> columns = {
+      {"run_id", text, 0, required, measured, {}, "the run's folder name under runs/"},
+      {"seed", count, 0, required, measured, {"seed"}, "the experiment's seed (averaged over)"},
+      {"schedule", text, 0, required, setting, {"prune.schedule", "prune.schedule.kind"},
+       "pruning schedule, or dense"},
+      {"criterion", text, 0, required, setting, {"prune.criterion"}, "criterion, or none"},
+      {"granularity", text, 0, required, setting, {"prune.granularity", "prune.granularity.kind"},
+       "granularity, or none"},
+      {"scope", text, 0, required, setting, {"prune.scope"}, "layer or global, or none"},
+      {"target_sparsity", real, 6, required, setting, {"prune.sparsity"}, "the asked sparsity"},
+      {"best_epoch", count, 0, optional, measured, {}, "dense runs: epoch chosen on validation"},
+      {"units_removed", real, 6, optional, measured, {}, "fraction of neurons/filters removed"},
+      {"latency_ms", real, 4, optional, measured, {}, "median forward time of one batch"},
+      {"latency_p90_ms", real, 4, optional, measured, {}, "90th percentile of that time"},
+      {"compact_params", count, 0, optional, measured, {}, "parameters after compaction"},
+      {"compact_macs", count, 0, optional, measured, {}, "MACs per sample after compaction"},
+      {"latency_compact_ms", real, 4, optional, measured, {}, "median time, compacted model"},
+      {"sparsity", real, 6, required, measured, {}, "achieved, over prunable weights"},
+      {"params", count, 0, required, measured, {}, "parameters"},
+      {"nonzero_params", count, 0, required, measured, {}, "parameters that are not zero"},
+      {"macs", count, 0, required, measured, {}, "MACs per sample, dense"},
+      {"effective_macs", count, 0, required, measured, {}, "MACs of surviving weights only"},
+      {"acc_dense", real, 4, required, measured, {}, "test accuracy of the dense model"},
+      {"acc_pruned", real, 4, required, measured, {}, "right after the first pruning"},
+      {"acc", real, 4, required, measured, {}, "final test accuracy"},
+      {"val_acc", real, 4, required, measured, {}, "final validation accuracy"},
+      {"pretrain_seconds", real, 1, optional, measured, {}, "time of the shared pretraining"},
+      {"train_seconds", real, 1, required, measured, {}, "time of this run"},
+      {"status", text, 0, required, measured, {}, "ok or failed"},
+      {"reason", text, 0, optional, measured, {}, "why a run failed"},
+  };
+  return columns;
+}
+
+const RunColumn* find_run_column(const std::string& name) {
+  for (const RunColumn& c : run_columns())
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+namespace {
+
+const RunColumn* column_recording(const std::string& path) {
+  for (const RunColumn& c : run_columns())
+    for (const char* p : c.config_paths)
+      if (path == p) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string swept_column(const std::string& path, const std::string& value_text) {
+  const RunColumn* fixed = column_recording(path);
+  return fixed && is_scalar_text(value_text) ? fixed->name : kSweptPrefix + path;
+}
+
+std::optional<std::string> swept_path(const std::string& column) {
+  const std::string prefix = kSweptPrefix;
+  if (column.compare(0, prefix.size(), prefix) == 0) return column.substr(prefix.size());
+  const bool old_style = column.find('.') != std::string::npos && !find_run_column(column);
+  if (old_style && !column_recording(column)) return column;
+  return std::nullopt;
+}
+
+const RunColumn& RunRecord::column_or_throw(const std::string& column, ColumnType expected) {
+  const RunColumn* c = find_run_column(column);
+  if (!c) throw std::logic_error("runs.csv has no column '" + column + "' (results/run_record.cpp)");
+  if (c->type != expected)
+    throw std::logic_error("runs.csv column '" + column + "' set with a value of the wrong type");
+  return *c;
+}
+
+void RunRecord::set(const std::string& column, const std::string& value) {
+  column_or_throw(column, ColumnType::text);
+  cells_[column] = value;
+}
+
+void RunRecord::set(const std::string& column, double value) {
+  const RunColumn& c = column_or_throw(column, ColumnType::real);
+  cells_[column] = std::isfinite(value) ? fmt::format("{:.{}f}", value, c.digits) : "";
+  if (std::isfinite(value)) parse_number(cells_[column], c.type, numbers_[column]);
+}
+
+void RunRecord::set(const std::string& column, std::int64_t value) {
+  column_or_throw(column, ColumnType::count);
+  cells_[column] = std::to_string(value);
+  numbers_[column] = static_cast<double>(value);
+}
+
+RunRow RunRecord::row() const {
+  RunRow row;
+  for (const RunColumn& c : run_columns()) {
+    auto it = cells_.find(c.name);
+    if (it != cells_.end()) row.emplace_back(c.name, it->second);
+  }
+  for (const auto& [path, value] : swept_) row.emplace_back(kSweptPrefix + path, value);
+  return order_run_row(row);
+}
+
+RunRecord RunRecord::from_csv(const CsvTable& table, std::size_t row) {
+  RunRecord record;
+  for (std::size_t i = 0; i < table.header.size(); ++i) {
+    const std::string& name = table.header[i];
+    const std::string& cell = table.rows.at(row)[i];
+    if (auto path = swept_path(name)) {
+      record.swept_.emplace_back(*path, cell);
+      continue;
+    }
+    const RunColumn* c = find_run_column(name);
+    if (!c || cell.empty()) continue;
+    record.cells_[name] = cell;
+    if (c->type == ColumnType::text) continue;
+    if (!parse_number(cell, c->type, record.numbers_[name]))
+      throw std::invalid_argument("column '" + name + "' is '" + cell + "', expected a number");
+  }
+  return record;
+}
+
+std::optional<std::string> RunRecord::text(const std::string& column) const {
+  auto it = cells_.find(column);
+  if (it == cells_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<double> RunRecord::number(const std::string& column) const {
+  auto it = numbers_.find(column);
+  if (it == numbers_.end()) return std::nullopt;
+  return it->second;
+}
+
+RunRow order_run_row(const RunRow& row) {
+  RunRow out;
+  std::set<std::size_t> taken;
+  auto take = [&](auto&& wanted) {
+    for (std::size_t i = 0; i < row.size(); ++i)
+      if (!taken.count(i) && wanted(row[i].first)) {
+        out.push_back(row[i]);
+        taken.insert(i);
+      }
+  };
+  take([](const std::string& name) { return name == "run_id"; });
+  take([](const std::string& name) { return swept_path(name).has_value(); });
+  for (const RunColumn& c : run_columns())
+    take([&](const std::string& name) { return name == c.name; });
+  take([](const std::string&) { return true; });
+  return out;
+}
+
+}  // namespace poda
