@@ -90,6 +90,39 @@ std::string canonical_blas_core(const std::string& core) {
   return c ? c->name : "";
 }
 
+namespace {
+
+// PODA_BLAS_CORE names a core: run on it, re-executing once if needed.
+BlasCoreDecision decide_override(const std::string& current, const std::string& override_value,
+                                 bool reexecuted, const std::string& was) {
+  BlasCoreDecision d;
+  const std::string wanted = canonical_blas_core(override_value);
+  if (wanted.empty()) {
+    d.how = "OpenBLAS's choice (PODA_BLAS_CORE=" + override_value + " ignored)";
+    d.warning = "poda: PODA_BLAS_CORE=" + override_value +
+                " is not an OpenBLAS core name (e.g. Haswell, SkylakeX, Cooperlake, "
+                "or keep); staying on " + current;
+    return d;
+  }
+  if (iequals(current, wanted)) {
+    d.how = "PODA_BLAS_CORE=" + override_value + " override" + was;
+    return d;
+  }
+  if (reexecuted) {
+    d.how = "OpenBLAS's choice (PODA_BLAS_CORE=" + override_value + " not honoured)";
+    d.warning = "poda: asked OpenBLAS for core " + wanted + " (PODA_BLAS_CORE) but it runs " +
+                current + "; this build or CPU does not support it";
+    return d;
+  }
+  d.reexec = true;
+  d.target = wanted;
+  d.log = "poda: re-running on OpenBLAS core " + wanted + " as PODA_BLAS_CORE asks (was " +
+          current + ")";
+  return d;
+}
+
+}  // namespace
+
 BlasCoreDecision decide_blas_core(const std::string& current, const std::string& best,
                                   const std::string& override_value,
                                   const std::string& env_coretype,
@@ -104,31 +137,7 @@ BlasCoreDecision decide_blas_core(const std::string& current, const std::string&
                                            : "OPENBLAS_CORETYPE=" + env_coretype);
     return d;
   }
-  if (!override_value.empty()) {
-    const std::string wanted = canonical_blas_core(override_value);
-    if (wanted.empty()) {
-      d.how = "OpenBLAS's choice (PODA_BLAS_CORE=" + override_value + " ignored)";
-      d.warning = "poda: PODA_BLAS_CORE=" + override_value +
-                  " is not an OpenBLAS core name (e.g. Haswell, SkylakeX, Cooperlake, "
-                  "or keep); staying on " + current;
-      return d;
-    }
-    if (iequals(current, wanted)) {
-      d.how = "PODA_BLAS_CORE=" + override_value + " override" + was;
-      return d;
-    }
-    if (reexecuted) {
-      d.how = "OpenBLAS's choice (PODA_BLAS_CORE=" + override_value + " not honoured)";
-      d.warning = "poda: asked OpenBLAS for core " + wanted + " (PODA_BLAS_CORE) but it runs " +
-                  current + "; this build or CPU does not support it";
-      return d;
-    }
-    d.reexec = true;
-    d.target = wanted;
-    d.log = "poda: re-running on OpenBLAS core " + wanted + " as PODA_BLAS_CORE asks (was " +
-            current + ")";
-    return d;
-  }
+  if (!override_value.empty()) return decide_override(current, override_value, reexecuted, was);
 
   const std::string source = env_coretype.empty()
                                  ? std::string("OpenBLAS's own detection")

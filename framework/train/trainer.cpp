@@ -60,6 +60,43 @@ EvalResult evaluate(Module& model, const ImageSet& set, const Normalization& nor
   return r;
 }
 
+namespace {
+
+struct EpochTotals {
+  double loss_sum = 0.0;
+  std::size_t correct = 0, seen = 0;
+};
+
+// One pass over the loader's batches; `step` counts optimiser steps across epochs.
+EpochTotals train_epoch(Module& model, BatchLoader& loader, Optimizer& optimizer, const std::string& phase,
+                        int epoch, std::size_t& step, const TrainHooks& hooks, Progress* progress) {
+  EpochTotals t;
+  Batch batch;
+  std::size_t batch_index = 0;
+  while (loader.next(batch)) {
+    optimizer.zero_grad();
+    Variable logits = model.forward(Variable(batch.images));
+    Variable loss = cross_entropy(logits, batch.labels);
+    const float loss_value = loss.data()(0);
+    if (!std::isfinite(loss_value))
+      throw TrainingDiverged(phase + ": loss became " + std::to_string(loss_value) +
+                             " at epoch " + std::to_string(epoch + 1) + ", step " +
+                             std::to_string(step));
+    loss.backward();
+    optimizer.step();
+    if (hooks.on_step_end) hooks.on_step_end(step);
+    ++step;
+    t.loss_sum += loss_value * batch.labels.size();
+    t.correct += count_correct(logits.data(), batch.labels);
+    t.seen += batch.labels.size();
+    if (progress)
+      progress->update(batch_index++, t.loss_sum / t.seen, static_cast<double>(t.correct) / t.seen);
+  }
+  return t;
+}
+
+}  // namespace
+
 FitResult fit(Module& model, const DataSplits& data, const Normalization& norm,
               const TrainSettings& settings, std::uint64_t seed, const std::string& phase,
               const TrainHooks& hooks, Progress* progress) {
@@ -69,7 +106,6 @@ FitResult fit(Module& model, const DataSplits& data, const Normalization& norm,
   BatchLoader loader(data.train, settings.batch_size, true, seed, norm, settings.augmentation);
   ModelState best_state;
   bool have_best = false;
-  Batch batch;
   std::size_t step = 0;
   for (int epoch = 0; epoch < settings.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
@@ -78,34 +114,14 @@ FitResult fit(Module& model, const DataSplits& data, const Normalization& norm,
     loader.start_epoch(static_cast<std::size_t>(epoch));
     if (progress)
       progress->begin_epoch(phase, epoch + 1, settings.epochs, loader.batches_per_epoch());
-    double loss_sum = 0.0;
-    std::size_t correct = 0, seen = 0, batch_index = 0;
-    while (loader.next(batch)) {
-      optimizer->zero_grad();
-      Variable logits = model.forward(Variable(batch.images));
-      Variable loss = cross_entropy(logits, batch.labels);
-      const float loss_value = loss.data()(0);
-      if (!std::isfinite(loss_value))
-        throw TrainingDiverged(phase + ": loss became " + std::to_string(loss_value) +
-                               " at epoch " + std::to_string(epoch + 1) + ", step " +
-                               std::to_string(step));
-      loss.backward();
-      optimizer->step();
-      if (hooks.on_step_end) hooks.on_step_end(step);
-      ++step;
-      loss_sum += loss_value * batch.labels.size();
-      correct += count_correct(logits.data(), batch.labels);
-      seen += batch.labels.size();
-      if (progress)
-        progress->update(batch_index++, loss_sum / seen, static_cast<double>(correct) / seen);
-    }
+    const EpochTotals totals = train_epoch(model, loader, *optimizer, phase, epoch, step, hooks, progress);
     const EvalResult val = evaluate(model, data.val, norm, settings.eval_batch_size);
     EpochMetrics m;
     m.phase = phase;
     m.epoch = epoch + 1;
     m.lr = optimizer->lr();
-    m.train_loss = seen ? loss_sum / seen : 0.0;
-    m.train_acc = seen ? static_cast<double>(correct) / seen : 0.0;
+    m.train_loss = totals.seen ? totals.loss_sum / totals.seen : 0.0;
+    m.train_acc = totals.seen ? static_cast<double>(totals.correct) / totals.seen : 0.0;
     m.val_loss = val.loss;
     m.val_acc = val.accuracy;
     m.sparsity = hooks.sparsity ? hooks.sparsity() : 0.0;

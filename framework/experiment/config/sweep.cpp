@@ -188,16 +188,7 @@ YAML::Node swept_value(const YAML::Node& doc, const SweptPath& p, std::size_t in
   return list[index];
 }
 
-std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
-                               const std::function<YAML::Node()>& fresh_document) {
-  if (!root.IsMap()) fail(file, root.Mark(), "an experiment document must be a map of sections (dataset, model, ...)");
-  YAML::Node base = YAML::Clone(root);
-  base.remove("sweep");
-  const YAML::Node sweep = root["sweep"];
-  if (!sweep.IsDefined()) return {SweepPoint{kSingleRunId, fresh_document(), {}}};
-  if (!sweep.IsMap() || sweep.size() == 0)
-    fail(file, sweep.Mark(), "'sweep' must be a map from dotted config paths to lists of values");
-
+std::vector<Axis> read_axes(const YAML::Node& sweep, const std::string& file) {
   std::vector<Axis> axes;
   bool have_zip = false;
   for (const auto& kv : sweep) {
@@ -209,7 +200,12 @@ std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
       axes.push_back(Axis{{read_swept_path(kv.first, kv.second, file)}});
     }
   }
+  return axes;
+}
 
+// Every swept path, checked against the others and against the document without its sweep.
+std::vector<const SweptPath*> checked_paths(const std::vector<Axis>& axes, const YAML::Node& base,
+                                            const std::string& file) {
   std::vector<const SweptPath*> all_paths;
   for (const Axis& axis : axes)
     for (const SweptPath& p : axis.paths) {
@@ -221,12 +217,58 @@ std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
       check_path_from(base, p, 0, file);
       all_paths.push_back(&p);
     }
-  const std::vector<std::string> labels = short_labels(all_paths);
+  return all_paths;
+}
+
+// The point where axis a takes its value choice[a]; `canonical` gets its unsanitised
+// "path=value" lines, to break id collisions.
+SweepPoint make_point(const std::vector<Axis>& axes, const std::vector<std::size_t>& choice,
+                      const std::vector<std::string>& labels, const std::function<YAML::Node()>& fresh_document,
+                      std::string& canonical) {
+  SweepPoint point;
+  point.config = fresh_document();  // an independent tree per point
+  std::size_t label = 0;
+  for (std::size_t a = 0; a < axes.size(); ++a)
+    for (const SweptPath& p : axes[a].paths) {
+      const YAML::Node& value = p.values[choice[a]];
+      set_path_from(point.config, p.segments, 0, swept_value(point.config, p, choice[a]));
+      const std::string text = value_text(value);
+      point.swept.emplace_back(p.path, text);
+      point.run_id += (point.run_id.empty() ? "" : "_") + labels[label++] + "=" + filesystem_safe(text);
+      canonical += p.path + "=" + text + "\n";
+    }
+  point.config.remove("sweep");
+  return point;
+}
+
+// Sanitising can merge distinct values ("a/b", "a-b") and ids must fit a file name: such
+// ids get a hash of their exact values, which keeps them deterministic.
+void make_ids_unique(std::vector<SweepPoint>& points, const std::vector<std::string>& canonical) {
+  std::map<std::string, int> count;
+  for (const auto& p : points) ++count[p.run_id];
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    std::string& id = points[i].run_id;
+    if (count[id] > 1 || id.size() > 160)
+      id = id.substr(0, 140) + "_h" + stable_hash_hex(canonical[i]).substr(0, 12);
+  }
+}
+
+std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
+                               const std::function<YAML::Node()>& fresh_document) {
+  if (!root.IsMap()) fail(file, root.Mark(), "an experiment document must be a map of sections (dataset, model, ...)");
+  YAML::Node base = YAML::Clone(root);
+  base.remove("sweep");
+  const YAML::Node sweep = root["sweep"];
+  if (!sweep.IsDefined()) return {SweepPoint{kSingleRunId, fresh_document(), {}}};
+  if (!sweep.IsMap() || sweep.size() == 0)
+    fail(file, sweep.Mark(), "'sweep' must be a map from dotted config paths to lists of values");
+  const std::vector<Axis> axes = read_axes(sweep, file);
+  const std::vector<std::string> labels = short_labels(checked_paths(axes, base, file));
 
   std::size_t total = 1;
   for (const Axis& axis : axes) total *= axis.size();
   std::vector<SweepPoint> points;
-  std::vector<std::string> canonical;  // unsanitised "path=value" lists, to break id collisions
+  std::vector<std::string> canonical(total);
   std::vector<std::size_t> choice(axes.size(), 0);
   for (std::size_t n = 0; n < total; ++n) {
     // Mixed-radix decomposition of n, the last axis varying fastest.
@@ -235,34 +277,9 @@ std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
       choice[a] = rest % axes[a].size();
       rest /= axes[a].size();
     }
-    SweepPoint point;
-    point.config = fresh_document();  // an independent tree per point
-    std::string id, full;
-    std::size_t label = 0;
-    for (std::size_t a = 0; a < axes.size(); ++a)
-      for (const SweptPath& p : axes[a].paths) {
-        const YAML::Node& value = p.values[choice[a]];
-        set_path_from(point.config, p.segments, 0, swept_value(point.config, p, choice[a]));
-        const std::string text = value_text(value);
-        point.swept.emplace_back(p.path, text);
-        id += (id.empty() ? "" : "_") + labels[label++] + "=" + filesystem_safe(text);
-        full += p.path + "=" + text + "\n";
-      }
-    point.config.remove("sweep");
-    point.run_id = id;
-    points.push_back(std::move(point));
-    canonical.push_back(full);
+    points.push_back(make_point(axes, choice, labels, fresh_document, canonical[n]));
   }
-
-  // Sanitising can merge distinct values ("a/b", "a-b") and ids must fit a file
-  // name: such ids get a hash of their exact values, which keeps them deterministic.
-  std::map<std::string, int> count;
-  for (const auto& p : points) ++count[p.run_id];
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    std::string& id = points[i].run_id;
-    if (count[id] > 1 || id.size() > 160)
-      id = id.substr(0, 140) + "_h" + stable_hash_hex(canonical[i]).substr(0, 12);
-  }
+  make_ids_unique(points, canonical);
   return points;
 }
 

@@ -158,6 +158,52 @@ std::string serialize_checkpoint(const Checkpoint& checkpoint, const std::string
   return out;
 }
 
+namespace {
+
+void read_metadata(Reader& in, Checkpoint& ck) {
+  std::uint64_t meta_count = in.le(8, "metadata count");
+  // Each item takes at least 16 bytes of lengths.
+  if (meta_count > in.remaining() / 16) in.fail("truncated or corrupted: metadata count " + std::to_string(meta_count) + " is larger than the file allows");
+  for (std::uint64_t i = 0; i < meta_count; ++i) {
+    std::string key = in.string("metadata key");
+    std::string value = in.string("metadata value of '" + key + "'");
+    if (!ck.metadata.emplace(key, std::move(value)).second) in.fail("corrupted: metadata key '" + key + "' appears twice");
+  }
+}
+
+Shape read_shape(Reader& in, const std::string& name) {
+  std::uint64_t rank = in.le(4, "rank of '" + name + "'");
+  if (rank > in.remaining() / 8) in.fail("truncated or corrupted: rank " + std::to_string(rank) + " of '" + name + "' is larger than the file allows");
+  Shape shape(rank);
+  std::uint64_t numel = 1;
+  const std::uint64_t max_floats = in.remaining() / sizeof(float);
+  for (auto& d : shape) {
+    std::uint64_t dim = in.le(8, "dimensions of '" + name + "'");
+    // Multiply only while the product stays within what the file can hold.
+    if (dim != 0 && numel > max_floats / dim) numel = max_floats + 1;
+    else numel *= dim;
+    d = static_cast<std::size_t>(dim);
+  }
+  if (numel > max_floats)
+    in.fail("truncated or corrupted: '" + name + "' has shape " + shape_str(shape) + ", more values than the file holds");
+  return shape;
+}
+
+CheckpointEntry read_entry(Reader& in, std::uint64_t index, std::set<std::string>& names) {
+  CheckpointEntry e;
+  e.name = in.string("name of entry " + std::to_string(index));
+  if (e.name.empty()) in.fail("corrupted: entry " + std::to_string(index) + " has an empty name");
+  if (!names.insert(e.name).second) in.fail("corrupted: entry '" + e.name + "' appears twice");
+  const Shape shape = read_shape(in, e.name);
+  std::uint64_t has_mask = in.le(1, "mask flag of '" + e.name + "'");
+  if (has_mask > 1) in.fail("corrupted: mask flag of '" + e.name + "' is " + std::to_string(has_mask) + ", expected 0 or 1");
+  e.value = read_array(in, shape, "values of '" + e.name + "' " + shape_str(shape));
+  if (has_mask) e.mask = read_array(in, shape, "mask of '" + e.name + "' " + shape_str(shape));
+  return e;
+}
+
+}  // namespace
+
 Checkpoint deserialize_checkpoint(const std::string& bytes, const std::string& source_name) {
   auto fail = [&](const std::string& what) -> CheckpointError {
     return CheckpointError("checkpoint '" + source_name + "': " + what);
@@ -177,45 +223,13 @@ Checkpoint deserialize_checkpoint(const std::string& bytes, const std::string& s
   Reader in(bytes, kHeaderSize, body_end, source_name);
   Checkpoint ck;
 
-  std::uint64_t meta_count = in.le(8, "metadata count");
-  // Each item takes at least 16 bytes of lengths.
-  if (meta_count > in.remaining() / 16) in.fail("truncated or corrupted: metadata count " + std::to_string(meta_count) + " is larger than the file allows");
-  for (std::uint64_t i = 0; i < meta_count; ++i) {
-    std::string key = in.string("metadata key");
-    std::string value = in.string("metadata value of '" + key + "'");
-    if (!ck.metadata.emplace(key, std::move(value)).second) in.fail("corrupted: metadata key '" + key + "' appears twice");
-  }
-
+  read_metadata(in, ck);
   std::uint64_t entry_count = in.le(8, "entry count");
   // Each entry takes at least 8 (name length) + 4 (rank) + 1 (mask flag) bytes.
   if (entry_count > in.remaining() / 13) in.fail("truncated or corrupted: entry count " + std::to_string(entry_count) + " is larger than the file allows");
   ck.entries.reserve(entry_count);
   std::set<std::string> names;
-  for (std::uint64_t i = 0; i < entry_count; ++i) {
-    CheckpointEntry e;
-    e.name = in.string("name of entry " + std::to_string(i));
-    if (e.name.empty()) in.fail("corrupted: entry " + std::to_string(i) + " has an empty name");
-    if (!names.insert(e.name).second) in.fail("corrupted: entry '" + e.name + "' appears twice");
-    std::uint64_t rank = in.le(4, "rank of '" + e.name + "'");
-    if (rank > in.remaining() / 8) in.fail("truncated or corrupted: rank " + std::to_string(rank) + " of '" + e.name + "' is larger than the file allows");
-    Shape shape(rank);
-    std::uint64_t numel = 1;
-    const std::uint64_t max_floats = in.remaining() / sizeof(float);
-    for (auto& d : shape) {
-      std::uint64_t dim = in.le(8, "dimensions of '" + e.name + "'");
-      // Multiply only while the product stays within what the file can hold.
-      if (dim != 0 && numel > max_floats / dim) numel = max_floats + 1;
-      else numel *= dim;
-      d = static_cast<std::size_t>(dim);
-    }
-    if (numel > max_floats)
-      in.fail("truncated or corrupted: '" + e.name + "' has shape " + shape_str(shape) + ", more values than the file holds");
-    std::uint64_t has_mask = in.le(1, "mask flag of '" + e.name + "'");
-    if (has_mask > 1) in.fail("corrupted: mask flag of '" + e.name + "' is " + std::to_string(has_mask) + ", expected 0 or 1");
-    e.value = read_array(in, shape, "values of '" + e.name + "' " + shape_str(shape));
-    if (has_mask) e.mask = read_array(in, shape, "mask of '" + e.name + "' " + shape_str(shape));
-    ck.entries.push_back(std::move(e));
-  }
+  for (std::uint64_t i = 0; i < entry_count; ++i) ck.entries.push_back(read_entry(in, i, names));
   if (in.remaining() != 0)
     in.fail("corrupted: " + std::to_string(in.remaining()) + " unexpected bytes after the last entry");
 

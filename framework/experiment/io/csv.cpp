@@ -51,78 +51,103 @@ std::string to_csv(const CsvTable& table) {
   return out;
 }
 
-CsvTable parse_csv(const std::string& text, const std::string& source_name) {
+namespace {
+
+// The records of a CSV text, with the line each starts on (for errors).
+class RecordReader {
+ public:
+  RecordReader(const std::string& text, const std::string& source) : text_(text), source_(source) {}
+
+  void read() {
+    for (i_ = 0; i_ < text_.size(); ++i_) {
+      if (in_quotes_)
+        quoted_char(text_[i_]);
+      else
+        plain_char(text_[i_]);
+    }
+    if (in_quotes_) fail(source_, record_line_, "a quoted field is not closed before the end of the file");
+    end_record();
+  }
+
   std::vector<std::vector<std::string>> records;
-  std::vector<std::size_t> record_lines;  // line where each record starts, for errors
-  std::vector<std::string> fields;
-  std::string field;
-  std::size_t line = 1;
-  std::size_t record_line = 1;
-  bool in_quotes = false;
-  bool was_quoted = false;  // the current field was a quoted one (text after it is an error)
-  bool record_empty = true;
+  std::vector<std::size_t> record_lines;
 
-  auto end_field = [&] {
-    fields.push_back(std::move(field));
-    field.clear();
-    was_quoted = false;
-  };
-  auto end_record = [&] {
-    // A line with nothing on it is blank, not a record with one empty field.
-    if (!(record_empty && fields.empty() && field.empty())) {
-      end_field();
-      records.push_back(std::move(fields));
-      record_lines.push_back(record_line);
-    }
-    fields.clear();
-    field.clear();
-    record_empty = true;
-    was_quoted = false;
-  };
-
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          in_quotes = false;
-        }
+ private:
+  void quoted_char(char c) {
+    if (c == '"') {
+      if (i_ + 1 < text_.size() && text_[i_ + 1] == '"') {
+        field_ += '"';
+        ++i_;
       } else {
-        if (c == '\n') ++line;
-        field += c;
+        in_quotes_ = false;
       }
-      continue;
+      return;
     }
-    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;  // CRLF
+    if (c == '\n') ++line_;
+    field_ += c;
+  }
+
+  void plain_char(char c) {
+    if (c == '\r' && i_ + 1 < text_.size() && text_[i_ + 1] == '\n') return;  // CRLF
     if (c == '\n') {
       end_record();
-      ++line;
-      record_line = line;
-      continue;
+      ++line_;
+      record_line_ = line_;
+      return;
     }
     if (c == '"') {
-      if (!field.empty() || was_quoted) fail(source_name, line, "a double quote inside an unquoted field (quote the whole field and double the quote)");
-      in_quotes = true;
-      was_quoted = true;
-      record_empty = false;
-      continue;
+      if (!field_.empty() || was_quoted_)
+        fail(source_, line_, "a double quote inside an unquoted field (quote the whole field and double the quote)");
+      in_quotes_ = was_quoted_ = true;
+      record_empty_ = false;
+      return;
     }
-    if (was_quoted && c != ',')
-      fail(source_name, line, std::string("unexpected character '") + c + "' after a closing quote (expected ',' or end of line)");
-    if (c == ',') {
+    if (was_quoted_ && c != ',')
+      fail(source_, line_, std::string("unexpected character '") + c + "' after a closing quote (expected ',' or end of line)");
+    record_empty_ = false;
+    if (c == ',')
       end_field();
-      record_empty = false;
-      continue;
-    }
-    field += c;
-    record_empty = false;
+    else
+      field_ += c;
   }
-  if (in_quotes) fail(source_name, record_line, "a quoted field is not closed before the end of the file");
-  end_record();
 
+  void end_field() {
+    fields_.push_back(std::move(field_));
+    field_.clear();
+    was_quoted_ = false;
+  }
+
+  void end_record() {
+    // A line with nothing on it is blank, not a record with one empty field.
+    if (!(record_empty_ && fields_.empty() && field_.empty())) {
+      end_field();
+      records.push_back(std::move(fields_));
+      record_lines.push_back(record_line_);
+    }
+    fields_.clear();
+    field_.clear();
+    record_empty_ = true;
+    was_quoted_ = false;
+  }
+
+  const std::string& text_;
+  const std::string& source_;
+  std::size_t i_ = 0;
+  std::vector<std::string> fields_;
+  std::string field_;
+  std::size_t line_ = 1, record_line_ = 1;
+  bool in_quotes_ = false;
+  bool was_quoted_ = false;  // the current field was a quoted one (text after it is an error)
+  bool record_empty_ = true;
+};
+
+}  // namespace
+
+CsvTable parse_csv(const std::string& text, const std::string& source_name) {
+  RecordReader reader(text, source_name);
+  reader.read();
+  auto& records = reader.records;
+  const auto& record_lines = reader.record_lines;
   if (records.empty()) fail(source_name, 1, "empty file (expected a header line)");
   CsvTable table;
   table.header = std::move(records[0]);

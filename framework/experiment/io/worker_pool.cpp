@@ -78,6 +78,105 @@ std::string describe_exit(int status) {
 
 }  // namespace
 
+namespace {
+
+// The forked workers of one run_tasks call, watched by the parent.
+class Pool {
+ public:
+  Pool(std::size_t n, std::size_t workers, const std::function<void(std::size_t)>& task, const WorkerEvents& events)
+      : n_(n), workers_(workers), task_(task), events_(events), pids_(workers, 0), current_(workers, kNoTask) {
+    void* shared = ::mmap(nullptr, sizeof(std::atomic<std::uint64_t>), PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) throw std::runtime_error(std::string("cannot share the task counter: ") + std::strerror(errno));
+    next_ = new (shared) std::atomic<std::uint64_t>(0);
+    if (::pipe2(fds_, O_CLOEXEC) != 0) {
+      ::munmap(shared, sizeof *next_);
+      throw std::runtime_error(std::string("cannot create the worker pipe: ") + std::strerror(errno));
+    }
+  }
+  ~Pool() {
+    ::close(fds_[0]);
+    ::close(fds_[1]);
+    ::munmap(next_, sizeof *next_);
+  }
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Returns whether any worker could be started.
+  bool run() {
+    // Buffered output would otherwise be printed once per worker.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    for (std::size_t w = 0; w < workers_; ++w) spawn(w);
+    live_ = static_cast<std::size_t>(std::count_if(pids_.begin(), pids_.end(), [](pid_t p) { return p > 0; }));
+    const bool any_started = live_ > 0;
+    while (live_ > 0) {
+      pollfd p{fds_[0], POLLIN, 0};
+      ::poll(&p, 1, 100);
+      drain();
+      for (std::size_t w = 0; w < workers_; ++w) reap(w);
+    }
+    return any_started;
+  }
+
+ private:
+  void spawn(std::size_t w) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(fds_[0]);
+      worker_main(static_cast<std::uint32_t>(w), n_, next_, fds_[1], task_);
+    }
+    pids_[w] = pid > 0 ? pid : 0;
+  }
+
+  void drain() {
+    pollfd p{fds_[0], POLLIN, 0};
+    Message m{};
+    while (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN) && receive(fds_[0], m)) {
+      if (m.worker >= workers_ || m.task >= n_) continue;
+      if (m.kind == kStarted) {
+        current_[m.worker] = m.task;
+        if (events_.started) events_.started(m.task);
+      } else if (m.kind == kFinished) {
+        current_[m.worker] = kNoTask;
+        if (events_.finished) events_.finished(m.task);
+      }
+    }
+  }
+
+  // When worker w has exited: reports its task lost, if it had one, and replaces it.
+  void reap(std::size_t w) {
+    int status = 0;
+    if (pids_[w] == 0 || ::waitpid(pids_[w], &status, WNOHANG) != pids_[w]) return;
+    pids_[w] = 0;
+    --live_;
+    drain();  // a dead worker's last messages are all in the pipe by now
+    if (current_[w] == kNoTask) return;
+    if (events_.lost) events_.lost(current_[w], describe_exit(status));
+    current_[w] = kNoTask;
+    // A replacement takes the tasks the dead worker would have taken.
+    if (next_->load() < n_) {
+      spawn(w);
+      if (pids_[w] > 0) ++live_;
+    }
+  }
+
+  const std::size_t n_, workers_;
+  const std::function<void(std::size_t)>& task_;
+  const WorkerEvents& events_;
+  std::atomic<std::uint64_t>* next_ = nullptr;
+  int fds_[2] = {-1, -1};
+  // pids_[w] of the live worker in slot w, or 0. The parent keeps the pipe's write end
+  // to hand it to replacements, so it watches the workers rather than waiting for EOF.
+  std::vector<pid_t> pids_;
+  std::vector<std::uint64_t> current_;
+  std::size_t live_ = 0;
+};
+
+}  // namespace
+
 void run_tasks(std::size_t n, int jobs, const std::function<void(std::size_t)>& task, const WorkerEvents& events) {
   if (jobs <= 1 || n <= 1) {
     for (std::size_t i = 0; i < n; ++i) {
@@ -87,75 +186,8 @@ void run_tasks(std::size_t n, int jobs, const std::function<void(std::size_t)>& 
     }
     return;
   }
-  const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(jobs), n);
-  void* shared = ::mmap(nullptr, sizeof(std::atomic<std::uint64_t>), PROT_READ | PROT_WRITE,
-                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (shared == MAP_FAILED) throw std::runtime_error(std::string("cannot share the task counter: ") + std::strerror(errno));
-  auto* next = new (shared) std::atomic<std::uint64_t>(0);
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    ::munmap(shared, sizeof *next);
-    throw std::runtime_error(std::string("cannot create the worker pipe: ") + std::strerror(errno));
-  }
-  // Buffered output would otherwise be printed once per worker.
-  std::fflush(stdout);
-  std::fflush(stderr);
-  // pids[w] of the live worker in slot w, or 0. The parent keeps the pipe's write
-  // end to hand it to replacements, so it watches the workers rather than waiting for EOF.
-  std::vector<pid_t> pids(workers, 0);
-  std::vector<std::uint64_t> current(workers, kNoTask);
-  auto spawn = [&](std::size_t w) {
-    std::fflush(stdout);
-    std::fflush(stderr);
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      ::close(fds[0]);
-      worker_main(static_cast<std::uint32_t>(w), n, next, fds[1], task);
-    }
-    pids[w] = pid > 0 ? pid : 0;
-  };
-  auto drain = [&]() {
-    pollfd p{fds[0], POLLIN, 0};
-    Message m{};
-    while (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN) && receive(fds[0], m)) {
-      if (m.worker >= workers || m.task >= n) continue;
-      if (m.kind == kStarted) {
-        current[m.worker] = m.task;
-        if (events.started) events.started(m.task);
-      } else if (m.kind == kFinished) {
-        current[m.worker] = kNoTask;
-        if (events.finished) events.finished(m.task);
-      }
-    }
-  };
-  for (std::size_t w = 0; w < workers; ++w) spawn(w);
-  std::size_t live = static_cast<std::size_t>(std::count_if(pids.begin(), pids.end(), [](pid_t p) { return p > 0; }));
-  bool any_started = live > 0;
-  while (live > 0) {
-    pollfd p{fds[0], POLLIN, 0};
-    ::poll(&p, 1, 100);
-    drain();
-    for (std::size_t w = 0; w < workers; ++w) {
-      int status = 0;
-      if (pids[w] == 0 || ::waitpid(pids[w], &status, WNOHANG) != pids[w]) continue;
-      pids[w] = 0;
-      --live;
-      drain();  // a dead worker's last messages are all in the pipe by now
-      if (current[w] != kNoTask) {
-        if (events.lost) events.lost(current[w], describe_exit(status));
-        current[w] = kNoTask;
-        // A replacement takes the tasks the dead worker would have taken.
-        if (next->load() < n) {
-          spawn(w);
-          if (pids[w] > 0) ++live;
-        }
-      }
-    }
-  }
-  ::close(fds[0]);
-  ::close(fds[1]);
-  ::munmap(shared, sizeof *next);
-  if (!any_started) throw std::runtime_error(std::string("cannot fork workers: ") + std::strerror(errno));
+  Pool pool(n, std::min<std::size_t>(static_cast<std::size_t>(jobs), n), task, events);
+  if (!pool.run()) throw std::runtime_error(std::string("cannot fork workers: ") + std::strerror(errno));
 }
 
 }  // namespace poda
