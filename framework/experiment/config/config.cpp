@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "experiment/runner/data_source.h"
 #include "experiment/config/prune_config.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
@@ -65,6 +64,10 @@ void check_model_shapes(const ExperimentConfig& c, const YamlMap& m) {
 }
 
 }  // namespace
+
+Shape dataset_input_shape(const DatasetConfig& d) {
+  return d.name == "cifar10" ? Shape{3, 32, 32} : Shape{1, 28, 28};
+}
 
 std::vector<LayerSpec> parse_layer_list(const YAML::Node& list, const std::string& file,
                                         const std::string& path) {

@@ -1,6 +1,11 @@
 #pragma once
-// The experiment file, parsed once into validated structs (STYLE.md habit 8). Sections:
-// name, seed, threads, dataset, model, train — and prune, sweep, measure from their issues.
+// experiment/config/: the experiment file, parsed and validated into structs (config.h,
+// prune_config.h), and the sweep block expanded into one plain document per run (sweep.h).
+// Only io/ below it; nothing here runs anything.
+//
+// The experiment file, parsed once into validated structs, so nothing downstream walks YAML.
+// Sections: name, seed, threads, dataset, model, train, prune and measure (the sweep block
+// is expanded before, by sweep.h).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +30,9 @@ struct DatasetConfig {
   SplitOptions split;                  // validation carve-out and size limits
   bool normalize = true;               // per-channel mean/std of the training split
 };
+
+// The per-sample input shape (C, H, W) a dataset produces, without reading it.
+Shape dataset_input_shape(const DatasetConfig& d);
 
 struct ModelConfig {
   std::string zoo;                     // a zoo name, or "" when layers are given

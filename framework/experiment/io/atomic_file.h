@@ -1,4 +1,9 @@
 #pragma once
+// experiment/io/: generic input and output with no knowledge of poda's models or configs:
+// crash-safe files (this header, which the others write through), CSV tables, YAML reading
+// with file:line:col errors, the checkpoint format, gnuplot plots, the forked worker pool and
+// the MPI world. Everything above it (config, results, runner, report) builds on these.
+//
 // Crash-safe file writes for results, so an interrupted sweep (kill -9, power loss)
 // never leaves a half-written runs.csv, report or checkpoint behind.
 #include <stdexcept>

@@ -1,4 +1,8 @@
 #pragma once
+// experiment/report/: reads a results folder and writes report.md and plots; it groups
+// runs into settings and series (run_groups.h) through the run record, and never runs
+// anything, so `poda report` works on any results folder, copied or merged from shards.
+//
 // Regenerates a results folder's plots and report.md from its files alone
 // (runs.csv and runs/<run_id>/layer_sparsity.csv); what `poda report DIR` runs.
 #include <string>

@@ -5,10 +5,6 @@
 
 namespace poda {
 
-Shape dataset_input_shape(const DatasetConfig& d) {
-  return d.name == "cifar10" ? Shape{3, 32, 32} : Shape{1, 28, 28};
-}
-
 LoadedData load_data(const DatasetConfig& d, std::uint64_t seed) {
   ImageSet train, test;
   if (d.name == "cifar10") {

@@ -12,8 +12,6 @@ struct LoadedData {
   Shape input_shape;  // one sample, (C, H, W)
 };
 
-// The per-sample input shape a dataset produces, without reading it.
-Shape dataset_input_shape(const DatasetConfig& d);
 // Reads the files (DataError names a missing or bad file) and splits with `seed`.
 LoadedData load_data(const DatasetConfig& d, std::uint64_t seed);
 

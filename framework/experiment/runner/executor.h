@@ -1,4 +1,10 @@
 #pragma once
+// experiment/runner/: orchestration. The run plan (run_plan.h) and its execution over
+// workers, shards and MPI ranks (this header); what one run computes (pipeline.h: data,
+// pretraining, the pruning schedule, measurements) and its adapters to the lower layers
+// (data_source.h, model_checkpoint.h, trainer_hooks.h, the bridge from prune/'s schedules
+// to train/'s trainer).
+//
 // Runs a plan's unfinished runs: pretraining phase, then the runs, over --jobs
 // worker processes, one shard of many, or one MPI rank of many; records each run's
 // row and keeps runs.csv current. What a run computes is the caller's callback.
@@ -13,7 +19,7 @@
 namespace poda {
 
 // Computes one run in `run_dir` (created) and returns its row (without run_id or the
-// swept keys: those are added). An exception becomes a row with status=failed and
+// swept keys: those are added, each in its column of the run record, results/run_record.h). An exception becomes a row with status=failed and
 // reason=what(); the sweep goes on. A row may set status itself (e.g. failed on NaN).
 using RunFn = std::function<RunRow(const SweepPoint& point, const std::string& run_dir)>;
 
