@@ -7,6 +7,7 @@
 
 #include "core/blas_runtime.h"
 #include "core/cpu_features.h"
+#include "skip.h"
 
 namespace {
 
@@ -155,11 +156,8 @@ TEST_CASE("the test binary runs on a core no weaker than this CPU supports") {
   const std::string best = poda::best_core_for(poda::cpu_features());
   MESSAGE("BLAS core " << core << " (" << poda::blas_core_how() << "), best for CPU: "
                        << (best.empty() ? "OpenBLAS's choice" : best));
-  if (std::getenv("PODA_BLAS_CORE")) {
-    MESSAGE("PODA_BLAS_CORE is set: the user chose the core");
-    return;
-  }
-  if (best.empty()) return;
+  if (std::getenv("PODA_BLAS_CORE")) PODA_SKIP_TEST("PODA_BLAS_CORE is set: the user chose the core");
+  if (best.empty()) PODA_SKIP_TEST("no core known to beat OpenBLAS's choice on this CPU");
   CHECK(poda::blas_core_rank(core) >= poda::blas_core_rank(best));
 }
 
@@ -175,10 +173,7 @@ TEST_CASE("blas threads default to 1 and reject nonsense") {
 #ifdef PODA_BINARY
 TEST_CASE("poda re-executes itself off a weak OPENBLAS_CORETYPE, unless told to keep") {
   const std::string best = poda::best_core_for(poda::cpu_features());
-  if (best.empty()) {
-    MESSAGE("no core known to beat OpenBLAS's choice on this CPU; nothing to test");
-    return;
-  }
+  if (best.empty()) PODA_SKIP_TEST("no core known to beat OpenBLAS's choice on this CPU; nothing to test");
   const std::string base =
       "env -u PODA_BLAS_CORE -u PODA_BLAS_REEXEC -u PODA_BLAS_REEXEC_FROM -u PODA_QUIET "
       "OPENBLAS_CORETYPE=Prescott ";

@@ -1,5 +1,5 @@
 // End to end: a config error anywhere in a sweep stops `poda run` before any run starts,
-// naming file:line:col; `poda check` lists the expanded runs (issue 5, items 1 and 7).
+// naming file:line:col; `poda check` lists the expanded runs.
 #include <doctest/doctest.h>
 
 #include <filesystem>

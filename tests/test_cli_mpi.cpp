@@ -1,6 +1,5 @@
 // End to end: a 2-rank `mpirun` on localhost produces the same runs.csv rows (timings
-// aside) as a single process, and rank 0 writes the report (issue 5, "CI runs a 2-rank
-// mpirun on localhost").
+// aside) as a single process, and rank 0 writes the report.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -9,19 +8,16 @@
 
 #include "cli_process.h"
 #include "temp_dir.h"
+#include "skip.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 TEST_CASE("cli: mpirun -np 2 poda run gives the rows of a single process") {
   const std::string mpirun = poda_test::find_on_path("mpirun");
-  if (mpirun.empty()) {
-    MESSAGE("mpirun is not on PATH: the MPI end-to-end test is skipped");
-    return;
-  }
+  if (mpirun.empty()) PODA_SKIP_TEST("mpirun is not on PATH (install openmpi-bin)");
 #ifndef PODA_HAVE_MPI
-  MESSAGE("poda was built without MPI (OpenMPI not found by CMake): the MPI end-to-end test is skipped");
-  return;
+  PODA_SKIP_TEST("poda was built without MPI (OpenMPI not found by CMake)");
 #endif
   poda_test::TempDir tmp("poda_cli_mpi");
   const fs::path config = tmp.path / "tiny.yaml";

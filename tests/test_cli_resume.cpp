@@ -1,5 +1,5 @@
-// End to end: `poda run` killed with SIGKILL in the middle of a sweep, then run again
-// (issue 5: "kill -9 ... and running it again completes it without repeating finished runs").
+// End to end: `poda run` killed with SIGKILL in the middle of a sweep, then run again,
+// completes the sweep without repeating the runs that had finished.
 #include <doctest/doctest.h>
 
 #include <filesystem>

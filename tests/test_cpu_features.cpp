@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/cpu_features.h"
+#include "skip.h"
 
 TEST_CASE("CpuFeatures::describe lists present features only") {
   poda::CpuFeatures f;
@@ -27,10 +28,7 @@ TEST_CASE("cpuid features agree with the kernel's /proc/cpuinfo flags") {
       flags_line = line.substr(line.find(':') + 1);
       break;
     }
-  if (flags_line.empty()) {
-    MESSAGE("no x86 flags line in /proc/cpuinfo; nothing to compare");
-    return;
-  }
+  if (flags_line.empty()) PODA_SKIP_TEST("no x86 flags line in /proc/cpuinfo; nothing to compare");
   std::set<std::string> flags;
   std::istringstream words(flags_line);
   for (std::string w; words >> w;) flags.insert(w);

@@ -8,6 +8,7 @@
 #include "data/mnist.h"
 #include "data/normalization.h"
 #include "data_files.h"
+#include "skip.h"
 
 using namespace poda;
 using namespace poda::testing;
@@ -180,10 +181,8 @@ TEST_CASE("MNIST folder loader pairs images with labels and explains missing fil
 
 TEST_CASE("the real Fashion-MNIST from dataset-fashion-mnist loads") {
   const std::string dir = default_fashion_mnist_dir();
-  if (!std::filesystem::is_directory(dir)) {
-    MESSAGE("skipped: " << dir << " is absent (install the package dataset-fashion-mnist)");
-    return;
-  }
+  if (!std::filesystem::is_directory(dir))
+    PODA_SKIP_TEST(dir + " is absent (install the package dataset-fashion-mnist)");
   const ImageSet train = load_mnist_split(dir, true);
   const ImageSet test = load_mnist_split(dir, false);
   CHECK(train.count == 60000);

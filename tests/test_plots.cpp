@@ -7,14 +7,12 @@
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/plots.h"
 #include "temp_dir.h"
+#include "skip.h"
 
 namespace fs = std::filesystem;
 
 TEST_CASE("write_line_plot draws labelled SVG and PNG with one line per series") {
-  if (!poda::gnuplot_available()) {
-    MESSAGE("gnuplot is not installed: plot checks skipped");
-    return;
-  }
+  if (!poda::gnuplot_available()) PODA_SKIP_TEST("gnuplot is not installed (install gnuplot-nox)");
   poda_test::TempDir dir("poda_plots");
   poda::LinePlot plot;
   plot.title = "accuracy_vs_sparsity";
@@ -38,10 +36,7 @@ TEST_CASE("write_line_plot draws labelled SVG and PNG with one line per series")
 }
 
 TEST_CASE("write_bar_plot draws grouped bars") {
-  if (!poda::gnuplot_available()) {
-    MESSAGE("gnuplot is not installed: plot checks skipped");
-    return;
-  }
+  if (!poda::gnuplot_available()) PODA_SKIP_TEST("gnuplot is not installed (install gnuplot-nox)");
   poda_test::TempDir dir("poda_plots");
   poda::BarPlot plot;
   plot.title = "per-layer sparsity";

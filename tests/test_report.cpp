@@ -8,6 +8,7 @@
 #include "experiment/io/plots.h"
 #include "experiment/report/report.h"
 #include "temp_dir.h"
+#include "skip.h"
 
 namespace fs = std::filesystem;
 
@@ -77,7 +78,7 @@ TEST_CASE("write_report builds the summary table, failed runs and plots from run
   CHECK(md.find("| one_shot | unstructured | 0.500000 | 2 | 0 | 0.8780 ± 0.0014 | 0.5015 ± 0.0007 |") != std::string::npos);
   CHECK(md.find("| iterative | neuron | 0.900000 | 1 | 1 | 0.8020 ± 0.0000 |") != std::string::npos);
   CHECK(md.find("| iterative_neuron_0.9_s2 | failed | loss became NaN at epoch 2 |") != std::string::npos);
-  if (!plots) return;
+  if (!plots) return;  // the report's text was checked; test_plots reports the skip
   for (const char* name : {"accuracy_vs_sparsity", "accuracy_vs_effective_macs", "latency_vs_sparsity", "layer_sparsity"}) {
     CAPTURE(name);
     CHECK(md.find(std::string("](plots/") + name + ".png)") != std::string::npos);
@@ -95,10 +96,7 @@ TEST_CASE("write_report builds the summary table, failed runs and plots from run
 }
 
 TEST_CASE("write_report is reproducible from the files alone and reports missing layer tables") {
-  if (!poda::gnuplot_available()) {
-    MESSAGE("gnuplot is not installed: plot checks skipped");
-    return;
-  }
+  if (!poda::gnuplot_available()) PODA_SKIP_TEST("gnuplot is not installed (install gnuplot-nox)");
   poda_test::TempDir dir("poda_report");
   poda::write_csv_file((dir.path / "runs.csv").string(), fake_runs(dir.path));
   poda::write_report(dir.path.string());
