@@ -16,17 +16,6 @@ Init parse_init(const std::string& name) {
                               "xavier_normal or torch_default)");
 }
 
-std::string init_name(Init init) {
-  switch (init) {
-    case Init::kaiming_uniform: return "kaiming_uniform";
-    case Init::kaiming_normal: return "kaiming_normal";
-    case Init::xavier_uniform: return "xavier_uniform";
-    case Init::xavier_normal: return "xavier_normal";
-    case Init::torch_default: return "torch_default";
-  }
-  return "?";
-}
-
 Array init_weight(const Shape& shape, Init init, Rng& rng) {
   std::size_t receptive = 1;
   for (std::size_t i = 2; i < shape.size(); ++i) receptive *= shape[i];

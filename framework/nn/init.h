@@ -11,7 +11,6 @@ namespace poda {
 enum class Init { kaiming_uniform, kaiming_normal, xavier_uniform, xavier_normal, torch_default };
 
 Init parse_init(const std::string& name);  // throws std::invalid_argument listing the choices
-std::string init_name(Init init);
 // Initialises a weight of the given shape (out, in, k...).
 Array init_weight(const Shape& shape, Init init, Rng& rng);
 // Biases: zero, except torch_default which draws U(-1/sqrt(fan_in), 1/sqrt(fan_in)).

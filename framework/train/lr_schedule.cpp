@@ -26,13 +26,4 @@ LrSchedule::Kind parse_lr_schedule_kind(const std::string& name) {
                               "' (expected constant, step or cosine)");
 }
 
-std::string lr_schedule_name(LrSchedule::Kind kind) {
-  switch (kind) {
-    case LrSchedule::Kind::constant: return "constant";
-    case LrSchedule::Kind::step: return "step";
-    case LrSchedule::Kind::cosine: return "cosine";
-  }
-  return "?";
-}
-
 }  // namespace poda

@@ -15,6 +15,5 @@ struct LrSchedule {
 };
 
 LrSchedule::Kind parse_lr_schedule_kind(const std::string& name);  // throws listing choices
-std::string lr_schedule_name(LrSchedule::Kind kind);
 
 }  // namespace poda
