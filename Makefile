@@ -3,7 +3,7 @@ BUILD  ?= build
 CONFIG ?= experiments/quickstart.yaml
 JOBS   ?= $(shell nproc)
 
-.PHONY: run test build setup bench clean
+.PHONY: run test build setup bench clean test-asan fuzz
 
 setup:
 	@scripts/setup.sh
@@ -20,8 +20,37 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own folder.
+ASAN_BUILD ?= build-asan
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Tests that train for minutes under the sanitizers; see tests/sanitizers/README.md.
+ASAN_EXCLUDE ?= $(shell cat tests/sanitizers/excluded_tests.txt | grep -v '^\#' | paste -sd'|')
+
+$(ASAN_BUILD)/CMakeCache.txt: | setup
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Release -DPODA_SANITIZE=address,undefined
+
+test-asan: setup $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest --output-on-failure -j $(JOBS) $(if $(ASAN_EXCLUDE),-E '$(ASAN_EXCLUDE)')
+
+# libFuzzer targets (clang), each run for FUZZ_SECONDS from the seeds in tests/fuzz/corpus.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?= fuzz_config fuzz_idx fuzz_cifar fuzz_checkpoint
+
+$(FUZZ_BUILD)/CMakeCache.txt:
+	scripts/setup.sh fuzz
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DPODA_SANITIZE=address,undefined -DPODA_FUZZ=ON -DPODA_WITH_MPI=OFF
+
+fuzz: setup $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZ_TARGETS)
+	scripts/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 bench: build
 	bench/run_all.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages poda needs, and nothing when they are all present.
-# Used by `make run` and `make test`; safe to run again.
+# Used by `make run` and `make test`; safe to run again. `setup.sh fuzz` also installs
+# what `make fuzz` needs (Debian's clang-14 with its libFuzzer runtime).
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,9 @@ packages=(
   gnuplot-nox libopenmpi-dev openmpi-bin
   dataset-fashion-mnist
 )
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang-14 libclang-rt-14-dev llvm-14)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,12 +3,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "experiment/io/atomic_file.h"
 #include "experiment/config/config.h"
+#include "experiment/config/config_source.h"
 #include "experiment/runner/executor.h"
 #include "experiment/runner/pipeline.h"
 #include "experiment/report/report.h"
@@ -30,17 +32,13 @@ ExperimentConfig parse_point(const SweepPoint& point, const std::string& file) {
 }
 
 // Reads, expands and validates every point before anything runs.
-LoadedExperiment load_experiment(const std::string& file) {
+LoadedExperiment load_experiment(const std::string& file, std::size_t max_runs) {
   LoadedExperiment e;
-  std::ifstream in(file);
-  if (!in) throw ConfigError(file + ": cannot open the file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  e.text = buffer.str();
-  const YAML::Node root = load_yaml_file(file);
+  e.text = read_config_file(file);
+  const YAML::Node root = parse_config_text(e.text, file);
   if (!root || root.IsNull()) throw ConfigError(file + ": the file is empty");
   e.plan = make_run_plan(
-      expand_sweep_source(e.text, file), [&](const SweepPoint& p) { parse_point(p, file); },
+      expand_sweep_source(e.text, file, max_runs), [&](const SweepPoint& p) { parse_point(p, file); },
       [&](const SweepPoint& p) { return pretrain_key(parse_point(p, file), p.config); });
   e.name = parse_point(e.plan.points.front(), file).name;
   for (const SweepPoint& p : e.plan.points)
@@ -74,21 +72,45 @@ std::pair<std::string, std::string> split_results_dir(std::string dir) {
   return {dir.substr(0, slash), dir.substr(slash + 1)};
 }
 
+// "2 of 4 runs not ok: a (failed: reason); b (lost: no result)", or "" when all are ok.
+std::string failed_runs_line(const RunPlan& plan, const ResultsStore& store,
+                             const std::vector<std::size_t>& runs) {
+  std::vector<std::string> failures;
+  for (const std::size_t i : runs) {
+    const std::string& id = plan.points[i].run_id;
+    const std::optional<CsvTable> result = store.read_result(id);
+    if (!result) {
+      failures.push_back(id + " (lost: no result; run again to redo it)");
+      continue;
+    }
+    auto cell = [&](const std::string& column) {
+      const std::optional<std::size_t> c = find_column(*result, column);
+      return c ? result->rows.front()[*c] : std::string();
+    };
+    if (cell("status") == "ok") continue;
+    const std::string reason = cell("reason");
+    failures.push_back(fmt::format("{} ({}{})", id, cell("status"), reason.empty() ? "" : ": " + reason));
+  }
+  if (failures.empty()) return "";
+  return fmt::format("{} of {} run{} not ok: {}", failures.size(), runs.size(),
+                     runs.size() == 1 ? "" : "s", fmt::join(failures, "; "));
+}
+
 }  // namespace
 
-int command_check(const std::string& config_path) {
-  const LoadedExperiment e = load_experiment(config_path);
+int command_check(const std::string& config_path, std::size_t max_runs) {
+  const LoadedExperiment e = load_experiment(config_path, max_runs);
   std::size_t keyed = 0;
   for (const PretrainGroup& g : e.plan.groups) keyed += !g.key.empty();
   fmt::print("{}: ok, experiment '{}', {} run{}, {} dense pretraining{}\n", config_path, e.name,
              e.plan.points.size(), e.plan.points.size() == 1 ? "" : "s", keyed,
              keyed == 1 ? "" : "s");
   for (const SweepPoint& p : e.plan.points) fmt::print("  {}\n", p.run_id);
-  return 0;
+  return kExitOk;
 }
 
 int command_run(const RunOptions& options) {
-  const LoadedExperiment e = load_experiment(options.config);
+  const LoadedExperiment e = load_experiment(options.config, options.max_runs);
   const ResultsStore store(options.results_root, e.name);
   const bool mpi = static_cast<bool>(options.mpi_barrier);
   if (!mpi || options.mpi_slice.index == 0) store.write_config(e.text);
@@ -134,10 +156,17 @@ int command_run(const RunOptions& options) {
   }
   fmt::print(stderr, "poda: {} run{} planned, {} already done, {} ok, {} failed, {} lost\n",
              s.planned, s.planned == 1 ? "" : "s", s.skipped, s.ok, s.failed, s.lost);
-  return s.lost > 0 ? 1 : 0;
+  // Runs that failed before this call and were skipped count too: 0 means all are ok.
+  const std::string failures = failed_runs_line(e.plan, store, slice_work(e.plan, exec.slice, mpi).runs);
+  if (failures.empty()) return kExitOk;
+  fmt::print(stderr, "poda: {}\n", failures);
+  return kExitRunsFailed;
 }
 
-int command_report(const std::string& results_dir) {
+int command_report(const std::string& results_dir, std::size_t max_runs) {
+  if (!std::filesystem::is_directory(results_dir))
+    throw ConfigError(results_dir + ": no such results folder (expected the folder of one "
+                      "experiment, e.g. results/quickstart)");
   const auto [root, name] = split_results_dir(results_dir);
   const ResultsStore store(root, name);
   // Merge the result files (shards write only their own), in sweep order when the
@@ -147,14 +176,14 @@ int command_report(const std::string& results_dir) {
   if (std::ifstream(config_path)) {
     std::vector<std::string> sweep_order;
     load_yaml_file(config_path);  // syntax errors with their position
-    for (const SweepPoint& p : expand_sweep_source(read_file(config_path), config_path))
+    for (const SweepPoint& p : expand_sweep_source(read_file(config_path), config_path, max_runs))
       sweep_order.push_back(p.run_id);
     order = sweep_order;
   }
   const std::size_t rows = store.rebuild_runs_csv(order);
   write_report(store.dir());
   fmt::print("{}: {} runs, report.md and plots/ written\n", store.dir(), rows);
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace poda

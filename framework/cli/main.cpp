@@ -2,13 +2,113 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <stdexcept>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "cli/info.h"
 #include "core/blas_runtime.h"
+#include "data/data_error.h"
+#include "experiment/io/checkpoint.h"
 #include "experiment/io/mpi_world.h"
+#include "experiment/config/sweep.h"
+#include "experiment/io/yaml_reader.h"
+
+namespace {
+
+struct Subcommands {
+  CLI::App* run = nullptr;
+  CLI::App* check = nullptr;
+  CLI::App* report = nullptr;
+  CLI::App* info = nullptr;
+  poda::RunOptions run_options;
+  std::string check_config, report_dir;
+  std::size_t check_max_runs = poda::kDefaultMaxRuns, report_max_runs = poda::kDefaultMaxRuns;
+};
+
+// A --shard value that parse_shard refuses is a usage error, reported by CLI11.
+std::string shard_error(const std::string& text) {
+  try {
+    poda::parse_shard(text);
+    return "";
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+}
+
+void add_max_runs(CLI::App* command, std::size_t& max_runs) {
+  command->add_option("--max-runs", max_runs, "refuse a sweep of more runs than this")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
+void add_subcommands(CLI::App& app, Subcommands& s) {
+  poda::RunOptions& o = s.run_options;
+  s.run = app.add_subcommand("run", "Run an experiment file: every point of its sweep");
+  s.run->add_option("config", o.config, "experiment YAML file")->required();
+  s.run->add_option("--results", o.results_root, "results root folder")->capture_default_str();
+  s.run->add_option("--jobs,-j", o.jobs, "worker processes (one BLAS thread each)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  s.run->add_option("--threads", o.threads, "BLAS threads per run (overrides the file)")
+      ->check(CLI::Range(1, 256));
+  s.run->add_option("--shard", o.shard, "run only slice i of n (0-based), e.g. 0/4")->check(shard_error);
+  s.run->add_flag("--retry-failed", o.retry_failed, "run failed runs again");
+  add_max_runs(s.run, o.max_runs);
+
+  s.check = app.add_subcommand("check", "Validate an experiment file and list its runs");
+  s.check->add_option("config", s.check_config, "experiment YAML file")->required();
+  add_max_runs(s.check, s.check_max_runs);
+
+  s.report = app.add_subcommand(
+      "report", "Merge runs.csv from the run folders and regenerate report.md and plots/");
+  s.report->add_option("dir", s.report_dir, "results folder, e.g. results/quickstart")->required();
+  add_max_runs(s.report, s.report_max_runs);
+
+  s.info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
+}
+
+int run_subcommand(Subcommands& s, int& argc, char**& argv) {
+  if (*s.run) {
+    // Under mpirun each rank runs its slice of the sweep; rank 0 writes runs.csv and report.
+    std::unique_ptr<poda::MpiWorld> world = poda::MpiWorld::join_if_launched(&argc, &argv);
+    if (world) {
+      s.run_options.mpi_slice = {world->rank(), world->size()};
+      s.run_options.mpi_barrier = world->barrier_fn();
+      s.run_options.jobs = 1;
+    }
+    return poda::command_run(s.run_options);
+  }
+  if (*s.check) return poda::command_check(s.check_config, s.check_max_runs);
+  if (*s.report) return poda::command_report(s.report_dir, s.report_max_runs);
+  std::fputs(poda::poda_info_text().c_str(), stdout);
+  return poda::kExitOk;
+}
+
+// The exit code of an error that escaped a subcommand (README "Exit codes"), after saying it.
+int report_error() {
+  try {
+    throw;
+  } catch (const poda::ConfigError& e) {
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const poda::SweepError& e) {
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const poda::DataError& e) {
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const poda::CheckpointError& e) {
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "poda: internal error: %s\n", e.what());
+    return poda::kExitInternalError;
+  } catch (...) {
+    std::fprintf(stderr, "poda: internal error: an unknown exception\n");
+    return poda::kExitInternalError;
+  }
+  return poda::kExitInputError;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Before anything else: may re-execute the process on better BLAS kernels.
@@ -17,52 +117,18 @@ int main(int argc, char** argv) {
   CLI::App app{"poda: neural-network pruning experiments"};
   app.set_version_flag("--version", PODA_VERSION);
   app.require_subcommand(1);
-
-  poda::RunOptions run_options;
-  CLI::App* run = app.add_subcommand("run", "Run an experiment file: every point of its sweep");
-  run->add_option("config", run_options.config, "experiment YAML file")->required();
-  run->add_option("--results", run_options.results_root, "results root folder")
-      ->capture_default_str();
-  run->add_option("--jobs,-j", run_options.jobs, "worker processes (one BLAS thread each)")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  run->add_option("--threads", run_options.threads, "BLAS threads per run (overrides the file)")
-      ->check(CLI::Range(1, 256));
-  run->add_option("--shard", run_options.shard, "run only slice i of n (0-based), e.g. 0/4");
-  run->add_flag("--retry-failed", run_options.retry_failed, "run failed runs again");
-
-  std::string check_config;
-  CLI::App* check = app.add_subcommand("check", "Validate an experiment file and list its runs");
-  check->add_option("config", check_config, "experiment YAML file")->required();
-
-  std::string report_dir;
-  CLI::App* report = app.add_subcommand(
-      "report", "Merge runs.csv from the run folders and regenerate report.md and plots/");
-  report->add_option("dir", report_dir, "results folder, e.g. results/quickstart")->required();
-
-  CLI::App* info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
-  CLI11_PARSE(app, argc, argv);
+  Subcommands subcommands;
+  add_subcommands(app, subcommands);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with code 0; every real one is a usage error.
+    return app.exit(e) == 0 ? poda::kExitOk : poda::kExitInputError;
+  }
 
   try {
-    if (*run) {
-      // Under mpirun each rank runs its slice of the sweep; rank 0 writes runs.csv and report.
-      std::unique_ptr<poda::MpiWorld> world = poda::MpiWorld::join_if_launched(&argc, &argv);
-      if (world) {
-        run_options.mpi_slice = {world->rank(), world->size()};
-        run_options.mpi_barrier = world->barrier_fn();
-        run_options.jobs = 1;
-      }
-      return poda::command_run(run_options);
-    }
-    if (*check) return poda::command_check(check_config);
-    if (*report) return poda::command_report(report_dir);
-    if (*info) {
-      std::fputs(poda::poda_info_text().c_str(), stdout);
-      return 0;
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "poda: error: %s\n", e.what());
-    return 1;
+    return run_subcommand(subcommands, argc, argv);
+  } catch (...) {
+    return report_error();
   }
-  return 0;
 }

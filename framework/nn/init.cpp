@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "nn/parameter_budget.h"
+
 namespace poda {
 
 Init parse_init(const std::string& name) {
@@ -17,6 +19,7 @@ Init parse_init(const std::string& name) {
 }
 
 Array init_weight(const Shape& shape, Init init, Rng& rng) {
+  charge_parameters(shape);  // before allocating: validation may be building a huge model
   std::size_t receptive = 1;
   for (std::size_t i = 2; i < shape.size(); ++i) receptive *= shape[i];
   const double fan_in = static_cast<double>(shape.size() > 1 ? shape[1] * receptive : shape[0]);
@@ -39,6 +42,7 @@ Array init_weight(const Shape& shape, Init init, Rng& rng) {
 }
 
 Array init_bias(std::size_t size, std::size_t fan_in, Init init, Rng& rng) {
+  charge_parameters({size});
   Array b = zeros_array({size});
   if (init == Init::torch_default) {
     const float bound = 1.0f / std::sqrt(static_cast<float>(fan_in));

@@ -1,5 +1,6 @@
 #include "prune/settings.h"
 
+#include <cmath>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -44,6 +45,9 @@ std::string num(double v) {
   if (!s.empty() && s.back() == '.') s.pop_back();
   return s;
 }
+
+// False for NaN and +inf too, which a plain `> 0` lets through.
+bool positive_finite(double v) { return v > 0.0 && std::isfinite(v); }
 
 }  // namespace
 
@@ -113,7 +117,7 @@ std::vector<FieldError> PruneSettings::validate() const {
     fail("schedule.rewind_step", "must be at least 0");
   if (s.train_epochs < 0) fail("schedule.train_epochs", "must be at least 0");
   if (finetune_epochs < 0) fail("finetune_epochs", "must be at least 0");
-  if (!(finetune_lr_scale > 0.0)) fail("finetune_lr_scale", "must be positive");
+  if (!positive_finite(finetune_lr_scale)) fail("finetune_lr_scale", "must be a positive finite number, got " + num(finetune_lr_scale));
 
   std::set<std::string> seen;
   for (std::size_t i = 0; i < overrides.size(); ++i) {
@@ -123,7 +127,7 @@ std::vector<FieldError> PruneSettings::validate() const {
     else if (!seen.insert(o.name).second) fail(at + ".name", "'" + o.name + "' is overridden twice");
     if (o.sparsity >= 1.0)
       fail(at + ".sparsity", "must be in [0, 1), got " + num(o.sparsity));
-    if (!(o.rate_scale > 0.0)) fail(at + ".rate_scale", "must be positive, got " + num(o.rate_scale));
+    if (!positive_finite(o.rate_scale)) fail(at + ".rate_scale", "must be a positive finite number, got " + num(o.rate_scale));
   }
   return errors;
 }

@@ -1,12 +1,14 @@
 #include "experiment/config/config.h"
 
-#include <fstream>
-#include <sstream>
+#include <cmath>
 
 #include <fmt/format.h>
 
+#include "experiment/config/config_source.h"
+#include "experiment/config/input_limits.h"
 #include "experiment/config/prune_config.h"
 #include "nn/model_builder.h"
+#include "nn/parameter_budget.h"
 #include "nn/zoo.h"
 
 namespace poda {
@@ -20,6 +22,14 @@ std::string file_stem(const std::string& path) {
   return dot == std::string::npos ? base : base.substr(0, dot);
 }
 
+// Layer numbers have no common range (each builder checks its own and says it), but
+// none may be NaN or infinite.
+double finite_number(YamlMap& m, const std::string& key) {
+  const double v = m.any_number(key, 0.0);
+  if (!std::isfinite(v)) m.fail(key, "expected a finite number, got '" + m.node(key).Scalar() + "'");
+  return v;
+}
+
 LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std::string& path) {
   YamlMap m(item, file, path);
   LayerSpec spec;
@@ -31,7 +41,7 @@ LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std
     if (!m.has(key)) continue;
     switch (kind) {
       case KeyKind::count: spec.numbers[key] = static_cast<double>(m.integer(key, 0, 0, 1L << 30)); break;
-      case KeyKind::number: spec.numbers[key] = m.number(key, 0.0, -1e30, 1e30); break;
+      case KeyKind::number: spec.numbers[key] = finite_number(m, key); break;
       case KeyKind::flag: spec.numbers[key] = m.boolean(key, false) ? 1.0 : 0.0; break;
       case KeyKind::text: spec.strings[key] = m.text(key, std::string()); break;
       case KeyKind::layers:
@@ -54,6 +64,7 @@ LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std
 // reported at load time with the layer and both shapes.
 void check_model_shapes(const ExperimentConfig& c, const YamlMap& m) {
   Rng rng(0);
+  const ParameterBudget budget(kMaxModelParameters);  // sizes checked before allocating
   try {
     build_model(c.model.layers, dataset_input_shape(c.dataset), c.model.init, rng);
   } catch (const ShapeError& e) {
@@ -82,14 +93,7 @@ std::vector<LayerSpec> parse_layer_list(const YAML::Node& list, const std::strin
 }
 
 YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open the file");
-  try {
-    return YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(fmt::format("{}:{}:{}: YAML syntax error: {}", path, e.mark.line + 1,
-                                  e.mark.column + 1, e.msg));
-  }
+  return parse_config_text(read_config_file(path), path);
 }
 
 DatasetConfig parse_dataset(YamlMap m) {

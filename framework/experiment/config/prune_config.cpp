@@ -40,12 +40,12 @@ GranularitySpec parse_granularity_node(YamlMap& m) {
   YamlMap gm = m.map("granularity");
   g.kind = parse_granularity(gm.text("kind", std::nullopt, granularity_names()));
   if (g.kind == Granularity::n_m) {
-    g.n = static_cast<int>(gm.integer("n", 2, -1000, 1000));
-    g.m = static_cast<int>(gm.integer("m", 4, -1000, 1000));
+    g.n = static_cast<int>(gm.integer("n", 2, 1, 1000));
+    g.m = static_cast<int>(gm.integer("m", 4, 1, 1000));
   }
   if (g.kind == Granularity::block) {
-    g.block_rows = static_cast<int>(gm.integer("block_rows", 1, -1000, 1000));
-    g.block_cols = static_cast<int>(gm.integer("block_cols", 4, -1000, 1000));
+    g.block_rows = static_cast<int>(gm.integer("block_rows", 1, 1, 1000));
+    g.block_cols = static_cast<int>(gm.integer("block_cols", 4, 1, 1000));
   }
   gm.finish();
   return g;
@@ -69,8 +69,8 @@ ScheduleSettings parse_schedule(YamlMap& m) {
   s.rounds = static_cast<int>(sm.integer("rounds", s.rounds, -1000, 1000));
   s.path = parse_iterative_path(
       sm.text("path", iterative_path_name(s.path), {"geometric", "fixed_rate", "linear"}));
-  s.rate = sm.number("rate", s.rate, -1e9, 1e9);
-  s.initial_sparsity = sm.number("initial_sparsity", s.initial_sparsity, -1e9, 1e9);
+  s.rate = sm.any_number("rate", s.rate);  // validate() states the ranges
+  s.initial_sparsity = sm.any_number("initial_sparsity", s.initial_sparsity);
   s.start_step = sm.integer("start_step", s.start_step, -big, big);
   s.prune_steps = sm.integer("prune_steps", s.prune_steps, -big, big);
   s.step_interval = sm.integer("step_interval", s.step_interval, -big, big);
@@ -89,14 +89,14 @@ PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
   p.criterion = m.text("criterion", p.criterion);
   p.granularity = parse_granularity_node(m);
   p.scope = parse_scope(m.text("scope", scope_name(p.scope), {"layer", "global"}));
-  p.sparsity = m.number("sparsity", std::nullopt, -1e9, 1e9);
+  p.sparsity = m.any_number("sparsity", std::nullopt);  // validate() states the range
   p.exclude_first = m.boolean("exclude_first", p.exclude_first);
   p.exclude_last = m.boolean("exclude_last", p.exclude_last);
   p.include_bias = m.boolean("include_bias", p.include_bias);
   p.schedule = parse_schedule(m);
-  p.finetune_epochs = static_cast<int>(m.integer("finetune_epochs", p.finetune_epochs, -1000, 100000));
-  p.finetune_lr_scale = m.number("finetune_lr_scale", p.finetune_lr_scale, -1e9, 1e9);
-  p.data_batches = static_cast<int>(m.integer("data_batches", p.data_batches, -1000, 100000));
+  p.finetune_epochs = static_cast<int>(m.integer("finetune_epochs", p.finetune_epochs, 0, 100000));
+  p.finetune_lr_scale = m.any_number("finetune_lr_scale", p.finetune_lr_scale);
+  p.data_batches = static_cast<int>(m.integer("data_batches", p.data_batches, 0, 100000));
   if (m.has("overrides")) {
     const YAML::Node list = m.node("overrides");
     if (!list.IsSequence()) m.fail("overrides", "expected a list of {name, exclude | sparsity | rate_scale}");
@@ -105,8 +105,13 @@ PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
       LayerOverride lo;
       lo.name = o.text("name", std::nullopt);
       lo.exclude = o.boolean("exclude", false);
-      lo.sparsity = o.number("sparsity", -1.0, -1e9, 1e9);
-      lo.rate_scale = o.number("rate_scale", 1.0, -1e9, 1e9);
+      // Absent is -1 ("follow the scope"); a value written must be a sparsity.
+      if (o.has("sparsity")) {
+        lo.sparsity = o.any_number("sparsity", std::nullopt);
+        if (!(lo.sparsity >= 0.0 && lo.sparsity < 1.0))
+          o.fail("sparsity", fmt::format("must be in [0, 1), got {}", o.node("sparsity").Scalar()));
+      }
+      lo.rate_scale = o.any_number("rate_scale", 1.0);
       o.finish();
       p.overrides.push_back(lo);
     }

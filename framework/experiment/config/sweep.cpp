@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
+
+#include "experiment/config/input_limits.h"
 
 namespace poda {
 namespace {
@@ -181,6 +184,23 @@ std::string stable_hash_hex(const std::string& text) {
 
 namespace {
 
+// The number of points, counted before anything is expanded and without overflowing
+// (64 axes of 2 values wrap a 64-bit product to 0).
+std::size_t count_runs(const std::vector<Axis>& axes, std::size_t max_runs, const std::string& file,
+                       const YAML::Mark& mark) {
+  std::size_t total = 1;
+  std::string sizes;
+  for (const Axis& axis : axes) sizes += (sizes.empty() ? "" : " x ") + std::to_string(axis.size());
+  for (const Axis& axis : axes) {
+    const std::optional<std::size_t> product = product_within(total, axis.size(), max_runs);
+    if (!product)
+      fail(file, mark, "the sweep expands to more than " + std::to_string(max_runs) + " runs (" + sizes +
+                           "); split it into several files, or raise the limit with --max-runs");
+    total = *product;
+  }
+  return total;
+}
+
 // The value a swept path takes at `index`, read from `doc`'s own sweep block.
 YAML::Node swept_value(const YAML::Node& doc, const SweptPath& p, std::size_t index) {
   const YAML::Node block = doc["sweep"];
@@ -254,7 +274,7 @@ void make_ids_unique(std::vector<SweepPoint>& points, const std::vector<std::str
 }
 
 std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
-                               const std::function<YAML::Node()>& fresh_document) {
+                               const std::function<YAML::Node()>& fresh_document, std::size_t max_runs) {
   if (!root.IsMap()) fail(file, root.Mark(), "an experiment document must be a map of sections (dataset, model, ...)");
   YAML::Node base = YAML::Clone(root);
   base.remove("sweep");
@@ -265,8 +285,7 @@ std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
   const std::vector<Axis> axes = read_axes(sweep, file);
   const std::vector<std::string> labels = short_labels(checked_paths(axes, base, file));
 
-  std::size_t total = 1;
-  for (const Axis& axis : axes) total *= axis.size();
+  const std::size_t total = count_runs(axes, max_runs, file, sweep.Mark());
   std::vector<SweepPoint> points;
   std::vector<std::string> canonical(total);
   std::vector<std::size_t> choice(axes.size(), 0);
@@ -285,15 +304,16 @@ std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
 
 }  // namespace
 
-std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file) {
-  return expand(root, file, [&root] { return YAML::Clone(root); });
+std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file, std::size_t max_runs) {
+  return expand(root, file, [&root] { return YAML::Clone(root); }, max_runs);
 }
 
-std::vector<SweepPoint> expand_sweep_source(const std::string& text, const std::string& file) {
+std::vector<SweepPoint> expand_sweep_source(const std::string& text, const std::string& file,
+                                            std::size_t max_runs) {
   // Parsing the text again for every point gives each its own tree with the file's marks,
   // so a config error found in any point points at its line and column.
   const YAML::Node root = YAML::Load(text);
-  return expand(root, file, [&text] { return YAML::Load(text); });
+  return expand(root, file, [&text] { return YAML::Load(text); }, max_runs);
 }
 
 }  // namespace poda

@@ -18,6 +18,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "experiment/config/input_limits.h"
+
 namespace poda {
 
 // what() is "file:line:col: message" (1-based), pointing into the sweep block.
@@ -35,11 +37,14 @@ struct SweepPoint {
 // gives one point with run id "run" and nothing swept. Throws SweepError when the
 // document is not a map, a sweep value is not a non-empty list, zip lists differ in
 // length, a path is malformed, repeated or overlaps another, or a path's parent does
-// not exist or is not a map (only the last key of a path may be created).
-std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file);
+// not exist or is not a map (only the last key of a path may be created), or the sweep
+// would expand to more than `max_runs` runs (counted before expanding).
+std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file,
+                                     std::size_t max_runs = kDefaultMaxRuns);
 // The same from the file's text: every point's config keeps the file's line and column
 // marks (YAML::Clone drops them), so errors found in any point can name the position.
-std::vector<SweepPoint> expand_sweep_source(const std::string& text, const std::string& file);
+std::vector<SweepPoint> expand_sweep_source(const std::string& text, const std::string& file,
+                                            std::size_t max_runs = kDefaultMaxRuns);
 
 // The run id used when the document has no sweep block.
 inline constexpr const char* kSingleRunId = "run";

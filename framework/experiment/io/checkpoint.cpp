@@ -95,6 +95,7 @@ class Reader {
 
   void floats(float* out, std::size_t count, const std::string& what) {
     need(count * sizeof(float), what);  // caller guarantees count * 4 does not overflow
+    if (count == 0) return;  // a tensor with a zero dimension: `out` may be null
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     std::memcpy(out, bytes_.data() + pos_, count * sizeof(float));
     pos_ += count * sizeof(float);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -53,6 +54,11 @@ std::optional<T> YamlMap::scalar(const std::string& key, bool required, const st
     if (required) fail(key, "missing (expected " + expected + ")");
     return std::nullopt;
   }
+  // yaml-cpp tags a quoted or block scalar "!": it is text, even when it reads as a number.
+  if constexpr (!std::is_same_v<T, std::string>)
+    if (n.IsScalar() && n.Tag() == "!")
+      fail(key, "expected " + expected + ", got the quoted text '" + n.Scalar() +
+                    "' (write numbers and true/false without quotes)");
   try {
     if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "not a scalar");
     return n.as<T>();
@@ -69,6 +75,11 @@ double YamlMap::number(const std::string& key, std::optional<double> fallback, d
   if (!std::isfinite(*v) || *v < min || *v > max)  // quote the value as written: 1e9, .inf
     fail(key, fmt::format("{} is out of range (expected {} to {})", node(key).Scalar(), min, max));
   return *v;
+}
+
+double YamlMap::any_number(const std::string& key, std::optional<double> fallback) {
+  const std::optional<double> v = scalar<double>(key, !fallback, "a number");
+  return v ? *v : *fallback;
 }
 
 long YamlMap::integer(const std::string& key, std::optional<long> fallback, long min, long max) {
@@ -110,8 +121,10 @@ void YamlMap::finish() const {
     const std::string key = entry.first.as<std::string>();
     if (read_.count(key)) continue;
     const std::string hint = closest_word(key, known);
+    // A key a sweep added has no mark of its own; its value is the sweep's, which has one.
+    const YAML::Node& at = entry.first.Mark().is_null() ? entry.second : entry.first;
     throw ConfigError(fmt::format("{}: unknown key '{}' in {} (expected one of: {}){}",
-                                  yaml_where(file_, entry.first), key,
+                                  yaml_where(file_, at), key,
                                   path_.empty() ? "the document" : "'" + path_ + "'",
                                   fmt::join(known, ", "),
                                   hint.empty() ? "" : "; did you mean '" + hint + "'?"));

@@ -26,7 +26,11 @@ class YamlMap {
   YamlMap(const YAML::Node& node, std::string file, std::string path);
 
   bool has(const std::string& key);
+  // Numbers, integers and booleans must be plain scalars: a quoted "0.1" is an error.
   double number(const std::string& key, std::optional<double> fallback, double min, double max);
+  // Any number, NaN and +-inf included: for keys whose section's validate() checks the
+  // range and states it in its message (e.g. prune.sparsity in [0, 1)).
+  double any_number(const std::string& key, std::optional<double> fallback);
   long integer(const std::string& key, std::optional<long> fallback, long min, long max);
   bool boolean(const std::string& key, std::optional<bool> fallback);
   std::string text(const std::string& key, std::optional<std::string> fallback,

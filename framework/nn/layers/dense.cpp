@@ -1,11 +1,18 @@
 #include "nn/layers/dense.h"
 
+#include <stdexcept>
+#include <string>
+
 #include "core/ops.h"
 
 namespace poda {
 
 Dense::Dense(std::size_t in_features, std::size_t out_features, bool bias, Init init, Rng& rng)
     : in_(in_features), out_(out_features) {
+  // A zero width would train with empty matrices and divide by zero when pruning.
+  if (in_ == 0 || out_ == 0)
+    throw std::invalid_argument("Dense: in and out must be at least 1, got in " +
+                                std::to_string(in_) + ", out " + std::to_string(out_));
   weight_ = &register_parameter("weight", init_weight({out_, in_}, init, rng), true);
   if (bias) bias_ = &register_parameter("bias", init_bias(out_, in_, init, rng), false);
 }
