@@ -18,6 +18,7 @@
 #include "measure/model_cost.h"
 #include "nn/model_builder.h"
 #include "prune/schedules/driver.h"
+#include "prune/schedules/schedule.h"
 #include "prune/schedules/trainer_hooks.h"
 #include "prune/sparsity_report.h"
 #include "train/trainer.h"
@@ -63,12 +64,12 @@ std::shared_ptr<Sequential> fresh_model(const ExperimentConfig& c, const LoadedD
 }
 
 bool uses_pretraining(const ExperimentConfig& c) {
-  return c.prune && c.prune->schedule.kind != ScheduleKind::at_init;
+  return c.prune && make_schedule(c.prune->schedule)->starts_from_pretrained();
 }
 
+// The step whose weights the schedule rewinds to (0: the initialisation, or no rewinding).
 long lottery_rewind_step(const ExperimentConfig& c) {
-  return c.prune && c.prune->schedule.kind == ScheduleKind::lottery ? c.prune->schedule.rewind_step
-                                                                     : 0;
+  return c.prune ? make_schedule(c.prune->schedule)->rewind_step().value_or(0) : 0;
 }
 
 void write_layer_sparsity(const std::string& path, const SparsityReport& report) {
@@ -95,7 +96,7 @@ double metadata_number(const Checkpoint& c, const std::string& key, const std::s
 RunRow settings_columns(const ExperimentConfig& c) {
   const PruneSettings* p = c.prune ? &*c.prune : nullptr;
   return {{"seed", std::to_string(c.seed)},
-          {"schedule", p ? schedule_kind_name(p->schedule.kind) : "dense"},
+          {"schedule", p ? p->schedule.kind : "dense"},
           {"criterion", p ? p->criterion : "none"},
           {"granularity", p ? granularity_name(p->granularity.kind) : "none"},
           {"scope", p ? scope_name(p->scope) : "none"},
@@ -183,9 +184,9 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
     const PruneSettings& p = *c.prune;
     ScheduleHooks hooks = trainer_hooks(data.splits, data.norm, c.train, c.seed, log_epoch, &progress);
     std::unique_ptr<WeightSnapshot> rewind;
-    if (p.schedule.kind == ScheduleKind::lottery) {
+    if (const std::optional<long> step = make_schedule(p.schedule)->rewind_step()) {
       auto reference = fresh_model(c, data);
-      const std::string path = pretrain_dir + (p.schedule.rewind_step > 0 ? "/rewind.ckpt" : "/init.ckpt");
+      const std::string path = pretrain_dir + (*step > 0 ? "/rewind.ckpt" : "/init.ckpt");
       load_model_checkpoint(*reference, load_checkpoint(path), path);
       rewind = std::make_unique<WeightSnapshot>(WeightSnapshot::capture(*reference));
     }
