@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/info.h"
+#include "cli/list.h"
 #include "core/blas_runtime.h"
 #include "experiment/mpi_world.h"
 
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
   run->add_option("--shard", run_options.shard, "run only slice i of n (0-based), e.g. 0/4");
   run->add_flag("--retry-failed", run_options.retry_failed, "run failed runs again");
 
-  std::string check_config;
+  std::string check_config, list_what;
   CLI::App* check = app.add_subcommand("check", "Validate an experiment file and list its runs");
   check->add_option("config", check_config, "experiment YAML file")->required();
 
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
   report->add_option("dir", report_dir, "results folder, e.g. results/quickstart")->required();
 
   CLI::App* info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
+
+  app.add_subcommand("list", "List criteria, granularities, schedules, layers and zoo models")
+      ->add_option("what", list_what, "criteria | granularities | schedules | layers | zoo");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -56,6 +60,7 @@ int main(int argc, char** argv) {
     }
     if (*check) return poda::command_check(check_config);
     if (*report) return poda::command_report(report_dir);
+    if (app.got_subcommand("list")) return poda::command_list(list_what);
     if (*info) {
       std::fputs(poda::poda_info_text().c_str(), stdout);
       return 0;
