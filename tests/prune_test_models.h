@@ -4,6 +4,7 @@
 
 #include "core/random.h"
 #include "nn/layers/activation.h"
+#include "nn/layers/flatten.h"
 #include "nn/layers/dense.h"
 #include "nn/layers/sequential.h"
 

@@ -117,8 +117,8 @@ TEST_CASE("the prune section: parsed, and its errors point at the offending valu
                                    "  overrides: [{name: fc3, rate_scale: 0.5}]\n");
   REQUIRE(c.prune);
   CHECK(c.prune->granularity.kind == Granularity::n_m);
-  CHECK(c.prune->schedule.kind == ScheduleKind::iterative);
-  CHECK(c.prune->schedule.rounds == 3);
+  CHECK(c.prune->schedule.kind == "iterative");
+  CHECK(c.prune->schedule.numbers.at("rounds") == 3);
   CHECK(c.prune->overrides.at(0).rate_scale == doctest::Approx(0.5));
   CHECK(error_of(head + "  sparsity: 1.0\n") ==
         "exp.yaml:3:13: 'prune.sparsity': must be in [0, 1), got 1");

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "nn/layers/activation.h"
+#include "nn/layers/flatten.h"
 #include "nn/layers/batch_norm.h"
 #include "nn/layers/conv2d.h"
 #include "nn/layers/global_avg_pool.h"

@@ -24,9 +24,11 @@ TEST_CASE("iterative targets: geometric, fixed rate and linear paths") {
   const auto l = iterative_targets(0.9, 3, IterativePath::linear, 0.0);
   CHECK(l[0] == doctest::Approx(0.3));
   CHECK(l[2] == 0.9);
-  PruneSettings s;
-  s.sparsity = 0.6;
-  CHECK(round_targets(s) == std::vector<double>{0.6});
+  ScheduleSpec spec;
+  spec.numbers["rounds"] = 2;
+  spec.strings["path"] = "linear";
+  CHECK(RoundPath::from(spec).targets(0.6) == std::vector<double>{0.3, 0.6});
+  CHECK(RoundPath::from(ScheduleSpec{}).targets(0.6).size() == 5);  // the default rounds
 }
 
 TEST_CASE("Zhu-Gupta: s_i before t0, the cubic in between, s_f exactly at t0 + n dt") {
@@ -106,8 +108,8 @@ TEST_CASE("iterative: k rounds on the geometric path, masks monotone, each round
   PruneSettings s;
   s.sparsity = 0.875;
   s.scope = Scope::layer;
-  s.schedule.kind = ScheduleKind::iterative;
-  s.schedule.rounds = 3;
+  s.schedule.kind = "iterative";
+  s.schedule.numbers["rounds"] = 3;
   Array previous = xt::ones<float>({8, 10});
   std::vector<double> seen;
   run_schedule(f.model, s, f.hooks, nullptr, [&](const RoundRecord& rec) {
@@ -131,11 +133,11 @@ TEST_CASE("gradual: masks follow the cubic at every update step and the best epo
   s.sparsity = 0.8;
   s.scope = Scope::layer;
   s.exclude_last = true;
-  s.schedule.kind = ScheduleKind::gradual;
-  s.schedule.initial_sparsity = 0.0;
-  s.schedule.start_step = 5;
-  s.schedule.prune_steps = 4;
-  s.schedule.step_interval = 6;  // updates at 5, 11, 17, 23, 29
+  s.schedule.kind = "gradual";
+  s.schedule.numbers["initial_sparsity"] = 0.0;
+  s.schedule.numbers["start_step"] = 5;
+  s.schedule.numbers["prune_steps"] = 4;
+  s.schedule.numbers["step_interval"] = 6;  // updates at 5, 11, 17, 23, 29
   std::vector<std::pair<long, std::size_t>> zeros_at;
   std::vector<bool> selectable;
   ScheduleHooks hooks = f.hooks;
@@ -191,9 +193,9 @@ TEST_CASE("lottery ticket: survivors rewound exactly to their initial values eve
   const Array w0 = f.fc1->weight().value.data();
   PruneSettings s;
   s.sparsity = 0.75;
-  s.schedule.kind = ScheduleKind::lottery;
-  s.schedule.rounds = 2;
-  s.schedule.train_epochs = 4;
+  s.schedule.kind = "lottery";
+  s.schedule.numbers["rounds"] = 2;
+  s.schedule.numbers["train_epochs"] = 4;
   std::vector<Array> rewound;
   f.hooks.evaluate = [&](Module&) {
     if (rewound.size() % 2 == 0) rewound.push_back(f.fc1->weight().value.data());  // after rewind
@@ -218,8 +220,8 @@ TEST_CASE("lottery ticket: survivors rewound exactly to their initial values eve
   SUBCASE("without a rewind point the driver trains densely and saves step k itself") {
     Fixture g;
     g.steps_per_request = 5;
-    s.schedule.rewind_step = 2;
-    s.schedule.rounds = 1;
+    s.schedule.numbers["rewind_step"] = 2;
+    s.schedule.numbers["rounds"] = 1;
     const Array start = g.fc1->weight().value.data();
     Array after_rewind;
     bool captured = false;  // (a default xarray is a scalar of size 1, not empty)
@@ -237,8 +239,8 @@ TEST_CASE("lottery ticket: survivors rewound exactly to their initial values eve
     Fixture g;
     WeightSnapshot init_g = WeightSnapshot::capture(g.model);
     const Array start = g.fc1->weight().value.data();
-    s.schedule.random_reinit = true;
-    s.schedule.rounds = 1;
+    s.schedule.numbers["random_reinit"] = 1;
+    s.schedule.numbers["rounds"] = 1;
     Array after;
     bool captured = false;
     g.hooks.evaluate = [&](Module&) {
@@ -262,8 +264,8 @@ TEST_CASE("pruning at initialisation then training") {
   Fixture f;
   PruneSettings s;
   s.sparsity = 0.5;
-  s.schedule.kind = ScheduleKind::at_init;
-  s.schedule.train_epochs = 7;
+  s.schedule.kind = "at_init";
+  s.schedule.numbers["train_epochs"] = 7;
   run_schedule(f.model, s, f.hooks);
   REQUIRE(f.requests.size() == 1);
   CHECK(f.requests[0].epochs == 7);

@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include "prune/pruner.h"
+#include "prune/schedules/schedule.h"
+#include "prune/schedules/schedule_math.h"
 #include "prune/settings.h"
 #include "prune_test_models.h"
 
@@ -51,9 +53,9 @@ TEST_CASE("prune settings: defaults are valid, bad values name their field") {
           "filter)");
   }
   SUBCASE("schedule and override fields") {
-    s.schedule.kind = ScheduleKind::gradual;
-    s.schedule.step_interval = 0;
-    s.schedule.initial_sparsity = 0.95;
+    s.schedule.kind = "gradual";
+    s.schedule.numbers["step_interval"] = 0;
+    s.schedule.numbers["initial_sparsity"] = 0.95;
     s.overrides = {{"fc3", false, 1.5, 1.0}, {"fc3", false, -1.0, 0.0}};
     CHECK(fields(s.validate()) ==
           "schedule.initial_sparsity,schedule.step_interval,overrides[0].sparsity,"
@@ -62,8 +64,8 @@ TEST_CASE("prune settings: defaults are valid, bad values name their field") {
 }
 
 TEST_CASE("enum names round-trip and unknown names list the choices") {
-  CHECK(parse_schedule_kind("lottery") == ScheduleKind::lottery);
-  CHECK(schedule_kind_name(ScheduleKind::at_init) == "at_init");
+  CHECK(find_schedule("lottery") != nullptr);
+  CHECK(make_schedule(ScheduleSpec{"at_init", {}, {}})->starts_from_pretrained() == false);
   CHECK(parse_scope("layer") == Scope::layer);
   CHECK(parse_granularity("n_m") == Granularity::n_m);
   CHECK(parse_iterative_path("fixed_rate") == IterativePath::fixed_rate);

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/info.h"
+#include "cli/list.h"
 #include "core/blas_runtime.h"
 #include "data/data_error.h"
 #include "experiment/io/checkpoint.h"
@@ -22,8 +23,9 @@ struct Subcommands {
   CLI::App* check = nullptr;
   CLI::App* report = nullptr;
   CLI::App* info = nullptr;
+  CLI::App* list = nullptr;
   poda::RunOptions run_options;
-  std::string check_config, report_dir;
+  std::string check_config, report_dir, list_what;
   std::size_t check_max_runs = poda::kDefaultMaxRuns, report_max_runs = poda::kDefaultMaxRuns;
 };
 
@@ -67,6 +69,9 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
   add_max_runs(s.report, s.report_max_runs);
 
   s.info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
+  s.list = app.add_subcommand("list", "List criteria, granularities, schedules, layers and zoo models");
+  s.list->add_option("what", s.list_what, "criteria | granularities | schedules | layers | zoo")
+      ->check(CLI::IsMember({"criteria", "granularities", "schedules", "layers", "zoo"}));
 }
 
 int run_subcommand(Subcommands& s, int& argc, char**& argv) {
@@ -82,6 +87,7 @@ int run_subcommand(Subcommands& s, int& argc, char**& argv) {
   }
   if (*s.check) return poda::command_check(s.check_config, s.check_max_runs);
   if (*s.report) return poda::command_report(s.report_dir, s.report_max_runs);
+  if (*s.list) return poda::command_list(s.list_what);
   std::fputs(poda::poda_info_text().c_str(), stdout);
   return poda::kExitOk;
 }

@@ -16,7 +16,8 @@ struct CompactResult {
   std::string reason;                 // why not, when model is nullptr
 };
 
-// Supports Sequential chains of Dense, Conv2d (groups 1), BatchNorm, ReLU, Tanh, pooling,
+// Supports Sequential chains of layers whose traits say how channels flow through them
+// (Module::channel_flow, compacted): Dense, Conv2d (groups 1), BatchNorm, ReLU, Tanh, pooling,
 // Dropout and Flatten; anything else (a residual block, a Sigmoid, a grouped conv) is reported.
 CompactResult compact_model(Sequential& model, const Shape& input_shape);
 

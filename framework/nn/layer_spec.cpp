@@ -50,11 +50,6 @@ bool LayerSpec::flag_or(const std::string& key, bool fallback) const {
   return it == numbers.end() ? fallback : it->second != 0.0;
 }
 
-std::string LayerSpec::string_or(const std::string& key, const std::string& fallback) const {
-  auto it = strings.find(key);
-  return it == strings.end() ? fallback : it->second;
-}
-
 const std::vector<LayerSpec>& LayerSpec::list_or_empty(const std::string& key) const {
   static const std::vector<LayerSpec> empty;
   auto it = lists.find(key);

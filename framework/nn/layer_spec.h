@@ -28,7 +28,6 @@ struct LayerSpec {
   std::size_t count(const std::string& key) const;  // a non-negative integer number
   std::size_t count_or(const std::string& key, std::size_t fallback) const;
   bool flag_or(const std::string& key, bool fallback) const;  // numbers 0/1
-  std::string string_or(const std::string& key, const std::string& fallback) const;
   // The nested list under `key`, or an empty list when absent.
   const std::vector<LayerSpec>& list_or_empty(const std::string& key) const;
 };

@@ -53,6 +53,11 @@ void Module::train(bool on) {
   for (auto& [name, child] : children_) child->train(on);
 }
 
+void Module::set_observer(ForwardObserver* observer) {
+  observer_ = observer;
+  for (auto& [name, child] : children_) child->set_observer(observer);
+}
+
 void Module::zero_grad() {
   for (Parameter* p : parameters()) p->value.zero_grad();
 }

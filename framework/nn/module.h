@@ -17,11 +17,29 @@ struct ShapeError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+class Module;
+
+// Sees every module's input and output while it is installed (Module::set_observer), e.g. to
+// gather activation statistics of calibration batches for pruning criteria.
+class ForwardObserver {
+ public:
+  virtual ~ForwardObserver() = default;
+  virtual void observe(Module& module, const Variable& input, const Variable& output) = 0;
+};
+
 class Module {
  public:
   virtual ~Module() = default;
   virtual Variable forward(const Variable& x) = 0;
-  Variable operator()(const Variable& x) { return forward(x); }
+  // The one entry point containers call their children through: forward() plus the observer,
+  // when one is installed (a pointer test otherwise).
+  Variable operator()(const Variable& x) {
+    Variable y = forward(x);
+    if (observer_) observer_->observe(*this, x, y);
+    return y;
+  }
+  // Installs `observer` (nullptr removes it) on this module and every module below it.
+  void set_observer(ForwardObserver* observer);
 
   // "Dense", "Conv2d", ... and a one-line description for summaries.
   virtual std::string type_name() const = 0;
@@ -34,6 +52,30 @@ class Module {
   // The same, counting only weights that are non-zero after masking (what a sparse kernel
   // or a compacted layer would execute).
   virtual std::size_t effective_macs(const Shape& input) const { return macs(input); }
+
+  // ---- Pruning and compaction traits (prune/target.cpp, measure/compact.cpp) ----
+  // How channels (features for per-sample rank 1) flow through the layer. The default is an
+  // opaque layer: zero tracing stops at it and compaction refuses it.
+  enum class ChannelFlow {
+    opaque,       // nothing known (Sigmoid maps 0 to 0.5; a residual block mixes in its input)
+    keeps_zeros,  // a zero channel stays a zero channel at the same index (ReLU, pooling, ...)
+    flattens,     // (C, H, W) -> (C*H*W): channel c becomes features [c*H*W, (c+1)*H*W)
+    normalizes,   // per-channel affine (BatchNorm): its channel goes with the unit before it
+    transforms,   // reads channels and writes output units through a weight (Dense, Conv2d)
+  };
+  virtual ChannelFlow channel_flow() const { return ChannelFlow::opaque; }
+  // Output unit o of a `transforms` layer reads input group o / (out / groups) (Conv2d).
+  virtual std::size_t groups() const { return 1; }
+  // Children run one after another on one input (Sequential): zeros are traced along them.
+  virtual bool chains_children() const { return false; }
+  // A copy keeping input channels/features `in` and output units `out` (indices into this
+  // layer's, ascending) with their effective (masked) values, or nullptr when the layer
+  // cannot be compacted. `transforms` layers cut both; `normalizes` layers get in == out.
+  virtual std::shared_ptr<Module> compacted(const std::vector<std::size_t>& in,
+                                            const std::vector<std::size_t>& out) const {
+    return nullptr;
+  }
+  // ---- end of pruning and compaction traits ----
 
   std::vector<std::pair<std::string, Parameter*>> named_parameters(const std::string& prefix = "");
   std::vector<std::pair<std::string, Array*>> named_buffers(const std::string& prefix = "");
@@ -64,6 +106,7 @@ class Module {
   std::vector<std::pair<std::string, std::unique_ptr<Array>>> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   bool training_ = true;
+  ForwardObserver* observer_ = nullptr;
 };
 
 using ModulePtr = std::shared_ptr<Module>;

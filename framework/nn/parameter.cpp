@@ -36,4 +36,18 @@ std::size_t count_nonzero_effective(const Parameter& p) {
   return n;
 }
 
+float effective_at(const Parameter& p, std::size_t i) {
+  const float v = p.value.data().data()[i];
+  return p.has_mask() ? v * p.mask.data().data()[i] : v;
+}
+
+void gather_effective(const Parameter& from, const std::vector<std::size_t>& rows,
+                      const std::vector<std::size_t>& cols, std::size_t C, std::size_t inner,
+                      Parameter& to) {
+  float* out = to.value.data().data();
+  for (std::size_t r : rows)
+    for (std::size_t c : cols)
+      for (std::size_t k = 0; k < inner; ++k) *out++ = effective_at(from, (r * C + c) * inner + k);
+}
+
 }  // namespace poda

@@ -4,6 +4,7 @@
 // pruned weight is zero; optimizers call apply_mask() after every step, so neither momentum,
 // Adam state nor weight decay can bring a pruned weight back.
 #include <string>
+#include <vector>
 
 #include "core/variable.h"
 
@@ -28,5 +29,14 @@ struct Parameter {
 
 // Entries of value ⊙ mask that are non-zero.
 std::size_t count_nonzero_effective(const Parameter& p);
+
+// value ⊙ mask at flat index i.
+float effective_at(const Parameter& p, std::size_t i);
+// Compaction: `to` (rows, cols, inner) = value ⊙ mask of `from` viewed as (R, C, inner) at the
+// given rows and columns (inner = kH * kW for a conv weight, 1 for Dense; a vector is
+// (R, 1, 1) with cols = {0}).
+void gather_effective(const Parameter& from, const std::vector<std::size_t>& rows,
+                      const std::vector<std::size_t>& cols, std::size_t C, std::size_t inner,
+                      Parameter& to);
 
 }  // namespace poda

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "prune/activations.h"
 #include "prune/granularity.h"
 #include "prune/target.h"
 
@@ -31,10 +32,15 @@ using GradientFn = std::function<void(Module& model, int index)>;
 struct CriterionContext {
   Module* model = nullptr;
   GradientFn compute_gradients;  // empty when no data is available
+  ForwardFn run_forward;         // forward only on batch i; empty when no data is available
   int batches = 1;               // how many batches data-driven criteria average over
   std::uint64_t seed = 0;        // random criterion; mixed with the round and parameter name
   int round = 0;                 // pruning round (0-based), so random draws differ per round
   const GradientAccumulator* accumulated = nullptr;  // movement: gradients summed over steps
+  // Per target (by name): statistics of its input and output over the `batches` calibration
+  // batches. prune() fills it from run_forward before prepare() for criteria that
+  // needs_activations(); a test may fill it by hand (and leave run_forward empty).
+  ActivationMap activations;
 };
 
 class Criterion {
@@ -46,6 +52,8 @@ class Criterion {
   virtual bool supports(Granularity g) const = 0;
   // Data-driven criteria need CriterionContext::compute_gradients.
   virtual bool needs_data() const { return false; }
+  // Criteria that read CriterionContext::activations (Wanda, APoZ).
+  virtual bool needs_activations() const { return false; }
   // Criteria that read gradients accumulated during training (movement).
   virtual bool uses_training_gradients() const { return false; }
   // Targets this criterion cannot score (e.g. no BatchNorm after the layer) stay dense.
@@ -65,7 +73,7 @@ void register_criterion(const std::string& name, CriterionFactory factory, std::
 std::unique_ptr<Criterion> make_criterion(const std::string& name);  // throws listing names
 bool has_criterion(const std::string& name);
 std::vector<std::string> criterion_names();
-std::string criterion_help(const std::string& name);
+std::string criterion_help(const std::string& name);  // its one line, for `poda list`
 
 struct CriterionRegistrar {
   CriterionRegistrar(const std::string& name, CriterionFactory factory, std::string help) {

@@ -34,5 +34,6 @@ struct GranularitySpec {
 Granularity parse_granularity(const std::string& name);  // throws listing the choices
 std::string granularity_name(Granularity g);
 std::vector<std::string> granularity_names();
+std::string granularity_help(Granularity g);  // one line with its keys, for `poda list`
 
 }  // namespace poda

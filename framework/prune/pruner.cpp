@@ -97,6 +97,161 @@ std::size_t count_zero_mask(const Parameter& p) {
 
 }  // namespace
 
+namespace {
+
+void check_overrides_match(const PruneSettings& settings, const std::vector<PruneTarget>& targets) {
+  for (const LayerOverride& o : settings.overrides) {
+    bool found = false;
+    std::string names;
+    for (const PruneTarget& t : targets) {
+      found = found || o.name == t.name || o.name == t.weight_name;
+      names += (names.empty() ? "" : ", ") + t.name;
+    }
+    if (!found)
+      throw std::invalid_argument("prune override '" + o.name +
+                                  "' matches no prunable layer (layers: " + names + ")");
+  }
+}
+
+// The targets in scope, each with its own target sparsity and pool.
+std::vector<Plan> plan_targets(std::vector<PruneTarget>& targets, const PruneSettings& settings,
+                               const Criterion& criterion, double sparsity) {
+  const GranularitySpec& g = settings.granularity;
+  std::vector<Plan> plans;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    PruneTarget& t = targets[i];
+    const bool first = i == 0, last = i + 1 == targets.size();
+    if ((settings.exclude_first && first) || (settings.exclude_last && last)) continue;
+    // Removing output units of the classifier would remove classes; removing input channels
+    // of the first convolution would remove colour planes of the data.
+    if (g.removes_output_units() && last) continue;
+    if (g.kind == Granularity::channel && first && t.weight->value.shape().size() > 2) continue;
+    const LayerOverride* o = find_override(settings, t);
+    if ((o && o->exclude) || !criterion.can_score(t)) continue;
+    Plan p;
+    p.t = &t;
+    p.target = o ? override_target(sparsity, settings.sparsity, *o) : sparsity;
+    p.global = settings.scope == Scope::global && !o;
+    if (g.structured()) {
+      p.layout = unit_layout(t, g);
+      if (p.layout.units == 0) continue;
+    }
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
+void prepare_criterion(Criterion& criterion, const std::vector<PruneTarget>& targets,
+                       const std::vector<Plan>& plans, CriterionContext& ctx) {
+  if (criterion.needs_activations() && ctx.run_forward)
+    ctx.activations = collect_activations(*ctx.model, targets, ctx.run_forward, ctx.batches);
+  std::vector<const PruneTarget*> scored;
+  for (const Plan& p : plans) scored.push_back(p.t);
+  criterion.prepare(scored, ctx);
+}
+
+// Unstructured: the weights' (and with include_bias the biases') element scores.
+void add_element_entries(Plan& p, const Criterion& criterion, const CriterionContext& ctx,
+                         bool include_bias, std::vector<Entry>& entries) {
+  Entry e{&p, p.t->weight, {}, {}};
+  e.scores = element_scores(criterion.score_weights(p.t->weight_name, *p.t->weight, ctx),
+                            *p.t->weight);
+  entries.push_back(std::move(e));
+  if (include_bias && p.t->bias) {
+    Entry b{&p, p.t->bias, {}, {}};
+    b.scores = element_scores(criterion.score_weights(p.t->bias_name, *p.t->bias, ctx), *p.t->bias);
+    entries.push_back(std::move(b));
+  }
+}
+
+// Structured: one score per unit, dead units at -inf, normalised in a global pool.
+Entry unit_entry(Plan& p, const Criterion& criterion, const CriterionContext& ctx,
+                 const GranularitySpec& g) {
+  Entry e{&p, p.t->weight, {}, {}};
+  if (criterion.level() == Criterion::Level::unit) {
+    Array s = criterion.score_units(*p.t, g, ctx);
+    e.scores.assign(s.begin(), s.end());
+  } else {
+    e.scores = aggregate_scores(p.layout,
+                                criterion.score_weights(p.t->weight_name, *p.t->weight, ctx),
+                                g.kind == Granularity::block, *p.t->weight);
+  }
+  const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
+  for (std::size_t u = 0; u < alive.size(); ++u)
+    if (!alive[u]) e.scores[u] = -INFINITY;
+  if (p.global) normalize_by_layer_mean(e.scores);
+  return e;
+}
+
+// The global pool reaches `sparsity`; every other plan is its own pool at its own target.
+void select_all(std::vector<Plan>& plans, std::vector<Entry>& entries, double sparsity) {
+  std::vector<Entry*> global_pool;
+  for (Entry& e : entries)
+    if (e.plan->global) global_pool.push_back(&e);
+  if (!global_pool.empty()) select_in_pool(global_pool, sparsity);
+  for (Plan& p : plans) {
+    if (p.global) continue;
+    std::vector<Entry*> pool;
+    for (Entry& e : entries)
+      if (e.plan == &p) pool.push_back(&e);
+    select_in_pool(pool, p.target);
+  }
+}
+
+void apply_selection(std::vector<Entry>& entries, const GranularitySpec& g) {
+  for (Entry& e : entries) {
+    if (!g.structured()) {
+      clear_at(e.param, e.pruned);
+      continue;
+    }
+    Array mask = mask_or_ones(*e.param);
+    clear_units(e.plan->layout, e.pruned, mask);
+    e.param->set_mask(std::move(mask));
+    if (g.removes_output_units()) {
+      clear_at(e.plan->t->bias, e.pruned);
+      clear_at(e.plan->t->bn_weight, e.pruned);
+      clear_at(e.plan->t->bn_bias, e.pruned);
+    }
+  }
+}
+
+void prune_in_pools(std::vector<Plan>& plans, const Criterion& criterion,
+                    const CriterionContext& ctx, const PruneSettings& settings, double sparsity) {
+  const GranularitySpec& g = settings.granularity;
+  std::vector<Entry> entries;
+  entries.reserve(2 * plans.size());
+  for (Plan& p : plans) {
+    if (g.structured()) entries.push_back(unit_entry(p, criterion, ctx, g));
+    else add_element_entries(p, criterion, ctx, settings.include_bias, entries);
+  }
+  select_all(plans, entries, sparsity);
+  apply_selection(entries, g);
+}
+
+PruneStats count_pruned(const std::vector<Plan>& plans, const PruneSettings& settings) {
+  const GranularitySpec& g = settings.granularity;
+  PruneStats stats;
+  for (const Plan& p : plans) {
+    stats.weights += p.t->weight->value.size();
+    stats.weights_pruned += count_zero_mask(*p.t->weight);
+    if (g.structured()) {
+      const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
+      stats.units += alive.size();
+      for (bool a : alive) stats.units_pruned += !a;
+    } else {
+      stats.units += p.t->weight->value.size();
+      stats.units_pruned += count_zero_mask(*p.t->weight);
+      if (settings.include_bias && p.t->bias && g.kind == Granularity::unstructured) {
+        stats.units += p.t->bias->value.size();
+        stats.units_pruned += count_zero_mask(*p.t->bias);
+      }
+    }
+  }
+  return stats;
+}
+
+}  // namespace
+
 double override_target(double s, double final, const LayerOverride& o) {
   if (o.sparsity >= 0.0) {
     if (final <= 0.0) return o.sparsity;
@@ -117,129 +272,19 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
   if (!ctx.model) ctx.model = &model;
 
   std::vector<PruneTarget> targets = collect_targets(model);
-  for (const LayerOverride& o : settings.overrides) {
-    bool found = false;
-    std::string names;
-    for (const PruneTarget& t : targets) {
-      found = found || o.name == t.name || o.name == t.weight_name;
-      names += (names.empty() ? "" : ", ") + t.name;
-    }
-    if (!found)
-      throw std::invalid_argument("prune override '" + o.name +
-                                  "' matches no prunable layer (layers: " + names + ")");
-  }
-
-  std::vector<Plan> plans;
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    PruneTarget& t = targets[i];
-    const bool first = i == 0, last = i + 1 == targets.size();
-    if ((settings.exclude_first && first) || (settings.exclude_last && last)) continue;
-    // Removing output units of the classifier would remove classes; removing input channels
-    // of the first convolution would remove colour planes of the data.
-    if (g.removes_output_units() && last) continue;
-    if (g.kind == Granularity::channel && first && t.weight->value.shape().size() > 2) continue;
-    const LayerOverride* o = find_override(settings, t);
-    if ((o && o->exclude) || !criterion->can_score(t)) continue;
-    Plan p;
-    p.t = &t;
-    p.target = o ? override_target(sparsity, settings.sparsity, *o) : sparsity;
-    p.global = settings.scope == Scope::global && !o;
-    if (g.structured()) {
-      p.layout = unit_layout(t, g);
-      if (p.layout.units == 0) continue;
-    }
-    plans.push_back(std::move(p));
-  }
-
-  std::vector<const PruneTarget*> scored;
-  for (const Plan& p : plans) scored.push_back(p.t);
-  criterion->prepare(scored, ctx);
-
+  check_overrides_match(settings, targets);
+  std::vector<Plan> plans = plan_targets(targets, settings, *criterion, sparsity);
+  prepare_criterion(*criterion, targets, plans, ctx);
   if (g.kind == Granularity::n_m) {
     for (Plan& p : plans) {
       Array s = criterion->score_weights(p.t->weight_name, *p.t->weight, ctx);
       p.t->weight->set_mask(n_m_mask(*p.t->weight, s, g.n, g.m));
     }
   } else {
-    std::vector<Entry> entries;
-    entries.reserve(2 * plans.size());
-    for (Plan& p : plans) {
-      Entry e{&p, p.t->weight, {}, {}};
-      if (!g.structured()) {
-        e.scores = element_scores(criterion->score_weights(p.t->weight_name, *p.t->weight, ctx),
-                                  *p.t->weight);
-        entries.push_back(std::move(e));
-        if (settings.include_bias && p.t->bias) {
-          Entry b{&p, p.t->bias, {}, {}};
-          b.scores = element_scores(criterion->score_weights(p.t->bias_name, *p.t->bias, ctx),
-                                    *p.t->bias);
-          entries.push_back(std::move(b));
-        }
-        continue;
-      }
-      if (criterion->level() == Criterion::Level::unit) {
-        Array s = criterion->score_units(*p.t, g, ctx);
-        e.scores.assign(s.begin(), s.end());
-      } else {
-        e.scores = aggregate_scores(
-            p.layout, criterion->score_weights(p.t->weight_name, *p.t->weight, ctx),
-            g.kind == Granularity::block, *p.t->weight);
-      }
-      const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
-      for (std::size_t u = 0; u < alive.size(); ++u)
-        if (!alive[u]) e.scores[u] = -INFINITY;
-      if (p.global) normalize_by_layer_mean(e.scores);
-      entries.push_back(std::move(e));
-    }
-
-    std::vector<Entry*> global_pool;
-    for (Entry& e : entries)
-      if (e.plan->global) global_pool.push_back(&e);
-    if (!global_pool.empty()) select_in_pool(global_pool, sparsity);
-    for (Plan& p : plans) {
-      if (p.global) continue;
-      std::vector<Entry*> pool;
-      for (Entry& e : entries)
-        if (e.plan == &p) pool.push_back(&e);
-      select_in_pool(pool, p.target);
-    }
-
-    for (Entry& e : entries) {
-      if (!g.structured()) {
-        clear_at(e.param, e.pruned);
-        continue;
-      }
-      Array mask = mask_or_ones(*e.param);
-      clear_units(e.plan->layout, e.pruned, mask);
-      e.param->set_mask(std::move(mask));
-      if (g.removes_output_units()) {
-        clear_at(e.plan->t->bias, e.pruned);
-        clear_at(e.plan->t->bn_weight, e.pruned);
-        clear_at(e.plan->t->bn_bias, e.pruned);
-      }
-    }
+    prune_in_pools(plans, *criterion, ctx, settings, sparsity);
   }
-
   mark_dead_inputs(targets);
-
-  PruneStats stats;
-  for (Plan& p : plans) {
-    stats.weights += p.t->weight->value.size();
-    stats.weights_pruned += count_zero_mask(*p.t->weight);
-    if (g.structured()) {
-      const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
-      stats.units += alive.size();
-      for (bool a : alive) stats.units_pruned += !a;
-    } else {
-      stats.units += p.t->weight->value.size();
-      stats.units_pruned += count_zero_mask(*p.t->weight);
-      if (settings.include_bias && p.t->bias && g.kind == Granularity::unstructured) {
-        stats.units += p.t->bias->value.size();
-        stats.units_pruned += count_zero_mask(*p.t->bias);
-      }
-    }
-  }
-  return stats;
+  return count_pruned(plans, settings);
 }
 
 }  // namespace poda

@@ -6,129 +6,128 @@
 #include <utility>
 
 #include "prune/criterion.h"
+#include "prune/schedules/schedule.h"
 
 namespace poda {
 
 namespace {
 
-template <class E>
-E parse_enum(const std::vector<std::pair<E, std::string>>& table, const std::string& name,
-             const std::string& what) {
-  for (const auto& [e, n] : table)
-    if (n == name) return e;
-  std::string choices;
-  for (const auto& [e, n] : table) choices += (choices.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("unknown " + what + " '" + name + "' (expected one of: " +
-                              choices + ")");
-}
-
-template <class E>
-std::string enum_name(const std::vector<std::pair<E, std::string>>& table, E value) {
-  for (const auto& [e, n] : table)
-    if (e == value) return n;
-  throw std::logic_error("enum value without a name");
-}
-
 const std::vector<std::pair<Scope, std::string>> scopes{{Scope::layer, "layer"},
                                                         {Scope::global, "global"}};
-const std::vector<std::pair<ScheduleKind, std::string>> kinds{
-    {ScheduleKind::one_shot, "one_shot"}, {ScheduleKind::iterative, "iterative"},
-    {ScheduleKind::gradual, "gradual"},   {ScheduleKind::lottery, "lottery"},
-    {ScheduleKind::at_init, "at_init"}};
-const std::vector<std::pair<IterativePath, std::string>> paths{
-    {IterativePath::geometric, "geometric"}, {IterativePath::fixed_rate, "fixed_rate"},
-    {IterativePath::linear, "linear"}};
 
-std::string num(double v) {
+using Errors = std::vector<FieldError>;
+
+// False for NaN and +inf too, which a plain `> 0` lets through.
+bool positive_finite(double v) { return v > 0.0 && std::isfinite(v); }
+
+void check_granularity(const GranularitySpec& g, Errors& errors) {
+  if (g.kind == Granularity::n_m) {
+    if (g.m < 1) errors.push_back({"granularity.m", "must be at least 1, got " + std::to_string(g.m)});
+    if (g.n < 1) errors.push_back({"granularity.n", "must be at least 1, got " + std::to_string(g.n)});
+    else if (g.n > g.m)
+      errors.push_back({"granularity.n", "N must not exceed M (N:M = " + std::to_string(g.n) + ":" +
+                                             std::to_string(g.m) + ")"});
+  }
+  if (g.kind == Granularity::block) {
+    if (g.block_rows < 1) errors.push_back({"granularity.block_rows", "must be at least 1"});
+    if (g.block_cols < 1) errors.push_back({"granularity.block_cols", "must be at least 1"});
+  }
+}
+
+void check_criterion(const PruneSettings& s, Errors& errors) {
+  if (!has_criterion(s.criterion)) {
+    errors.push_back({"criterion", "unknown criterion '" + s.criterion + "' (expected one of: " +
+                                       join_names(criterion_names()) + ")"});
+    return;
+  }
+  auto c = make_criterion(s.criterion);
+  if (!c->supports(s.granularity.kind)) {
+    std::vector<std::string> ok;
+    for (const auto& name : granularity_names())
+      if (c->supports(parse_granularity(name))) ok.push_back(name);
+    errors.push_back({"granularity", "criterion '" + s.criterion +
+                                         "' does not support granularity '" +
+                                         granularity_name(s.granularity.kind) +
+                                         "' (it supports: " + join_names(ok) + ")"});
+  }
+  if (c->needs_data() && s.data_batches < 1)
+    errors.push_back({"data_batches", "criterion '" + s.criterion + "' needs at least one data batch"});
+}
+
+void check_schedule(const PruneSettings& s, Errors& errors) {
+  if (!find_schedule(s.schedule.kind)) {
+    errors.push_back({"schedule.kind", "unknown schedule '" + s.schedule.kind +
+                                           "' (expected one of: " + join_names(schedule_names()) + ")"});
+    return;
+  }
+  for (FieldError& e : make_schedule(s.schedule)->validate(s)) errors.push_back(std::move(e));
+}
+
+void check_overrides(const std::vector<LayerOverride>& overrides, Errors& errors) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const LayerOverride& o = overrides[i];
+    const std::string at = "overrides[" + std::to_string(i) + "]";
+    if (o.name.empty()) errors.push_back({at + ".name", "must name a layer or parameter"});
+    else if (!seen.insert(o.name).second)
+      errors.push_back({at + ".name", "'" + o.name + "' is overridden twice"});
+    if (o.sparsity >= 1.0)
+      errors.push_back({at + ".sparsity", "must be in [0, 1), got " + format_number(o.sparsity)});
+    if (!positive_finite(o.rate_scale))
+      errors.push_back({at + ".rate_scale", "must be a positive finite number, got " +
+                                                format_number(o.rate_scale)});
+  }
+}
+
+}  // namespace
+
+std::string format_number(double v) {
   std::string s = std::to_string(v);
   while (s.size() > 1 && s.back() == '0') s.pop_back();
   if (!s.empty() && s.back() == '.') s.pop_back();
   return s;
 }
 
-// False for NaN and +inf too, which a plain `> 0` lets through.
-bool positive_finite(double v) { return v > 0.0 && std::isfinite(v); }
-
-}  // namespace
-
-Scope parse_scope(const std::string& name) { return parse_enum(scopes, name, "scope"); }
-std::string scope_name(Scope s) { return enum_name(scopes, s); }
-ScheduleKind parse_schedule_kind(const std::string& name) {
-  return parse_enum(kinds, name, "schedule kind");
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
 }
-std::string schedule_kind_name(ScheduleKind k) { return enum_name(kinds, k); }
-IterativePath parse_iterative_path(const std::string& name) {
-  return parse_enum(paths, name, "iterative path");
+
+Scope parse_scope(const std::string& name) {
+  for (const auto& [e, n] : scopes)
+    if (n == name) return e;
+  throw std::invalid_argument("unknown scope '" + name + "' (expected one of: layer, global)");
 }
-std::string iterative_path_name(IterativePath p) { return enum_name(paths, p); }
+
+std::string scope_name(Scope s) { return s == Scope::layer ? "layer" : "global"; }
+
+double ScheduleSpec::number_or(const std::string& key, double fallback) const {
+  auto it = numbers.find(key);
+  return it == numbers.end() ? fallback : it->second;
+}
+
+bool ScheduleSpec::flag_or(const std::string& key, bool fallback) const {
+  return number_or(key, fallback ? 1.0 : 0.0) != 0.0;
+}
+
+std::string ScheduleSpec::text_or(const std::string& key, const std::string& fallback) const {
+  auto it = strings.find(key);
+  return it == strings.end() ? fallback : it->second;
+}
 
 std::vector<FieldError> PruneSettings::validate() const {
-  std::vector<FieldError> errors;
-  auto fail = [&](const std::string& field, const std::string& message) {
-    errors.push_back({field, message});
-  };
+  Errors errors;
   if (!(sparsity >= 0.0 && sparsity < 1.0))
-    fail("sparsity", "must be in [0, 1), got " + num(sparsity));
-
-  const GranularitySpec& g = granularity;
-  if (g.kind == Granularity::n_m) {
-    if (g.m < 1) fail("granularity.m", "must be at least 1, got " + std::to_string(g.m));
-    if (g.n < 1) fail("granularity.n", "must be at least 1, got " + std::to_string(g.n));
-    else if (g.n > g.m)
-      fail("granularity.n", "N must not exceed M (N:M = " + std::to_string(g.n) + ":" +
-                                std::to_string(g.m) + ")");
-  }
-  if (g.kind == Granularity::block) {
-    if (g.block_rows < 1) fail("granularity.block_rows", "must be at least 1");
-    if (g.block_cols < 1) fail("granularity.block_cols", "must be at least 1");
-  }
-
-  if (!has_criterion(criterion)) {
-    std::string names;
-    for (const auto& n : criterion_names()) names += (names.empty() ? "" : ", ") + n;
-    fail("criterion", "unknown criterion '" + criterion + "' (expected one of: " + names + ")");
-  } else {
-    auto c = make_criterion(criterion);
-    if (!c->supports(g.kind)) {
-      std::string ok;
-      for (const auto& name : granularity_names())
-        if (c->supports(parse_granularity(name))) ok += (ok.empty() ? "" : ", ") + name;
-      fail("granularity", "criterion '" + criterion + "' does not support granularity '" +
-                              granularity_name(g.kind) + "' (it supports: " + ok + ")");
-    }
-    if (c->needs_data() && data_batches < 1)
-      fail("data_batches", "criterion '" + criterion + "' needs at least one data batch");
-  }
-
-  const ScheduleSettings& s = schedule;
-  if (s.kind == ScheduleKind::iterative || s.kind == ScheduleKind::lottery) {
-    if (s.rounds < 1) fail("schedule.rounds", "must be at least 1, got " + std::to_string(s.rounds));
-    if (s.path == IterativePath::fixed_rate && !(s.rate > 0.0 && s.rate < 1.0))
-      fail("schedule.rate", "must be in (0, 1), got " + num(s.rate));
-  }
-  if (s.kind == ScheduleKind::gradual) {
-    if (!(s.initial_sparsity >= 0.0 && s.initial_sparsity <= sparsity))
-      fail("schedule.initial_sparsity", "must be in [0, sparsity], got " + num(s.initial_sparsity));
-    if (s.start_step < 0) fail("schedule.start_step", "must be at least 0");
-    if (s.prune_steps < 1) fail("schedule.prune_steps", "must be at least 1");
-    if (s.step_interval < 1) fail("schedule.step_interval", "must be at least 1");
-  }
-  if (s.kind == ScheduleKind::lottery && s.rewind_step < 0)
-    fail("schedule.rewind_step", "must be at least 0");
-  if (s.train_epochs < 0) fail("schedule.train_epochs", "must be at least 0");
-  if (finetune_epochs < 0) fail("finetune_epochs", "must be at least 0");
-  if (!positive_finite(finetune_lr_scale)) fail("finetune_lr_scale", "must be a positive finite number, got " + num(finetune_lr_scale));
-
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < overrides.size(); ++i) {
-    const LayerOverride& o = overrides[i];
-    const std::string at = "overrides[" + std::to_string(i) + "]";
-    if (o.name.empty()) fail(at + ".name", "must name a layer or parameter");
-    else if (!seen.insert(o.name).second) fail(at + ".name", "'" + o.name + "' is overridden twice");
-    if (o.sparsity >= 1.0)
-      fail(at + ".sparsity", "must be in [0, 1), got " + num(o.sparsity));
-    if (!positive_finite(o.rate_scale)) fail(at + ".rate_scale", "must be a positive finite number, got " + num(o.rate_scale));
-  }
+    errors.push_back({"sparsity", "must be in [0, 1), got " + format_number(sparsity)});
+  check_granularity(granularity, errors);
+  check_criterion(*this, errors);
+  check_schedule(*this, errors);
+  if (finetune_epochs < 0) errors.push_back({"finetune_epochs", "must be at least 0"});
+  if (!positive_finite(finetune_lr_scale))
+    errors.push_back({"finetune_lr_scale",
+                      "must be a positive finite number, got " + format_number(finetune_lr_scale)});
+  check_overrides(overrides, errors);
   return errors;
 }
 

@@ -3,6 +3,7 @@
 // validate() names the offending field by its dotted key so the YAML loader can attach
 // file:line:col.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,6 @@
 namespace poda {
 
 enum class Scope { layer, global };
-enum class ScheduleKind { one_shot, iterative, gradual, lottery, at_init };
-// How iterative rounds approach the cumulative target (schedules/schedule_math.h).
-enum class IterativePath { geometric, fixed_rate, linear };
 
 struct LayerOverride {
   std::string name;         // layer ("fc3") or weight parameter ("fc3.weight")
@@ -22,21 +20,16 @@ struct LayerOverride {
   double rate_scale = 1.0;  // keep (1 - s)^rate_scale: 0.5 prunes at about half the rate
 };
 
-struct ScheduleSettings {
-  ScheduleKind kind = ScheduleKind::one_shot;
-  // iterative and lottery
-  int rounds = 5;
-  IterativePath path = IterativePath::geometric;
-  double rate = 0.2;  // fixed_rate: fraction of the remaining weights pruned per round
-  // gradual (Zhu & Gupta 2017), in optimiser steps
-  double initial_sparsity = 0.0;
-  long start_step = 0;       // t0
-  long prune_steps = 10;     // n: number of mask updates after the first
-  long step_interval = 100;  // Δt
-  // lottery ticket
-  long rewind_step = 0;        // 0 = initial weights, k = weights after k training steps
-  bool random_reinit = false;  // the control: surviving weights get fresh random values
-  int train_epochs = 10;       // lottery / at_init / gradual: training epochs per round
+// The `schedule` subsection as parsed keys: its kind names a registered schedule
+// (prune/schedules/schedule.h), which reads the keys it declared and validates them.
+struct ScheduleSpec {
+  std::string kind = "one_shot";
+  std::map<std::string, double> numbers;       // count, number and flag (0/1) keys
+  std::map<std::string, std::string> strings;  // text keys
+
+  double number_or(const std::string& key, double fallback) const;
+  bool flag_or(const std::string& key, bool fallback) const;
+  std::string text_or(const std::string& key, const std::string& fallback) const;
 };
 
 struct FieldError {
@@ -53,7 +46,7 @@ struct PruneSettings {
   bool exclude_last = false;   // leave the last prunable layer dense
   bool include_bias = false;   // unstructured: biases compete with weights
   double sparsity = 0.9;       // cumulative target
-  ScheduleSettings schedule;
+  ScheduleSpec schedule;
   int finetune_epochs = 3;
   double finetune_lr_scale = 0.1;
   int data_batches = 8;  // taylor, snip, movement without training gradients
@@ -62,11 +55,11 @@ struct PruneSettings {
   std::vector<FieldError> validate() const;
 };
 
-Scope parse_scope(const std::string& name);  // these throw std::invalid_argument with choices
+Scope parse_scope(const std::string& name);  // throws std::invalid_argument with the choices
 std::string scope_name(Scope s);
-ScheduleKind parse_schedule_kind(const std::string& name);
-std::string schedule_kind_name(ScheduleKind k);
-IterativePath parse_iterative_path(const std::string& name);
-std::string iterative_path_name(IterativePath p);
+
+// For validation messages: 0.5 -> "0.5", 3.0 -> "3"; {"a", "b"} -> "a, b".
+std::string format_number(double v);
+std::string join_names(const std::vector<std::string>& names);
 
 }  // namespace poda

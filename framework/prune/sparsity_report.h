@@ -26,7 +26,5 @@ struct SparsityReport {
 };
 
 SparsityReport sparsity_report(Module& model);
-// A fixed-width table for logs and results (name, params, nonzero, sparsity, units alive).
-std::string format_sparsity_table(const SparsityReport& report);
 
 }  // namespace poda

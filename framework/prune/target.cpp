@@ -1,9 +1,5 @@
 #include "prune/target.h"
 
-#include <set>
-
-#include "nn/layers/conv2d.h"
-
 namespace poda {
 
 namespace {
@@ -14,10 +10,8 @@ struct Leaf {
   Module* module = nullptr;  // null = barrier
 };
 
-bool is_sequential(const Module& m) { return m.type_name() == "Sequential"; }
-
 void flatten_leaves(Module& m, const std::string& prefix, std::vector<Leaf>& out) {
-  const bool chain = is_sequential(m);
+  const bool chain = m.chains_children();
   for (const auto& [name, child] : m.children()) {
     const std::string full = prefix.empty() ? name : prefix + "." + name;
     // Children of a block with its own data flow (a residual add, branches) are separate
@@ -40,14 +34,68 @@ bool is_prunable_layer(Module& m) {
   return w && w->prunable && w->value.shape().size() >= 2;
 }
 
-bool is_batch_norm(const Module& m) { return m.type_name().rfind("BatchNorm", 0) == 0; }
+bool is_batch_norm(const Module& m) { return m.channel_flow() == Module::ChannelFlow::normalizes; }
 
-// Layers through which a zero channel stays a zero channel.
+// Layers through which a zero channel stays a zero channel (at its index or its flattened
+// features).
 bool preserves_zeros(const Module& m) {
-  static const std::set<std::string> types{"ReLU",      "Tanh",      "Flatten",
-                                           "MaxPool2d", "AvgPool2d", "GlobalAvgPool",
-                                           "Dropout",   "Identity",  "LeakyReLU"};
-  return types.count(m.type_name()) > 0;
+  return m.channel_flow() == Module::ChannelFlow::keeps_zeros ||
+         m.channel_flow() == Module::ChannelFlow::flattens;
+}
+
+}  // namespace
+
+namespace {
+
+PruneTarget make_target(const Leaf& leaf) {
+  PruneTarget t;
+  t.name = leaf.name;
+  t.layer = leaf.module;
+  t.weight_name = t.name.empty() ? "weight" : t.name + ".weight";
+  t.weight = own_parameter(*t.layer, "weight");
+  t.bias = own_parameter(*t.layer, "bias");
+  if (t.bias) t.bias_name = t.name.empty() ? "bias" : t.name + ".bias";
+  t.groups = t.layer->groups();
+  return t;
+}
+
+// Takes the BatchNorm at leaves[i] into t when it normalises t's outputs; returns the index
+// of the first leaf after t and its BatchNorm.
+std::size_t attach_batch_norm(PruneTarget& t, const std::vector<Leaf>& leaves, std::size_t i) {
+  if (i >= leaves.size() || !leaves[i].module || !is_batch_norm(*leaves[i].module)) return i;
+  Module& bn = *leaves[i].module;
+  Parameter* gamma = own_parameter(bn, "weight");
+  if (gamma && gamma->value.size() == t.out_units()) {
+    t.bn_weight = gamma;
+    t.bn_bias = own_parameter(bn, "bias");
+    t.bn_name = leaves[i].name;
+  }
+  return i + 1;
+}
+
+// Follows t's outputs from leaves[i] through zero-preserving layers to `next` (the next
+// target), and makes it t's consumer when the shapes show how t's units map to its inputs.
+void find_consumer(PruneTarget& t, PruneTarget* next, const std::vector<Leaf>& leaves,
+                   std::size_t i) {
+  bool flattened = false;
+  for (; i < leaves.size() && leaves[i].module; ++i) {
+    Module& m = *leaves[i].module;
+    if (is_prunable_layer(m)) {
+      if (!next || next->layer != &m) return;
+      const std::size_t in_total = next->in_units();
+      if (!flattened && next->weight->value.shape().size() > 2) {
+        if (t.out_units() == in_total * next->groups) t.consumer = next;
+      } else if (in_total % t.out_units() == 0 && (flattened || in_total == t.out_units())) {
+        t.consumer = next;
+        t.fan_out = in_total / t.out_units();
+      }
+      return;
+    }
+    if (!preserves_zeros(m)) return;
+    if (!t.activation && m.channel_flow() == Module::ChannelFlow::keeps_zeros)
+      t.activation = &m;
+    if (m.channel_flow() == Module::ChannelFlow::flattens) flattened = true;
+  }
 }
 
 }  // namespace
@@ -61,49 +109,12 @@ std::vector<PruneTarget> collect_targets(Module& model) {
   std::vector<std::size_t> leaf_of_target;
   for (std::size_t i = 0; i < leaves.size(); ++i) {
     if (!leaves[i].module || !is_prunable_layer(*leaves[i].module)) continue;
-    PruneTarget t;
-    t.name = leaves[i].name;
-    t.layer = leaves[i].module;
-    t.weight_name = t.name.empty() ? "weight" : t.name + ".weight";
-    t.weight = own_parameter(*t.layer, "weight");
-    t.bias = own_parameter(*t.layer, "bias");
-    if (t.bias) t.bias_name = t.name.empty() ? "bias" : t.name + ".bias";
-    if (auto* conv = dynamic_cast<Conv2d*>(t.layer)) t.groups = conv->settings().groups;
-    targets.push_back(t);
+    targets.push_back(make_target(leaves[i]));
     leaf_of_target.push_back(i);
   }
-
   for (std::size_t k = 0; k < targets.size(); ++k) {
-    PruneTarget& t = targets[k];
-    std::size_t i = leaf_of_target[k] + 1;
-    if (i < leaves.size() && leaves[i].module && is_batch_norm(*leaves[i].module)) {
-      Module& bn = *leaves[i].module;
-      Parameter* gamma = own_parameter(bn, "weight");
-      if (gamma && gamma->value.size() == t.out_units()) {
-        t.bn_weight = gamma;
-        t.bn_bias = own_parameter(bn, "bias");
-        t.bn_name = leaves[i].name;
-      }
-      ++i;
-    }
-    bool flattened = false;
-    for (; i < leaves.size() && leaves[i].module; ++i) {
-      Module& m = *leaves[i].module;
-      if (is_prunable_layer(m)) {
-        if (k + 1 >= targets.size() || targets[k + 1].layer != &m) break;
-        PruneTarget& next = targets[k + 1];
-        const std::size_t in_total = next.in_units();
-        if (!flattened && next.weight->value.shape().size() > 2) {
-          if (t.out_units() == in_total * next.groups) t.consumer = &next;
-        } else if (in_total % t.out_units() == 0 && (flattened || in_total == t.out_units())) {
-          t.consumer = &next;
-          t.fan_out = in_total / t.out_units();
-        }
-        break;
-      }
-      if (!preserves_zeros(m)) break;
-      if (m.type_name() == "Flatten") flattened = true;
-    }
+    const std::size_t after = attach_batch_norm(targets[k], leaves, leaf_of_target[k] + 1);
+    find_consumer(targets[k], k + 1 < targets.size() ? &targets[k + 1] : nullptr, leaves, after);
   }
   return targets;
 }

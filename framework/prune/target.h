@@ -1,9 +1,9 @@
 #pragma once
 // The model as the pruner sees it: one PruneTarget per prunable layer (a leaf module with a
 // prunable weight of rank >= 2: Dense (out, in), Conv (C_out, C_in/groups, kH, kW)), with
-// the neighbours structured pruning must touch. Built from parameter shapes and type names
-// (plus Conv2d's groups), so a new layer type needs no change here unless it changes how
-// zeros flow from one layer to the next.
+// the neighbours structured pruning must touch. Built from parameter shapes and the layers'
+// own traits (Module::channel_flow, groups, chains_children), so a new layer type needs no
+// change here: it declares how channels flow through it.
 #include <string>
 #include <vector>
 
@@ -26,11 +26,14 @@ struct PruneTarget {
   std::string bn_name;
 
   // The next prunable layer reading this layer's outputs, when every layer in between maps
-  // zeros to zeros (ReLU, Tanh, pooling, Flatten, Dropout). Output unit u feeds the
+  // zeros to zeros (channel_flow keeps_zeros or flattens: ReLU, Tanh, pooling, Flatten, ...). Output unit u feeds the
   // consumer's inputs [u * fan_out, (u + 1) * fan_out): fan_out > 1 after conv -> Flatten ->
   // Dense, where one channel becomes H * W features.
   PruneTarget* consumer = nullptr;
   std::size_t fan_out = 1;
+  // The first zero-keeping layer after it (and its BatchNorm), usually its activation
+  // (ReLU): activation statistics call that layer's output this one's activated output.
+  Module* activation = nullptr;
 
   std::size_t out_units() const { return weight->value.dim(0); }
   std::size_t in_units() const { return weight->value.dim(1); }  // per group for Conv

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "prune/criterion.h"
+#include "prune/schedules/schedule.h"
 
 namespace poda {
 
@@ -51,32 +52,31 @@ GranularitySpec parse_granularity_node(YamlMap& m) {
   return g;
 }
 
-ScheduleSettings parse_schedule(YamlMap& m) {
-  ScheduleSettings s;
+// prune.schedule: a kind and the keys registered schedules declare (prune/schedules/
+// schedule.h). Every declared key is accepted whatever the kind, so one base config can sweep
+// prune.schedule.kind (a kind ignores the keys it does not read); any other key is an error.
+ScheduleSpec parse_schedule(YamlMap& m) {
+  ScheduleSpec s;
   if (!m.has("schedule")) return s;
   const YAML::Node n = m.node("schedule");
   if (n.IsScalar()) {
-    s.kind = parse_schedule_kind(m.text("schedule", std::nullopt,
-                                        {"one_shot", "iterative", "gradual", "lottery", "at_init"}));
+    s.kind = m.text("schedule", std::nullopt, schedule_names());
     return s;
   }
   YamlMap sm = m.map("schedule");
-  s.kind = parse_schedule_kind(
-      sm.text("kind", std::nullopt, {"one_shot", "iterative", "gradual", "lottery", "at_init"}));
-  // Every schedule key is read whatever the kind, so one base config can sweep
-  // prune.schedule.kind; keys a kind does not use are ignored by it.
-  const long big = 1L << 40;
-  s.rounds = static_cast<int>(sm.integer("rounds", s.rounds, -1000, 1000));
-  s.path = parse_iterative_path(
-      sm.text("path", iterative_path_name(s.path), {"geometric", "fixed_rate", "linear"}));
-  s.rate = sm.any_number("rate", s.rate);  // validate() states the ranges
-  s.initial_sparsity = sm.any_number("initial_sparsity", s.initial_sparsity);
-  s.start_step = sm.integer("start_step", s.start_step, -big, big);
-  s.prune_steps = sm.integer("prune_steps", s.prune_steps, -big, big);
-  s.step_interval = sm.integer("step_interval", s.step_interval, -big, big);
-  s.rewind_step = sm.integer("rewind_step", s.rewind_step, -big, big);
-  s.random_reinit = sm.boolean("random_reinit", s.random_reinit);
-  s.train_epochs = static_cast<int>(sm.integer("train_epochs", s.train_epochs, -1000, 100000));
+  s.kind = sm.text("kind", std::nullopt, schedule_names());
+  // The keys of every registered schedule are read whatever the kind, so one base config
+  // can sweep prune.schedule.kind; the schedule validates (and states the range of) its own.
+  for (const auto& [key, kind] : schedule_keys()) {
+    if (!sm.has(key)) continue;
+    switch (kind) {
+      case KeyKind::count: s.numbers[key] = static_cast<double>(sm.integer(key, std::nullopt, -(1L << 40), 1L << 40)); break;
+      case KeyKind::number: s.numbers[key] = sm.any_number(key, std::nullopt); break;
+      case KeyKind::flag: s.numbers[key] = sm.boolean(key, std::nullopt) ? 1.0 : 0.0; break;
+      case KeyKind::text: s.strings[key] = sm.text(key, std::nullopt); break;
+      case KeyKind::layers: sm.fail(key, "a schedule key cannot hold layers"); break;
+    }
+  }
   sm.finish();
   return s;
 }

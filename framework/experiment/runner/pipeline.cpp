@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <sys/stat.h>
 
 #include <fmt/format.h>
@@ -21,6 +22,7 @@
 #include "measure/model_cost.h"
 #include "nn/model_builder.h"
 #include "prune/schedules/driver.h"
+#include "prune/schedules/schedule.h"
 #include "prune/sparsity_report.h"
 #include "train/trainer.h"
 
@@ -65,12 +67,12 @@ std::shared_ptr<Sequential> fresh_model(const ExperimentConfig& c, const LoadedD
 }
 
 bool uses_pretraining(const ExperimentConfig& c) {
-  return c.prune && c.prune->schedule.kind != ScheduleKind::at_init;
+  return c.prune && make_schedule(c.prune->schedule)->starts_from_pretrained();
 }
 
+// The step whose weights the schedule rewinds to (0: the initialisation, or no rewinding).
 long lottery_rewind_step(const ExperimentConfig& c) {
-  return c.prune && c.prune->schedule.kind == ScheduleKind::lottery ? c.prune->schedule.rewind_step
-                                                                     : 0;
+  return c.prune ? make_schedule(c.prune->schedule)->rewind_step().value_or(0) : 0;
 }
 
 void write_layer_sparsity(const std::string& path, const SparsityReport& report) {
@@ -98,7 +100,7 @@ RunRecord settings_record(const ExperimentConfig& c) {
   const PruneSettings* p = c.prune ? &*c.prune : nullptr;
   RunRecord r;
   r.set("seed", static_cast<std::int64_t>(c.seed));
-  r.set("schedule", p ? schedule_kind_name(p->schedule.kind) : "dense");
+  r.set("schedule", p ? p->schedule.kind : "dense");
   r.set("criterion", p ? p->criterion : "none");
   r.set("granularity", p ? granularity_name(p->granularity.kind) : "none");
   r.set("scope", p ? scope_name(p->scope) : "none");
@@ -198,9 +200,10 @@ double train_dense(Sequential& model, const RunContext& run, RunRecord& record) 
 std::unique_ptr<WeightSnapshot> rewind_point(const RunContext& run) {
   const ExperimentConfig& c = run.config;
   const PruneSettings& p = *c.prune;
-  if (p.schedule.kind != ScheduleKind::lottery) return nullptr;
+  const std::optional<long> step = make_schedule(p.schedule)->rewind_step();
+  if (!step) return nullptr;
   auto reference = fresh_model(c, run.data);
-  const std::string path = run.pretrain_dir + (p.schedule.rewind_step > 0 ? "/rewind.ckpt" : "/init.ckpt");
+  const std::string path = run.pretrain_dir + (*step > 0 ? "/rewind.ckpt" : "/init.ckpt");
   load_model_checkpoint(*reference, load_checkpoint(path), path);
   return std::make_unique<WeightSnapshot>(WeightSnapshot::capture(*reference));
 }

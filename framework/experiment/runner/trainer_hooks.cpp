@@ -36,7 +36,7 @@ ScheduleHooks trainer_hooks(const DataSplits& data, const Normalization& norm,
   auto loader = std::make_shared<BatchLoader>(data.train, base.batch_size, true, seed ^ 0x5eedull, norm);
   auto next = std::make_shared<int>(0);
   auto batch = std::make_shared<Batch>();
-  hooks.compute_gradients = [loader, next, batch](Module& model, int b) {
+  auto load = [loader, next, batch](int b) -> const Batch& {
     if (b < *next) {
       loader->start_epoch(0);
       *next = 0;
@@ -46,9 +46,15 @@ ScheduleHooks trainer_hooks(const DataSplits& data, const Normalization& norm,
         loader->start_epoch(0);
         loader->next(*batch);
       }
-    model.train();
-    cross_entropy(model.forward(Variable(batch->images)), batch->labels).backward();
+    return *batch;
   };
+  hooks.compute_gradients = [load](Module& model, int b) {
+    const Batch& batch = load(b);
+    model.train();
+    cross_entropy(model.forward(Variable(batch.images)), batch.labels).backward();
+  };
+  // Activation-based criteria see the same calibration batches, forward only.
+  hooks.run_forward = [load](Module& model, int b) { model.forward(Variable(load(b).images)); };
   return hooks;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Parameter-free layers: activations and flatten.
+// Element-wise activations.
 #include "nn/module.h"
 
 namespace poda {
@@ -9,6 +9,7 @@ class ReLU : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "ReLU"; }
   Shape output_shape(const Shape& input) const override { return input; }
+  ChannelFlow channel_flow() const override { return ChannelFlow::keeps_zeros; }
 };
 
 class Tanh : public Module {
@@ -16,21 +17,15 @@ class Tanh : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "Tanh"; }
   Shape output_shape(const Shape& input) const override { return input; }
+  ChannelFlow channel_flow() const override { return ChannelFlow::keeps_zeros; }
 };
 
+// Opaque to pruning: a dead unit's zero becomes 0.5, so its consumer's inputs stay alive.
 class Sigmoid : public Module {
  public:
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "Sigmoid"; }
   Shape output_shape(const Shape& input) const override { return input; }
-};
-
-// (B, d1, d2, ...) -> (B, d1 * d2 * ...)
-class Flatten : public Module {
- public:
-  Variable forward(const Variable& x) override;
-  std::string type_name() const override { return "Flatten"; }
-  Shape output_shape(const Shape& input) const override { return {numel(input)}; }
 };
 
 }  // namespace poda

@@ -36,6 +36,18 @@ Shape BatchNorm::output_shape(const Shape& input) const {
   return input;
 }
 
+ModulePtr BatchNorm::compacted(const std::vector<std::size_t>& in,
+                              const std::vector<std::size_t>&) const {
+  auto bn = std::make_shared<BatchNorm>(in.size(), rank_, momentum_, eps_);
+  gather_effective(*weight_, in, {0}, 1, 1, bn->weight());
+  gather_effective(*bias_, in, {0}, 1, 1, bn->bias());
+  for (std::size_t k = 0; k < in.size(); ++k) {
+    bn->running_mean().data()[k] = running_mean_->data()[in[k]];
+    bn->running_var().data()[k] = running_var_->data()[in[k]];
+  }
+  return bn;
+}
+
 namespace {
 const LayerTypeRegistrar batchnorm_type(
     "batchnorm",

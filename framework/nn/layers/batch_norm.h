@@ -17,6 +17,10 @@ class BatchNorm : public Module {
   std::string type_name() const override { return rank_ == 1 ? "BatchNorm1d" : "BatchNorm2d"; }
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;
+  ChannelFlow channel_flow() const override { return ChannelFlow::normalizes; }
+  // Keeps channels `in` (== out), with their γ, β and running statistics.
+  ModulePtr compacted(const std::vector<std::size_t>& in,
+                      const std::vector<std::size_t>& out) const override;
 
   Parameter& weight() { return *weight_; }
   Parameter& bias() { return *bias_; }

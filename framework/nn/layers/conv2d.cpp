@@ -68,6 +68,19 @@ std::size_t Conv2d::effective_macs(const Shape& input) const {
   return count_nonzero_effective(*weight_) * out[1] * out[2];
 }
 
+ModulePtr Conv2d::compacted(const std::vector<std::size_t>& in,
+                           const std::vector<std::size_t>& out) const {
+  if (settings_.groups != 1) return nullptr;
+  Conv2dSettings s = settings_;
+  s.in_channels = in.size();
+  s.out_channels = out.size();
+  Rng rng(0);  // the initial values are all overwritten
+  auto c = std::make_shared<Conv2d>(s, Init::kaiming_uniform, rng);
+  gather_effective(*weight_, out, in, settings_.in_channels, s.kernel * s.kernel, c->weight());
+  if (bias_) gather_effective(*bias_, out, {0}, 1, 1, *c->bias());
+  return c;
+}
+
 namespace {
 const LayerTypeRegistrar conv2d_type(
     "conv2d",

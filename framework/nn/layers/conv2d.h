@@ -26,6 +26,11 @@ class Conv2d : public Module {
   Shape output_shape(const Shape& input) const override;
   std::size_t macs(const Shape& input) const override;
   std::size_t effective_macs(const Shape& input) const override;
+  ChannelFlow channel_flow() const override { return ChannelFlow::transforms; }
+  std::size_t groups() const override { return settings_.groups; }
+  // Grouped convolutions are not compacted (a kept channel would change groups): nullptr.
+  ModulePtr compacted(const std::vector<std::size_t>& in,
+                      const std::vector<std::size_t>& out) const override;
 
   const Conv2dSettings& settings() const { return settings_; }
   Parameter& weight() { return *weight_; }

@@ -16,6 +16,9 @@ class Dense : public Module {
   Shape output_shape(const Shape& input) const override;
   std::size_t macs(const Shape& input) const override { return in_ * out_; }
   std::size_t effective_macs(const Shape& input) const override;
+  ChannelFlow channel_flow() const override { return ChannelFlow::transforms; }
+  ModulePtr compacted(const std::vector<std::size_t>& in,
+                      const std::vector<std::size_t>& out) const override;
 
   std::size_t in_features() const { return in_; }
   std::size_t out_features() const { return out_; }

@@ -13,6 +13,7 @@ class Dropout : public Module {
   std::string type_name() const override { return "Dropout"; }
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override { return input; }
+  ChannelFlow channel_flow() const override { return ChannelFlow::keeps_zeros; }
 
  private:
   float p_;

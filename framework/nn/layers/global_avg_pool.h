@@ -9,6 +9,7 @@ class GlobalAvgPool : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "GlobalAvgPool"; }
   Shape output_shape(const Shape& input) const override;
+  ChannelFlow channel_flow() const override { return ChannelFlow::keeps_zeros; }
 };
 
 }  // namespace poda

@@ -16,6 +16,7 @@ class Pool2d : public Module {
   std::string describe() const override;
   // (C, H, W) -> (C, H_out, W_out), or a ShapeError naming the layer and the shapes.
   Shape output_shape(const Shape& input) const override;
+  ChannelFlow channel_flow() const override { return ChannelFlow::keeps_zeros; }
 
  protected:
   std::size_t kernel_, stride_, padding_;

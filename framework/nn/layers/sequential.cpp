@@ -9,7 +9,7 @@ Sequential& Sequential::add(const std::string& name, ModulePtr layer) {
 
 Variable Sequential::forward(const Variable& x) {
   Variable h = x;
-  for (const auto& [name, layer] : children()) h = layer->forward(h);
+  for (const auto& [name, layer] : children()) h = (*layer)(h);
   return h;
 }
 

@@ -15,6 +15,7 @@ class Sequential : public Module {
   std::size_t macs(const Shape& input) const override;
   std::size_t effective_macs(const Shape& input) const override;
   std::size_t size() const { return children().size(); }
+  bool chains_children() const override { return true; }
 };
 
 }  // namespace poda

@@ -8,6 +8,7 @@
 namespace poda {
 namespace {
 
+// The parameter name as a stream number.
 std::uint64_t fnv1a(const std::string& s) {
   std::uint64_t h = 1469598103934665603ull;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
@@ -19,7 +20,7 @@ class RandomScore : public Criterion {
   bool supports(Granularity) const override { return true; }
   Array score_weights(const std::string& name, const Parameter& p,
                       const CriterionContext& ctx) const override {
-    Rng rng(ctx.seed * 1000003ull + static_cast<std::uint64_t>(ctx.round) * 7919ull + fnv1a(name));
+    Rng rng(derive_seed(derive_seed(ctx.seed, static_cast<std::uint64_t>(ctx.round)), fnv1a(name)));
     Array s = empty_array(p.value.shape());
     for (float& v : s) v = rng.uniform();
     return s;

@@ -1,12 +1,15 @@
 #pragma once
-// Runs a pruning schedule: when to prune, to which target, and what training happens in
-// between. Training and evaluation come in as callbacks, so the experiment runner plugs in
-// the real trainer (schedules/trainer_hooks.h) and tests plug in something tiny.
+// Runs a pruning schedule: the registered Schedule (schedules/schedule.h) decides when to
+// prune and what training happens in between; ScheduleRun gives it the steps (prune, train,
+// evaluate, record a round). Training and evaluation come in as callbacks, so the experiment
+// runner plugs in the real trainer and tests plug in something tiny.
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "prune/gradient_accumulator.h"
 #include "prune/pruner.h"
 #include "prune/schedules/weight_snapshot.h"
 #include "prune/sparsity_report.h"
@@ -32,6 +35,7 @@ struct ScheduleHooks {
   std::function<void(Module&, const TrainRequest&)> train;
   std::function<Accuracy(Module&)> evaluate;
   GradientFn compute_gradients;  // for data-driven criteria; may be empty otherwise
+  ForwardFn run_forward;         // for activation-based criteria; may be empty otherwise
 };
 
 struct RoundRecord {
@@ -49,10 +53,52 @@ struct ScheduleResult {
   Accuracy final;
 };
 
-// `rewind_point` (lottery only): the weights to rewind to, captured by the caller at
-// initialisation or at step schedule.rewind_step of dense training. Without it the driver
-// takes the model as freshly initialised, captures it, and trains it densely first.
-// `on_round` (may be empty) sees each round as it completes, e.g. to log it.
+// What a schedule drives: one run of it on one model.
+class ScheduleRun {
+ public:
+  ScheduleRun(Module& model, const PruneSettings& settings, const ScheduleHooks& hooks,
+              const WeightSnapshot* rewind_point,
+              const std::function<void(const RoundRecord&)>& on_round);
+
+  Module& model() { return model_; }
+  const PruneSettings& settings() const { return s_; }
+  // The caller's rewind point (lottery), or nullptr.
+  const WeightSnapshot* rewind_point() const { return rewind_point_; }
+
+  // One pruning step to the cumulative `target`; the next step counts as the next round.
+  PruneStats prune_to(double target);
+  // Trains `epochs` (nothing when <= 0) at lr_scale x the configured rate.
+  void train(int epochs, double lr_scale, const std::string& phase,
+             std::function<void(long)> on_step = {}, std::function<bool()> selectable = {});
+  Accuracy evaluate() { return hooks_.evaluate(model_); }
+  // A round's record after its pruning step: its stats and the model's sparsity report.
+  RoundRecord round(int index, double target, const PruneStats& stats);
+  // The common round: prune to `target`, then `after_prune` (may be empty), evaluate, train
+  // `epochs` at `lr_scale` as `phase`, evaluate and record.
+  void prune_and_train(int index, double target, int epochs, double lr_scale,
+                       const std::string& phase, const std::function<void()>& after_prune = {});
+  // Records a finished round (the first one's `pruned` is the result's `pruned`).
+  void finish(RoundRecord rec);
+  ScheduleResult& result() { return result_; }
+
+ private:
+  Module& model_;
+  const PruneSettings& s_;
+  const ScheduleHooks& hooks_;
+  const WeightSnapshot* rewind_point_;
+  const std::function<void(const RoundRecord&)>& on_round_;
+  CriterionContext ctx_;
+  std::unique_ptr<GradientAccumulator> accumulator_;
+  ScheduleResult result_;
+};
+
+// "finetune 2" for round 2 of several, "finetune" when there is one round.
+std::string round_phase(const std::string& what, int round, std::size_t rounds);
+
+// Runs settings.schedule. `rewind_point` (schedules that rewind, e.g. lottery): the weights to
+// rewind to, captured by the caller at initialisation or at the schedule's rewind step of
+// dense training; without it the schedule takes the model as freshly initialised, captures
+// it, and trains it densely first. `on_round` (may be empty) sees each round as it completes.
 ScheduleResult run_schedule(Module& model, const PruneSettings& settings,
                             const ScheduleHooks& hooks, const WeightSnapshot* rewind_point = nullptr,
                             const std::function<void(const RoundRecord&)>& on_round = {});
