@@ -17,14 +17,14 @@ constexpr ColumnType real = ColumnType::real;
 constexpr bool required = true, optional = false;
 constexpr bool setting = true, measured = false;
 
-bool parse_number(const std::string& cell, ColumnType type, double& out) {
+bool parse_number(const std::string& cell, double& out) {
   if (cell == "nan" || cell == "NaN") {
     out = std::nan("");
     return true;
   }
+  // Counts are read as any number: older tools wrote some as "133305.000000".
   char* end = nullptr;
-  out = type == ColumnType::count ? static_cast<double>(std::strtoll(cell.c_str(), &end, 10))
-                                  : std::strtod(cell.c_str(), &end);
+  out = std::strtod(cell.c_str(), &end);
   return !cell.empty() && end == cell.c_str() + cell.size();
 }
 
@@ -117,7 +117,7 @@ void RunRecord::set(const std::string& column, const std::string& value) {
 void RunRecord::set(const std::string& column, double value) {
   const RunColumn& c = column_or_throw(column, ColumnType::real);
   cells_[column] = std::isfinite(value) ? fmt::format("{:.{}f}", value, c.digits) : "";
-  if (std::isfinite(value)) parse_number(cells_[column], c.type, numbers_[column]);
+  if (std::isfinite(value)) parse_number(cells_[column], numbers_[column]);
 }
 
 void RunRecord::set(const std::string& column, std::int64_t value) {
@@ -146,10 +146,10 @@ RunRecord RunRecord::from_csv(const CsvTable& table, std::size_t row) {
       continue;
     }
     const RunColumn* c = find_run_column(name);
-    if (!c || cell.empty()) continue;
+    if (!c) continue;
     record.cells_[name] = cell;
-    if (c->type == ColumnType::text) continue;
-    if (!parse_number(cell, c->type, record.numbers_[name]))
+    if (c->type == ColumnType::text || cell.empty()) continue;
+    if (!parse_number(cell, record.numbers_[name]))
       throw std::invalid_argument("column '" + name + "' is '" + cell + "', expected a number");
   }
   return record;

@@ -62,8 +62,8 @@ class RunRecord {
   // The cells as runs.csv writes them, in schema order (unset columns left out).
   RunRow row() const;
 
-  // Reads one row of a runs.csv table: fixed columns by their type (an empty cell stays
-  // unset), swept columns as text. Throws std::invalid_argument naming the column and the
+  // Reads one row of a runs.csv table: fixed columns by their type (an empty cell has no
+  // number), swept columns as text. Throws std::invalid_argument naming the column and the
   // cell when a fixed cell does not parse as its type.
   static RunRecord from_csv(const CsvTable& table, std::size_t row);
 

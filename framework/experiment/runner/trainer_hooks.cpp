@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/ops.h"
+#include "core/random.h"
 #include "data/batch_loader.h"
 
 namespace poda {
@@ -24,7 +25,7 @@ ScheduleHooks trainer_hooks(const DataSplits& data, const Normalization& norm,
     if (r.selectable) th.selectable = [f = r.selectable](int) { return f(); };
     th.on_epoch_end = on_epoch;
     th.sparsity = [&model] { return sparsity_report(model).sparsity(); };
-    fit(model, data, norm, s, seed + ++*calls, r.phase, th, progress);
+    fit(model, data, norm, s, derive_seed(seed, ++*calls), r.phase, th, progress);
   };
   hooks.evaluate = [&data, &norm, batch = base.eval_batch_size](Module& model) {
     Accuracy a;
@@ -32,8 +33,9 @@ ScheduleHooks trainer_hooks(const DataSplits& data, const Normalization& norm,
     a.test = evaluate(model, data.test, norm, batch).accuracy;
     return a;
   };
-  // Batch b is the b-th batch of one fixed shuffled order of the training split.
-  auto loader = std::make_shared<BatchLoader>(data.train, base.batch_size, true, seed ^ 0x5eedull, norm);
+  // Batch b is the b-th batch of one fixed shuffled order of the training split (stream 0;
+  // training requests take streams 1, 2, ...).
+  auto loader = std::make_shared<BatchLoader>(data.train, base.batch_size, true, derive_seed(seed, 0), norm);
   auto next = std::make_shared<int>(0);
   auto batch = std::make_shared<Batch>();
   auto load = [loader, next, batch](int b) -> const Batch& {

@@ -12,7 +12,8 @@
 namespace poda {
 
 // `data`, `norm` and `progress` must outlive the hooks. Each training request gets its own
-// batch-order seed (seed + its index), so phases do not replay the same order.
+// batch-order seed (derive_seed(seed, its 1-based index)), so phases do not replay the same
+// order.
 ScheduleHooks trainer_hooks(const DataSplits& data, const Normalization& norm,
                             const TrainSettings& base, std::uint64_t seed,
                             std::function<void(const EpochMetrics&)> on_epoch = {},
