@@ -91,7 +91,7 @@ std::vector<DataCase> data_cases() {
       {"images declaring more images than follow", kTrainImages, set_be32(4, 41), "truncated: header declares 41 images of 28x28"},
       {"images cut short", kTrainImages, cut(100), "truncated: header declares 40 images of 28x28 (31360 bytes) but only 31260"},
       {"images with trailing bytes", kTrainImages, append(5), "trailing data: header declares 40 images of 28x28 (31360 bytes) but 31365 bytes follow (5 too many)"},
-      {"images of 27x29 pixels", kTrainImages, set_be32(8, 27), "trailing data"},
+      {"images declaring 27 rows of 28", kTrainImages, set_be32(8, 27), "trailing data: header declares 40 images of 27x28"},
       {"images gzip stream corrupted", kTrainImages, gzipped([](t::Bytes& b) { for (std::size_t i = 20; i < 60; ++i) b[i] ^= 0x5a; }), "corrupt gzip data"},
       {"images gzip stream cut short", kTrainImages, gzipped([](t::Bytes& b) { b.resize(b.size() / 2); }), "(the gzip stream ends early)"},
       {"images file missing", kTrainImages, [](const fs::path& f) { fs::remove(f); }, "has no train-images-idx3-ubyte[.gz]"},
