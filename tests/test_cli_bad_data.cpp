@@ -91,7 +91,7 @@ std::vector<DataCase> data_cases() {
       {"images declaring more images than follow", kTrainImages, set_be32(4, 41), "truncated: header declares 41 images of 28x28"},
       {"images cut short", kTrainImages, cut(100), "truncated: header declares 40 images of 28x28 (31360 bytes) but only 31260"},
       {"images with trailing bytes", kTrainImages, append(5), "trailing data: header declares 40 images of 28x28 (31360 bytes) but 31365 bytes follow (5 too many)"},
-      {"images of 27x29 pixels", kTrainImages, set_be32(8, 27), "trailing data"},
+      {"images declaring 27 rows of 28", kTrainImages, set_be32(8, 27), "trailing data: header declares 40 images of 27x28"},
       {"images gzip stream corrupted", kTrainImages, gzipped([](t::Bytes& b) { for (std::size_t i = 20; i < 60; ++i) b[i] ^= 0x5a; }), "corrupt gzip data"},
       {"images gzip stream cut short", kTrainImages, gzipped([](t::Bytes& b) { b.resize(b.size() / 2); }), "(the gzip stream ends early)"},
       {"images file missing", kTrainImages, [](const fs::path& f) { fs::remove(f); }, "has no train-images-idx3-ubyte[.gz]"},
@@ -199,6 +199,9 @@ TEST_CASE("bad inputs: corrupted checkpoints are CheckpointErrors naming the fil
       {"a huge rank", with(rank_at, std::string("\xff\xff\xff\x7f", 4)), "rank 2147483647 of 'fc.weight' is larger than the file allows"},
       {"dimensions whose product overflows", with(rank_at + 4, u64(1ull << 62) + u64(1ull << 62)),
        "'fc.weight' has shape (4611686018427387904, 4611686018427387904), more values than the file holds"},
+      // Found by fuzz_checkpoint: no values, but xtensor's strides overflowed (UBSan).
+      {"a zero dimension beside two huge ones", good.substr(0, rank_at) + std::string("\x03\0\0\0", 4) + u64(0) + u64(1ull << 54) + u64(1ull << 55) + good.substr(rank_at + 20),
+       "has dimensions whose product exceeds 2^48"},
       {"a mask flag of 2", with(rank_at + 4 + 16, "\x02"), "mask flag of 'fc.weight' is 2, expected 0 or 1"},
       {"an empty entry name", with(entry, u64(0)), "corrupted: entry 0 has an empty name"},
       {"trailing bytes", good.substr(0, good.size() - 4) + "abcd" + good.substr(good.size() - 4), "4 unexpected bytes after the last entry"},

@@ -21,7 +21,7 @@ TEST_CASE("cli: a run whose loss becomes NaN is marked failed with the reason an
   const fs::path results = tmp.path / "results";
   const poda_test::Finished run = poda_test::run_poda({"run", config.string(), "--results", results.string()}, tmp.path, "run");
   INFO("stderr:\n" << run.err);
-  CHECK(run.code == 0);  // failed runs are results; only lost runs make the exit code non-zero
+  CHECK(run.code == 1);  // the sweep went on, but not every run is ok (README "Exit codes")
   const poda::CsvTable runs = poda_test::read_csv(results / "tiny" / "runs.csv");
   REQUIRE(runs.rows.size() == 4);
   const std::size_t status = poda::require_column(runs, "status", "runs.csv");
@@ -39,6 +39,7 @@ TEST_CASE("cli: a run whose loss becomes NaN is marked failed with the reason an
     }
   }
   CHECK(run.err.find("2 ok, 2 failed") != std::string::npos);
+  CHECK(run.err.find("poda: 2 of 4 runs not ok: finetune_lr_scale=100000_sparsity=0.5 (failed: ") != std::string::npos);
   CHECK(fs::exists(results / "tiny" / "report.md"));
 }
 

@@ -13,7 +13,7 @@
 
 namespace {
 // Fewer runs than poda allows, so that one input stays fast; the limit check is the same.
-constexpr std::size_t kFuzzMaxRuns = 64;
+constexpr std::size_t kFuzzMaxRuns = 8;
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -114,7 +114,18 @@ class Reader {
   const std::string& source_;
 };
 
+// No tensor has more than 2^48 values; a corrupted shape such as (0, 2^54, 2^55) holds no
+// values, so it passes the size check, but xtensor's strides (products of the trailing
+// dimensions) would overflow.
+constexpr std::uint64_t kMaxExtent = std::uint64_t{1} << 48;
+
 Array read_array(Reader& in, const Shape& shape, const std::string& what) {
+  std::uint64_t extent = 1;  // the product of the non-zero dimensions
+  for (const std::size_t d : shape) {
+    if (d == 0) continue;
+    if (d > kMaxExtent / extent) in.fail("corrupted: " + what + " has dimensions whose product exceeds 2^48");
+    extent *= d;
+  }
   Array a = empty_array(shape);
   in.floats(a.data(), a.size(), what);
   return a;
