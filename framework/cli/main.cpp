@@ -100,6 +100,8 @@ int report_error() {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const poda::SweepError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const poda::RunPlanError& e) {  // every point's validation errors
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const poda::DataError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const poda::CheckpointError& e) {
