@@ -12,6 +12,7 @@
 #include "data/data_error.h"
 #include "experiment/checkpoint.h"
 #include "experiment/mpi_world.h"
+#include "experiment/run_plan.h"
 #include "experiment/sweep.h"
 #include "experiment/yaml_reader.h"
 
@@ -93,6 +94,8 @@ int report_error() {
   } catch (const poda::ConfigError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const poda::SweepError& e) {
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const poda::RunPlanError& e) {  // the config errors of every sweep point
     std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const poda::DataError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
