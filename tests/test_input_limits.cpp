@@ -69,8 +69,8 @@ TEST_CASE("a layer of size zero is rejected at config time with its position") {
             .find("Dense: in and out must be at least 1") != std::string::npos);
   CHECK(config_error("model:\n  layers:\n    - {type: conv2d, out: 0, kernel: 3}\n")
             .rfind("exp.yaml:3:7: layer 0 '0' (conv2d)", 0) == 0);
-  CHECK(config_error("model:\n  layers:\n    - {type: max_pool2d, kernel: 0}\n")
-            .rfind("exp.yaml:3:7: layer 0 '0' (max_pool2d)", 0) == 0);
+  CHECK(config_error("model:\n  layers:\n    - {type: maxpool2d, kernel: 0}\n")
+            .rfind("exp.yaml:3:7: layer 0 '0' (maxpool2d)", 0) == 0);
 }
 
 TEST_CASE("a model too large is refused from its shapes at validation, not by std::bad_alloc") {

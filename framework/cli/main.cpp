@@ -13,6 +13,7 @@
 #include "data/data_error.h"
 #include "experiment/io/checkpoint.h"
 #include "experiment/io/mpi_world.h"
+#include "experiment/runner/run_plan.h"
 #include "experiment/config/sweep.h"
 #include "experiment/io/yaml_reader.h"
 
@@ -100,7 +101,7 @@ int report_error() {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const poda::SweepError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
-  } catch (const poda::RunPlanError& e) {  // every point's validation errors
+  } catch (const poda::RunPlanError& e) {  // the config errors of every sweep point
     std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const poda::DataError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());

@@ -79,9 +79,9 @@ def main():
     out("fuzz_config", "sweep.yaml", TINY + PRUNE + "sweep:\n  prune.sparsity: [0.5, 0.8]\n"
         "  zip:\n    train.epochs: [1, 2]\n    train.lr: [0.1, 0.05]\n")
     out("fuzz_config", "conv.yaml", "dataset: {name: cifar10}\nmodel:\n  layers:\n"
-        "    - {type: conv2d, out: 4, kernel: 3, padding: 1}\n    - {type: batch_norm}\n"
-        "    - {type: max_pool2d, kernel: 2}\n    - {type: dropout, p: 0.1}\n"
-        "    - {type: global_avg_pool}\n    - {type: dense, out: 10}\n"
+        "    - {type: conv2d, out: 4, kernel: 3, padding: 1}\n    - {type: batchnorm}\n"
+        "    - {type: maxpool2d, kernel: 2}\n    - {type: dropout, p: 0.1}\n"
+        "    - {type: global_avgpool}\n    - {type: dense, out: 10}\n"
         "train: {optimizer: adam, lr_schedule: {kind: cosine}, augment: {crop_padding: 4}}\n"
         "measure: {latency: true}\n")
     out("fuzz_config", "anchors.yaml", "base: &b {type: dense, out: 10}\nmodel:\n"
