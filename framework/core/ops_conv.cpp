@@ -14,6 +14,7 @@
 
 #include "core/gemm.h"
 #include "core/ops.h"
+#include "core/profile.h"
 
 namespace poda {
 
@@ -90,6 +91,7 @@ void valid_range(std::size_t in, std::size_t out, std::size_t stride, std::size_
 // x[b0+b, g*cin_g + c, oh*s + i*d - p, ow*s + j*d - p], or 0 in the padding.
 void im2col(const float* x, const ConvDims& d, std::size_t b0, std::size_t bc, std::size_t g,
             float* cols) {
+  ProfileScope scope(ProfileOp::im2col);
   const std::size_t N = bc * d.OHW(), s = d.stride;
   for (std::size_t c = 0; c < d.cin_g(); ++c)
     for (std::size_t i = 0; i < d.kH; ++i) {
@@ -126,6 +128,7 @@ void im2col(const float* x, const ConvDims& d, std::size_t b0, std::size_t bc, s
 // The adjoint of im2col: adds every column entry back into dx at the pixel it came from.
 void col2im(const float* cols, const ConvDims& d, std::size_t b0, std::size_t bc, std::size_t g,
             float* dx) {
+  ProfileScope scope(ProfileOp::col2im);
   const std::size_t N = bc * d.OHW(), s = d.stride;
   for (std::size_t c = 0; c < d.cin_g(); ++c)
     for (std::size_t i = 0; i < d.kH; ++i) {
@@ -267,6 +270,15 @@ void conv_backward(float* dx, float beta_x, float* dw, float beta_w, float* dbia
   }
 }
 
+// For GEMM-bound estimates (profile.h): im2col's three products per sample and group.
+void note_conv_gemms(const ConvDims& d, bool dx) {
+  if (!profiling_here() || !grad_enabled()) return;
+  const std::size_t n = d.B * d.groups, M = d.cout_g(), N = d.OHW(), K = d.K();
+  profile_note_gemm({false, false, M, N, K, n, false});  // y = w @ cols
+  profile_note_gemm({false, true, M, K, N, n, true});    // dw += dy @ cols^T
+  if (dx) profile_note_gemm({true, false, K, N, M, n, false});  // dcols = w^T @ dy
+}
+
 }  // namespace
 
 void set_conv_batching(ConvBatching mode) { g_batching = mode; }
@@ -298,6 +310,7 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
   const bool has_bias = bias.defined();
   if (has_bias && bias.size() != d.C_out) fail("bias " + shape_str(bias.shape()));
 
+  note_conv_gemms(d, x.requires_grad());
   Array y = empty_array({d.B, d.C_out, d.OH, d.OW});
   conv_forward(y.data(), x.data().data(), weight.data().data(),
                has_bias ? bias.data().data() : nullptr, d);

@@ -5,6 +5,7 @@
 #include <xtensor/xmath.hpp>
 
 #include "core/ops.h"
+#include "core/profile.h"
 
 namespace poda {
 
@@ -30,11 +31,13 @@ void check_broadcastable(const char* op, const Variable& a, const Variable& b) {
 // Applies f(x) elementwise; grad_fn gets the input and applies df(x) * dout.
 template <class F, class DF>
 Variable unary(const Variable& x, F f, DF df) {
+  ProfileScope scope(ProfileOp::activation);
   Array y = empty_array(x.shape());
   const float* px = x.data().data();
   float* py = y.data();
   for (std::size_t i = 0, n = y.size(); i < n; ++i) py[i] = f(px[i]);
   return Variable::from_op(std::move(y), {x}, [df](std::vector<Variable>& in, const Array& dy) {
+    ProfileScope scope(ProfileOp::activation);
     Array dx = empty_array(in[0].shape());
     const float* px = in[0].data().data();
     const float* pdy = dy.data();
@@ -50,8 +53,10 @@ float sigmoid_of(float v) { return 1.0f / (1.0f + std::exp(-v)); }
 
 Variable add(const Variable& a, const Variable& b) {
   check_broadcastable("add", a, b);
+  ProfileScope scope(ProfileOp::add);
   Array out = a.data() + b.data();
   return Variable::from_op(std::move(out), {a, b}, [](std::vector<Variable>& in, const Array& d) {
+    ProfileScope scope(ProfileOp::add);
     for (Variable& v : in)
       if (v.requires_grad()) v.add_grad(reduce_to_shape(d, v.shape()));
   });

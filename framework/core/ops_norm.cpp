@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/ops.h"
+#include "core/profile.h"
 
 namespace poda {
 
@@ -15,6 +16,7 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
       running_mean.size() != x.dim(1) || running_var.size() != x.dim(1))
     throw std::invalid_argument("batch_norm: input " + shape_str(x.shape()) + " with gamma " +
                                 shape_str(gamma.shape()) + " (expected (B, C) or (B, C, H, W))");
+  ProfileScope scope(ProfileOp::batch_norm);
   const std::size_t B = x.dim(0), C = x.dim(1), S = rank == 4 ? x.dim(2) * x.dim(3) : 1;
   const std::size_t n = B * S;  // values per channel
   if (training && n < 2)
@@ -70,6 +72,7 @@ Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& be
                            [B, C, S, n, training, mean = std::move(mean),
                             invstd = std::move(invstd)](std::vector<Variable>& in,
                                                         const Array& dy) {
+    ProfileScope scope(ProfileOp::batch_norm);
     const float* px = in[0].data().data();
     const float* pg = in[1].data().data();
     const float* pdy = dy.data();
