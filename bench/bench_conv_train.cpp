@@ -2,7 +2,8 @@
 // SGD-momentum step on random data, in samples/s; for each model also the GEMM-bound
 // estimate (the step's convolution and dense GEMMs alone) and, with --profile, where the
 // step's time goes, per op family.
-//   bench_conv_train [seconds per model, default 2.5] [--threads N] [--profile] [model ...]
+//   bench_conv_train [seconds per model, default 2.5] [--threads N] [--profile]
+//                    [--per-sample | --batched (force conv2d's GEMM batching)] [model ...]
 // Run it with OPENBLAS_CORETYPE set to compare BLAS kernels (e.g. Haswell, Cooperlake).
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+
+#include <sys/resource.h>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,19 +76,28 @@ double median(std::vector<double> v) {
 // but blind to worker threads) and by the wall clock (what counts with threads).
 struct StepTimes {
   double cpu = 0.0, wall = 0.0;
+  double page_faults = 0.0;  // per step: fresh pages the step's allocations touched
 };
+
+long minor_page_faults() {
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
 
 StepTimes time_steps(Trainer& t, double seconds) {
   for (int i = 0; i < 5; ++i) t.step();  // warm-up: workspaces grow, BLAS buffers allocate
   std::vector<double> cpu, wall;
   const double start = wall_seconds();
+  const long faults0 = minor_page_faults();
   do {
     const double c0 = profile_now(), w0 = wall_seconds();
     t.step();
     cpu.push_back(profile_now() - c0);
     wall.push_back(wall_seconds() - w0);
   } while (wall_seconds() - start < seconds || cpu.size() < 5);
-  return {median(cpu), median(wall)};
+  return {median(cpu), median(wall),
+          static_cast<double>(minor_page_faults() - faults0) / static_cast<double>(cpu.size())};
 }
 
 // CPU seconds of one GEMM shape, best of a few repetitions, on buffers large enough for it.
@@ -153,6 +165,7 @@ void bench_model(const Run& r, double seconds, bool profile) {
               "-> %.0f%% of it\n",
               r.model.c_str(), shape_str(r.input).c_str(), rate, batch / s.wall, bound,
               100.0 * rate / bound);
+  std::printf("  %.0f page faults per step\n", s.page_faults);
   if (profile) print_profile(t, 10);
 }
 
@@ -167,6 +180,8 @@ int main(int argc, char** argv) {
   for (int a = 1; a < argc; ++a) {
     if (!std::strcmp(argv[a], "--threads") && a + 1 < argc) threads = std::atoi(argv[++a]);
     else if (!std::strcmp(argv[a], "--profile")) profile = true;
+    else if (!std::strcmp(argv[a], "--per-sample")) set_conv_batching(ConvBatching::per_sample);
+    else if (!std::strcmp(argv[a], "--batched")) set_conv_batching(ConvBatching::batched);
     else if (a == 1 && std::atof(argv[a]) > 0.0) seconds = std::atof(argv[a]);
     else chosen.push_back(argv[a]);
   }

@@ -25,6 +25,11 @@ Variable BatchNorm::forward(const Variable& x) {
                     is_training(), momentum_, eps_);
 }
 
+Variable BatchNorm::forward_relu(const Variable& x) {
+  return batch_norm_relu(x, weight_->effective(), bias_->effective(), *running_mean_,
+                         *running_var_, is_training(), momentum_, eps_);
+}
+
 std::string BatchNorm::describe() const {
   return type_name() + "(" + std::to_string(channels_) + ")";
 }

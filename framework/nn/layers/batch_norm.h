@@ -14,6 +14,8 @@ class BatchNorm : public Module {
   BatchNorm(std::size_t channels, std::size_t sample_rank, float momentum = 0.1f,
             float eps = 1e-5f);
   Variable forward(const Variable& x) override;
+  // forward followed by a ReLU, as one fused op (Sequential uses it for BatchNorm -> ReLU).
+  Variable forward_relu(const Variable& x);
   std::string type_name() const override { return rank_ == 1 ? "BatchNorm1d" : "BatchNorm2d"; }
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;

@@ -1,5 +1,8 @@
 #include "nn/layers/sequential.h"
 
+#include "nn/layers/activation.h"
+#include "nn/layers/batch_norm.h"
+
 namespace poda {
 
 Sequential& Sequential::add(const std::string& name, ModulePtr layer) {
@@ -9,7 +12,17 @@ Sequential& Sequential::add(const std::string& name, ModulePtr layer) {
 
 Variable Sequential::forward(const Variable& x) {
   Variable h = x;
-  for (const auto& [name, layer] : children()) h = layer->forward(h);
+  const auto& layers = children();
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    // BatchNorm then ReLU runs as one fused op: one pass over the activations each way.
+    auto* bn = dynamic_cast<BatchNorm*>(layers[i].second.get());
+    if (bn && i + 1 < layers.size() && dynamic_cast<ReLU*>(layers[i + 1].second.get())) {
+      h = bn->forward_relu(h);
+      ++i;
+    } else {
+      h = layers[i].second->forward(h);
+    }
+  }
   return h;
 }
 
