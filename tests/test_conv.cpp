@@ -180,3 +180,16 @@ TEST_CASE("conv2d: two compute threads give the one-thread results and gradients
     }
   set_conv_batching(ConvBatching::automatic);
 }
+
+TEST_CASE("conv2d: an input that already holds a gradient gets the conv's gradient added") {
+  // x feeds two convs, so the second backward accumulates into x's gradient (beta 1): both
+  // the data gradient taken as a convolution (stride 1) and the col2im path (stride 2).
+  for (const Conv2dOptions o : {Conv2dOptions{1, 1, 1, 1}, Conv2dOptions{2, 1, 1, 1}}) {
+    CAPTURE(o.stride);
+    const Array x = random_array({2, 3, 5, 5}, 31), w1 = random_array({4, 3, 3, 3}, 32);
+    const Array w2 = random_array({4, 3, 3, 3}, 33), b1 = random_array({4}, 34);
+    check_jacobian([o](auto& v) {
+      return add(conv2d(v[0], v[1], v[2], o), conv2d(v[0], v[3], Variable(), o));
+    }, {x, w1, b1, w2});
+  }
+}

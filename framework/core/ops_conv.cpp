@@ -62,15 +62,16 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
   if (has_bias) inputs.push_back(bias);
   return Variable::from_op(std::move(y), std::move(inputs),
                            [d](std::vector<Variable>& in, const Array& dy) {
-    float beta = 0.0f;
-    // The first layer's input needs no gradient: its data-gradient work is skipped.
-    if (in.size() > 2 && in[2].requires_grad())
-      conv_backward_bias(in[2].grad_accumulator(beta), beta, dy.data(), d);
-    if (in[1].requires_grad())
-      conv_backward_weight(in[1].grad_accumulator(beta), beta, dy.data(), in[0].data().data(),
-                           d);
-    if (in[0].requires_grad())
-      conv_backward_data(in[0].grad_accumulator(beta), beta, dy.data(), in[1].data().data(), d);
+    // Each buffer and its beta come first: grad_accumulator sets beta, and a call's
+    // arguments are evaluated in no fixed order. The first layer's input needs no gradient:
+    // its data-gradient work is skipped.
+    float beta_b = 0.0f, beta_w = 0.0f, beta_x = 0.0f;
+    float* db = in.size() > 2 && in[2].requires_grad() ? in[2].grad_accumulator(beta_b) : nullptr;
+    float* dw = in[1].requires_grad() ? in[1].grad_accumulator(beta_w) : nullptr;
+    float* dx = in[0].requires_grad() ? in[0].grad_accumulator(beta_x) : nullptr;
+    if (db) conv_backward_bias(db, beta_b, dy.data(), d);
+    if (dw) conv_backward_weight(dw, beta_w, dy.data(), in[0].data().data(), d);
+    if (dx) conv_backward_data(dx, beta_x, dy.data(), in[1].data().data(), d);
   });
 }
 
