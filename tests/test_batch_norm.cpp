@@ -1,8 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "core/ops.h"
 #include "gradcheck.h"
+#include "nn/layers/activation.h"
 #include "nn/layers/batch_norm.h"
+#include "nn/layers/sequential.h"
 
 using namespace poda;
 using poda::testing::check_jacobian;
@@ -66,4 +71,68 @@ TEST_CASE("BatchNorm layer: 1d/2d by rank, names, train/eval switch") {
   bn.eval();
   bn.forward(x);
   CHECK(bn.running_mean() == after_train);
+}
+
+namespace {
+// (B, C, H, W) values whose normalised forms sit at least 0.35 away from zero in every channel:
+// per channel, +-magnitudes in [0.5, 1.6] around an offset, shuffled. The fused ReLU's kink is
+// then never within a finite-difference step.
+Array away_from_kink(const Shape& shape, std::uint64_t seed) {
+  const std::size_t B = shape[0], C = shape[1], S = numel(shape) / (B * C), n = B * S;
+  std::mt19937_64 rng(seed);
+  Array x = empty_array(shape);
+  for (std::size_t c = 0; c < C; ++c) {
+    std::vector<float> v;
+    for (std::size_t k = 0; k < n; ++k) {
+      const float m = 0.5f + 1.1f * static_cast<float>(k / 2) / static_cast<float>(n / 2);
+      v.push_back(0.3f * static_cast<float>(c) + (k % 2 ? m : -m));
+    }
+    std::shuffle(v.begin(), v.end(), rng);
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t s = 0; s < S; ++s) x.data()[(b * C + c) * S + s] = v[b * S + s];
+  }
+  return x;
+}
+}  // namespace
+
+TEST_CASE("batch_norm_relu: equals relu(batch_norm) and passes the Jacobian check") {
+  for (const Shape& shape : {Shape{6, 3}, Shape{3, 2, 3, 2}}) {
+    CAPTURE(shape_str(shape));
+    const std::size_t C = shape[1];
+    const Array x = away_from_kink(shape, 11), g = random_array({C}, 12);
+    const Array b = zeros_array({C});  // keeps the pre-activations away from zero
+    for (bool training : {true, false}) {
+      CAPTURE(training);
+      // Evaluation normalises with the running statistics: make them the batch's.
+      Array rm = zeros_array({C}), rv = xt::ones<float>({C});
+      if (!training) batch_norm(Variable(x), Variable(g), Variable(b), rm, rv, true, 1.0f, 0.0f);
+      Array m1 = rm, v1 = rv, m2 = rm, v2 = rv;
+      Variable x1(x, true), x2(x, true), g1(g, true), g2(g, true), b1(b, true), b2(b, true);
+      Variable fused = batch_norm_relu(x1, g1, b1, m1, v1, training, 0.1f, 1e-5f);
+      Variable plain = relu(batch_norm(x2, g2, b2, m2, v2, training, 0.1f, 1e-5f));
+      CHECK(xt::allclose(fused.data(), plain.data(), 1e-5, 1e-6));
+      CHECK(xt::allclose(m1, m2));
+      CHECK(xt::allclose(v1, v2));
+      const Array seed = random_array(fused.shape(), 13);
+      fused.backward(seed);
+      plain.backward(seed);
+      CHECK(xt::allclose(x1.grad(), x2.grad(), 1e-4, 1e-5));
+      CHECK(xt::allclose(g1.grad(), g2.grad(), 1e-4, 1e-5));
+      CHECK(xt::allclose(b1.grad(), b2.grad(), 1e-4, 1e-5));
+      check_jacobian([&](auto& v) {
+        Array m = rm, s = rv;
+        return batch_norm_relu(v[0], v[1], v[2], m, s, training, 0.1f, 1e-5f);
+      }, {x, g, b}, {}, 1e-2, 3e-2, 3e-3);
+    }
+  }
+}
+
+TEST_CASE("Sequential: BatchNorm then ReLU runs fused and gives the unfused result") {
+  Sequential fused_model, plain_model;
+  fused_model.add("bn", std::make_shared<BatchNorm>(2, 3)).add("relu", std::make_shared<ReLU>());
+  plain_model.add("bn", std::make_shared<BatchNorm>(2, 3));
+  const Array x = random_array({4, 2, 3, 3}, 14);
+  const Array y_fused = fused_model.forward(Variable(x)).data();
+  const Array y_bn = plain_model.forward(Variable(x)).data();
+  CHECK(xt::allclose(y_fused, xt::maximum(y_bn, 0.0f)));
 }

@@ -3,6 +3,7 @@
 #include <xtensor/xview.hpp>
 
 #include "core/ops.h"
+#include "core/parallel.h"
 #include "gradcheck.h"
 #include "nn/layers/conv2d.h"
 
@@ -152,4 +153,43 @@ TEST_CASE("Conv2d layer: a filter mask zeroes its output channel and its gradien
   CHECK(conv.macs({2, 5, 5}) == 3 * 25 * 18);
   CHECK_THROWS_WITH_AS(conv.output_shape({3, 5, 5}),
                        "Conv2d expects input (2, H, W) but gets (3, 5, 5)", ShapeError);
+}
+
+TEST_CASE("conv2d: two compute threads give the one-thread results and gradients") {
+  // ResNet-20's shapes, scaled down: 3x3 stride 1 (data gradient as a convolution), 3x3 stride
+  // 2 and the 1x1 stride-2 projection (col2im path), each batched and per sample.
+  const ConvCase cases[] = {{"3x3 stride 1", 6, 4, 8, 8, 4, 3, {1, 1, 1, 1}},
+                            {"3x3 stride 2", 5, 4, 8, 8, 8, 3, {2, 1, 1, 1}},
+                            {"1x1 stride 2", 5, 4, 8, 8, 8, 1, {2, 0, 1, 1}}};
+  for (ConvBatching mode : {ConvBatching::per_sample, ConvBatching::batched})
+    for (const ConvCase& c : cases) {
+      CAPTURE(c.name);
+      set_conv_batching(mode);
+      const Array x = random_array({c.B, c.C, c.H, c.W}, 21);
+      const Array w = random_array({c.O, c.C, c.k, c.k}, 22);
+      std::vector<Array> results;
+      for (int threads : {1, 2}) {
+        set_compute_threads(threads);
+        Variable vx(x, true), vw(w, true);
+        Variable y = conv2d(vx, vw, Variable(), c.options);
+        y.backward(random_array(y.shape(), 23));
+        results.insert(results.end(), {y.data(), vx.grad(), vw.grad()});
+      }
+      set_compute_threads(1);
+      for (std::size_t k = 0; k < 3; ++k) CHECK(xt::allclose(results[k], results[k + 3], 1e-5, 1e-5));
+    }
+  set_conv_batching(ConvBatching::automatic);
+}
+
+TEST_CASE("conv2d: an input that already holds a gradient gets the conv's gradient added") {
+  // x feeds two convs, so the second backward accumulates into x's gradient (beta 1): both
+  // the data gradient taken as a convolution (stride 1) and the col2im path (stride 2).
+  for (const Conv2dOptions o : {Conv2dOptions{1, 1, 1, 1}, Conv2dOptions{2, 1, 1, 1}}) {
+    CAPTURE(o.stride);
+    const Array x = random_array({2, 3, 5, 5}, 31), w1 = random_array({4, 3, 3, 3}, 32);
+    const Array w2 = random_array({4, 3, 3, 3}, 33), b1 = random_array({4}, 34);
+    check_jacobian([o](auto& v) {
+      return add(conv2d(v[0], v[1], v[2], o), conv2d(v[0], v[3], Variable(), o));
+    }, {x, w1, b1, w2});
+  }
 }

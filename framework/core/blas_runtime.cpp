@@ -10,6 +10,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/parallel.h"
+
 namespace poda {
 
 std::string blas_core_name() { return openblas_get_corename(); }
@@ -20,6 +22,7 @@ void set_blas_threads(int n) {
     throw std::invalid_argument("set_blas_threads: need at least 1 thread, got " +
                                 std::to_string(n));
   openblas_set_num_threads(n);
+  set_compute_threads(n);  // the kernels' own loops follow the same setting (parallel.h)
 }
 
 int blas_threads() { return openblas_get_num_threads(); }

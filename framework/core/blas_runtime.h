@@ -15,7 +15,9 @@ namespace poda {
 // ---- thin wrappers over the OpenBLAS runtime ----
 std::string blas_core_name();  // openblas_get_corename(): "Cooperlake", ...
 std::string blas_config();     // openblas_get_config(): version and build flags
-void set_blas_threads(int n);  // n >= 1, else std::invalid_argument
+// n >= 1, else std::invalid_argument. Also sets the kernels' compute threads (parallel.h):
+// one setting, `threads:`, decides how many cores a run uses.
+void set_blas_threads(int n);
 int blas_threads();
 
 // ---- choosing a core ----

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/profile.h"
+
 namespace poda {
 
 namespace {
@@ -34,6 +36,7 @@ void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t 
   check_ld(ldb, trans_b ? K : N, "ldb");
   check_ld(ldc, N, "ldc");
   if (M == 0 || N == 0) return;
+  ProfileScope scope(ProfileOp::gemm);
   // BLAS rejects a leading dim of 0 even when that matrix is empty (K == 0).
   lda = std::max<std::size_t>(lda, 1);
   ldb = std::max<std::size_t>(ldb, 1);

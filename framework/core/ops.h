@@ -46,6 +46,11 @@ Variable global_avg_pool(const Variable& x);
 Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta,
                     Array& running_mean, Array& running_var, bool training, float momentum,
                     float eps);
+// max(0, batch_norm(...)) in one pass forward and backward, same arguments: the ReLU's mask
+// is recomputed from x in backward, so no extra activation is kept.
+Variable batch_norm_relu(const Variable& x, const Variable& gamma, const Variable& beta,
+                         Array& running_mean, Array& running_var, bool training, float momentum,
+                         float eps);
 
 // ---- dropout (ops_dropout.cpp) ----
 // Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1-p).

@@ -5,6 +5,8 @@
 #include <xtensor/xmath.hpp>
 
 #include "core/ops.h"
+#include "core/parallel.h"
+#include "core/profile.h"
 
 namespace poda {
 
@@ -30,11 +32,13 @@ void check_broadcastable(const char* op, const Variable& a, const Variable& b) {
 // Applies f(x) elementwise; grad_fn gets the input and applies df(x) * dout.
 template <class F, class DF>
 Variable unary(const Variable& x, F f, DF df) {
+  ProfileScope scope(ProfileOp::activation);
   Array y = empty_array(x.shape());
   const float* px = x.data().data();
   float* py = y.data();
   for (std::size_t i = 0, n = y.size(); i < n; ++i) py[i] = f(px[i]);
   return Variable::from_op(std::move(y), {x}, [df](std::vector<Variable>& in, const Array& dy) {
+    ProfileScope scope(ProfileOp::activation);
     Array dx = empty_array(in[0].shape());
     const float* px = in[0].data().data();
     const float* pdy = dy.data();
@@ -46,12 +50,47 @@ Variable unary(const Variable& x, F f, DF df) {
 
 float sigmoid_of(float v) { return 1.0f / (1.0f + std::exp(-v)); }
 
+// Runs f(i) for i in [0, n), split between the compute threads when n is large.
+template <class F>
+void for_elements(std::size_t n, F f) {
+  parallel_for(n, [&](std::size_t lo, std::size_t hi, int) {
+    for (std::size_t i = lo; i < hi; ++i) f(i);
+  }, elementwise_grain);
+}
+
+// v.grad (+)= g for same-shaped g, in place: no temporary, no second pass.
+void accumulate_grad(Variable& v, const Array& g) {
+  float beta;
+  float* dst = v.grad_accumulator(beta);
+  const float* src = g.data();
+  if (beta == 0.0f) for_elements(g.size(), [&](std::size_t i) { dst[i] = src[i]; });
+  else for_elements(g.size(), [&](std::size_t i) { dst[i] += src[i]; });
+}
+
+// a + b for equal shapes (a residual block's sum): one pass forward, in-place gradients.
+Variable add_same_shape(const Variable& a, const Variable& b) {
+  ProfileScope scope(ProfileOp::add);
+  Array out = empty_array(a.shape());
+  const float* pa = a.data().data();
+  const float* pb = b.data().data();
+  float* po = out.data();
+  for_elements(out.size(), [&](std::size_t i) { po[i] = pa[i] + pb[i]; });
+  return Variable::from_op(std::move(out), {a, b}, [](std::vector<Variable>& in, const Array& d) {
+    ProfileScope scope(ProfileOp::add);
+    for (Variable& v : in)
+      if (v.requires_grad()) accumulate_grad(v, d);
+  });
+}
+
 }  // namespace
 
 Variable add(const Variable& a, const Variable& b) {
+  if (same_shape(a, b)) return add_same_shape(a, b);
   check_broadcastable("add", a, b);
+  ProfileScope scope(ProfileOp::add);
   Array out = a.data() + b.data();
   return Variable::from_op(std::move(out), {a, b}, [](std::vector<Variable>& in, const Array& d) {
+    ProfileScope scope(ProfileOp::add);
     for (Variable& v : in)
       if (v.requires_grad()) v.add_grad(reduce_to_shape(d, v.shape()));
   });
@@ -109,8 +148,23 @@ Variable scale(const Variable& x, float factor) {
 }
 
 Variable relu(const Variable& x) {
-  return unary(x, [](float v) { return v > 0.0f ? v : 0.0f; },
-               [](float v) { return v > 0.0f ? 1.0f : 0.0f; });
+  ProfileScope scope(ProfileOp::activation);
+  Array y = empty_array(x.shape());
+  const float* px = x.data().data();
+  float* py = y.data();
+  for_elements(y.size(), [&](std::size_t i) { py[i] = px[i] > 0.0f ? px[i] : 0.0f; });
+  // The mask comes from the input, not the output: the grad fn captures nothing.
+  return Variable::from_op(std::move(y), {x}, [](std::vector<Variable>& in, const Array& dy) {
+    ProfileScope scope(ProfileOp::activation);
+    float beta;
+    float* dx = in[0].grad_accumulator(beta);
+    const float* px = in[0].data().data();
+    const float* pdy = dy.data();
+    for_elements(dy.size(), [&](std::size_t i) {
+      const float v = px[i] > 0.0f ? pdy[i] : 0.0f;
+      dx[i] = beta == 0.0f ? v : dx[i] + v;
+    });
+  });
 }
 
 Variable tanh(const Variable& x) {

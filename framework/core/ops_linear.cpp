@@ -2,8 +2,19 @@
 
 #include "core/gemm.h"
 #include "core/ops.h"
+#include "core/profile.h"
 
 namespace poda {
+
+namespace {
+// For GEMM-bound estimates (profile.h): forward, dweight and, when wanted, dx.
+void note_linear_gemms(std::size_t B, std::size_t in, std::size_t out, bool dx) {
+  if (!profiling_here() || !grad_enabled()) return;
+  profile_note_gemm({false, true, B, out, in, 1, false});
+  profile_note_gemm({true, false, out, in, B, 1, false});
+  if (dx) profile_note_gemm({false, false, B, in, out, 1, false});
+}
+}  // namespace
 
 Variable matmul(const Variable& a, const Variable& b) {
   if (a.data().dimension() != 2 || b.data().dimension() != 2 || a.dim(1) != b.dim(0))
@@ -45,6 +56,7 @@ Variable linear(const Variable& x, const Variable& weight, const Variable& bias)
   }
   gemm(false, true, B, out_features, in_features, 1.0f, x.data().data(), weight.data().data(),
        has_bias ? 1.0f : 0.0f, py);
+  note_linear_gemms(B, in_features, out_features, x.requires_grad());
   std::vector<Variable> inputs{x, weight};
   if (has_bias) inputs.push_back(bias);
   return Variable::from_op(std::move(y), std::move(inputs),

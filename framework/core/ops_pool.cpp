@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/ops.h"
+#include "core/profile.h"
 
 namespace poda {
 
@@ -91,6 +92,7 @@ void max_pool_2x2(const float* px, const PoolDims& d, float* py, std::uint32_t* 
 
 Variable max_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
                     std::size_t padding) {
+  ProfileScope scope(ProfileOp::pool);
   const PoolDims d = pool_dims("max_pool2d", x, kernel, stride, padding);
   const Shape in_shape = x.shape();
   Array y = empty_array({x.dim(0), x.dim(1), d.OH, d.OW});
@@ -105,6 +107,7 @@ Variable max_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
   return Variable::from_op(std::move(y), {x},
                            [d, in_shape, argmax = std::move(argmax)](std::vector<Variable>& in,
                                                                      const Array& dy) {
+    ProfileScope scope(ProfileOp::pool);
     float beta;
     float* dx = in[0].grad_accumulator(beta);  // (B, C, H, W)
     if (beta == 0.0f) std::fill(dx, dx + d.planes * d.H * d.W, 0.0f);
@@ -120,6 +123,7 @@ Variable max_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
 
 Variable avg_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
                     std::size_t padding) {
+  ProfileScope scope(ProfileOp::pool);
   const PoolDims d = pool_dims("avg_pool2d", x, kernel, stride, padding);
   Array y = empty_array({x.dim(0), x.dim(1), d.OH, d.OW});
   const float inv = 1.0f / static_cast<float>(kernel * kernel);  // padding counts as zeros
@@ -142,6 +146,7 @@ Variable avg_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
   }
   return Variable::from_op(std::move(y), {x}, [d, inv](std::vector<Variable>& in,
                                                        const Array& dy) {
+    ProfileScope scope(ProfileOp::pool);
     float beta;
     float* dx = in[0].grad_accumulator(beta);  // (B, C, H, W)
     if (beta == 0.0f) std::fill(dx, dx + d.planes * d.H * d.W, 0.0f);
@@ -167,6 +172,7 @@ Variable global_avg_pool(const Variable& x) {
   if (x.data().dimension() != 4)
     throw std::invalid_argument("global_avg_pool: expected (B, C, H, W), got " +
                                 shape_str(x.shape()));
+  ProfileScope scope(ProfileOp::pool);
   const std::size_t planes = x.dim(0) * x.dim(1), HW = x.dim(2) * x.dim(3);
   Array y = empty_array({x.dim(0), x.dim(1)});
   const float inv = 1.0f / static_cast<float>(HW);
@@ -179,6 +185,7 @@ Variable global_avg_pool(const Variable& x) {
   }
   return Variable::from_op(std::move(y), {x}, [planes, HW, inv](std::vector<Variable>& in,
                                                                 const Array& dy) {
+    ProfileScope scope(ProfileOp::pool);
     float beta;
     float* dx = in[0].grad_accumulator(beta);  // (B, C, H, W)
     const float* pdy = dy.data();

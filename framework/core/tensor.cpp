@@ -1,5 +1,7 @@
 #include "core/tensor.h"
 
+#include "core/profile.h"
+
 namespace poda {
 
 std::string shape_str(const Shape& shape) {
@@ -11,9 +13,13 @@ std::string shape_str(const Shape& shape) {
   return s + ")";
 }
 
-Array empty_array(const Shape& shape) { return Array::from_shape(shape); }
+Array empty_array(const Shape& shape) {
+  ProfileScope scope(ProfileOp::allocation);
+  return Array::from_shape(shape);
+}
 
 Array zeros_array(const Shape& shape) {
+  ProfileScope scope(ProfileOp::allocation);
   Array a = Array::from_shape(shape);
   std::fill(a.begin(), a.end(), 0.0f);
   return a;

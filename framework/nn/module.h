@@ -40,6 +40,10 @@ class Module {
   }
   // Installs `observer` (nullptr removes it) on this module and every module below it.
   void set_observer(ForwardObserver* observer);
+  bool observed() const { return observer_ != nullptr; }
+  // forward() of this layer and of `next` in one pass, when the layer knows a fused kernel
+  // for the pair (BatchNorm then ReLU); an undefined Variable otherwise.
+  virtual Variable forward_fused_with(const Variable& x, const Module& next) { return {}; }
 
   // "Dense", "Conv2d", ... and a one-line description for summaries.
   virtual std::string type_name() const = 0;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/ops.h"
+#include "nn/layers/activation.h"
 #include "nn/layer_spec.h"
 
 namespace poda {
@@ -23,6 +24,12 @@ BatchNorm::BatchNorm(std::size_t channels, std::size_t sample_rank, float moment
 Variable BatchNorm::forward(const Variable& x) {
   return batch_norm(x, weight_->effective(), bias_->effective(), *running_mean_, *running_var_,
                     is_training(), momentum_, eps_);
+}
+
+Variable BatchNorm::forward_fused_with(const Variable& x, const Module& next) {
+  if (!dynamic_cast<const ReLU*>(&next)) return {};
+  return batch_norm_relu(x, weight_->effective(), bias_->effective(), *running_mean_,
+                         *running_var_, is_training(), momentum_, eps_);
 }
 
 std::string BatchNorm::describe() const {

@@ -14,6 +14,8 @@ class BatchNorm : public Module {
   BatchNorm(std::size_t channels, std::size_t sample_rank, float momentum = 0.1f,
             float eps = 1e-5f);
   Variable forward(const Variable& x) override;
+  // BatchNorm then ReLU: one fused pass (core's batch_norm_relu).
+  Variable forward_fused_with(const Variable& x, const Module& next) override;
   std::string type_name() const override { return rank_ == 1 ? "BatchNorm1d" : "BatchNorm2d"; }
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;

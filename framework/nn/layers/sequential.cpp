@@ -9,7 +9,21 @@ Sequential& Sequential::add(const std::string& name, ModulePtr layer) {
 
 Variable Sequential::forward(const Variable& x) {
   Variable h = x;
-  for (const auto& [name, layer] : children()) h = (*layer)(h);
+  const auto& layers = children();
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    Module& layer = *layers[i].second;
+    // A pair with a fused kernel runs as one op (one pass over the activations each way),
+    // unless an observer wants to see the intermediate output.
+    if (i + 1 < layers.size() && !layer.observed()) {
+      Variable fused = layer.forward_fused_with(h, *layers[i + 1].second);
+      if (fused.defined()) {
+        h = std::move(fused);
+        ++i;
+        continue;
+      }
+    }
+    h = layer(h);
+  }
   return h;
 }
 
