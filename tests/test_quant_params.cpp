@@ -96,3 +96,20 @@ TEST_CASE("quantize_uint8: error at most half a step inside the range, clamped o
   quantize_uint8(&huge, 1, s, z, &q);
   CHECK(q == 255);
 }
+
+TEST_CASE("unclamped_level: rounds exactly as std::nearbyint (ties to even), huge values saturate") {
+  for (float v : {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 0.49999997f, 126.5f, -127.5f, 1e-8f,
+                  3.0f, 1000.25f, 4194303.5f, -4194303.5f}) {
+    CAPTURE(v);
+    CHECK(unclamped_level(v, 1.0f, 0) == std::nearbyint(v));
+  }
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> d(-300.0f, 300.0f);
+  for (int i = 0; i < 100000; ++i) {
+    const float x = d(rng), s = 0.0137f;
+    REQUIRE(unclamped_level(x, s, 7) == std::nearbyint(x / s) + 7.0f);
+  }
+  CHECK(unclamped_level(1e30f, 1e-3f, 0) > 255.0f);
+  CHECK(unclamped_level(-1e30f, 1e-3f, 0) < -255.0f);
+  CHECK(clamped_level(NAN, 1.0f, 0, 0, 255) == 0);
+}

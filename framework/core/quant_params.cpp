@@ -1,6 +1,7 @@
 #include "core/quant_params.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 

@@ -13,7 +13,6 @@
 //                range that is mostly positive (after ReLU) or shifted (normalised pixels)
 //                use all 256 levels. The range is widened to contain 0, so 0 (padding,
 //                ReLU's zeros) is represented exactly by q = z.
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -41,16 +40,26 @@ QuantGrid weight_grid(const float* weight, std::size_t channels, std::size_t per
 QuantGrid activation_grid(float lo, float hi);
 
 // round(x / scale) + zero_point before clamping, as a float (so a huge x cannot overflow an
-// int); rounding is to nearest, ties to even (std::nearbyint in the default rounding mode),
-// as PyTorch's fake_quantize. Every quantizer in poda goes through this one function.
+// int); rounding is to nearest, ties to even, as PyTorch's fake_quantize. Every quantizer in
+// poda goes through this one function, so training (fake quantization) and inference (the
+// int8 kernels) round identically.
+// The rounding adds and subtracts 1.5 * 2^23, which rounds any |v| < 2^22 to an integer
+// exactly as std::nearbyint does in the default mode, but vectorises (nearbyint is a libm
+// call). |v| is first clamped to 2^22: far outside any 8-bit grid, so no level changes.
 inline float unclamped_level(float x, float scale, int zero_point) {
-  return std::nearbyint(x / scale) + static_cast<float>(zero_point);
+  constexpr float kLimit = 4194304.0f;   // 2^22
+  constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23
+  float v = x / scale;
+  v = v < -kLimit ? -kLimit : v;
+  v = v > kLimit ? kLimit : v;
+  return ((v + kMagic) - kMagic) + static_cast<float>(zero_point);
 }
-// unclamped_level clamped to [qmin, qmax].
+// unclamped_level clamped to [qmin, qmax]; a NaN input gives qmin.
 inline int clamped_level(float x, float scale, int zero_point, int qmin, int qmax) {
   const float level = unclamped_level(x, scale, zero_point);
-  return static_cast<int>(std::fmin(std::fmax(level, static_cast<float>(qmin)),
-                                    static_cast<float>(qmax)));
+  const float lo = static_cast<float>(qmin), hi = static_cast<float>(qmax);
+  const float above = level > lo ? level : lo;
+  return static_cast<int>(above < hi ? above : hi);
 }
 
 // q = clamp(unclamped_level(x)), for one slice of one grid channel.

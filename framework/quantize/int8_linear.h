@@ -21,8 +21,11 @@ struct Int8Linear {
   SparseInt8Weights sparse_w;   // (out, in), when sparse
   QuantGrid weight_grid;        // per output channel (out)
   QuantGrid input_grid;         // per tensor, calibrated
-  std::vector<float> bias;      // (out) or empty
+  std::vector<float> bias;      // (out), zeros when the layer has none
   bool relu = false;            // fused on the float output
+  // Precomputed per output n: s_x * s_w[n], and z_x * sum_k q_w[n, k].
+  std::vector<float> output_scale;
+  std::vector<std::int32_t> zero_point_term;
 };
 
 // weight (out, in) fp32 (already masked), bias (out) or empty, input grid from calibration.
