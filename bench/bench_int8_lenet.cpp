@@ -1,0 +1,198 @@
+// LeNet-300-100 inference at batch 64 on one thread, three ways, timed alternately in one
+// run (issue 12's targets): fp32 dense (poda::gemm, i.e. OpenBLAS SGEMM, plus bias and ReLU),
+// int8 dense (quantize input, gemm_u8s8, dequantize with bias and ReLU) and int8 sparse on
+// the same weights pruned to 90% by magnitude. Also the bare GEMMs, and the int8 scalar path.
+// Ratios are taken per round and their median reported (the machine is shared and noisy).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/blas_runtime.h"
+#include "core/cpu_features.h"
+#include "core/gemm.h"
+#include "quantize/int8_linear.h"
+
+namespace {
+
+using namespace poda;
+
+constexpr std::size_t kBatch = 64;
+constexpr std::size_t kDims[4] = {784, 300, 100, 10};
+
+struct Fp32Layer {
+  std::size_t in, out;
+  std::vector<float> w, b;  // (out, in), (out)
+  bool relu;
+};
+
+void fp32_forward(const Fp32Layer& l, const float* x, float* y) {  // x (B, in) -> y (B, out)
+  gemm(false, true, kBatch, l.out, l.in, 1.0f, x, l.w.data(), 0.0f, y);
+  for (std::size_t m = 0; m < kBatch; ++m)
+    for (std::size_t n = 0; n < l.out; ++n) {
+      const float v = y[m * l.out + n] + l.b[n];
+      y[m * l.out + n] = l.relu && v < 0.0f ? 0.0f : v;
+    }
+}
+
+std::vector<float> prune_by_magnitude(std::vector<float> w, double sparsity) {
+  std::vector<float> mag(w.size());
+  for (std::size_t i = 0; i < w.size(); ++i) mag[i] = std::fabs(w[i]);
+  const std::size_t cut = static_cast<std::size_t>(sparsity * static_cast<double>(w.size()));
+  std::nth_element(mag.begin(), mag.begin() + static_cast<long>(cut), mag.end());
+  const float threshold = mag[cut];
+  for (float& v : w)
+    if (std::fabs(v) < threshold) v = 0.0f;
+  return w;
+}
+
+struct Model {
+  std::vector<Fp32Layer> fp32, fp32_pruned;
+  std::vector<Int8Linear> dense, dense_pruned, sparse;
+};
+
+// Random He weights; input grids calibrated (min-max) on the fp32 activations of x.
+Model build_model(const std::vector<float>& x) {
+  Model m;
+  std::mt19937 rng(1);
+  for (int l = 0; l < 3; ++l) {
+    Fp32Layer f{kDims[l], kDims[l + 1], {}, {}, l < 2};
+    std::normal_distribution<float> he(0.0f, std::sqrt(2.0f / static_cast<float>(f.in)));
+    for (std::size_t i = 0; i < f.in * f.out; ++i) f.w.push_back(he(rng));
+    for (std::size_t i = 0; i < f.out; ++i) f.b.push_back(0.01f * he(rng));
+    m.fp32.push_back(f);
+    f.w = prune_by_magnitude(f.w, 0.9);
+    m.fp32_pruned.push_back(f);
+  }
+  std::vector<float> act = x, next;
+  for (int l = 0; l < 3; ++l) {
+    const auto [lo, hi] = std::minmax_element(act.begin(), act.end());
+    const QuantGrid grid = activation_grid(*lo, *hi);
+    const Fp32Layer& d = m.fp32[l];
+    const Fp32Layer& p = m.fp32_pruned[l];
+    m.dense.push_back(make_int8_linear(d.w.data(), d.out, d.in, d.b, grid, false, d.relu));
+    m.dense_pruned.push_back(make_int8_linear(p.w.data(), p.out, p.in, p.b, grid, false, p.relu));
+    m.sparse.push_back(make_int8_linear(p.w.data(), p.out, p.in, p.b, grid, true, p.relu));
+    next.resize(kBatch * d.out);
+    fp32_forward(d, act.data(), next.data());
+    act.swap(next);
+  }
+  return m;
+}
+
+// This thread's CPU time: on a machine shared by many processes, wall time mostly measures
+// the scheduler; both sides run single-threaded in this thread (OpenBLAS with 1 thread
+// computes in the caller), so CPU time compares them fairly.
+double thread_seconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// CPU seconds per call: the median over 5 batches of calls of about 10 ms each.
+double time_per_call(const std::function<void()>& call) {
+  call();
+  double t0 = thread_seconds();
+  call();
+  const double once = thread_seconds() - t0;
+  const int per_batch = std::max(1, static_cast<int>(0.01 / std::max(once, 1e-9)));
+  std::vector<double> per_call;
+  for (int b = 0; b < 5; ++b) {
+    t0 = thread_seconds();
+    for (int i = 0; i < per_batch; ++i) call();
+    per_call.push_back((thread_seconds() - t0) / per_batch);
+  }
+  std::sort(per_call.begin(), per_call.end());
+  return per_call[per_call.size() / 2];
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct Variant {
+  const char* name;
+  std::function<void()> call;
+  std::vector<double> seconds;  // one median per round
+};
+
+// Times every variant once per round, rounds alternating, and prints medians and the
+// median of the per-round ratios named in `ratios` (numerator index, denominator index).
+void run_rounds(std::vector<Variant>& variants,
+                const std::vector<std::pair<std::string, std::pair<int, int>>>& ratios) {
+  const int rounds = 11;
+  std::vector<std::vector<double>> ratio_values(ratios.size());
+  for (int r = 0; r < rounds; ++r) {
+    for (Variant& v : variants) v.seconds.push_back(time_per_call(v.call));
+    for (std::size_t i = 0; i < ratios.size(); ++i) {
+      const auto [num, den] = ratios[i].second;
+      ratio_values[i].push_back(variants[num].seconds.back() / variants[den].seconds.back());
+    }
+  }
+  std::printf("LeNet-300-100 forward, batch %zu, thread CPU time, median of %d alternating rounds:\n", kBatch, rounds);
+  for (const Variant& v : variants)
+    std::printf("  %-32s %9.1f us\n", v.name, median(v.seconds) * 1e6);
+  for (std::size_t i = 0; i < ratios.size(); ++i)
+    std::printf("  %-44s %.2fx (median of per-round ratios)\n", ratios[i].first.c_str(),
+                median(ratio_values[i]));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  poda::ensure_blas_core(argc, argv);
+  poda::set_blas_threads(1);
+  std::printf("bench_int8_lenet: OpenBLAS core %s, %d thread; cpu [%s]; int8 path %s\n",
+              blas_core_name().c_str(), blas_threads(), cpu_features().describe().c_str(),
+              active_int8_kernel() == Int8Kernel::vnni ? "vnni" : "scalar");
+  std::mt19937 rng(2);
+  std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
+  std::vector<float> x(kBatch * kDims[0]);  // (64, 784), pixels in [0, 1]
+  for (float& v : x) v = pixel(rng);
+  const Model model = build_model(x);
+  std::vector<float> a(kBatch * 784), b(kBatch * 784);  // ping-pong activations
+  auto run = [&](const auto& layers, auto forward) {
+    const float* in = x.data();
+    for (const auto& l : layers) {
+      forward(l, in, a.data());
+      std::swap(a, b);
+      in = b.data();
+    }
+  };
+  auto fp32 = [](const Fp32Layer& l, const float* in, float* out) { fp32_forward(l, in, out); };
+  auto int8 = [](const Int8Linear& l, const float* in, float* out) {
+    int8_linear_forward(l, in, kBatch, out);
+  };
+  // The bare GEMMs of the three layers (every layer reads the first K values of one input).
+  std::vector<std::uint8_t> qx(kBatch * 784, 100);
+  std::vector<std::int32_t> acc(kBatch * 300);
+  std::vector<Variant> variants = {
+      {"fp32 dense (sgemm)", [&] { run(model.fp32, fp32); }, {}},
+      {"int8 dense", [&] { run(model.dense, int8); }, {}},
+      {"int8 dense, 90% pruned weights", [&] { run(model.dense_pruned, int8); }, {}},
+      {"int8 sparse, 90% pruned", [&] { run(model.sparse, int8); }, {}},
+      {"int8 dense, scalar path", [&] {
+         set_int8_kernel(Int8Kernel::scalar);
+         run(model.dense, int8);
+         set_int8_kernel(Int8Kernel::automatic);
+       }, {}},
+      {"fp32 GEMMs only", [&] {
+         for (const Fp32Layer& l : model.fp32)
+           gemm(false, true, kBatch, l.out, l.in, 1.0f, x.data(), l.w.data(), 0.0f, a.data());
+       }, {}},
+      {"int8 GEMMs only", [&] {
+         for (const Int8Linear& l : model.dense)
+           gemm_u8s8(kBatch, qx.data(), l.in, l.dense, acc.data(), l.out);
+       }, {}},
+  };
+  run_rounds(variants, {{"speed-up int8 dense over fp32 dense", {0, 1}},
+                        {"speed-up int8 sparse over int8 dense (90%)", {2, 3}},
+                        {"speed-up int8 GEMMs over fp32 GEMMs", {5, 6}},
+                        {"speed-up int8 VNNI over int8 scalar", {4, 1}}});
+  return 0;
+}

@@ -1,0 +1,33 @@
+#pragma once
+// Int8 Conv2d through im2col and the integer GEMM (core/gemm_int8.h): each sample's patches
+// become the rows of A, the packed weight (C_out, C_in*kH*kW) is W, so the sums are the same
+// exact integers as a direct convolution. Padding reads the input's zero point, the level
+// that stands for real 0. groups == 1 only (poda's zoo models quantized so far).
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/gemm_int8.h"
+#include "core/ops.h"
+
+namespace poda {
+
+struct Int8ConvShape {
+  std::size_t batch = 0, channels = 0, height = 0, width = 0;  // input (B, C_in, H, W)
+  std::size_t kernel_h = 0, kernel_w = 0;
+  Conv2dOptions options;  // groups must be 1
+  std::size_t out_h() const;
+  std::size_t out_w() const;
+};
+
+// x (B, C_in, H, W) uint8, weight packed from (C_out, C_in, kH, kW) as (C_out, C_in*kH*kW)
+// -> out (B, C_out, H_out, W_out) int32 = sum over the window of x * w, padding = pad_level.
+void conv2d_u8s8(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
+                 const PackedInt8Weights& weight, std::int32_t* out);
+
+// One sample's patches: x (C_in, H, W) -> cols (H_out*W_out, C_in*kH*kW), row p = the
+// window of output pixel p in (c, i, j) order, out-of-image taps = pad_level.
+void im2col_u8(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
+               std::uint8_t* cols);
+
+}  // namespace poda

@@ -1,0 +1,91 @@
+#include "core/gemm_int8.h"
+
+#include <atomic>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "core/cpu_features.h"
+
+namespace poda {
+
+namespace {
+std::atomic<Int8Kernel> g_int8_kernel{Int8Kernel::automatic};
+}  // namespace
+
+void set_int8_kernel(Int8Kernel kernel) { g_int8_kernel = kernel; }
+
+bool int8_vnni_available() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return cpu_features().avx512_vnni && cpu_features().avx512bw;
+#else
+  return false;
+#endif
+}
+
+Int8Kernel active_int8_kernel() {
+  const Int8Kernel wanted = g_int8_kernel.load();
+  if (wanted == Int8Kernel::scalar || !int8_vnni_available()) return Int8Kernel::scalar;
+  return Int8Kernel::vnni;
+}
+
+PackedInt8Weights pack_int8_weights(const std::int8_t* w, std::size_t N, std::size_t K) {
+  if (K >= 66000)
+    throw std::invalid_argument("pack_int8_weights: K = " + std::to_string(K) +
+                                " could overflow the int32 sums (K must be < 66000)");
+  PackedInt8Weights packed;
+  packed.n = N;
+  packed.k = K;
+  const std::size_t quads = packed.quads();
+  packed.data.assign(packed.blocks() * quads * kInt8Lanes * kInt8Quad, 0);
+  packed.row_sum.assign(N, 0);
+  for (std::size_t n = 0; n < N; ++n) {
+    const std::size_t block = n / kInt8Lanes, lane = n % kInt8Lanes;
+    for (std::size_t k = 0; k < K; ++k) {
+      const std::size_t q = k / kInt8Quad, byte = k % kInt8Quad;
+      packed.data[((block * quads + q) * kInt8Lanes + lane) * kInt8Quad + byte] = w[n * K + k];
+      packed.row_sum[n] += w[n * K + k];
+    }
+  }
+  return packed;
+}
+
+void gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda, const PackedInt8Weights& W,
+               std::int32_t* C, std::size_t ldc) {
+  if (lda < W.k || ldc < W.n)
+    throw std::invalid_argument("gemm_u8s8: lda " + std::to_string(lda) + " < K " +
+                                std::to_string(W.k) + " or ldc " + std::to_string(ldc) +
+                                " < N " + std::to_string(W.n));
+  if (active_int8_kernel() == Int8Kernel::vnni)
+    detail::gemm_u8s8_vnni(M, A, lda, W, C, ldc);
+  else
+    detail::gemm_u8s8_scalar(M, A, lda, W, C, ldc);
+}
+
+namespace detail {
+
+// One row of A against one block of 16 output channels, in the packed order, so the
+// compiler can vectorise the 16 lanes.
+void gemm_u8s8_scalar(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                      const PackedInt8Weights& W, std::int32_t* C, std::size_t ldc) {
+  const std::size_t quads = W.quads();
+  for (std::size_t m = 0; m < M; ++m) {
+    const std::uint8_t* a = A + m * lda;  // (K)
+    for (std::size_t block = 0; block < W.blocks(); ++block) {
+      std::int32_t acc[kInt8Lanes] = {};
+      const std::int8_t* b = W.data.data() + block * quads * kInt8Lanes * kInt8Quad;  // (quads, 16, 4)
+      for (std::size_t k = 0; k < W.k; ++k) {
+        const std::int32_t av = a[k];
+        const std::int8_t* bq = b + (k / kInt8Quad) * kInt8Lanes * kInt8Quad + k % kInt8Quad;
+        for (std::size_t j = 0; j < kInt8Lanes; ++j) acc[j] += av * bq[j * kInt8Quad];
+      }
+      const std::size_t n0 = block * kInt8Lanes;
+      const std::size_t width = W.n - n0 < kInt8Lanes ? W.n - n0 : kInt8Lanes;
+      std::memcpy(C + m * ldc + n0, acc, width * sizeof(std::int32_t));
+    }
+  }
+}
+
+}  // namespace detail
+
+}  // namespace poda

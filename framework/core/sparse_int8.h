@@ -1,0 +1,31 @@
+#pragma once
+// The sparse int8 GEMM for unstructured-pruned layers: same contract and same integers as
+// gemm_u8s8 (core/gemm_int8.h), with work proportional to the non-zero K quads of each
+// weight row. At 90% unstructured sparsity about 1 - 0.9^4 = 34% of the quads hold a
+// non-zero, so one vpdpbusd still does 4 products per lane, on a third of the dense work.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace poda {
+
+// W (N, K) int8, row-major, kept by quads: row n owns entries [row_start[n], row_start[n+1]),
+// each a quad index q and the 4 weights W[n, 4q .. 4q+3] packed little-endian into an int32
+// (zero where past K or pruned).
+struct SparseInt8Weights {
+  std::size_t n = 0, k = 0;
+  std::vector<std::uint32_t> row_start;  // (N + 1)
+  std::vector<std::uint32_t> quad;       // (entries)
+  std::vector<std::int32_t> packed;      // (entries)
+  std::vector<std::int32_t> row_sum;     // (N): sum_k W[n, k], for the zero-point correction
+  std::size_t quads() const { return (k + 3) / 4; }
+  std::size_t entries() const { return quad.size(); }
+};
+SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std::size_t K);
+
+// C (M, N) int32 = A (M, K) uint8 · W (N, K)^T, exact; lda >= K, ldc >= N. Runs the path
+// active_int8_kernel() names.
+void sparse_gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                      const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
+
+}  // namespace poda

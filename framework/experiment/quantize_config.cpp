@@ -1,0 +1,59 @@
+#include "experiment/quantize_config.h"
+
+#include <fmt/format.h>
+
+namespace poda {
+
+namespace {
+
+CalibrationSettings parse_calibration(YamlMap& m) {
+  CalibrationSettings c;
+  if (!m.has("calibration")) return c;
+  YamlMap cm = m.map("calibration");
+  c.method = parse_calibration_method(
+      cm.text("method", calibration_method_name(c.method), {"min_max", "percentile"}));
+  c.batches = static_cast<int>(cm.integer("batches", c.batches, -1000000, 100000000));
+  c.percentile = cm.number("percentile", c.percentile, -1e9, 1e9);
+  cm.finish();
+  return c;
+}
+
+// The node of a field "key" or "key.sub" inside the section (undefined when absent).
+YAML::Node field_node(const YAML::Node& section, const std::string& field) {
+  const std::size_t dot = field.find('.');
+  if (dot == std::string::npos) return section.IsMap() ? section[field] : YAML::Node();
+  const YAML::Node parent = section.IsMap() ? section[field.substr(0, dot)] : YAML::Node();
+  return parent && parent.IsMap() ? parent[field.substr(dot + 1)] : YAML::Node();
+}
+
+}  // namespace
+
+ConfigError quantize_config_error(const YAML::Node& section, const std::string& file,
+                                  const FieldError& error) {
+  const YAML::Node at = field_node(section, error.field);
+  return ConfigError(fmt::format("{}: 'quantize.{}': {}", yaml_where(file, at ? at : section),
+                                 error.field, error.message));
+}
+
+QuantizeSettings parse_quantize(YamlMap m) {
+  QuantizeSettings q;
+  q.kind = parse_quant_kind(m.text("kind", std::nullopt, {"int8", "kmeans"}));
+  q.mode = parse_quant_mode(m.text("mode", quant_mode_name(q.mode), {"post_training", "aware"}));
+  q.calibration = parse_calibration(m);
+  q.bits = static_cast<int>(m.integer("bits", q.kind == QuantKind::int8 ? 8 : 5, -1000, 1000));
+  q.sharing.conv_bits = static_cast<int>(m.integer("conv_bits", q.bits, -1000, 1000));
+  q.sharing.dense_bits = static_cast<int>(m.integer("dense_bits", q.bits, -1000, 1000));
+  q.sharing.max_iterations =
+      static_cast<int>(m.integer("kmeans_iterations", q.sharing.max_iterations, -1000, 100000000));
+  q.finetune_epochs = static_cast<int>(m.integer("finetune_epochs", q.finetune_epochs, -1000, 100000000));
+  q.finetune_lr_scale = m.number("finetune_lr_scale", q.finetune_lr_scale, -1e9, 1e9);
+  q.conv_index_bits = static_cast<int>(m.integer("conv_index_bits", q.conv_index_bits, -1000, 1000));
+  q.dense_index_bits = static_cast<int>(m.integer("dense_index_bits", q.dense_index_bits, -1000, 1000));
+  q.huffman = m.boolean("huffman", q.huffman);
+  m.finish();
+  const std::vector<FieldError> errors = q.validate();
+  if (!errors.empty()) throw quantize_config_error(m.yaml(), m.file(), errors.front());
+  return q;
+}
+
+}  // namespace poda

@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+#include "core/cpu_features.h"
+#include "core/gemm_int8.h"
+#include "core/sparse_int8.h"
+#include "int8_reference.h"
+
+using namespace poda;
+using namespace poda::testing;
+
+namespace {
+
+struct Case {
+  std::size_t M, N, K;
+};
+
+// Shapes with every tail: M not a multiple of 4 or 16, N not of 16 or 64, K not of 4, and
+// LeNet-300-100's layers at batch 64.
+const std::vector<Case> kCases = {{1, 1, 1},    {3, 5, 7},     {4, 16, 4},   {5, 17, 9},
+                                  {17, 70, 33}, {64, 300, 784}, {64, 100, 300}, {64, 10, 100},
+                                  {7, 129, 130}};
+
+std::size_t mismatches(const std::vector<std::int32_t>& got, std::size_t ldc, std::size_t M,
+                       std::size_t N, const std::vector<std::int64_t>& want) {
+  std::size_t bad = 0;
+  for (std::size_t m = 0; m < M; ++m)
+    for (std::size_t n = 0; n < N; ++n) bad += got[m * ldc + n] != want[m * N + n];
+  return bad;
+}
+
+}  // namespace
+
+TEST_CASE("gemm_u8s8: every path equals the integer reference exactly") {
+  std::mt19937 rng(7);
+  for (Int8Kernel path : int8_paths()) {
+    Int8KernelScope scope(path);
+    CHECK(active_int8_kernel() == path);
+    for (const Case& c : kCases) {
+      CAPTURE(static_cast<int>(path));
+      CAPTURE(c.M);
+      CAPTURE(c.N);
+      CAPTURE(c.K);
+      const auto A = random_u8(c.M * c.K, rng);
+      const auto W = random_s8(c.N * c.K, rng);
+      const auto packed = pack_int8_weights(W.data(), c.N, c.K);
+      const std::size_t ldc = c.N + 3;  // a strided C: the padding columns stay untouched
+      std::vector<std::int32_t> C(c.M * ldc, -12345);
+      gemm_u8s8(c.M, A.data(), c.K, packed, C.data(), ldc);
+      CHECK(mismatches(C, ldc, c.M, c.N, reference_gemm_u8s8(c.M, c.N, c.K, A, W)) == 0);
+      for (std::size_t m = 0; m < c.M; ++m) CHECK(C[m * ldc + c.N] == -12345);
+    }
+  }
+}
+
+TEST_CASE("gemm_u8s8: extreme values sum exactly (255 x -127 over a long K)") {
+  const std::size_t M = 5, N = 20, K = 4099;
+  std::vector<std::uint8_t> A(M * K, 255);
+  std::vector<std::int8_t> W(N * K, -127);
+  const auto packed = pack_int8_weights(W.data(), N, K);
+  for (Int8Kernel path : int8_paths()) {
+    Int8KernelScope scope(path);
+    std::vector<std::int32_t> C(M * N);
+    gemm_u8s8(M, A.data(), K, packed, C.data(), N);
+    for (std::int32_t v : C) CHECK(v == -255 * 127 * static_cast<std::int32_t>(K));
+  }
+}
+
+TEST_CASE("pack_int8_weights: row sums, and K too long for int32 is refused") {
+  std::vector<std::int8_t> W = {1, -2, 3, 4, 5, -6};  // (2, 3)
+  const auto packed = pack_int8_weights(W.data(), 2, 3);
+  CHECK(packed.row_sum == std::vector<std::int32_t>{2, 3});
+  CHECK(packed.data.size() == 16 * 4);
+  std::vector<std::int8_t> long_row(70000, 1);
+  CHECK_THROWS_AS(pack_int8_weights(long_row.data(), 1, 70000), std::invalid_argument);
+}
+
+TEST_CASE("gemm_u8s8: the VNNI path is chosen where the CPU has it") {
+  Int8KernelScope scope(Int8Kernel::automatic);
+  const bool vnni = cpu_features().avx512_vnni && cpu_features().avx512bw;
+  CHECK((active_int8_kernel() == Int8Kernel::vnni) == vnni);
+}
+
+TEST_CASE("sparse_gemm_u8s8: equals the integer reference at several sparsities") {
+  std::mt19937 rng(11);
+  for (double sparsity : {0.0, 0.5, 0.9, 0.99, 1.0}) {
+    for (Int8Kernel path : int8_paths()) {
+      Int8KernelScope scope(path);
+      for (const Case& c : kCases) {
+        CAPTURE(sparsity);
+        CAPTURE(static_cast<int>(path));
+        CAPTURE(c.M);
+        CAPTURE(c.N);
+        CAPTURE(c.K);
+        const auto A = random_u8(c.M * c.K, rng);
+        const auto W = random_s8(c.N * c.K, rng, sparsity);
+        const auto sparse = sparsify_int8_weights(W.data(), c.N, c.K);
+        const auto dense = pack_int8_weights(W.data(), c.N, c.K);
+        CHECK(sparse.row_sum == dense.row_sum);
+        std::vector<std::int32_t> C(c.M * c.N, -1);
+        sparse_gemm_u8s8(c.M, A.data(), c.K, sparse, C.data(), c.N);
+        CHECK(mismatches(C, c.N, c.M, c.N, reference_gemm_u8s8(c.M, c.N, c.K, A, W)) == 0);
+      }
+    }
+  }
+}
+
+TEST_CASE("sparsify_int8_weights: keeps only quads with a non-zero") {
+  // (2, 9): row 0 has non-zeros in quads 0 and 2, row 1 none.
+  std::vector<std::int8_t> W(18, 0);
+  W[1] = 3;
+  W[8] = -4;
+  const auto s = sparsify_int8_weights(W.data(), 2, 9);
+  CHECK(s.quads() == 3);
+  CHECK(s.entries() == 2);
+  CHECK(s.row_start == std::vector<std::uint32_t>{0, 2, 2});
+  CHECK(s.quad == std::vector<std::uint32_t>{0, 2});
+  CHECK(s.row_sum == std::vector<std::int32_t>{-1, 0});
+}
