@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "experiment/quantize_config.h"
+#include "experiment/config/quantize_config.h"
 
 using namespace poda;
 

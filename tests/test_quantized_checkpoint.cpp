@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "experiment/quantized_checkpoint.h"
+#include "experiment/runner/quantized_checkpoint.h"
 #include "gradcheck.h"
 
 using namespace poda;

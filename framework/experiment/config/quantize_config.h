@@ -2,7 +2,7 @@
 // The `quantize` section: parsed with the strict YamlMap rules, then checked by
 // QuantizeSettings::validate(), whose field names are the section's keys, so every error
 // points at file:line:col of the offending value (or of the section for a missing one).
-#include "experiment/yaml_reader.h"
+#include "experiment/io/yaml_reader.h"
 #include "quantize/settings.h"
 
 namespace poda {

@@ -1,4 +1,4 @@
-#include "experiment/quantized_checkpoint.h"
+#include "experiment/runner/quantized_checkpoint.h"
 
 #include <cmath>
 

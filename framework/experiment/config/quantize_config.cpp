@@ -1,4 +1,4 @@
-#include "experiment/quantize_config.h"
+#include "experiment/config/quantize_config.h"
 
 #include <fmt/format.h>
 

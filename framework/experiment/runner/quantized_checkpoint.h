@@ -12,7 +12,7 @@
 // metadata) and throw CheckpointError naming the source and the entry.
 #include <string>
 
-#include "experiment/checkpoint.h"
+#include "experiment/io/checkpoint.h"
 #include "quantize/int8_weights.h"
 #include "quantize/weight_sharing.h"
 
