@@ -13,6 +13,8 @@
 
 namespace poda {
 
+class Lowering;
+
 struct ShapeError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
@@ -34,6 +36,11 @@ class Module {
   // The same, counting only weights that are non-zero after masking (what a sparse kernel
   // or a compacted layer would execute).
   virtual std::size_t effective_macs(const Shape& input) const { return macs(input); }
+
+  // ---- inference lowering (nn/lowering.h) ----
+  // Describes this layer, masks folded and in evaluation mode, to an inference-plan builder.
+  // The default throws std::invalid_argument naming the type (a layer only autograd runs).
+  virtual void lower(Lowering& to);
 
   std::vector<std::pair<std::string, Parameter*>> named_parameters(const std::string& prefix = "");
   std::vector<std::pair<std::string, Array*>> named_buffers(const std::string& prefix = "");

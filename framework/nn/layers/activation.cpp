@@ -10,3 +10,13 @@ Variable Sigmoid::forward(const Variable& x) { return sigmoid(x); }
 Variable Flatten::forward(const Variable& x) { return flatten(x); }
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void ReLU::lower(Lowering& to) { to.relu(); }
+void Tanh::lower(Lowering& to) { to.tanh(); }
+void Sigmoid::lower(Lowering& to) { to.sigmoid(); }
+void Flatten::lower(Lowering& to) { to.flatten(); }
+
+}  // namespace poda

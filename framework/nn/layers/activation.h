@@ -1,5 +1,6 @@
 #pragma once
 // Parameter-free layers: activations and flatten.
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -9,6 +10,9 @@ class ReLU : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "ReLU"; }
   Shape output_shape(const Shape& input) const override { return input; }
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 class Tanh : public Module {
@@ -16,6 +20,9 @@ class Tanh : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "Tanh"; }
   Shape output_shape(const Shape& input) const override { return input; }
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 class Sigmoid : public Module {
@@ -23,6 +30,9 @@ class Sigmoid : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "Sigmoid"; }
   Shape output_shape(const Shape& input) const override { return input; }
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 // (B, d1, d2, ...) -> (B, d1 * d2 * ...)
@@ -31,6 +41,9 @@ class Flatten : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "Flatten"; }
   Shape output_shape(const Shape& input) const override { return {numel(input)}; }
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 }  // namespace poda

@@ -31,3 +31,12 @@ Shape Dense::output_shape(const Shape& input) const {
 }
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void Dense::lower(Lowering& to) {
+  to.dense(folded_value(*weight_), bias_ ? folded_value(*bias_) : Array());
+}
+
+}  // namespace poda

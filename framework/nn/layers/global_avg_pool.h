@@ -1,4 +1,5 @@
 #pragma once
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -9,6 +10,9 @@ class GlobalAvgPool : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "GlobalAvgPool"; }
   Shape output_shape(const Shape& input) const override;
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 }  // namespace poda

@@ -1,4 +1,5 @@
 #pragma once
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -15,6 +16,9 @@ class Sequential : public Module {
   std::size_t macs(const Shape& input) const override;
   std::size_t effective_macs(const Shape& input) const override;
   std::size_t size() const { return children().size(); }
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 }  // namespace poda
