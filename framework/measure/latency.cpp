@@ -8,6 +8,48 @@
 
 namespace poda {
 
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+LatencyStats stats_of(std::vector<double> us) {
+  LatencyStats s;
+  s.calls = us.size();
+  if (us.empty()) return s;
+  std::sort(us.begin(), us.end());
+  s.median_us = us.size() % 2 ? us[us.size() / 2]
+                              : 0.5 * (us[us.size() / 2 - 1] + us[us.size() / 2]);
+  s.p90_us = us[std::min(us.size() - 1, us.size() * 9 / 10)];
+  return s;
+}
+
+}  // namespace
+
+std::vector<LatencyStats> measure_alternating(const std::vector<std::function<void()>>& calls,
+                                              const LatencyProtocol& p) {
+  using clock = std::chrono::steady_clock;
+  const auto warm = clock::now();
+  while (seconds_since(warm) < p.warmup_seconds * double(calls.size()))
+    for (const auto& call : calls) call();
+  std::vector<std::vector<double>> us(calls.size());
+  const auto t0 = clock::now();
+  for (std::size_t round = 0;; ++round) {
+    const double elapsed = seconds_since(t0);
+    const bool enough = round >= p.min_calls && elapsed >= p.min_seconds;
+    if (enough || (round >= 10 && elapsed >= p.max_seconds)) break;
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      const auto c0 = clock::now();
+      calls[i]();
+      us[i].push_back(std::chrono::duration<double, std::micro>(clock::now() - c0).count());
+    }
+  }
+  std::vector<LatencyStats> result;
+  for (auto& u : us) result.push_back(stats_of(std::move(u)));
+  return result;
+}
+
 Latency measure_latency(Module& model, const Shape& input_shape, const LatencySettings& s) {
   NoGradGuard no_grad;
   const bool was_training = model.is_training();
