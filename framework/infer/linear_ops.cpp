@@ -61,13 +61,7 @@ void DenseOp::run(Workspace& ws, std::size_t batch) {
   float* y = ws.slot(out);       // (out, B)
   if (path_ == KernelPath::sparse) {
     if (batch == 1) return sparse_matvec(csr_, bias_.data(), x, y);
-    if (offsets_batch_ != batch) {  // column c of the batch starts at x + c * B
-      col_offset_.resize(in_);
-      for (std::size_t c = 0; c < in_; ++c) col_offset_[c] = static_cast<std::int32_t>(c * batch);
-      offsets_batch_ = batch;
-    }
-    return sparse_rows_shifted(csr_, col_offset_.data(), nullptr, bias_.data(), x, batch, y,
-                               batch);
+    return sparse_rows_strided(csr_, bias_.data(), x, batch, batch, y, batch);
   }
   gemm(false, false, out_, batch, in_, 1.0f, weight_.data(), x, 0.0f, y);
   for (std::size_t r = 0; r < out_; ++r)

@@ -54,7 +54,6 @@ class DenseOp : public LinearOp {
 
  private:
   std::size_t in_, out_;
-  std::size_t offsets_batch_ = 0;  // the batch col_offset_ was built for (c * B)
 };
 
 // y (B, C_out, H_out, W_out) = conv(x (B, C_in, H, W)) + b, batch-major, one sample at a time.

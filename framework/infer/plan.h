@@ -73,7 +73,7 @@ class InferencePlan {
   std::size_t capacity_ = 0;  // the batch the buffers hold
   std::vector<std::pair<std::size_t, std::vector<LayerChoice>>> choices_;  // per batch size
   std::size_t applied_batch_ = 0;
-  std::vector<float> calibration_input_;
+  std::vector<float> calibration_input_;  // what the layers are timed on
 };
 
 // Lowers `model` (its layers' lower(), nn/lowering.h) for samples of `input_shape`.

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/ops.h"
+#include "infer/sparse_kernels.h"
 
 namespace poda {
 
@@ -101,16 +102,6 @@ void GlobalAvgPoolOp::run(Workspace& ws, std::size_t batch) {
     for (std::size_t i = 0; i < hw; ++i) acc += x[p * hw + i];
     y[p] = acc / float(hw);
   }
-}
-
-void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst) {
-  constexpr std::size_t tile = 16;
-  for (std::size_t r0 = 0; r0 < rows; r0 += tile)
-    for (std::size_t c0 = 0; c0 < cols; c0 += tile) {
-      const std::size_t r1 = std::min(rows, r0 + tile), c1 = std::min(cols, c0 + tile);
-      for (std::size_t r = r0; r < r1; ++r)
-        for (std::size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
-    }
 }
 
 std::string TransposeOp::describe() const {

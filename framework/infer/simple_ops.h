@@ -72,7 +72,4 @@ class AddOp : public InferOp {
   std::string describe() const override { return "residual sum"; }
 };
 
-// dst (cols, rows) = src (rows, cols)ᵀ, in cache-sized tiles.
-void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst);
-
 }  // namespace poda

@@ -17,15 +17,13 @@ KernelIsa kernel_isa();
 void set_kernel_isa(KernelIsa isa);
 const char* kernel_isa_name(KernelIsa isa);
 
-// Sparse matrix-vector product, batch 1 (gathers over the 16-bit columns):
+// Sparse matrix-vector product, batch 1:
 //   y (rows) = bias (rows, or null) + w (rows, cols) · x (cols)
 void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y);
 
 // Sparse rows times shifted vectors, vectorised along L: for every row r,
 //   y[r, 0:L) = bias[r] + Σ_j w.val[j] * x[row_base[r] + col_offset[w.col[j]] + 0:L)
 // y (rows, L) with row stride ldy; bias and row_base may be null (0).
-// A Dense layer on a feature-major batch is col_offset[c] = c * B, L = B:
-//   y (out, B) = w (out, in) · x (in, B).
 // A stride-1 convolution on a (padded) input plane (C, Hp, Wp) is
 //   col_offset[(c, kh, kw)] = c*Hp*Wp + kh*d*Wp + kw*d, L = (H_out - 1) * Wp + W_out,
 // which computes every output position p = oh*Wp + ow at once (columns ow >= W_out are
@@ -33,6 +31,14 @@ void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float*
 void sparse_rows_shifted(const CsrMatrix& w, const std::int32_t* col_offset,
                          const std::int32_t* row_base, const float* bias, const float* x,
                          std::size_t L, float* y, std::size_t ldy);
+
+// The same with column c at x + c * ldx (no table): a Dense layer on a feature-major batch,
+//   y (out, B) = w (out, in) · x (in, B) with ldx = L = ldy = B.
+void sparse_rows_strided(const CsrMatrix& w, const float* bias, const float* x, std::size_t ldx,
+                         std::size_t L, float* y, std::size_t ldy);
+
+// dst (cols, rows) = src (rows, cols)ᵀ: the layout changes of a plan (infer/op.h).
+void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst);
 
 // The portable and AVX-512 builds themselves (the functions above dispatch to them).
 namespace kernels {
@@ -44,6 +50,12 @@ void sparse_rows_shifted_portable(const CsrMatrix& w, const std::int32_t* col_of
 void sparse_rows_shifted_avx512(const CsrMatrix& w, const std::int32_t* col_offset,
                                 const std::int32_t* row_base, const float* bias, const float* x,
                                 std::size_t L, float* y, std::size_t ldy);
+void sparse_rows_strided_portable(const CsrMatrix& w, const float* bias, const float* x,
+                                  std::size_t ldx, std::size_t L, float* y, std::size_t ldy);
+void sparse_rows_strided_avx512(const CsrMatrix& w, const float* bias, const float* x,
+                                std::size_t ldx, std::size_t L, float* y, std::size_t ldy);
+void transpose_portable(const float* src, std::size_t rows, std::size_t cols, float* dst);
+void transpose_avx512(const float* src, std::size_t rows, std::size_t cols, float* dst);
 }  // namespace kernels
 
 }  // namespace poda

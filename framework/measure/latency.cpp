@@ -35,14 +35,17 @@ std::vector<LatencyStats> measure_alternating(const std::vector<std::function<vo
     for (const auto& call : calls) call();
   std::vector<std::vector<double>> us(calls.size());
   const auto t0 = clock::now();
-  for (std::size_t round = 0;; ++round) {
+  for (std::size_t calls_done = 0;; calls_done += p.block) {
     const double elapsed = seconds_since(t0);
-    const bool enough = round >= p.min_calls && elapsed >= p.min_seconds;
-    if (enough || (round >= 10 && elapsed >= p.max_seconds)) break;
+    const bool enough = calls_done >= p.min_calls && elapsed >= p.min_seconds;
+    if (enough || (calls_done >= 10 && elapsed >= p.max_seconds)) break;
     for (std::size_t i = 0; i < calls.size(); ++i) {
-      const auto c0 = clock::now();
-      calls[i]();
-      us[i].push_back(std::chrono::duration<double, std::micro>(clock::now() - c0).count());
+      calls[i]();  // untimed: brings this callable's weights back into the caches
+      for (std::size_t k = 0; k < p.block; ++k) {
+        const auto c0 = clock::now();
+        calls[i]();
+        us[i].push_back(std::chrono::duration<double, std::micro>(clock::now() - c0).count());
+      }
     }
   }
   std::vector<LatencyStats> result;

@@ -13,10 +13,14 @@
 
 namespace poda {
 
-// Warm up for warmup_seconds per callable; then time rounds (one call of each callable per
-// round) until min_calls rounds and min_seconds have passed, or max_seconds.
+// Warm up for warmup_seconds per callable; then time rounds until every callable has
+// min_calls timed calls and min_seconds have passed, or max_seconds. A round gives each
+// callable one untimed call (its weights back in the caches after the others ran) and
+// `block` timed ones, so the alternation spreads a busy machine's noise over all of them
+// without measuring one model's cache misses caused by another.
 struct LatencyProtocol {
   double warmup_seconds = 0.3;
+  std::size_t block = 4;
   std::size_t min_calls = 200;
   double min_seconds = 1.0;
   double max_seconds = 5.0;  // a slow model stops here (with at least 10 rounds)
