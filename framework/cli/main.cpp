@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/bench.h"
 #include "cli/commands.h"
 #include "cli/info.h"
 #include "core/blas_runtime.h"
@@ -41,6 +42,29 @@ int main(int argc, char** argv) {
   report->add_option("dir", report_dir, "results folder, e.g. results/quickstart")->required();
 
   CLI::App* info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
+
+  poda::BenchOptions bench_options;
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Time the dense, sparse and compacted inference paths of a model");
+  bench->add_option("checkpoint", bench_options.checkpoint,
+                    "trained checkpoint (default: random weights, pruned as below)");
+  bench->add_option("--zoo", bench_options.zoo, "zoo model (the checkpoint's architecture)")
+      ->required();
+  bench->add_option("--input", bench_options.input, "sample shape C,H,W")->capture_default_str();
+  bench->add_option("--sparsity", bench_options.sparsity, "random weights: fraction pruned")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  bench->add_option("--granularity", bench_options.granularity,
+                    "unstructured, neuron, filter, channel, n_m, block")
+      ->capture_default_str();
+  bench->add_option("--criterion", bench_options.criterion, "magnitude, random, ...")
+      ->capture_default_str();
+  bench->add_option("--batch", bench_options.batch_sizes, "batch sizes")->capture_default_str();
+  bench->add_option("--seconds", bench_options.seconds, "timed seconds per batch size")
+      ->capture_default_str();
+  bench->add_option("--kernels", bench_options.kernels, "auto, avx512 or portable")
+      ->check(CLI::IsMember({"auto", "avx512", "portable"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -56,6 +80,7 @@ int main(int argc, char** argv) {
     }
     if (*check) return poda::command_check(check_config);
     if (*report) return poda::command_report(report_dir);
+    if (*bench) return poda::command_bench(bench_options);
     if (*info) {
       std::fputs(poda::poda_info_text().c_str(), stdout);
       return 0;
