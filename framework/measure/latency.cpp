@@ -31,17 +31,28 @@ std::vector<LatencyStats> measure_alternating(const std::vector<std::function<vo
                                               const LatencyProtocol& p) {
   using clock = std::chrono::steady_clock;
   const auto warm = clock::now();
-  while (seconds_since(warm) < p.warmup_seconds * double(calls.size()))
-    for (const auto& call : calls) call();
+  double slowest_us = 0.0;  // of the last warm-up round
+  while (seconds_since(warm) < p.warmup_seconds * double(calls.size())) {
+    slowest_us = 0.0;
+    for (const auto& call : calls) {
+      const auto c0 = clock::now();
+      call();
+      slowest_us = std::max(slowest_us,
+                            std::chrono::duration<double, std::micro>(clock::now() - c0).count());
+    }
+  }
+  // Calls of a millisecond or more neither need re-warmed caches nor blocks of several.
+  const bool long_calls = slowest_us >= 1000.0;
+  const std::size_t block = long_calls ? 1 : p.block;
   std::vector<std::vector<double>> us(calls.size());
   const auto t0 = clock::now();
-  for (std::size_t calls_done = 0;; calls_done += p.block) {
+  for (std::size_t calls_done = 0;; calls_done += block) {
     const double elapsed = seconds_since(t0);
     const bool enough = calls_done >= p.min_calls && elapsed >= p.min_seconds;
     if (enough || (calls_done >= 10 && elapsed >= p.max_seconds)) break;
     for (std::size_t i = 0; i < calls.size(); ++i) {
-      calls[i]();  // untimed: brings this callable's weights back into the caches
-      for (std::size_t k = 0; k < p.block; ++k) {
+      if (!long_calls) calls[i]();  // untimed: this callable's weights back in the caches
+      for (std::size_t k = 0; k < block; ++k) {
         const auto c0 = clock::now();
         calls[i]();
         us[i].push_back(std::chrono::duration<double, std::micro>(clock::now() - c0).count());
