@@ -80,17 +80,22 @@ def to_csr(model):
 
 
 def median_us(model, x):
-    """Warm-up 0.3 s, then at least 200 calls and 1 s (at most 5 s); median in us."""
+    """Warm-up 0.3 s, then at least 200 calls and 1 s (at most 5 s); median in us. As in
+    poda's protocol, calls of 1 ms or more are timed in thread CPU time (on a shared machine
+    their wall time mostly measures preemption)."""
     with torch.inference_mode():
-        t0 = time.perf_counter()
+        t0, slowest = time.perf_counter(), 0.0
         while time.perf_counter() - t0 < 0.3:
+            c0 = time.perf_counter()
             model(x)
+            slowest = time.perf_counter() - c0
+        clock = time.thread_time if slowest >= 1e-3 else time.perf_counter
         times, t0 = [], time.perf_counter()
         while (len(times) < 200 or time.perf_counter() - t0 < 1.0) and \
                 (len(times) < 10 or time.perf_counter() - t0 < 5.0):
-            c0 = time.perf_counter()
+            c0 = clock()
             model(x)
-            times.append((time.perf_counter() - c0) * 1e6)
+            times.append((clock() - c0) * 1e6)
     return statistics.median(times)
 
 
