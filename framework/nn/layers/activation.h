@@ -10,9 +10,7 @@ class ReLU : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "ReLU"; }
   Shape output_shape(const Shape& input) const override { return input; }
-  // ---- inference lowering (nn/lowering.h) ----
- public:
-  void lower(Lowering& to) override;
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 };
 
 class Tanh : public Module {
@@ -20,8 +18,6 @@ class Tanh : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "Tanh"; }
   Shape output_shape(const Shape& input) const override { return input; }
-  // ---- inference lowering (nn/lowering.h) ----
- public:
   void lower(Lowering& to) override;
 };
 
@@ -30,8 +26,6 @@ class Sigmoid : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "Sigmoid"; }
   Shape output_shape(const Shape& input) const override { return input; }
-  // ---- inference lowering (nn/lowering.h) ----
- public:
   void lower(Lowering& to) override;
 };
 
@@ -41,8 +35,6 @@ class Flatten : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "Flatten"; }
   Shape output_shape(const Shape& input) const override { return {numel(input)}; }
-  // ---- inference lowering (nn/lowering.h) ----
- public:
   void lower(Lowering& to) override;
 };
 

@@ -10,9 +10,7 @@ class GlobalAvgPool : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "GlobalAvgPool"; }
   Shape output_shape(const Shape& input) const override;
-  // ---- inference lowering (nn/lowering.h) ----
- public:
-  void lower(Lowering& to) override;
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 };
 
 }  // namespace poda

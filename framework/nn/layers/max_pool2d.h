@@ -10,9 +10,7 @@ class MaxPool2d : public Pool2d {
   MaxPool2d(std::size_t kernel, std::size_t stride, std::size_t padding)
       : Pool2d("MaxPool2d", kernel, stride, padding) {}
   Variable forward(const Variable& x) override;
-  // ---- inference lowering (nn/lowering.h) ----
- public:
-  void lower(Lowering& to) override;
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 };
 
 }  // namespace poda

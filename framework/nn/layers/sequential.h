@@ -16,9 +16,7 @@ class Sequential : public Module {
   std::size_t macs(const Shape& input) const override;
   std::size_t effective_macs(const Shape& input) const override;
   std::size_t size() const { return children().size(); }
-  // ---- inference lowering (nn/lowering.h) ----
- public:
-  void lower(Lowering& to) override;
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 };
 
 }  // namespace poda
