@@ -14,7 +14,7 @@
 #include "experiment/data_source.h"
 #include "experiment/model_checkpoint.h"
 #include "measure/compact.h"
-#include "measure/latency.h"
+#include "infer/measure.h"
 #include "measure/model_cost.h"
 #include "nn/model_builder.h"
 #include "prune/schedules/driver.h"
@@ -100,6 +100,25 @@ RunRow settings_columns(const ExperimentConfig& c) {
           {"granularity", p ? granularity_name(p->granularity.kind) : "none"},
           {"scope", p ? scope_name(p->scope) : "none"},
           {"target_sparsity", fixed(p ? p->sparsity : 0.0, 6)}};
+}
+
+// The inference paths of the final model (infer/measure.h): latency at each batch size and
+// size of the dense, sparse and compacted forms, plus what compaction kept.
+void measure_paths(Sequential& model, const Shape& input_shape,
+                   const InferenceMeasureSettings& settings, RunRow& row,
+                   Progress& progress) {
+  const InferenceMeasurement m = measure_inference(model, input_shape, settings);
+  for (const NamedValue& v : m.values)
+    row.push_back({v.name, fixed(v.value, v.name[0] == 'b' ? 0 : 2)});  // bytes: integers
+  row.push_back({"latency_threads", std::to_string(m.threads)});
+  for (const std::string& log : m.layer_log) progress.message("kernels " + log);
+  const CompactResult compact = compact_model(model, input_shape);
+  if (compact.model) {
+    row.push_back({"compact_params", std::to_string(compact.model->parameter_count())});
+    row.push_back({"compact_macs", std::to_string(compact.model->macs(input_shape))});
+  } else {
+    progress.message("not compacted: " + compact.reason);
+  }
 }
 
 }  // namespace
@@ -216,21 +235,7 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
   const ModelCost cost = model_cost(*model, data.input_shape);
   const EvalResult test = evaluate(*model, data.splits.test, data.norm, c.train.eval_batch_size);
   const EvalResult val = evaluate(*model, data.splits.val, data.norm, c.train.eval_batch_size);
-  if (c.latency) {
-    const Latency l = measure_latency(*model, data.input_shape, *c.latency);
-    row.push_back({"latency_ms", fixed(l.median_ms, 4)});
-    row.push_back({"latency_p90_ms", fixed(l.p90_ms, 4)});
-    // Structured pruning runs faster once dead units are cut out of the dense layers.
-    const CompactResult compact = compact_model(*model, data.input_shape);
-    if (compact.model) {
-      const Latency lc = measure_latency(*compact.model, data.input_shape, *c.latency);
-      row.push_back({"compact_params", std::to_string(compact.model->parameter_count())});
-      row.push_back({"compact_macs", std::to_string(compact.model->macs(data.input_shape))});
-      row.push_back({"latency_compact_ms", fixed(lc.median_ms, 4)});
-    } else {
-      progress.message("not compacted: " + compact.reason);
-    }
-  }
+  if (c.latency) measure_paths(*model, data.input_shape, *c.latency, row, progress);
   row.insert(row.end(),
              {{"sparsity", fixed(report.sparsity(), 6)},
               {"params", std::to_string(cost.params)},
