@@ -28,7 +28,7 @@ model:
     - {type: relu}
     - {type: dense, name: fc2, out: 10}
 train: {epochs: 1, lr: 0.05, momentum: 0.9}
-measure: {latency: true, latency_batch_size: 8, latency_repeats: 5}
+measure: {latency: true, latency_batch_sizes: [1, 8], latency_seconds: 0.01, latency_warmup_seconds: 0.01, latency_min_calls: 5}
 prune:
   criterion: magnitude
   sparsity: 0.5
@@ -66,8 +66,11 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
   const auto sparsity = poda_test::column_values(runs, "sparsity");
   const auto macs = poda_test::column_values(runs, "macs");
   const auto effective = poda_test::column_values(runs, "effective_macs");
-  const auto latency = poda_test::column_values(runs, "latency_ms");
-  const auto compact_latency = poda_test::column_values(runs, "latency_compact_ms");
+  const auto latency = poda_test::column_values(runs, "latency_b8_us_dense");
+  const auto sparse_latency = poda_test::column_values(runs, "latency_b8_us_sparse");
+  const auto compact_latency = poda_test::column_values(runs, "latency_b1_us_compact");
+  const auto bytes_dense = poda_test::column_values(runs, "bytes_dense");
+  const auto bytes_compact = poda_test::column_values(runs, "bytes_compact");
   const auto params = poda_test::column_values(runs, "params");
   const auto compact_params = poda_test::column_values(runs, "compact_params");
   for (std::size_t r = 0; r < runs.rows.size(); ++r) {
@@ -78,7 +81,9 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
     // Pruning always shows in the cost: fewer effective than dense MACs.
     CHECK(std::stoll(effective[r]) < std::stoll(macs[r]));
     CHECK(std::stod(latency[r]) > 0.0);  // measured, per forward pass of a batch of 8
+    CHECK(std::stod(sparse_latency[r]) > 0.0);
     CHECK(std::stod(compact_latency[r]) > 0.0);
+    CHECK(std::stoll(bytes_compact[r]) <= std::stoll(bytes_dense[r]));
     CHECK(std::stoll(compact_params[r]) <= std::stoll(params[r]));
     if (granularity[r] == "filter") CHECK(std::stoll(compact_params[r]) < std::stoll(params[r]));
     CHECK(fs::exists(results / "all" / "runs" / runs.rows[r][0] / "layer_sparsity.csv"));
@@ -88,5 +93,5 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
     CHECK(run_config.find("granularity: " + granularity[r]) != std::string::npos);
   }
   CHECK(fs::exists(results / "all" / "report.md"));
-  CHECK(fs::exists(results / "all" / "plots" / "latency_vs_sparsity.png"));
+  CHECK(fs::exists(results / "all" / "plots" / "latency_b8_vs_sparsity.png"));
 }

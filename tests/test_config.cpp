@@ -56,13 +56,20 @@ train:
 TEST_CASE("the measure section turns latency measurement on") {
   const ExperimentConfig off = parse("model: {zoo: lenet300_100}\n");
   CHECK_FALSE(off.latency);
+  const ExperimentConfig defaults = parse("model: {zoo: lenet300_100}\nmeasure: {latency: true}\n");
+  REQUIRE(defaults.latency);
+  CHECK(defaults.latency->batch_sizes == std::vector<std::size_t>{1, 64});
+  CHECK(defaults.latency->protocol.min_calls == 200);
+  CHECK(defaults.latency->protocol.warmup_seconds == doctest::Approx(0.3));
   const ExperimentConfig on = parse(
-      "model: {zoo: lenet300_100}\nmeasure: {latency: true, latency_batch_size: 64}\n");
+      "model: {zoo: lenet300_100}\nmeasure: {latency: true, latency_batch_sizes: [8, 32], "
+      "latency_seconds: 0.1}\n");
   REQUIRE(on.latency);
-  CHECK(on.latency->batch_size == 64);
-  CHECK(on.latency->repeats == 50);
-  CHECK(error_of("model: {zoo: lenet300_100}\nmeasure: {latency: true, latency_batch_size: 0}\n") ==
-        "exp.yaml:2:46: 'measure.latency_batch_size': 0 is out of range (expected 1 to 65536)");
+  CHECK(on.latency->batch_sizes == std::vector<std::size_t>{8, 32});
+  CHECK(on.latency->protocol.min_seconds == doctest::Approx(0.1));
+  CHECK(error_of("model: {zoo: lenet300_100}\nmeasure: {latency: true, latency_batch_sizes: [0]}\n")
+            .find("'measure.latency_batch_sizes': batch sizes must be integers from 1 to 65536") !=
+        std::string::npos);
 }
 
 TEST_CASE("the name defaults to the file's stem — zoo models resolve to layers") {

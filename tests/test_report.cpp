@@ -19,7 +19,8 @@ poda::CsvTable fake_runs(const fs::path& dir) {
   poda::CsvTable t;
   t.header = {"run_id", "prune.sparsity", "prune.schedule.kind", "seed", "criterion", "granularity", "scope",
               "schedule", "target_sparsity", "sparsity", "params", "nonzero_params", "macs", "effective_macs",
-              "acc_dense", "acc_pruned", "acc", "val_acc", "train_seconds", "status", "reason", "latency_ms"};
+              "acc_dense", "acc_pruned", "acc", "val_acc", "train_seconds", "status", "reason", "latency_b1_us_dense",
+              "latency_b1_us_sparse", "latency_b1_us_compact"};
   for (std::string schedule : {"one_shot", "iterative"})
     for (std::string gran : {"unstructured", "neuron"})
       for (double target : {0.5, 0.8, 0.9})
@@ -33,7 +34,8 @@ poda::CsvTable fake_runs(const fs::path& dir) {
                             std::to_string(266610 * (1 - target)), "266200", failed ? "" : std::to_string(macs), "0.89",
                             std::to_string(acc - 0.05), failed ? "" : std::to_string(acc), std::to_string(acc), "3.5",
                             failed ? "failed" : "ok", failed ? "loss became NaN at epoch 2" : "",
-                            std::to_string(0.2 * (1 - target) + 0.01)});
+                            std::to_string(200 * (1 - target) + 10), std::to_string(100 * (1 - target) + 5),
+                            std::to_string(190 * (1 - target) + 10)});
           if (!failed) {
             poda::CsvTable layers{{"layer", "params", "nonzero", "sparsity"},
                                   {{"fc1.weight", "235200", "1000", std::to_string(target + 0.02)},
@@ -78,8 +80,8 @@ TEST_CASE("write_report builds the summary table, failed runs and plots from run
   CHECK(md.find("| one_shot | unstructured | 0.500000 | 2 | 0 | 0.8780 ± 0.0014 | 0.5015 ± 0.0007 |") != std::string::npos);
   CHECK(md.find("| iterative | neuron | 0.900000 | 1 | 1 | 0.8020 ± 0.0000 |") != std::string::npos);
   CHECK(md.find("| iterative_neuron_0.9_s2 | failed | loss became NaN at epoch 2 |") != std::string::npos);
-  if (!plots) return;  // the report's text was checked; test_plots reports the skip
-  for (const char* name : {"accuracy_vs_sparsity", "accuracy_vs_effective_macs", "latency_vs_sparsity", "layer_sparsity"}) {
+  if (!plots) return;
+  for (const char* name : {"accuracy_vs_sparsity", "accuracy_vs_effective_macs", "latency_b1_vs_sparsity", "layer_sparsity"}) {
     CAPTURE(name);
     CHECK(md.find(std::string("](plots/") + name + ".png)") != std::string::npos);
     for (const char* ext : {".svg", ".png"}) {

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/bench.h"
 #include "cli/commands.h"
 #include "cli/info.h"
 #include "cli/list.h"
@@ -25,7 +26,9 @@ struct Subcommands {
   CLI::App* report = nullptr;
   CLI::App* info = nullptr;
   CLI::App* list = nullptr;
+  CLI::App* bench = nullptr;
   poda::RunOptions run_options;
+  poda::BenchOptions bench_options;
   std::string check_config, report_dir, list_what;
   std::size_t check_max_runs = poda::kDefaultMaxRuns, report_max_runs = poda::kDefaultMaxRuns;
 };
@@ -44,6 +47,28 @@ void add_max_runs(CLI::App* command, std::size_t& max_runs) {
   command->add_option("--max-runs", max_runs, "refuse a sweep of more runs than this")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+}
+
+CLI::App* add_bench(CLI::App& app, poda::BenchOptions& o) {
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Time the dense, sparse and compacted inference paths of a model");
+  bench->add_option("checkpoint", o.checkpoint,
+                    "trained checkpoint (default: random weights, pruned as below)");
+  bench->add_option("--zoo", o.zoo, "zoo model (the checkpoint's architecture)")->required();
+  bench->add_option("--input", o.input, "sample shape C,H,W")->capture_default_str();
+  bench->add_option("--sparsity", o.sparsity, "random weights: fraction pruned")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  bench->add_option("--granularity", o.granularity,
+                    "unstructured, neuron, filter, channel, n_m, block")
+      ->capture_default_str();
+  bench->add_option("--criterion", o.criterion, "magnitude, random, ...")->capture_default_str();
+  bench->add_option("--batch", o.batch_sizes, "batch sizes")->capture_default_str();
+  bench->add_option("--seconds", o.seconds, "timed seconds per batch size")->capture_default_str();
+  bench->add_option("--kernels", o.kernels, "auto, avx512 or portable")
+      ->check(CLI::IsMember({"auto", "avx512", "portable"}))
+      ->capture_default_str();
+  return bench;
 }
 
 void add_subcommands(CLI::App& app, Subcommands& s) {
@@ -73,6 +98,7 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
   s.list = app.add_subcommand("list", "List criteria, granularities, schedules, layers and zoo models");
   s.list->add_option("what", s.list_what, "criteria | granularities | schedules | layers | zoo")
       ->check(CLI::IsMember({"criteria", "granularities", "schedules", "layers", "zoo"}));
+  s.bench = add_bench(app, s.bench_options);
 }
 
 int run_subcommand(Subcommands& s, int& argc, char**& argv) {
@@ -89,6 +115,7 @@ int run_subcommand(Subcommands& s, int& argc, char**& argv) {
   if (*s.check) return poda::command_check(s.check_config, s.check_max_runs);
   if (*s.report) return poda::command_report(s.report_dir, s.report_max_runs);
   if (*s.list) return poda::command_list(s.list_what);
+  if (*s.bench) return poda::command_bench(s.bench_options);
   std::fputs(poda::poda_info_text().c_str(), stdout);
   return poda::kExitOk;
 }

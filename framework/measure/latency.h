@@ -1,12 +1,39 @@
 #pragma once
-// Measured CPU inference latency of a model: forward passes in evaluation mode without a
-// graph, on the kernels the model runs with (dense GEMMs: unstructured zeros cost the same
-// as any weight; a speed-up needs sparse kernels or a compacted model).
+// Measured CPU inference latency. Two tools:
+//   measure_alternating(): the latency protocol of the inference path (issue 10): several
+//     callables (e.g. the dense, sparse and compacted plans of one model) timed in
+//     alternation, so a busy machine slows them alike; warm-up, then median and p90.
+//   measure_latency(): forward passes of an autograd model in evaluation mode, on the
+//     kernels it trains with (unstructured zeros cost the same as any weight there).
 #include <cstddef>
+#include <functional>
+#include <vector>
 
 #include "nn/module.h"
 
 namespace poda {
+
+// Warm up for warmup_seconds per callable; then time rounds until every callable has
+// min_calls timed calls and min_seconds have passed, or max_seconds. A round gives each
+// callable one untimed call (its weights back in the caches after the others ran) and
+// `block` timed ones, so the alternation spreads a busy machine's noise over all of them
+// without measuring one model's cache misses caused by another.
+struct LatencyProtocol {
+  double warmup_seconds = 0.3;
+  std::size_t block = 4;
+  std::size_t min_calls = 200;
+  double min_seconds = 1.0;
+  double max_seconds = 5.0;  // a slow model stops here (with at least 10 rounds)
+};
+
+struct LatencyStats {
+  double median_us = 0.0, p90_us = 0.0;
+  std::size_t calls = 0;
+};
+
+// One LatencyStats per callable, in order.
+std::vector<LatencyStats> measure_alternating(const std::vector<std::function<void()>>& calls,
+                                              const LatencyProtocol& protocol);
 
 struct LatencySettings {
   std::size_t batch_size = 1;

@@ -13,6 +13,8 @@
 
 namespace poda {
 
+class Lowering;
+
 struct ShapeError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
@@ -80,6 +82,10 @@ class Module {
     return nullptr;
   }
   // ---- end of pruning and compaction traits ----
+  // ---- inference lowering (nn/lowering.h) ----
+  // Describes this layer, masks folded and in evaluation mode, to an inference-plan builder.
+  // The default throws std::invalid_argument naming the type (a layer only autograd runs).
+  virtual void lower(Lowering& to);
 
   std::vector<std::pair<std::string, Parameter*>> named_parameters(const std::string& prefix = "");
   std::vector<std::pair<std::string, Array*>> named_buffers(const std::string& prefix = "");

@@ -1,5 +1,6 @@
 #include "experiment/config/config.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -178,12 +179,42 @@ TrainSettings parse_train(YamlMap m, const TrainSettings& defaults) {
   return t;
 }
 
-std::optional<LatencySettings> parse_measure(YamlMap m) {
-  std::optional<LatencySettings> latency;
+namespace {
+
+// latency_batch_sizes: a non-empty list of distinct sizes 1..65536.
+std::vector<std::size_t> parse_batch_sizes(YamlMap& m) {
+  if (!m.has("latency_batch_sizes")) return {1, 64};
+  const YAML::Node list = m.node("latency_batch_sizes");
+  const std::string key = "latency_batch_sizes";
+  if (!list.IsSequence() || list.size() == 0)
+    m.fail(key, "expected a list of batch sizes, e.g. [1, 64]");
+  std::vector<std::size_t> sizes;
+  for (const YAML::Node& item : list) {
+    long b = 0;
+    try {
+      b = item.as<long>();
+    } catch (const YAML::Exception&) {
+      b = 0;
+    }
+    if (b < 1 || b > 65536) m.fail(key, "batch sizes must be integers from 1 to 65536");
+    if (std::find(sizes.begin(), sizes.end(), std::size_t(b)) != sizes.end())
+      m.fail(key, "batch size " + std::to_string(b) + " appears twice");
+    sizes.push_back(static_cast<std::size_t>(b));
+  }
+  return sizes;
+}
+
+}  // namespace
+
+std::optional<InferenceMeasureSettings> parse_measure(YamlMap m) {
+  std::optional<InferenceMeasureSettings> latency;
   if (m.boolean("latency", false)) {
-    latency = LatencySettings{};
-    latency->batch_size = static_cast<std::size_t>(m.integer("latency_batch_size", 1, 1, 65536));
-    latency->repeats = static_cast<int>(m.integer("latency_repeats", 50, 1, 100000));
+    latency = InferenceMeasureSettings{};
+    latency->batch_sizes = parse_batch_sizes(m);
+    LatencyProtocol& p = latency->protocol;
+    p.min_seconds = m.number("latency_seconds", p.min_seconds, 0.0, 600.0);
+    p.warmup_seconds = m.number("latency_warmup_seconds", p.warmup_seconds, 0.0, 600.0);
+    p.min_calls = static_cast<std::size_t>(m.integer("latency_min_calls", 200, 1, 1000000));
   }
   m.finish();
   return latency;

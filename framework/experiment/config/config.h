@@ -15,7 +15,7 @@
 
 #include "data/batch_loader.h"
 #include "data/splits.h"
-#include "measure/latency.h"
+#include "infer/measure.h"
 #include "experiment/io/yaml_reader.h"
 #include "nn/init.h"
 #include "nn/layer_spec.h"
@@ -49,7 +49,7 @@ struct ExperimentConfig {
   ModelConfig model;
   TrainSettings train;
   std::optional<PruneSettings> prune;  // absent: a dense run
-  std::optional<LatencySettings> latency;  // measure.latency: time the final model
+  std::optional<InferenceMeasureSettings> latency;  // measure.latency: time the final model
 };
 
 // Parses and validates a whole experiment document; throws ConfigError "file:line:col: ...".
@@ -61,8 +61,9 @@ YAML::Node load_yaml_file(const std::string& path);
 DatasetConfig parse_dataset(YamlMap section);
 ModelConfig parse_model(YamlMap section);
 TrainSettings parse_train(YamlMap section, const TrainSettings& defaults);
-// measure: {latency: true, latency_batch_size: 1, latency_repeats: 50}
-std::optional<LatencySettings> parse_measure(YamlMap section);
+// measure: {latency: true, latency_batch_sizes: [1, 64], latency_seconds: 1.0,
+//           latency_warmup_seconds: 0.3, latency_min_calls: 200}
+std::optional<InferenceMeasureSettings> parse_measure(YamlMap section);
 std::vector<LayerSpec> parse_layer_list(const YAML::Node& list, const std::string& file,
                                         const std::string& path);
 

@@ -191,9 +191,44 @@ void draw_layer_sparsity(ReportState& st, const RunTable& t) {
   }
 }
 
+// The batch sizes runs.csv has inference latencies for (latency_b<B>_us_dense), in order.
+std::vector<std::string> latency_batches(const RunTable& t) {
+  const std::string prefix = "latency_b", suffix = "_us_dense";
+  std::vector<std::string> batches;
+  for (const std::string& c : t.csv.header) {
+    if (c.size() <= prefix.size() + suffix.size() || c.rfind(prefix, 0) != 0 ||
+        c.compare(c.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string b = c.substr(prefix.size(), c.size() - prefix.size() - suffix.size());
+    if (b.find('_') == std::string::npos) batches.push_back(b);  // not a p90 column
+  }
+  return batches;
+}
+
+const char* const inference_paths[3] = {"dense", "sparse", "compact"};
+
+// One plot per batch size: the dense, sparse and compacted paths against sparsity.
+void draw_latency(ReportState& st, const RunTable& t) {
+  for (const std::string& b : latency_batches(t)) {
+    LinePlot lat;
+    lat.title = "Inference latency at batch " + b + " vs achieved sparsity (mean ± std over seeds)";
+    lat.x_label = "achieved sparsity";
+    lat.y_label = "latency per batch (us)";
+    lat.y_from_zero = true;
+    for (const char* path : inference_paths)
+      for (Series s : series_of(t, "sparsity", "latency_b" + b + "_us_" + path)) {
+        s.label += std::string(" (") + path + ")";
+        lat.series.push_back(std::move(s));
+      }
+    draw_line(st, "latency_b" + b + "_vs_sparsity", "Latency at batch " + b + " vs sparsity", lat);
+  }
+}
+
 std::string summary_table(const RunTable& t) {
-  const bool latency = t.has_column("latency_ms");
-  const bool compact = t.has_column("latency_compact_ms");
+  std::vector<std::string> latency;  // latency_b<B>_us_<path> columns present
+  for (const std::string& b : latency_batches(t))
+    for (const char* path : inference_paths)
+      if (t.has_column("latency_b" + b + "_us_" + path)) latency.push_back("latency_b" + b + "_us_" + path);
   // Constant setting columns are stated once above the table instead of repeated.
   std::vector<std::string> columns;
   for (const auto& c : t.setting_columns)
@@ -211,10 +246,9 @@ std::string summary_table(const RunTable& t) {
   md += "|";
   for (const auto& c : columns) md += " " + setting_label(c) + " |";
   md += " ok | failed | acc | sparsity | effective MACs | acc_dense | acc_pruned |";
-  if (latency) md += " latency_ms |";
-  if (compact) md += " compacted latency_ms |";
+  for (const std::string& c : latency) md += " " + c + " |";
   md += "\n|";
-  for (std::size_t i = 0; i < columns.size() + 7 + (latency ? 1 : 0) + (compact ? 1 : 0); ++i) md += "---|";
+  for (std::size_t i = 0; i < columns.size() + 7 + latency.size(); ++i) md += "---|";
   md += "\n";
   for (const auto& s : t.settings) {
     std::size_t ok = 0, failed = 0;
@@ -229,8 +263,7 @@ std::string summary_table(const RunTable& t) {
           " | " + mean_std(setting_stat(t, s, "sparsity"), 4) + " | " +
           (macs.n ? si(macs.mean) + " ± " + si(macs.std) : std::string("–")) + " | " +
           mean_std(setting_stat(t, s, "acc_dense"), 4) + " | " + mean_std(setting_stat(t, s, "acc_pruned"), 4) + " |";
-    if (latency) md += " " + mean_std(setting_stat(t, s, "latency_ms"), 3) + " |";
-    if (compact) md += " " + mean_std(setting_stat(t, s, "latency_compact_ms"), 3) + " |";
+    for (const std::string& c : latency) md += " " + mean_std(setting_stat(t, s, c), 1) + " |";
     md += "\n";
   }
   return md;
@@ -252,20 +285,7 @@ void draw_plots(ReportState& st, const RunTable& t) {
   macs.series = series_of(t, "effective_macs", "acc");
   draw_line(st, "accuracy_vs_effective_macs", "Accuracy vs effective MACs", macs);
 
-  if (t.has_column("latency_ms")) {
-    LinePlot lat;
-    lat.title = "Inference latency vs achieved sparsity (mean ± std over seeds)";
-    lat.x_label = "achieved sparsity";
-    lat.y_label = "latency (ms)";
-    lat.y_from_zero = true;
-    lat.series = series_of(t, "sparsity", "latency_ms");
-    if (t.has_column("latency_compact_ms"))  // the same models with dead units cut out
-      for (Series compacted : series_of(t, "sparsity", "latency_compact_ms")) {
-        compacted.label += " (compacted)";
-        lat.series.push_back(std::move(compacted));
-      }
-    draw_line(st, "latency_vs_sparsity", "Latency vs sparsity", lat);
-  }
+  draw_latency(st, t);
   draw_layer_sparsity(st, t);
 }
 

@@ -14,7 +14,7 @@ namespace poda {
 // Writes into `results_dir`:
 //   plots/accuracy_vs_sparsity.{svg,png}      one line per series, mean ± std over seeds
 //   plots/accuracy_vs_effective_macs.{svg,png}
-//   plots/latency_vs_sparsity.{svg,png}       when runs.csv has a latency_ms column
+//   plots/latency_b<B>_vs_sparsity.{svg,png}  per batch size with latency_b<B>_us_* columns
 //   plots/layer_sparsity[_k].{svg,png}        per-layer sparsity of each series at its
 //                                             highest target, at most 6 series per plot
 //   report.md                                 summary table, plot links, failed runs

@@ -1,5 +1,6 @@
 #include "experiment/results/run_record.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -49,11 +50,19 @@ const std::vector<RunColumn>& run_columns() {
       {"target_sparsity", real, 6, required, setting, {"prune.sparsity"}, "the asked sparsity"},
       {"best_epoch", count, 0, optional, measured, {}, "dense runs: epoch chosen on validation"},
       {"units_removed", real, 6, optional, measured, {}, "fraction of neurons/filters removed"},
-      {"latency_ms", real, 4, optional, measured, {}, "median forward time of one batch"},
-      {"latency_p90_ms", real, 4, optional, measured, {}, "90th percentile of that time"},
       {"compact_params", count, 0, optional, measured, {}, "parameters after compaction"},
       {"compact_macs", count, 0, optional, measured, {}, "MACs per sample after compaction"},
-      {"latency_compact_ms", real, 4, optional, measured, {}, "median time, compacted model"},
+      // <B>: one column per batch size of measure.latency_batch_sizes (infer/measure.h).
+      {"latency_b<B>_us_dense", real, 2, optional, measured, {}, "median µs per batch, dense kernels, masks folded"},
+      {"latency_b<B>_us_sparse", real, 2, optional, measured, {}, "the same, each layer on its faster kernel"},
+      {"latency_b<B>_us_compact", real, 2, optional, measured, {}, "the same, dead units cut out"},
+      {"latency_b<B>_p90_us_dense", real, 2, optional, measured, {}, "90th percentile, dense"},
+      {"latency_b<B>_p90_us_sparse", real, 2, optional, measured, {}, "90th percentile, sparse"},
+      {"latency_b<B>_p90_us_compact", real, 2, optional, measured, {}, "90th percentile, compacted"},
+      {"bytes_dense", count, 0, optional, measured, {}, "fp32 weights and biases"},
+      {"bytes_sparse", count, 0, optional, measured, {}, "values and indices as the sparse kernels store them"},
+      {"bytes_compact", count, 0, optional, measured, {}, "fp32 weights of the compacted model"},
+      {"latency_threads", count, 0, optional, measured, {}, "threads the latencies were measured with"},
       {"sparsity", real, 6, required, measured, {}, "achieved, over prunable weights"},
       {"params", count, 0, required, measured, {}, "parameters"},
       {"nonzero_params", count, 0, required, measured, {}, "parameters that are not zero"},
@@ -71,9 +80,21 @@ const std::vector<RunColumn>& run_columns() {
   return columns;
 }
 
+bool matches_column(const RunColumn& c, const std::string& name) {
+  const std::string pattern = c.name;
+  const std::size_t at = pattern.find("<B>");
+  if (at == std::string::npos) return name == pattern;
+  const std::string head = pattern.substr(0, at), tail = pattern.substr(at + 3);
+  if (name.size() <= head.size() + tail.size() || name.compare(0, head.size(), head) != 0 ||
+      name.compare(name.size() - tail.size(), tail.size(), tail) != 0)
+    return false;
+  const std::string digits = name.substr(head.size(), name.size() - head.size() - tail.size());
+  return digits.find_first_not_of("0123456789") == std::string::npos;
+}
+
 const RunColumn* find_run_column(const std::string& name) {
   for (const RunColumn& c : run_columns())
-    if (name == c.name) return &c;
+    if (matches_column(c, name)) return &c;
   return nullptr;
 }
 
@@ -129,8 +150,13 @@ void RunRecord::set(const std::string& column, std::int64_t value) {
 RunRow RunRecord::row() const {
   RunRow row;
   for (const RunColumn& c : run_columns()) {
-    auto it = cells_.find(c.name);
-    if (it != cells_.end()) row.emplace_back(c.name, it->second);
+    std::vector<std::pair<std::string, std::string>> cells;  // a <B> column: one per batch size
+    for (const auto& [name, value] : cells_)
+      if (matches_column(c, name)) cells.emplace_back(name, value);
+    std::stable_sort(cells.begin(), cells.end(), [](const auto& a, const auto& b) {
+      return a.first.size() < b.first.size();  // same pattern: shorter number = smaller batch
+    });
+    row.insert(row.end(), cells.begin(), cells.end());
   }
   for (const auto& [path, value] : swept_) row.emplace_back(kSweptPrefix + path, value);
   return order_run_row(row);
@@ -180,7 +206,7 @@ RunRow order_run_row(const RunRow& row) {
   take([](const std::string& name) { return name == "run_id"; });
   take([](const std::string& name) { return swept_path(name).has_value(); });
   for (const RunColumn& c : run_columns())
-    take([&](const std::string& name) { return name == c.name; });
+    take([&](const std::string& name) { return matches_column(c, name); });
   take([](const std::string&) { return true; });
   return out;
 }

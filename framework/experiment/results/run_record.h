@@ -23,7 +23,7 @@ using RunRow = std::vector<std::pair<std::string, std::string>>;  // column -> v
 enum class ColumnType { text, count, real };
 
 struct RunColumn {
-  const char* name;
+  const char* name;         // "<B>" stands for a batch size: latency_b<B>_us_dense
   ColumnType type;
   int digits;               // real: decimals written
   bool required;            // every run with status ok has it
@@ -34,8 +34,10 @@ struct RunColumn {
 
 // The fixed columns, in runs.csv order.
 const std::vector<RunColumn>& run_columns();
-// The column named `name`, or nullptr.
+// The column named `name` (latency_b64_us_dense is the column latency_b<B>_us_dense), or
+// nullptr.
 const RunColumn* find_run_column(const std::string& name);
+bool matches_column(const RunColumn& c, const std::string& name);
 
 inline constexpr const char* kSweptPrefix = "swept.";
 

@@ -18,7 +18,7 @@
 #include "experiment/runner/model_checkpoint.h"
 #include "experiment/runner/trainer_hooks.h"
 #include "measure/compact.h"
-#include "measure/latency.h"
+#include "infer/measure.h"
 #include "measure/model_cost.h"
 #include "nn/model_builder.h"
 #include "prune/schedules/driver.h"
@@ -236,23 +236,27 @@ double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& re
   return result.pruned.test;
 }
 
-// Latency on the dense kernels; structured pruning runs faster once dead units are cut
-// out of the dense layers, so the compacted model is timed too.
+// The inference paths of the final model (infer/measure.h): latency at each batch size and
+// size of the dense, sparse and compacted forms, plus what compaction kept.
 void record_latency(Sequential& model, const RunContext& run, RunRecord& record) {
-  const ExperimentConfig& c = run.config;
   const Shape& input = run.data.input_shape;
-  const Latency l = measure_latency(model, input, *c.latency);
-  record.set("latency_ms", l.median_ms);
-  record.set("latency_p90_ms", l.p90_ms);
+  const InferenceMeasurement m = measure_inference(model, input, *run.config.latency);
+  for (const NamedValue& v : m.values) {
+    if (v.name.rfind("bytes_", 0) == 0) {
+      if (std::isfinite(v.value)) record.set(v.name, static_cast<std::int64_t>(v.value));
+    } else {
+      record.set(v.name, v.value);
+    }
+  }
+  record.set("latency_threads", m.threads);
+  for (const std::string& log : m.layer_log) run.progress.message("kernels " + log);
   const CompactResult compact = compact_model(model, input);
   if (!compact.model) {
     run.progress.message("not compacted: " + compact.reason);
     return;
   }
-  const Latency lc = measure_latency(*compact.model, input, *c.latency);
   record.set("compact_params", compact.model->parameter_count());
   record.set("compact_macs", compact.model->macs(input));
-  record.set("latency_compact_ms", lc.median_ms);
 }
 
 // The final model's files and measurements.

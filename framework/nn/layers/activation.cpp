@@ -25,3 +25,12 @@ const LayerTypeRegistrar sigmoid_type("sigmoid", activation_type<Sigmoid>("1 / (
 
 }  // namespace
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void ReLU::lower(Lowering& to) { to.relu(); }
+void Tanh::lower(Lowering& to) { to.tanh(); }
+void Sigmoid::lower(Lowering& to) { to.sigmoid(); }
+
+}  // namespace poda

@@ -1,5 +1,6 @@
 #pragma once
 // Element-wise activations.
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -10,6 +11,7 @@ class ReLU : public Module {
   std::string type_name() const override { return "ReLU"; }
   Shape output_shape(const Shape& input) const override { return input; }
   ChannelFlow channel_flow() const override { return ChannelFlow::keeps_zeros; }
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 };
 
 class Tanh : public Module {
@@ -18,6 +20,7 @@ class Tanh : public Module {
   std::string type_name() const override { return "Tanh"; }
   Shape output_shape(const Shape& input) const override { return input; }
   ChannelFlow channel_flow() const override { return ChannelFlow::keeps_zeros; }
+  void lower(Lowering& to) override;
 };
 
 // Opaque to pruning: a dead unit's zero becomes 0.5, so its consumer's inputs stay alive.
@@ -26,6 +29,7 @@ class Sigmoid : public Module {
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "Sigmoid"; }
   Shape output_shape(const Shape& input) const override { return input; }
+  void lower(Lowering& to) override;
 };
 
 }  // namespace poda

@@ -13,3 +13,10 @@ const LayerTypeRegistrar avgpool2d_type(
 }  // namespace
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void AvgPool2d::lower(Lowering& to) { to.avg_pool2d(kernel_, stride_, padding_); }
+
+}  // namespace poda

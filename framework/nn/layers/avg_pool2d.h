@@ -1,4 +1,5 @@
 #pragma once
+#include "nn/lowering.h"
 #include "nn/layers/pool2d.h"
 
 namespace poda {
@@ -10,6 +11,7 @@ class AvgPool2d : public Pool2d {
   AvgPool2d(std::size_t kernel, std::size_t stride, std::size_t padding)
       : Pool2d("AvgPool2d", kernel, stride, padding) {}
   Variable forward(const Variable& x) override;
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 };
 
 }  // namespace poda

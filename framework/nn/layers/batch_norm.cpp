@@ -1,5 +1,6 @@
 #include "nn/layers/batch_norm.h"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -67,5 +68,21 @@ const LayerTypeRegistrar batchnorm_type(
      },
      "batch normalisation over channels, 1d for (C), 2d for (C, H, W)"});
 }  // namespace
+
+}  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+// Evaluation mode: y = (x - mean) / sqrt(var + eps) * gamma + beta = x * scale + shift.
+void BatchNorm::lower(Lowering& to) {
+  const Array gamma = folded_value(*weight_), beta = folded_value(*bias_);
+  Array scale = empty_array({channels_}), shift = empty_array({channels_});
+  for (std::size_t c = 0; c < channels_; ++c) {
+    scale(c) = gamma(c) / std::sqrt((*running_var_)(c) + eps_);
+    shift(c) = beta(c) - (*running_mean_)(c) * scale(c);
+  }
+  to.channel_affine(std::move(scale), std::move(shift));
+}
 
 }  // namespace poda

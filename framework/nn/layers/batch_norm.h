@@ -1,4 +1,5 @@
 #pragma once
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -40,6 +41,9 @@ class BatchNorm : public Module {
   Parameter* bias_;
   Array* running_mean_;
   Array* running_var_;
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 }  // namespace poda

@@ -112,3 +112,14 @@ const LayerTypeRegistrar conv2d_type(
 }  // namespace
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void Conv2d::lower(Lowering& to) {
+  const Conv2dSettings& s = settings_;
+  to.conv2d(folded_value(*weight_), bias_ ? folded_value(*bias_) : Array(),
+            {s.kernel, s.stride, s.padding, s.dilation, s.groups});
+}
+
+}  // namespace poda

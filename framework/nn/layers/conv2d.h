@@ -2,6 +2,7 @@
 #include "core/ops.h"
 #include "core/random.h"
 #include "nn/init.h"
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -41,6 +42,9 @@ class Conv2d : public Module {
   Conv2dOptions options_;
   Parameter* weight_;
   Parameter* bias_ = nullptr;
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 }  // namespace poda

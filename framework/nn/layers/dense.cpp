@@ -65,3 +65,12 @@ const LayerTypeRegistrar dense_type(
 }  // namespace
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void Dense::lower(Lowering& to) {
+  to.dense(folded_value(*weight_), bias_ ? folded_value(*bias_) : Array());
+}
+
+}  // namespace poda

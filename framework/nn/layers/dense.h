@@ -1,6 +1,7 @@
 #pragma once
 #include "core/random.h"
 #include "nn/init.h"
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -29,6 +30,9 @@ class Dense : public Module {
   std::size_t in_, out_;
   Parameter* weight_;
   Parameter* bias_ = nullptr;
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 }  // namespace poda

@@ -33,3 +33,10 @@ const LayerTypeRegistrar dropout_type(
 }  // namespace
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void Dropout::lower(Lowering&) {}  // the identity in evaluation mode
+
+}  // namespace poda

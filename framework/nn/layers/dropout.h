@@ -1,5 +1,6 @@
 #pragma once
 #include "core/random.h"
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -18,6 +19,9 @@ class Dropout : public Module {
  private:
   float p_;
   Rng rng_;
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 }  // namespace poda

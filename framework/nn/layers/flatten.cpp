@@ -15,4 +15,7 @@ const LayerTypeRegistrar flatten_type(
                 "(C, H, W) -> (C*H*W)"});
 }  // namespace
 
+// ---- inference lowering (nn/lowering.h) ----
+void Flatten::lower(Lowering& to) { to.flatten(); }
+
 }  // namespace poda

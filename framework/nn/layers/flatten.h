@@ -1,4 +1,5 @@
 #pragma once
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -10,6 +11,7 @@ class Flatten : public Module {
   std::string type_name() const override { return "Flatten"; }
   Shape output_shape(const Shape& input) const override { return {numel(input)}; }
   ChannelFlow channel_flow() const override { return ChannelFlow::flattens; }
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 };
 
 }  // namespace poda

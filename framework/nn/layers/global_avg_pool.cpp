@@ -23,3 +23,10 @@ const LayerTypeRegistrar global_avgpool_type(
 }  // namespace
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void GlobalAvgPool::lower(Lowering& to) { to.global_avg_pool(); }
+
+}  // namespace poda

@@ -12,3 +12,10 @@ const LayerTypeRegistrar maxpool2d_type(
 }  // namespace
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void MaxPool2d::lower(Lowering& to) { to.max_pool2d(kernel_, stride_, padding_); }
+
+}  // namespace poda

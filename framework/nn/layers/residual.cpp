@@ -54,3 +54,22 @@ const LayerTypeRegistrar residual_type(
 }  // namespace
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void Residual::lower(Lowering& to) {
+  to.residual_begin();
+  to.push_name("body");
+  body_->lower(to);
+  to.pop_name();
+  to.residual_shortcut();
+  if (shortcut_) {
+    to.push_name("shortcut");
+    shortcut_->lower(to);
+    to.pop_name();
+  }
+  to.residual_end();
+}
+
+}  // namespace poda

@@ -1,4 +1,5 @@
 #pragma once
+#include "nn/lowering.h"
 #include <memory>
 
 #include "nn/layers/sequential.h"
@@ -24,6 +25,9 @@ class Residual : public Module {
  private:
   std::shared_ptr<Sequential> body_;
   std::shared_ptr<Sequential> shortcut_;  // null = identity
+  // ---- inference lowering (nn/lowering.h) ----
+ public:
+  void lower(Lowering& to) override;
 };
 
 }  // namespace poda

@@ -63,3 +63,16 @@ std::size_t Sequential::effective_macs(const Shape& input) const {
 }
 
 }  // namespace poda
+
+// ---- inference lowering (nn/lowering.h) ----
+namespace poda {
+
+void Sequential::lower(Lowering& to) {
+  for (const auto& [name, layer] : children()) {
+    to.push_name(name);
+    layer->lower(to);
+    to.pop_name();
+  }
+}
+
+}  // namespace poda

@@ -1,4 +1,5 @@
 #pragma once
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -16,6 +17,7 @@ class Sequential : public Module {
   std::size_t effective_macs(const Shape& input) const override;
   std::size_t size() const { return children().size(); }
   bool chains_children() const override { return true; }
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 };
 
 }  // namespace poda

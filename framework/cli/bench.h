@@ -1,0 +1,26 @@
+#pragma once
+// `poda bench`: the three inference paths of one model (dense, sparse, compacted) at a few
+// batch sizes, with each layer's kernel choice; a trained checkpoint or a zoo model with
+// random weights and masks.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace poda {
+
+struct BenchOptions {
+  std::string checkpoint;  // "" = random weights
+  std::string zoo;         // the model (the checkpoint's architecture)
+  std::string input = "1,28,28";
+  double sparsity = 0.9;
+  std::string granularity = "unstructured";
+  std::string criterion = "magnitude";
+  std::vector<std::size_t> batch_sizes{1, 64};
+  double seconds = 1.0;    // timed seconds per batch size (at least 200 rounds)
+  std::string kernels = "auto";  // auto, avx512 or portable
+  std::uint64_t seed = 1;
+};
+
+int command_bench(const BenchOptions& options);
+
+}  // namespace poda

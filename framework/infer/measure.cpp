@@ -1,0 +1,82 @@
+#include "infer/measure.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/blas_runtime.h"
+#include "core/random.h"
+#include "infer/plan.h"
+#include "measure/compact.h"
+
+namespace poda {
+namespace {
+
+const char* const path_names[3] = {"dense", "sparse", "compact"};
+
+std::string latency_column(std::size_t batch, const char* stat, const char* path) {
+  return "latency_b" + std::to_string(batch) + "_" + stat + "_" + path;
+}
+
+std::string choice_log(InferencePlan& plan, std::size_t batch) {
+  return "batch " + std::to_string(batch) + ":\n" + plan.describe(batch);
+}
+
+}  // namespace
+
+double InferenceMeasurement::value(const std::string& name) const {
+  for (const NamedValue& v : values)
+    if (v.name == name) return v.value;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+std::vector<std::string> inference_column_names(const std::vector<std::size_t>& batch_sizes) {
+  std::vector<std::string> names;
+  for (std::size_t b : batch_sizes)
+    for (const char* path : path_names) names.push_back(latency_column(b, "us", path));
+  for (std::size_t b : batch_sizes)
+    for (const char* path : path_names) names.push_back(latency_column(b, "p90_us", path));
+  for (const char* path : path_names) names.push_back(std::string("bytes_") + path);
+  return names;
+}
+
+InferenceMeasurement measure_inference(Sequential& model, const Shape& input_shape,
+                                       const InferenceMeasureSettings& settings) {
+  InferenceMeasurement m;
+  m.threads = blas_threads();
+  std::unique_ptr<InferencePlan> plans[3];
+  plans[0] = build_plan(model, input_shape, Dispatch::dense);
+  plans[1] = build_plan(model, input_shape, Dispatch::measured);
+  const CompactResult compact = compact_model(model, input_shape);
+  if (compact.model)
+    plans[2] = build_plan(*compact.model, input_shape, Dispatch::dense);
+  else
+    m.compact_note = compact.reason;
+
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<NamedValue> medians, p90s;
+  for (std::size_t batch : settings.batch_sizes) {
+    Array x = empty_array({batch * numel(input_shape)});  // (B, input...)
+    Rng rng(1);
+    for (float& v : x) v = rng.normal();
+    std::vector<std::function<void()>> calls;
+    for (auto& plan : plans)
+      if (plan) calls.push_back([&plan, &x, batch] { plan->run(x.data(), batch); });
+    for (auto& plan : plans)
+      if (plan) plan->prepare(batch);  // the sparse plan times its layers here, not below
+    const std::vector<LatencyStats> stats = measure_alternating(calls, settings.protocol);
+    for (std::size_t p = 0; p < 3; ++p) {
+      const bool timed = p < stats.size() && (p < 2 || plans[2]);
+      medians.push_back({latency_column(batch, "us", path_names[p]), timed ? stats[p].median_us : nan});
+      p90s.push_back({latency_column(batch, "p90_us", path_names[p]), timed ? stats[p].p90_us : nan});
+    }
+    m.layer_log.push_back(choice_log(*plans[1], batch));
+  }
+  m.values = medians;
+  m.values.insert(m.values.end(), p90s.begin(), p90s.end());
+  m.values.push_back({"bytes_dense", double(plans[0]->bytes_dense())});
+  m.values.push_back({"bytes_sparse", double(plans[1]->bytes_sparse())});
+  m.values.push_back({"bytes_compact", plans[2] ? double(plans[2]->bytes_dense()) : nan});
+  return m;
+}
+
+}  // namespace poda

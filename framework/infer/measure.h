@@ -1,0 +1,42 @@
+#pragma once
+// The inference measurement of one trained model, behind one function: three paths of the
+// same model timed in alternation (measure/latency.h's protocol) at each batch size, and
+// their sizes.
+//   dense    masks and BatchNorm folded, dense kernels everywhere;
+//   sparse   the same plan with each layer on the kernel that measured faster (plan.h);
+//   compact  compact_model()'s copy without dead units (measure/compact.h), dense kernels.
+// The values carry the names runs.csv uses: latency_b<B>_us_<path> (median, µs per batch),
+// latency_b<B>_p90_us_<path>, bytes_<path>.
+#include <string>
+#include <vector>
+
+#include "measure/latency.h"
+#include "nn/layers/sequential.h"
+
+namespace poda {
+
+struct InferenceMeasureSettings {
+  std::vector<std::size_t> batch_sizes{1, 64};
+  LatencyProtocol protocol;
+};
+
+struct NamedValue {
+  std::string name;
+  double value;  // NaN: not measured (the model cannot be compacted)
+};
+
+struct InferenceMeasurement {
+  std::vector<NamedValue> values;  // in column order
+  int threads = 1;                 // BLAS threads the dense kernels ran with
+  std::string compact_note;        // why there is no compacted path, or ""
+  std::vector<std::string> layer_log;  // per batch size: each layer's kernel and why
+  double value(const std::string& name) const;  // NaN when absent
+};
+
+// The column names measure_inference() fills for these batch sizes, in order.
+std::vector<std::string> inference_column_names(const std::vector<std::size_t>& batch_sizes);
+
+InferenceMeasurement measure_inference(Sequential& model, const Shape& input_shape,
+                                       const InferenceMeasureSettings& settings);
+
+}  // namespace poda

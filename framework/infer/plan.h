@@ -1,0 +1,84 @@
+#pragma once
+// The inference path (issue 10): a model lowered once into a flat list of steps, apart from
+// autograd. Masks are folded into the weights, BatchNorm into the Conv/Dense before it;
+// there is no graph, and buffers are allocated once per largest batch, so run() allocates
+// nothing. Each Dense and Conv2d layer carries a dense and a sparse kernel and runs the one
+// the dispatch policy picks for the batch size at hand:
+//   dense     always the dense kernel (the "dense" path of a pruned model);
+//   sparse    the sparse kernel wherever it exists;
+//   measured  per layer and batch size, whichever of the two measured faster on this
+//             machine (a layer denser than max_sparse_density is not even tried), so the
+//             plan is never slower than the dense one by more than timing noise.
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "infer/linear_ops.h"
+#include "infer/op.h"
+#include "nn/module.h"
+
+namespace poda {
+
+enum class Dispatch { dense, sparse, measured };
+Dispatch parse_dispatch(const std::string& name);
+
+// How one Dense/Conv2d layer runs at one batch size, and why.
+struct LayerChoice {
+  std::string name, kind;  // "fc1", "Dense(784 -> 300)"
+  double density = 1.0;    // non-zero weights / weights
+  KernelPath path = KernelPath::dense;
+  double dense_us = -1.0, sparse_us = -1.0;  // the measured times (-1: not measured)
+  std::string reason;
+};
+
+class InferencePlan {
+ public:
+  InferencePlan(std::vector<std::unique_ptr<InferOp>> ops, std::vector<std::size_t> slot_numel,
+                int output_slot, Shape input_shape, Shape output_shape, Dispatch dispatch);
+
+  // x (B, input...) -> (B, output...), both batch-major; the result stays valid until the
+  // next call. The first call at a new batch size allocates and (measured) times the layers.
+  const float* run(const float* x, std::size_t batch);
+  Array forward(const Array& x);  // the same for a (B, input...) array
+
+  // Sizes the buffers and picks every layer's kernel for this batch size.
+  void prepare(std::size_t batch);
+  const std::vector<LayerChoice>& choices(std::size_t batch);
+  // One line per step, with each layer's kernel at this batch size.
+  std::string describe(std::size_t batch);
+
+  const Shape& input_shape() const { return input_shape_; }
+  const Shape& output_shape() const { return output_shape_; }
+  std::size_t bytes_dense() const;   // fp32 weights and biases
+  std::size_t bytes_sparse() const;  // CSR values, 16-bit columns, row pointers, biases
+  std::size_t macs() const;          // dense, per sample
+  Dispatch dispatch() const { return dispatch_; }
+  // Layers denser than this keep the dense kernel without being timed.
+  static constexpr double max_sparse_density = 0.7;
+
+ private:
+  void allocate(std::size_t batch);
+  std::vector<LayerChoice> choose(std::size_t batch);
+  LayerChoice choose_layer(LinearOp& op, std::size_t batch);
+  void apply(const std::vector<LayerChoice>& choices);
+
+  std::vector<std::unique_ptr<InferOp>> ops_;
+  std::vector<LinearOp*> linear_;
+  std::vector<std::size_t> slot_numel_;
+  int output_slot_;
+  Shape input_shape_, output_shape_;
+  Dispatch dispatch_;
+  Workspace ws_;
+  std::size_t capacity_ = 0;  // the batch the buffers hold
+  std::vector<std::pair<std::size_t, std::vector<LayerChoice>>> choices_;  // per batch size
+  std::size_t applied_batch_ = 0;
+  std::vector<float> calibration_input_;  // what the layers are timed on
+};
+
+// Lowers `model` (its layers' lower(), nn/lowering.h) for samples of `input_shape`.
+// Throws std::invalid_argument naming a layer that has no lowering.
+std::unique_ptr<InferencePlan> build_plan(Module& model, const Shape& input_shape,
+                                          Dispatch dispatch);
+
+}  // namespace poda

@@ -1,0 +1,61 @@
+#pragma once
+// The sparse kernels of the inference path, in two builds: AVX-512 (where this CPU has it)
+// and a portable C++ fallback that the tests also run. A process-wide switch chooses; the
+// default is AVX-512 when the CPU and OS support it.
+#include <cstddef>
+#include <cstdint>
+
+#include "infer/csr.h"
+
+namespace poda {
+
+enum class KernelIsa { portable, avx512 };
+
+bool avx512_kernels_available();
+KernelIsa kernel_isa();
+// Throws std::invalid_argument for avx512 on a CPU without it.
+void set_kernel_isa(KernelIsa isa);
+const char* kernel_isa_name(KernelIsa isa);
+
+// Sparse matrix-vector product, batch 1:
+//   y (rows) = bias (rows, or null) + w (rows, cols) · x (cols)
+void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y);
+
+// Sparse rows times shifted vectors, vectorised along L: for every row r,
+//   y[r, 0:L) = bias[r] + Σ_j w.val[j] * x[row_base[r] + col_offset[w.col[j]] + 0:L)
+// y (rows, L) with row stride ldy; bias and row_base may be null (0).
+// A stride-1 convolution on a (padded) input plane (C, Hp, Wp) is
+//   col_offset[(c, kh, kw)] = c*Hp*Wp + kh*d*Wp + kw*d, L = (H_out - 1) * Wp + W_out,
+// which computes every output position p = oh*Wp + ow at once (columns ow >= W_out are
+// computed too and dropped by the caller).
+void sparse_rows_shifted(const CsrMatrix& w, const std::int32_t* col_offset,
+                         const std::int32_t* row_base, const float* bias, const float* x,
+                         std::size_t L, float* y, std::size_t ldy);
+
+// The same with column c at x + c * ldx (no table): a Dense layer on a feature-major batch,
+//   y (out, B) = w (out, in) · x (in, B) with ldx = L = ldy = B.
+void sparse_rows_strided(const CsrMatrix& w, const float* bias, const float* x, std::size_t ldx,
+                         std::size_t L, float* y, std::size_t ldy);
+
+// dst (cols, rows) = src (rows, cols)ᵀ: the layout changes of a plan (infer/op.h).
+void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst);
+
+// The portable and AVX-512 builds themselves (the functions above dispatch to them).
+namespace kernels {
+void sparse_matvec_portable(const CsrMatrix& w, const float* bias, const float* x, float* y);
+void sparse_matvec_avx512(const CsrMatrix& w, const float* bias, const float* x, float* y);
+void sparse_rows_shifted_portable(const CsrMatrix& w, const std::int32_t* col_offset,
+                                  const std::int32_t* row_base, const float* bias,
+                                  const float* x, std::size_t L, float* y, std::size_t ldy);
+void sparse_rows_shifted_avx512(const CsrMatrix& w, const std::int32_t* col_offset,
+                                const std::int32_t* row_base, const float* bias, const float* x,
+                                std::size_t L, float* y, std::size_t ldy);
+void sparse_rows_strided_portable(const CsrMatrix& w, const float* bias, const float* x,
+                                  std::size_t ldx, std::size_t L, float* y, std::size_t ldy);
+void sparse_rows_strided_avx512(const CsrMatrix& w, const float* bias, const float* x,
+                                std::size_t ldx, std::size_t L, float* y, std::size_t ldy);
+void transpose_portable(const float* src, std::size_t rows, std::size_t cols, float* dst);
+void transpose_avx512(const float* src, std::size_t rows, std::size_t cols, float* dst);
+}  // namespace kernels
+
+}  // namespace poda

@@ -1,0 +1,138 @@
+// The sparse kernels against plain loops, in both builds (portable and AVX-512), on rows of
+// every length around the vector widths (0 to 70 entries) and every tail of L.
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <vector>
+
+#include "core/random.h"
+#include "infer/csr.h"
+#include "infer/sparse_kernels.h"
+
+using namespace poda;
+
+namespace {
+
+// (rows, cols) with row r holding r % 71 non-zeros at seeded columns.
+std::vector<float> ragged_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
+  std::vector<float> w(rows * cols, 0.0f);
+  Rng rng(seed);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t k = 0; k < r % 71; ++k) w[r * cols + rng.below(cols)] = rng.normal();
+  return w;
+}
+
+std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
+  std::vector<float> v(n);
+  Rng rng(seed);
+  for (float& x : v) x = rng.normal();
+  return v;
+}
+
+using MatVec = void (*)(const CsrMatrix&, const float*, const float*, float*);
+using Shifted = void (*)(const CsrMatrix&, const std::int32_t*, const std::int32_t*,
+                         const float*, const float*, std::size_t, float*, std::size_t);
+
+std::vector<std::pair<const char*, std::pair<MatVec, Shifted>>> builds() {
+  std::vector<std::pair<const char*, std::pair<MatVec, Shifted>>> b{
+      {"portable", {kernels::sparse_matvec_portable, kernels::sparse_rows_shifted_portable}}};
+  if (avx512_kernels_available())
+    b.push_back({"avx512", {kernels::sparse_matvec_avx512, kernels::sparse_rows_shifted_avx512}});
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("sparse kernels: CSR keeps exactly the non-zeros") {
+  const std::vector<float> w = ragged_matrix(80, 300, 1);
+  const CsrMatrix m = csr_from_dense(w.data(), 80, 300);
+  std::size_t nnz = 0;
+  for (float v : w) nnz += v != 0.0f;
+  CHECK(m.nnz() == nnz);
+  CHECK(m.row_ptr.size() == 81);
+  CHECK(m.bytes() == nnz * 6 + 81 * 4);
+  std::vector<float> back(w.size(), 0.0f);
+  for (std::size_t r = 0; r < 80; ++r)
+    for (auto j = m.row_ptr[r]; j < m.row_ptr[r + 1]; ++j) back[r * 300 + m.col[j]] = m.val[j];
+  CHECK(back == w);
+  std::vector<float> wide(2 * 70000, 0.0f);
+  CHECK_THROWS_AS(csr_from_dense(wide.data(), 2, 70000), std::invalid_argument);
+}
+
+TEST_CASE("sparse kernels: matrix-vector product, both builds") {
+  const std::size_t rows = 150, cols = 1000;
+  const std::vector<float> w = ragged_matrix(rows, cols, 2), x = random_vector(cols, 3),
+                           bias = random_vector(rows, 4);
+  const CsrMatrix m = csr_from_dense(w.data(), rows, cols);
+  for (const auto& [name, fns] : builds()) {
+    CAPTURE(name);
+    std::vector<float> y(rows);
+    fns.first(m, bias.data(), x.data(), y.data());
+    for (std::size_t r = 0; r < rows; ++r) {
+      double expected = bias[r];
+      for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
+      CAPTURE(r);
+      CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
+    }
+  }
+}
+
+TEST_CASE("sparse kernels: shifted rows (batched Dense and direct convolution), both builds") {
+  const std::size_t rows = 75, cols = 40;
+  const std::vector<float> w = ragged_matrix(rows, cols, 5), bias = random_vector(rows, 6);
+  const CsrMatrix m = csr_from_dense(w.data(), rows, cols);
+  std::vector<std::int32_t> col_offset(cols), row_base(rows);
+  for (std::size_t c = 0; c < cols; ++c) col_offset[c] = std::int32_t((c * 37) % 101);
+  for (std::size_t r = 0; r < rows; ++r) row_base[r] = std::int32_t(r % 3);
+  for (std::size_t L : {1, 7, 16, 17, 63, 64, 65, 130, 200}) {
+    const std::vector<float> x = random_vector(101 + 3 + L, 7);
+    for (const auto& [name, fns] : builds()) {
+      CAPTURE(name);
+      CAPTURE(L);
+      const std::size_t ldy = L + 3;
+      std::vector<float> y(rows * ldy, -7.0f);
+      fns.second(m, col_offset.data(), row_base.data(), bias.data(), x.data(), L, y.data(), ldy);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t p = 0; p < ldy; ++p) {
+          double expected = bias[r];
+          for (std::size_t c = 0; c < cols; ++c)
+            expected += double(w[r * cols + c]) * x[row_base[r] + col_offset[c] + p];
+          if (p >= L) expected = -7.0;  // past L: untouched
+          CHECK(y[r * ldy + p] == doctest::Approx(expected).epsilon(1e-5));
+        }
+    }
+  }
+}
+
+TEST_CASE("sparse kernels: the ISA switch") {
+  const KernelIsa saved = kernel_isa();
+  set_kernel_isa(KernelIsa::portable);
+  CHECK(kernel_isa() == KernelIsa::portable);
+  if (avx512_kernels_available()) {
+    set_kernel_isa(KernelIsa::avx512);
+    CHECK(kernel_isa() == KernelIsa::avx512);
+  } else {
+    CHECK_THROWS_AS(set_kernel_isa(KernelIsa::avx512), std::invalid_argument);
+  }
+  set_kernel_isa(saved);
+}
+
+TEST_CASE("sparse kernels: transpose, both builds") {
+  std::vector<std::pair<const char*, void (*)(const float*, std::size_t, std::size_t, float*)>>
+      fns{{"portable", kernels::transpose_portable}};
+  if (avx512_kernels_available()) fns.push_back({"avx512", kernels::transpose_avx512});
+  for (const auto& [name, fn] : fns)
+    for (std::size_t rows : {1, 15, 16, 33, 64})
+      for (std::size_t cols : {1, 17, 32, 64, 784}) {
+        CAPTURE(name);
+        CAPTURE(rows);
+        CAPTURE(cols);
+        const std::vector<float> a = random_vector(rows * cols, rows + cols);
+        std::vector<float> t(rows * cols);
+        fn(a.data(), rows, cols, t.data());
+        bool same = true;
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t c = 0; c < cols; ++c) same = same && t[c * rows + r] == a[r * cols + c];
+        CHECK(same);
+      }
+}
