@@ -1,10 +1,7 @@
 #pragma once
-// Measured CPU inference latency. Two tools:
-//   measure_alternating(): the latency protocol of the inference path (issue 10): several
-//     callables (e.g. the dense, sparse and compacted plans of one model) timed in
-//     alternation, so a busy machine slows them alike; warm-up, then median and p90.
-//   measure_latency(): forward passes of an autograd model in evaluation mode, on the
-//     kernels it trains with (unstructured zeros cost the same as any weight there).
+// Measured CPU inference latency: the protocol of the inference path. Several callables
+// (e.g. the dense, sparse and compacted plans of one model) are timed in alternation, so a
+// busy machine slows them alike; warm-up, then median and p90.
 #include <cstddef>
 #include <functional>
 #include <vector>
@@ -34,18 +31,5 @@ struct LatencyStats {
 // One LatencyStats per callable, in order.
 std::vector<LatencyStats> measure_alternating(const std::vector<std::function<void()>>& calls,
                                               const LatencyProtocol& protocol);
-
-struct LatencySettings {
-  std::size_t batch_size = 1;
-  int warmup = 5;
-  int repeats = 50;
-};
-
-struct Latency {
-  double median_ms = 0.0;  // per forward pass of one batch
-  double p90_ms = 0.0;
-};
-
-Latency measure_latency(Module& model, const Shape& input_shape, const LatencySettings& s);
 
 }  // namespace poda
