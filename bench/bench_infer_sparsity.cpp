@@ -18,7 +18,7 @@
 
 #include "core/blas_runtime.h"
 #include "core/random.h"
-#include "experiment/plots.h"
+#include "experiment/io/plots.h"
 #include "infer/plan.h"
 #include "infer/sparse_kernels.h"
 #include "infer/synthetic.h"

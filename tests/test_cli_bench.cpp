@@ -6,8 +6,8 @@
 #include <string>
 
 #include "cli_process.h"
-#include "experiment/checkpoint.h"
-#include "experiment/model_checkpoint.h"
+#include "experiment/io/checkpoint.h"
+#include "experiment/runner/model_checkpoint.h"
 #include "infer/synthetic.h"
 #include "temp_dir.h"
 

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "core/blas_runtime.h"
-#include "experiment/model_checkpoint.h"
+#include "experiment/runner/model_checkpoint.h"
 #include "infer/measure.h"
 #include "infer/sparse_kernels.h"
 #include "infer/synthetic.h"
