@@ -1,5 +1,7 @@
 #include "prune/sparsity_report.h"
 
+#include <cstdio>
+
 #include "prune/target.h"
 
 namespace poda {
@@ -43,6 +45,25 @@ SparsityReport sparsity_report(Module& model) {
     r.total_nonzero += count_nonzero(*p);
   }
   return r;
+}
+
+std::string format_sparsity_table(const SparsityReport& report) {
+  std::string out;
+  char line[160];
+  std::snprintf(line, sizeof line, "%-20s %10s %10s %9s %12s\n", "layer", "params", "nonzero",
+                "sparsity", "units alive");
+  out += line;
+  auto row = [&](const std::string& name, std::size_t params, std::size_t nonzero, double s,
+                 std::size_t alive, std::size_t units) {
+    std::snprintf(line, sizeof line, "%-20s %10zu %10zu %8.2f%% %5zu / %-5zu\n", name.c_str(),
+                  params, nonzero, 100.0 * s, alive, units);
+    out += line;
+  };
+  for (const LayerSparsity& l : report.layers)
+    row(l.name, l.params, l.nonzero, l.sparsity(), l.units_alive, l.units);
+  row("total", report.params, report.nonzero, report.sparsity(), report.units_alive,
+      report.units);
+  return out;
 }
 
 }  // namespace poda

@@ -26,5 +26,8 @@ struct SparsityReport {
 };
 
 SparsityReport sparsity_report(Module& model);
+// A fixed-width table for logs (name, params, nonzero, sparsity, units alive); poda bench
+// prints it.
+std::string format_sparsity_table(const SparsityReport& report);
 
 }  // namespace poda
