@@ -21,7 +21,7 @@ TEST_CASE("cli: poda list shows criteria, granularities, schedules, layer types 
   CHECK(schedules.out.find("  gradual ") != std::string::npos);
   CHECK(schedules.out.find("criteria") == std::string::npos);
   const poda_test::Finished bad = poda_test::run_poda({"list", "criterion"}, tmp.path, "bad");
-  CHECK(bad.code == 1);
+  CHECK(bad.code == 2);  // a usage error (README: exit codes)
   CHECK(bad.err.find("unknown list 'criterion' (expected one of: criteria, granularities") !=
         std::string::npos);
 }

@@ -138,3 +138,19 @@ TEST_CASE("the prune section: parsed, and its errors point at the offending valu
   CHECK(error_of(head + "  sparsity: 0.5\n  schedule: {kind: gradual, step_interval: 0}\n") ==
         "exp.yaml:4:44: 'prune.schedule.step_interval': must be at least 1");
 }
+
+TEST_CASE("the layer floor: prune.min_units and prune.max_layer_sparsity") {
+  const std::string head = "model: {zoo: lenet300_100}\nprune:\n  sparsity: 0.5\n";
+  const ExperimentConfig defaults = parse(head);
+  CHECK(defaults.prune->min_units == 1);
+  CHECK(defaults.prune->max_layer_sparsity == 1.0);
+  const ExperimentConfig c = parse(head + "  min_units: 4\n  max_layer_sparsity: 0.75\n");
+  CHECK(c.prune->min_units == 4);
+  CHECK(c.prune->max_layer_sparsity == 0.75);
+  CHECK(error_of(head + "  min_units: -1\n").rfind("exp.yaml:4:14: ", 0) == 0);
+  CHECK(error_of(head + "  min_units: 1.5\n").rfind("exp.yaml:4:14: ", 0) == 0);
+  CHECK(error_of(head + "  max_layer_sparsity: 0\n") ==
+        "exp.yaml:4:23: 'prune.max_layer_sparsity': must be in (0, 1], got 0");
+  CHECK(error_of(head + "  max_layer_sparsity: 1.5\n") ==
+        "exp.yaml:4:23: 'prune.max_layer_sparsity': must be in (0, 1], got 1.5");
+}

@@ -271,3 +271,41 @@ TEST_CASE("pruning at initialisation then training") {
   CHECK(f.requests[0].epochs == 7);
   CHECK(f.sparsity_at_eval.front() == doctest::Approx(0.5));
 }
+
+TEST_CASE("acc_pruned is the first pruning step, acc_before_finetune the last one") {
+  Fixture f;
+  f.steps_per_request = 41;  // weights grow by 10.25 per request: no value lands on zero
+  // The "accuracy" is the sparsity at evaluation, so each one says when it was taken.
+  f.hooks.evaluate = [](Module& m) {
+    const double s = sparsity_report(m).sparsity();
+    return Accuracy{s, s};
+  };
+  PruneSettings s;
+  s.sparsity = 0.75;
+  s.scope = Scope::layer;
+  s.exclude_last = true;
+  SUBCASE("iterative: round 1's pruned model, then the last round's") {
+    s.schedule.kind = "iterative";
+    s.schedule.numbers["rounds"] = 2;
+    const ScheduleResult r = run_schedule(f.model, s, f.hooks);
+    CHECK(r.pruned.test == doctest::Approx(40.0 / 112));  // round 1: 0.5 of fc1's 80
+    CHECK(r.before_finetune.test == doctest::Approx(60.0 / 112));
+    CHECK(r.rounds.back().last_pruned.test == r.before_finetune.test);
+  }
+  SUBCASE("one-shot: both are the one pruning step") {
+    const ScheduleResult r = run_schedule(f.model, s, f.hooks);
+    CHECK(r.pruned.test == doctest::Approx(60.0 / 112));
+    CHECK(r.before_finetune.test == r.pruned.test);
+  }
+  SUBCASE("gradual: the first and the last mask update") {
+    s.schedule.kind = "gradual";
+    s.schedule.numbers["initial_sparsity"] = 0.25;
+    s.schedule.numbers["start_step"] = 5;
+    s.schedule.numbers["prune_steps"] = 4;
+    s.schedule.numbers["step_interval"] = 6;  // updates at 5, 11, 17, 23, 29 of 41 steps
+    const ScheduleResult r = run_schedule(f.model, s, f.hooks);
+    CHECK(r.pruned.test == doctest::Approx(20.0 / 112));  // s_i at t0
+    CHECK(r.before_finetune.test == doctest::Approx(60.0 / 112));  // s_f at t0 + n dt
+    CHECK(r.rounds[0].pruned.test == r.pruned.test);
+  }
+}

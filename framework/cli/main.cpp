@@ -96,8 +96,7 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
 
   s.info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
   s.list = app.add_subcommand("list", "List criteria, granularities, schedules, layers and zoo models");
-  s.list->add_option("what", s.list_what, "criteria | granularities | schedules | layers | zoo")
-      ->check(CLI::IsMember({"criteria", "granularities", "schedules", "layers", "zoo"}));
+  s.list->add_option("what", s.list_what, "criteria | granularities | schedules | layers | zoo");
   s.bench = add_bench(app, s.bench_options);
 }
 
@@ -114,7 +113,14 @@ int run_subcommand(Subcommands& s, int& argc, char**& argv) {
   }
   if (*s.check) return poda::command_check(s.check_config, s.check_max_runs);
   if (*s.report) return poda::command_report(s.report_dir, s.report_max_runs);
-  if (*s.list) return poda::command_list(s.list_what);
+  if (*s.list) {
+    try {
+      return poda::command_list(s.list_what);
+    } catch (const std::invalid_argument& e) {  // an unknown section: a usage error
+      std::fprintf(stderr, "poda: error: %s\n", e.what());
+      return poda::kExitInputError;
+    }
+  }
   if (*s.bench) return poda::command_bench(s.bench_options);
   std::fputs(poda::poda_info_text().c_str(), stdout);
   return poda::kExitOk;

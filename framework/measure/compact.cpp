@@ -1,5 +1,7 @@
 #include "measure/compact.h"
 
+#include "prune/dead_inputs.h"
+
 namespace poda {
 
 namespace {
@@ -20,24 +22,22 @@ bool compactable(const Module& m) {
   return m.channel_flow() != Flow::opaque;
 }
 
-// Output units whose output is not constantly zero. A BatchNorm before the next prunable
-// layer must map the unit to zero as well (γ = β = 0), or the unit stays.
+// Output units that are not removed (prune/dead_inputs.h: weights, bias and the γ and β of
+// a BatchNorm before the next prunable layer all masked), the definition the pruner's counts
+// and runs.csv's units_removed use.
 std::vector<std::size_t> alive_units(const std::vector<Module*>& layers, std::size_t at) {
   Parameter& w = *own_parameter(*layers[at], "weight");
   const Parameter* b = own_parameter(*layers[at], "bias");
-  const std::size_t units = w.value.dim(0), per_unit = w.value.size() / units;
-  std::vector<std::size_t> alive;
-  for (std::size_t u = 0; u < units; ++u) {
-    bool dead = !b || effective_at(*b, u) == 0.0f;
-    for (std::size_t i = 0; dead && i < per_unit; ++i) dead = effective_at(w, u * per_unit + i) == 0.0f;
-    for (std::size_t k = at + 1; dead && k < layers.size(); ++k) {
-      if (transforms(*layers[k])) break;
-      if (layers[k]->channel_flow() == Flow::normalizes)
-        dead = effective_at(*own_parameter(*layers[k], "weight"), u) == 0.0f &&
-               effective_at(*own_parameter(*layers[k], "bias"), u) == 0.0f;
+  const Parameter *gamma = nullptr, *beta = nullptr;
+  for (std::size_t k = at + 1; k < layers.size() && !transforms(*layers[k]); ++k)
+    if (layers[k]->channel_flow() == Flow::normalizes) {
+      gamma = own_parameter(*layers[k], "weight");
+      beta = own_parameter(*layers[k], "bias");
+      break;
     }
-    if (!dead) alive.push_back(u);
-  }
+  std::vector<std::size_t> alive;
+  for (std::size_t u = 0; u < w.value.dim(0); ++u)
+    if (!output_unit_removed(w, b, gamma, beta, u)) alive.push_back(u);
   if (alive.empty()) alive.push_back(0);  // a fully pruned layer still needs a width
   return alive;
 }

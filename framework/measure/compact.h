@@ -1,8 +1,8 @@
 #pragma once
 // Compaction: a dense copy of a pruned model without its dead units, so structured pruning
-// runs faster on ordinary dense kernels. A Dense neuron or Conv filter is dead when its
-// output is constantly zero: its weights, its bias and (for a following BatchNorm) its γ and β
-// are all zero. Dead units are removed with the matching inputs of the next layer (through
+// runs faster on ordinary dense kernels. A Dense neuron or Conv filter is dead when it is
+// removed by the one definition of prune/dead_inputs.h: its weights, its bias and (for a
+// following BatchNorm) its γ and β are all masked. Dead units are removed with the matching inputs of the next layer (through
 // ReLU, Tanh, pooling, Dropout, Flatten's fan-out and global pooling). The copy computes the
 // same function as the masked model in evaluation mode.
 #include <memory>

@@ -4,23 +4,25 @@ namespace poda {
 
 namespace {
 bool masked_at(const Parameter* p, std::size_t u) {
-  return p->has_mask() && p->mask.data().data()[u] == 0.0f;
+  return !p || (p->has_mask() && p->mask.data().data()[u] == 0.0f);
 }
 }  // namespace
 
+bool output_unit_removed(const Parameter& weight, const Parameter* bias, const Parameter* bn_gamma,
+                         const Parameter* bn_beta, std::size_t unit) {
+  if (!weight.has_mask()) return false;
+  const std::size_t row = weight.value.size() / weight.value.dim(0);
+  const float* m = weight.mask.data().data();
+  for (std::size_t e = unit * row; e < (unit + 1) * row; ++e)
+    if (m[e] != 0.0f) return false;
+  // BatchNorm maps a zero channel to beta - gamma * mean / std: zero only if both are gone.
+  return masked_at(bias, unit) && masked_at(bn_gamma, unit) && masked_at(bn_beta, unit);
+}
+
 std::vector<bool> dead_output_units(const PruneTarget& t) {
-  const std::size_t out = t.out_units(), row = t.weight->value.size() / out;
-  std::vector<bool> dead(out, false);
-  if (!t.weight->has_mask()) return dead;
-  const float* m = t.weight->mask.data().data();
-  for (std::size_t u = 0; u < out; ++u) {
-    bool zero = true;
-    for (std::size_t e = u * row; e < (u + 1) * row && zero; ++e) zero = m[e] == 0.0f;
-    if (zero && t.bias) zero = masked_at(t.bias, u);
-    // BatchNorm maps a zero channel to beta - gamma * mean / std: zero only if both are gone.
-    if (zero && t.bn_weight) zero = masked_at(t.bn_weight, u) && t.bn_bias && masked_at(t.bn_bias, u);
-    dead[u] = zero;
-  }
+  std::vector<bool> dead(t.out_units(), false);
+  for (std::size_t u = 0; u < dead.size(); ++u)
+    dead[u] = output_unit_removed(*t.weight, t.bias, t.bn_weight, t.bn_bias, u);
   return dead;
 }
 

@@ -8,6 +8,13 @@
 
 namespace poda {
 
+// The one definition of a removed output unit, shared by the pruner's counts,
+// sparsity_report (units_removed), dead-input propagation and compaction: its weights, its
+// bias and its following BatchNorm's gamma and beta are all masked, so it provably outputs
+// zero. Missing parameters (no bias, no BatchNorm) count as masked.
+bool output_unit_removed(const Parameter& weight, const Parameter* bias, const Parameter* bn_gamma,
+                         const Parameter* bn_beta, std::size_t unit);
+
 // Output units of t that are provably zero (by masks, not by values).
 std::vector<bool> dead_output_units(const PruneTarget& t);
 // Masks the consumer inputs fed by dead output units, for every target with a consumer.

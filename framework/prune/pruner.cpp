@@ -1,5 +1,6 @@
 #include "prune/pruner.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -25,7 +26,15 @@ struct Entry {
   Parameter* param = nullptr;
   std::vector<double> scores;  // -inf where already dead
   std::vector<bool> pruned;
+  std::size_t cap = 0;  // how many of its entries may be pruned (the layer floor)
 };
+
+// How many of a layer's n units may be pruned: min_units stay, at most max_layer_sparsity go.
+std::size_t removable_units(std::size_t n, const PruneSettings& s) {
+  const std::size_t keep = std::min<std::size_t>(n, static_cast<std::size_t>(s.min_units));
+  const auto by_sparsity = static_cast<std::size_t>(std::floor(s.max_layer_sparsity * n + 1e-9));
+  return std::min(n - keep, by_sparsity);
+}
 
 const LayerOverride* find_override(const PruneSettings& s, const PruneTarget& t) {
   for (const LayerOverride& o : s.overrides)
@@ -62,17 +71,22 @@ void normalize_by_layer_mean(std::vector<double>& scores) {
     if (std::isfinite(v)) v /= mean;
 }
 
-// Consumes the entries' scores (a global pool over a large model holds millions).
+// The k lowest of the pool, no entry beyond its cap: a capped layer's share goes to the others'
+// next-lowest units, so the target is met unless the caps leave too few. Consumes the
+// entries' scores (a global pool over a large model holds millions).
 void select_in_pool(std::vector<Entry*>& pool, double target) {
   std::vector<double> all;
-  std::vector<std::size_t> sizes;
+  std::vector<std::size_t> sizes, ends, caps;
   for (Entry* e : pool) {
     sizes.push_back(e->scores.size());
     all.insert(all.end(), e->scores.begin(), e->scores.end());
+    ends.push_back(all.size());
+    caps.push_back(e->cap);
     e->pruned.assign(e->scores.size(), false);
     std::vector<double>().swap(e->scores);
   }
-  const std::vector<std::size_t> chosen = lowest_k(all, units_for_fraction(target, all.size()));
+  const std::vector<std::size_t> chosen =
+      lowest_k_capped(all, ends, caps, units_for_fraction(target, all.size()));
   std::size_t entry = 0, offset = 0;
   for (std::size_t idx : chosen) {  // sorted ascending
     while (idx >= offset + sizes[entry]) offset += sizes[entry++];
@@ -152,22 +166,26 @@ void prepare_criterion(Criterion& criterion, const std::vector<PruneTarget>& tar
 
 // Unstructured: the weights' (and with include_bias the biases') element scores.
 void add_element_entries(Plan& p, const Criterion& criterion, const CriterionContext& ctx,
-                         bool include_bias, std::vector<Entry>& entries) {
+                         const PruneSettings& settings, std::vector<Entry>& entries) {
   Entry e{&p, p.t->weight, {}, {}};
   e.scores = element_scores(criterion.score_weights(p.t->weight_name, *p.t->weight, ctx),
                             *p.t->weight);
+  e.cap = removable_units(e.scores.size(), settings);
   entries.push_back(std::move(e));
-  if (include_bias && p.t->bias) {
+  if (settings.include_bias && p.t->bias) {
     Entry b{&p, p.t->bias, {}, {}};
     b.scores = element_scores(criterion.score_weights(p.t->bias_name, *p.t->bias, ctx), *p.t->bias);
+    b.cap = b.scores.size();
     entries.push_back(std::move(b));
   }
 }
 
 // Structured: one score per unit, dead units at -inf, normalised in a global pool.
 Entry unit_entry(Plan& p, const Criterion& criterion, const CriterionContext& ctx,
-                 const GranularitySpec& g) {
+                 const PruneSettings& settings) {
+  const GranularitySpec& g = settings.granularity;
   Entry e{&p, p.t->weight, {}, {}};
+  e.cap = removable_units(p.layout.units, settings);
   if (criterion.level() == Criterion::Level::unit) {
     Array s = criterion.score_units(*p.t, g, ctx);
     e.scores.assign(s.begin(), s.end());
@@ -221,8 +239,8 @@ void prune_in_pools(std::vector<Plan>& plans, const Criterion& criterion,
   std::vector<Entry> entries;
   entries.reserve(2 * plans.size());
   for (Plan& p : plans) {
-    if (g.structured()) entries.push_back(unit_entry(p, criterion, ctx, g));
-    else add_element_entries(p, criterion, ctx, settings.include_bias, entries);
+    if (g.structured()) entries.push_back(unit_entry(p, criterion, ctx, settings));
+    else add_element_entries(p, criterion, ctx, settings, entries);
   }
   select_all(plans, entries, sparsity);
   apply_selection(entries, g);
@@ -234,7 +252,11 @@ PruneStats count_pruned(const std::vector<Plan>& plans, const PruneSettings& set
   for (const Plan& p : plans) {
     stats.weights += p.t->weight->value.size();
     stats.weights_pruned += count_zero_mask(*p.t->weight);
-    if (g.structured()) {
+    if (g.removes_output_units()) {  // the one definition of a removed unit (dead_inputs.h)
+      const std::vector<bool> removed = dead_output_units(*p.t);
+      stats.units += removed.size();
+      for (bool r : removed) stats.units_pruned += r;
+    } else if (g.structured()) {
       const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
       stats.units += alive.size();
       for (bool a : alive) stats.units_pruned += !a;

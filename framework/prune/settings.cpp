@@ -127,6 +127,9 @@ std::vector<FieldError> PruneSettings::validate() const {
   if (!positive_finite(finetune_lr_scale))
     errors.push_back({"finetune_lr_scale",
                       "must be a positive finite number, got " + format_number(finetune_lr_scale)});
+  if (min_units < 0) errors.push_back({"min_units", "must be at least 0, got " + std::to_string(min_units)});
+  if (!(max_layer_sparsity > 0.0 && max_layer_sparsity <= 1.0))
+    errors.push_back({"max_layer_sparsity", "must be in (0, 1], got " + format_number(max_layer_sparsity)});
   check_overrides(overrides, errors);
   return errors;
 }

@@ -45,6 +45,11 @@ struct PruneSettings {
   bool exclude_first = false;  // leave the first prunable layer dense
   bool exclude_last = false;   // leave the last prunable layer dense
   bool include_bias = false;   // unstructured: biases compete with weights
+  // The per-layer floor no step goes below (docs/pruning.md, "Layer floor"): at least
+  // min_units of the granularity's units of every pruned layer stay, and at most
+  // max_layer_sparsity of them go (1 = no cap). 0 units lets a layer collapse.
+  int min_units = 1;
+  double max_layer_sparsity = 1.0;
   double sparsity = 0.9;       // cumulative target
   ScheduleSpec schedule;
   int finetune_epochs = 3;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "prune/dead_inputs.h"
 #include "prune/target.h"
 
 namespace poda {
@@ -19,25 +20,22 @@ std::size_t count_nonzero(const Parameter& p) {
 
 SparsityReport sparsity_report(Module& model) {
   SparsityReport r;
-  for (const PruneTarget& t : collect_targets(model)) {
+  const std::vector<PruneTarget> targets = collect_targets(model);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const PruneTarget& t = targets[i];
     LayerSparsity l;
     l.name = t.name;
     l.params = t.weight->value.size();
     l.nonzero = count_nonzero(*t.weight);
     l.units = t.out_units();
-    const std::size_t row = l.params / l.units;
-    const float* w = t.weight->value.data().data();
-    const float* m = t.weight->has_mask() ? t.weight->mask.data().data() : nullptr;
-    for (std::size_t u = 0; u < l.units; ++u) {
-      bool alive = false;
-      for (std::size_t e = u * row; e < (u + 1) * row && !alive; ++e)
-        alive = w[e] != 0.0f && (!m || m[e] != 0.0f);
-      l.units_alive += alive;
-    }
+    for (bool removed : dead_output_units(t)) l.units_alive += !removed;
     r.params += l.params;
     r.nonzero += l.nonzero;
-    r.units += l.units;
-    r.units_alive += l.units_alive;
+    // The last layer's units are the classes: never prunable, so not in the fraction.
+    if (i + 1 < targets.size()) {
+      r.units += l.units;
+      r.units_alive += l.units_alive;
+    }
     r.layers.push_back(l);
   }
   for (Parameter* p : model.parameters()) {
@@ -64,6 +62,14 @@ std::string format_sparsity_table(const SparsityReport& report) {
   row("total", report.params, report.nonzero, report.sparsity(), report.units_alive,
       report.units);
   return out;
+}
+
+std::string SparsityReport::disconnection() const {
+  for (const LayerSparsity& l : layers)
+    if (l.nonzero == 0)
+      return "layer '" + l.name + "' has no weight left (" + std::to_string(l.units - l.units_alive) +
+             " of " + std::to_string(l.units) + " units removed): the output no longer depends on the input";
+  return "";
 }
 
 }  // namespace poda

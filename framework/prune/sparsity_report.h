@@ -1,7 +1,7 @@
 #pragma once
 // What is left of a model: per prunable layer and overall, counting the zeros of the
-// effective weights (value ⊙ mask), and the output units still alive (a unit is alive while
-// any of its weights is non-zero).
+// effective weights (value ⊙ mask), and the output units not removed (prune/dead_inputs.h's
+// one definition: weights, bias and following BatchNorm γ, β all masked).
 #include <string>
 #include <vector>
 
@@ -19,10 +19,15 @@ struct LayerSparsity {
 struct SparsityReport {
   std::vector<LayerSparsity> layers;
   std::size_t params = 0, nonzero = 0;              // prunable weights
-  std::size_t units = 0, units_alive = 0;           // output units of prunable layers
+  // Output units of the prunable layers but the last (its units are the classes, which no
+  // granularity removes), so a neuron target of 0.5 reads 0.5.
+  std::size_t units = 0, units_alive = 0;
   std::size_t total_params = 0, total_nonzero = 0;  // every parameter, biases included
   double sparsity() const { return params ? 1.0 - double(nonzero) / params : 0.0; }
   double units_removed() const { return units ? 1.0 - double(units_alive) / units : 0.0; }
+  // "" while every prunable layer still passes something on; else why the network no longer
+  // depends on its input, e.g. "layer 'fc2' has no weight left (all 100 units dead)".
+  std::string disconnection() const;
 };
 
 SparsityReport sparsity_report(Module& model);

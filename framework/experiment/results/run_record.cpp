@@ -49,7 +49,8 @@ const std::vector<RunColumn>& run_columns() {
       {"scope", text, 0, required, setting, {"prune.scope"}, "layer or global, or none"},
       {"target_sparsity", real, 6, required, setting, {"prune.sparsity"}, "the asked sparsity"},
       {"best_epoch", count, 0, optional, measured, {}, "dense runs: epoch chosen on validation"},
-      {"units_removed", real, 6, optional, measured, {}, "fraction of neurons/filters removed"},
+      {"units_removed", real, 6, optional, measured, {},
+       "fraction of output units removed (weights, bias, BatchNorm all masked; classes not counted)"},
       {"compact_params", count, 0, optional, measured, {}, "parameters after compaction"},
       {"compact_macs", count, 0, optional, measured, {}, "MACs per sample after compaction"},
       // <B>: one column per batch size of measure.latency_batch_sizes (infer/measure.h).
@@ -69,13 +70,17 @@ const std::vector<RunColumn>& run_columns() {
       {"macs", count, 0, required, measured, {}, "MACs per sample, dense"},
       {"effective_macs", count, 0, required, measured, {}, "MACs of surviving weights only"},
       {"acc_dense", real, 4, required, measured, {}, "test accuracy of the dense model"},
-      {"acc_pruned", real, 4, required, measured, {}, "right after the first pruning"},
+      {"acc_pruned", real, 4, required, measured, {},
+       "right after the first pruning step (lottery: the rewound ticket; gradual: first mask update)"},
+      {"acc_before_finetune", real, 4, optional, measured, {},
+       "right after the final pruning step, before its fine-tuning"},
       {"acc", real, 4, required, measured, {}, "final test accuracy"},
       {"val_acc", real, 4, required, measured, {}, "final validation accuracy"},
       {"pretrain_seconds", real, 1, optional, measured, {}, "time of the shared pretraining"},
       {"train_seconds", real, 1, required, measured, {}, "time of this run"},
-      {"status", text, 0, required, measured, {}, "ok or failed"},
-      {"reason", text, 0, optional, measured, {}, "why a run failed"},
+      {"status", text, 0, required, measured, {},
+       "ok, failed, or disconnected (a prunable layer has no weight left)"},
+      {"reason", text, 0, optional, measured, {}, "why a run failed or is disconnected"},
   };
   return columns;
 }

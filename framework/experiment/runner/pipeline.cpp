@@ -225,7 +225,7 @@ std::function<void(const RoundRecord&)> round_logger(const RunContext& run) {
 }
 
 // A pruned run: the schedule with its fine-tuning. Returns the test accuracy right after
-// the first pruning.
+// the first pruning step (acc_pruned; what that is depends on the schedule: docs/pruning.md).
 double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& record) {
   const ExperimentConfig& c = run.config;
   ScheduleHooks hooks = trainer_hooks(run.data.splits, run.data.norm, c.train, c.seed,
@@ -233,6 +233,7 @@ double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& re
   const std::unique_ptr<WeightSnapshot> rewind = rewind_point(run);
   const ScheduleResult result = run_schedule(model, *c.prune, hooks, rewind.get(), round_logger(run));
   if (!result.rounds.empty()) record.set("units_removed", result.rounds.back().report.units_removed());
+  record.set("acc_before_finetune", result.before_finetune.test);
   return result.pruned.test;
 }
 
@@ -259,8 +260,8 @@ void record_latency(Sequential& model, const RunContext& run, RunRecord& record)
   record.set("compact_macs", compact.model->macs(input));
 }
 
-// The final model's files and measurements.
-void record_final_model(Sequential& model, const RunContext& run, RunRecord& record) {
+// The final model's files and measurements. Returns why the network is disconnected, or "".
+std::string record_final_model(Sequential& model, const RunContext& run, RunRecord& record) {
   const ExperimentConfig& c = run.config;
   const SparsityReport report = sparsity_report(model);
   write_layer_sparsity(run.run_dir + "/layer_sparsity.csv", report);
@@ -277,6 +278,7 @@ void record_final_model(Sequential& model, const RunContext& run, RunRecord& rec
   record.set("effective_macs", cost.effective_macs);
   record.set("acc", test.accuracy);
   record.set("val_acc", val.accuracy);
+  return report.disconnection();
 }
 
 RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
@@ -294,12 +296,14 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
     acc_pruned = prune_on_schedule(*model, run, record);
   else
     acc_dense = train_dense(*model, run, record);
-  record_final_model(*model, run, record);
+  const std::string disconnected = record_final_model(*model, run, record);
   record.set("acc_dense", acc_dense);
   record.set("acc_pruned", acc_pruned);
   record.set("pretrain_seconds", dense.pretrain_seconds);
   record.set("train_seconds", seconds_since(start));
-  record.set("status", "ok");
+  // A network cut in two computes a constant: its accuracy is not a result of the method.
+  record.set("status", disconnected.empty() ? "ok" : "disconnected");
+  if (!disconnected.empty()) record.set("reason", disconnected);
   return record.row();
 }
 

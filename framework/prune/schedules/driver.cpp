@@ -61,7 +61,7 @@ void ScheduleRun::prune_and_train(int index, double target, int epochs, double l
                                   const std::function<void()>& after_prune) {
   RoundRecord rec = round(index, target, prune_to(target));
   if (after_prune) after_prune();
-  rec.pruned = evaluate();
+  rec.pruned = rec.last_pruned = evaluate();
   train(epochs, lr_scale, phase);
   rec.trained = evaluate();
   finish(std::move(rec));
@@ -69,6 +69,7 @@ void ScheduleRun::prune_and_train(int index, double target, int epochs, double l
 
 void ScheduleRun::finish(RoundRecord rec) {
   if (result_.rounds.empty()) result_.pruned = rec.pruned;
+  result_.before_finetune = rec.last_pruned;
   result_.final = rec.trained;
   if (on_round_) on_round_(rec);
   result_.rounds.push_back(std::move(rec));

@@ -43,13 +43,16 @@ struct RoundRecord {
   double target = 0.0;   // cumulative target of this round
   PruneStats stats;      // over the scope
   SparsityReport report; // over the whole model, after the round's pruning
-  Accuracy pruned;       // right after pruning (lottery: after rewinding)
+  Accuracy pruned;       // right after pruning (lottery: after rewinding; gradual: the first mask update)
+  Accuracy last_pruned;  // right after the round's last pruning step, before the training that
+                         // follows it: gradual's last mask update, otherwise `pruned`
   Accuracy trained;      // after the round's (fine-)training
 };
 
 struct ScheduleResult {
   std::vector<RoundRecord> rounds;
-  Accuracy pruned;  // after the first pruning step, before any fine-tuning
+  Accuracy pruned;           // after the first pruning step (runs.csv acc_pruned, per schedule)
+  Accuracy before_finetune;  // after the final pruning step, before its fine-tuning
   Accuracy final;
 };
 
@@ -77,7 +80,8 @@ class ScheduleRun {
   // `epochs` at `lr_scale` as `phase`, evaluate and record.
   void prune_and_train(int index, double target, int epochs, double lr_scale,
                        const std::string& phase, const std::function<void()>& after_prune = {});
-  // Records a finished round (the first one's `pruned` is the result's `pruned`).
+  // Records a finished round (the first one's `pruned` is the result's `pruned`, the last
+  // one's `last_pruned` its `before_finetune`).
   void finish(RoundRecord rec);
   ScheduleResult& result() { return result_; }
 

@@ -33,25 +33,28 @@ class Gradual : public Schedule {
     const double s_f = run.settings().sparsity;
     double reached = -1.0;
     PruneStats stats;
-    Accuracy first_pruned;
+    Accuracy first_pruned, last_pruned;
     bool first = true;
+    auto prune_and_evaluate = [&](double target) {
+      stats = run.prune_to(target);
+      const bool last = target >= s_f;  // the accuracies that runs.csv reports
+      if (first || last) last_pruned = run.evaluate();
+      if (first) first_pruned = last_pruned, first = false;
+    };
     auto step = [&](long t) {
       if (!gradual_update_step(t, t0_, n_, dt_)) return;
       reached = gradual_target(t, s_i_, s_f, t0_, n_, dt_);
-      stats = run.prune_to(reached);
-      if (first) first_pruned = run.evaluate(), first = false;
+      prune_and_evaluate(reached);
     };
     // The masks are final only at t0 + n dt; earlier epochs must not be picked as best.
     const int epochs = static_cast<int>(count(spec_, "train_epochs", 10));
     run.train(epochs, run.settings().finetune_lr_scale, "gradual", step,
               [&] { return reached >= s_f; });
     const bool ended_early = reached < s_f;
-    if (ended_early) {  // training ended before the schedule did
-      stats = run.prune_to(s_f);
-      if (first) first_pruned = run.evaluate();
-    }
+    if (ended_early) prune_and_evaluate(s_f);  // training ended before the schedule did
     RoundRecord rec = run.round(1, s_f, stats);
     rec.pruned = first_pruned;
+    rec.last_pruned = last_pruned;
     if (ended_early) run.train(run.settings().finetune_epochs, run.settings().finetune_lr_scale, "finetune");
     rec.trained = run.evaluate();
     run.finish(std::move(rec));
