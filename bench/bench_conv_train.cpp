@@ -63,8 +63,7 @@ struct Trainer {
 };
 
 double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 double median(std::vector<double> v) {
@@ -123,8 +122,8 @@ double gemm_bound_seconds(const std::vector<GemmNote>& notes) {
   for (const GemmNote& n : notes) {
     const double per_sample = time_gemm(n.trans_a, n.trans_b, n.M, n.N, n.K, n.batch);
     const double batched = n.batch_in_k
-        ? time_gemm(n.trans_a, n.trans_b, n.M, n.N, n.K * n.batch, 1)
-        : time_gemm(n.trans_a, n.trans_b, n.M, n.N * n.batch, n.K, 1);
+                               ? time_gemm(n.trans_a, n.trans_b, n.M, n.N, n.K * n.batch, 1)
+                               : time_gemm(n.trans_a, n.trans_b, n.M, n.N * n.batch, n.K, 1);
     total += std::min(per_sample, batched);
   }
   return total;
@@ -161,10 +160,11 @@ void bench_model(const Run& r, double seconds, bool profile) {
   set_profiling(false);
   const double bound = batch / gemm_bound_seconds(notes);
   const double rate = batch / s.cpu;
-  std::printf("%-14s %-12s %8.0f samples/s (median step, CPU time; wall %.0f)  GEMM bound %.0f "
-              "-> %.0f%% of it\n",
-              r.model.c_str(), shape_str(r.input).c_str(), rate, batch / s.wall, bound,
-              100.0 * rate / bound);
+  std::printf(
+      "%-14s %-12s %8.0f samples/s (median step, CPU time; wall %.0f)  GEMM bound %.0f "
+      "-> %.0f%% of it\n",
+      r.model.c_str(), shape_str(r.input).c_str(), rate, batch / s.wall, bound,
+      100.0 * rate / bound);
   std::printf("  %.0f page faults per step\n", s.page_faults);
   if (profile) print_profile(t, 10);
 }
@@ -178,12 +178,18 @@ int main(int argc, char** argv) {
   bool profile = false;
   std::vector<std::string> chosen;
   for (int a = 1; a < argc; ++a) {
-    if (!std::strcmp(argv[a], "--threads") && a + 1 < argc) threads = std::atoi(argv[++a]);
-    else if (!std::strcmp(argv[a], "--profile")) profile = true;
-    else if (!std::strcmp(argv[a], "--per-sample")) set_conv_batching(ConvBatching::per_sample);
-    else if (!std::strcmp(argv[a], "--batched")) set_conv_batching(ConvBatching::batched);
-    else if (a == 1 && std::atof(argv[a]) > 0.0) seconds = std::atof(argv[a]);
-    else chosen.push_back(argv[a]);
+    if (!std::strcmp(argv[a], "--threads") && a + 1 < argc)
+      threads = std::atoi(argv[++a]);
+    else if (!std::strcmp(argv[a], "--profile"))
+      profile = true;
+    else if (!std::strcmp(argv[a], "--per-sample"))
+      set_conv_batching(ConvBatching::per_sample);
+    else if (!std::strcmp(argv[a], "--batched"))
+      set_conv_batching(ConvBatching::batched);
+    else if (a == 1 && std::atof(argv[a]) > 0.0)
+      seconds = std::atof(argv[a]);
+    else
+      chosen.push_back(argv[a]);
   }
   set_blas_threads(threads);
   std::vector<Run> runs{{"lenet5", {1, 28, 28}},
@@ -197,8 +203,8 @@ int main(int argc, char** argv) {
         if (r.model == name) picked.push_back(r);
     runs = picked;
   }
-  std::printf("BLAS core %s, %d thread(s), batch 64, SGD momentum 0.9\n",
-              blas_core_name().c_str(), threads);
+  std::printf("BLAS core %s, %d thread(s), batch 64, SGD momentum 0.9\n", blas_core_name().c_str(),
+              threads);
   for (const Run& r : runs) bench_model(r, seconds, profile);
   return 0;
 }

@@ -49,14 +49,13 @@ std::pair<double, double> time_pair(InferencePlan& a, InferencePlan& b, std::siz
   for (float& v : x) v = rng.normal();
   a.prepare(batch);
   b.prepare(batch);
-  const auto stats = measure_alternating({[&] { a.run(x.data(), batch); },
-                                          [&] { b.run(x.data(), batch); }},
-                                         protocol);
+  const auto stats = measure_alternating(
+      {[&] { a.run(x.data(), batch); }, [&] { b.run(x.data(), batch); }}, protocol);
   return {stats[0].median_us, stats[1].median_us};
 }
 
 struct Point {
-  double x;         // sparsity, or fraction of units removed
+  double x;           // sparsity, or fraction of units removed
   double speedup[2];  // dense / other, batch 1 and 64
   double dense_us[2], other_us[2];
   double mac_reduction = 1.0;
@@ -79,9 +78,11 @@ std::vector<Point> unstructured_sweep(const BenchModel& m) {
       p.dense_us[b] = d;
       p.other_us[b] = o;
     }
-    std::printf("%-14s unstructured %4.0f%%  b1 %8.1f -> %8.1f us (%5.2fx)  b64 %9.1f -> %9.1f us (%5.2fx)\n",
-                m.label, s * 100, p.dense_us[0], p.other_us[0], p.speedup[0], p.dense_us[1],
-                p.other_us[1], p.speedup[1]);
+    std::printf(
+        "%-14s unstructured %4.0f%%  b1 %8.1f -> %8.1f us (%5.2fx)  b64 %9.1f -> %9.1f us "
+        "(%5.2fx)\n",
+        m.label, s * 100, p.dense_us[0], p.other_us[0], p.speedup[0], p.dense_us[1], p.other_us[1],
+        p.speedup[1]);
     std::fflush(stdout);
     points.push_back(p);
   }
@@ -105,9 +106,11 @@ std::vector<Point> structured_sweep(const BenchModel& m) {
       p.dense_us[b] = d;
       p.other_us[b] = o;
     }
-    std::printf("%-14s structured %3.0f%% units  MACs /%5.2f  b1 %8.1f -> %8.1f us (%5.2fx)  b64 %9.1f -> %9.1f us (%5.2fx)\n",
-                m.label, s * 100, p.mac_reduction, p.dense_us[0], p.other_us[0], p.speedup[0],
-                p.dense_us[1], p.other_us[1], p.speedup[1]);
+    std::printf(
+        "%-14s structured %3.0f%% units  MACs /%5.2f  b1 %8.1f -> %8.1f us (%5.2fx)  b64 %9.1f -> "
+        "%9.1f us (%5.2fx)\n",
+        m.label, s * 100, p.mac_reduction, p.dense_us[0], p.other_us[0], p.speedup[0],
+        p.dense_us[1], p.other_us[1], p.speedup[1]);
     std::fflush(stdout);
     points.push_back(p);
   }
@@ -146,17 +149,22 @@ void check_targets(const std::vector<std::vector<Point>>& un,
                    const std::vector<std::vector<Point>>& st) {
   std::printf("\nacceptance (issue 10):\n");
   const auto& mlp = un[0];
-  expect(at(mlp, 0.9).speedup[1] >= 4, fmt("LeNet-300-100 90%% b64 >= 4x: %.2fx", at(mlp, 0.9).speedup[1]));
-  expect(at(mlp, 0.95).speedup[1] >= 7, fmt("LeNet-300-100 95%% b64 >= 7x: %.2fx", at(mlp, 0.95).speedup[1]));
-  expect(at(mlp, 0.9).speedup[0] >= 3, fmt("LeNet-300-100 90%% b1 >= 3x: %.2fx", at(mlp, 0.9).speedup[0]));
-  expect(at(mlp, 0.95).speedup[0] >= 5, fmt("LeNet-300-100 95%% b1 >= 5x: %.2fx", at(mlp, 0.95).speedup[0]));
+  expect(at(mlp, 0.9).speedup[1] >= 4,
+         fmt("LeNet-300-100 90%% b64 >= 4x: %.2fx", at(mlp, 0.9).speedup[1]));
+  expect(at(mlp, 0.95).speedup[1] >= 7,
+         fmt("LeNet-300-100 95%% b64 >= 7x: %.2fx", at(mlp, 0.95).speedup[1]));
+  expect(at(mlp, 0.9).speedup[0] >= 3,
+         fmt("LeNet-300-100 90%% b1 >= 3x: %.2fx", at(mlp, 0.9).speedup[0]));
+  expect(at(mlp, 0.95).speedup[0] >= 5,
+         fmt("LeNet-300-100 95%% b1 >= 5x: %.2fx", at(mlp, 0.95).speedup[0]));
   double worst = 1e9;
   for (const Point& p : mlp) worst = std::min({worst, p.speedup[0], p.speedup[1]});
   expect(worst >= 0.95, fmt("LeNet-300-100 never below 0.95x at 0-99%%: worst %.2fx", worst));
   for (int m : {1, 2})
     for (int b : {0, 1})
       expect(at(un[m], 0.9).speedup[b] >= 2,
-             std::string(models[m].label) + fmt(" 90%% b%.0f >= 2x: %.2fx", double(batches[b]), at(un[m], 0.9).speedup[b]));
+             std::string(models[m].label) +
+                 fmt(" 90%% b%.0f >= 2x: %.2fx", double(batches[b]), at(un[m], 0.9).speedup[b]));
   for (int m : {1, 3})
     for (const Point& p : st[m])
       for (int b : {0, 1})
@@ -184,7 +192,8 @@ int main(int argc, char** argv) {
     un.push_back(unstructured_sweep(m));
     st.push_back(structured_sweep(m));
     for (int b : {0, 1})
-      plot.series.push_back(series(std::string(m.label) + " sparse b" + std::to_string(batches[b]), un.back(), b));
+      plot.series.push_back(
+          series(std::string(m.label) + " sparse b" + std::to_string(batches[b]), un.back(), b));
     plot.series.push_back(series(std::string(m.label) + " compacted b64", st.back(), 1));
   }
   check_targets(un, st);

@@ -134,7 +134,9 @@ void run_rounds(std::vector<Variant>& variants,
       ratio_values[i].push_back(variants[num].seconds.back() / variants[den].seconds.back());
     }
   }
-  std::printf("LeNet-300-100 forward, batch %zu, thread CPU time, median of %d alternating rounds:\n", kBatch, rounds);
+  std::printf(
+      "LeNet-300-100 forward, batch %zu, thread CPU time, median of %d alternating rounds:\n",
+      kBatch, rounds);
   for (const Variant& v : variants)
     std::printf("  %-32s %9.1f us\n", v.name, median(v.seconds) * 1e6);
   for (std::size_t i = 0; i < ratios.size(); ++i)
@@ -176,19 +178,25 @@ int main(int argc, char** argv) {
       {"int8 dense", [&] { run(model.dense, int8); }, {}},
       {"int8 dense, 90% pruned weights", [&] { run(model.dense_pruned, int8); }, {}},
       {"int8 sparse, 90% pruned", [&] { run(model.sparse, int8); }, {}},
-      {"int8 dense, scalar path", [&] {
+      {"int8 dense, scalar path",
+       [&] {
          set_int8_kernel(Int8Kernel::scalar);
          run(model.dense, int8);
          set_int8_kernel(Int8Kernel::automatic);
-       }, {}},
-      {"fp32 GEMMs only", [&] {
+       },
+       {}},
+      {"fp32 GEMMs only",
+       [&] {
          for (const Fp32Layer& l : model.fp32)
            gemm(false, true, kBatch, l.out, l.in, 1.0f, x.data(), l.w.data(), 0.0f, a.data());
-       }, {}},
-      {"int8 GEMMs only", [&] {
+       },
+       {}},
+      {"int8 GEMMs only",
+       [&] {
          for (const Int8Linear& l : model.dense)
            gemm_u8s8(kBatch, qx.data(), l.in, l.dense, acc.data(), l.out);
-       }, {}},
+       },
+       {}},
   };
   run_rounds(variants, {{"speed-up int8 dense over fp32 dense", {0, 1}},
                         {"speed-up int8 sparse over int8 dense (90%)", {2, 3}},

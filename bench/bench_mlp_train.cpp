@@ -49,8 +49,8 @@ int main(int argc, char** argv) {
   const std::size_t batch_size = 64;
   ImageSet set = training_images();
   Rng rng(1);
-  auto model = build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28},
-                           Init::kaiming_uniform, rng);
+  auto model =
+      build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28}, Init::kaiming_uniform, rng);
   Sgd sgd(model->parameters(), 0.05f, {0.9f, false, 0.0f});
   BatchLoader loader(set, batch_size, true, 1, compute_normalization(set), {}, true);
   Batch batch;
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   }
   std::printf("LeNet-300-100 training, batch 64, 1 thread, core %s\n", blas_core_name().c_str());
   std::printf("  poda training step : %8.0f samples/s (best of 5 epochs)\n", best);
-  std::printf("  GEMMs alone (bound): %8.0f samples/s  -> poda at %.0f%% of the bound\n",
-              gemm_best, 100.0 * best / gemm_best);
+  std::printf("  GEMMs alone (bound): %8.0f samples/s  -> poda at %.0f%% of the bound\n", gemm_best,
+              100.0 * best / gemm_best);
   return 0;
 }

@@ -59,9 +59,8 @@ double gflops(const Shape& s, double seconds) {
 
 int main(int argc, char** argv) {
   poda::ensure_blas_core(argc, argv);
-  std::printf("bench_sgemm: OpenBLAS core %s (%s), %d thread(s)\n",
-              poda::blas_core_name().c_str(), poda::blas_core_how().c_str(),
-              poda::blas_threads());
+  std::printf("bench_sgemm: OpenBLAS core %s (%s), %d thread(s)\n", poda::blas_core_name().c_str(),
+              poda::blas_core_how().c_str(), poda::blas_threads());
   std::printf("cpu: %s [%s]\n", poda::cpu_features().brand.c_str(),
               poda::cpu_features().describe().c_str());
 
@@ -85,8 +84,8 @@ int main(int argc, char** argv) {
     const std::string dims =
         std::to_string(s.M) + "x" + std::to_string(s.N) + "x" + std::to_string(s.K);
     const std::string op = std::string(s.trans_a ? "T" : "N") + (s.trans_b ? "T" : "N");
-    std::printf("%-14s %2s %14s %10.1f %10.1f %12.2f\n", s.name.c_str(), op.c_str(),
-                dims.c_str(), gflops(s, t.best_s), gflops(s, t.median_s), t.best_s * 1e6);
+    std::printf("%-14s %2s %14s %10.1f %10.1f %12.2f\n", s.name.c_str(), op.c_str(), dims.c_str(),
+                gflops(s, t.best_s), gflops(s, t.median_s), t.best_s * 1e6);
     if (s.name.rfind("fc", 0) == 0) {
       step_us += t.best_s * 1e6;
       step_flop += 2.0 * static_cast<double>(s.M) * s.N * s.K;

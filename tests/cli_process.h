@@ -62,7 +62,8 @@ inline std::string find_on_path(const std::string& name) {
 // A child in its own process group, stdout and stderr to the given files.
 class Child {
  public:
-  Child(const std::vector<std::string>& argv, const std::string& stdout_path, const std::string& stderr_path) {
+  Child(const std::vector<std::string>& argv, const std::string& stdout_path,
+        const std::string& stderr_path) {
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -70,7 +71,9 @@ class Child {
     if (pid_ == 0) {
       ::setpgid(0, 0);
       const int out = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err = stderr_path == stdout_path ? out : ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = stderr_path == stdout_path
+                          ? out
+                          : ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (out < 0 || err < 0) ::_exit(126);
       ::dup2(out, STDOUT_FILENO);
       ::dup2(err, STDERR_FILENO);
@@ -113,8 +116,7 @@ class Child {
     if (!running()) return;
     ::kill(-pid_, SIGKILL);
     int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
     status_ = -SIGKILL;
     // Workers are reparented to init, which reaps them; wait until the group is empty.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -133,9 +135,11 @@ struct Finished {
 };
 
 // Runs argv to completion with separate stdout/stderr files under `dir`, named by `tag`.
-inline Finished run_command(const std::vector<std::string>& argv, const std::filesystem::path& dir, const std::string& tag,
+inline Finished run_command(const std::vector<std::string>& argv, const std::filesystem::path& dir,
+                            const std::string& tag,
                             std::chrono::seconds timeout = std::chrono::seconds(60)) {
-  const std::string out_path = (dir / (tag + ".out")).string(), err_path = (dir / (tag + ".err")).string();
+  const std::string out_path = (dir / (tag + ".out")).string(),
+                    err_path = (dir / (tag + ".err")).string();
   Finished f;
   {
     Child child(argv, out_path, err_path);
@@ -149,7 +153,8 @@ inline Finished run_command(const std::vector<std::string>& argv, const std::fil
   return f;
 }
 
-inline Finished run_poda(std::vector<std::string> args, const std::filesystem::path& dir, const std::string& tag,
+inline Finished run_poda(std::vector<std::string> args, const std::filesystem::path& dir,
+                         const std::string& tag,
                          std::chrono::seconds timeout = std::chrono::seconds(60)) {
   args.insert(args.begin(), poda_binary());
   return run_command(args, dir, tag, timeout);
@@ -166,7 +171,8 @@ inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseco
 }
 
 // The value of `column` in every row, in order.
-inline std::vector<std::string> column_values(const poda::CsvTable& table, const std::string& column) {
+inline std::vector<std::string> column_values(const poda::CsvTable& table,
+                                              const std::string& column) {
   std::vector<std::string> values;
   const std::size_t c = poda::require_column(table, column, "table");
   for (const auto& row : table.rows) values.push_back(row[c]);
@@ -187,8 +193,9 @@ inline poda::CsvTable without_columns(poda::CsvTable table, const std::vector<st
 // A small, fast experiment on Fashion-MNIST: 4 runs sharing one dense model.
 // `extra_prune` and `sweep` replace the corresponding parts.
 inline std::string tiny_config(const std::string& name = "tiny", int finetune_epochs = 1,
-                               const std::string& sweep = "  prune.sparsity: [0.5, 0.8]\n"
-                                                          "  prune.schedule.kind: [one_shot, iterative]\n",
+                               const std::string& sweep =
+                                   "  prune.sparsity: [0.5, 0.8]\n"
+                                   "  prune.schedule.kind: [one_shot, iterative]\n",
                                const std::string& extra_prune = "", int hidden = 32) {
   return "name: " + name +
          "\n"

@@ -22,8 +22,8 @@ using Bytes = std::vector<std::uint8_t>;
 using poda_test::TempDir;
 
 // `count` images of (channels, height, width) holding `pixels` (channel-major) and `labels`.
-inline ImageSet image_set(std::size_t count, std::size_t channels, std::size_t height, std::size_t width,
-                          Bytes pixels = {}, Bytes labels = {}) {
+inline ImageSet image_set(std::size_t count, std::size_t channels, std::size_t height,
+                          std::size_t width, Bytes pixels = {}, Bytes labels = {}) {
   ImageSet s;
   s.count = count;
   s.channels = channels;

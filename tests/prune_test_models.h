@@ -26,7 +26,8 @@ inline Array distinct_weights(const Shape& shape, std::uint64_t seed) {
   for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<float>(i + 1);
   Rng rng(seed);
   for (std::size_t i = n; i-- > 1;) std::swap(values[i], values[rng.below(i + 1)]);
-  for (std::size_t i = 0; i < n; ++i) w.data()[i] = (rng.uniform() < 0.5f ? -1.0f : 1.0f) * values[i];
+  for (std::size_t i = 0; i < n; ++i)
+    w.data()[i] = (rng.uniform() < 0.5f ? -1.0f : 1.0f) * values[i];
   return w;
 }
 

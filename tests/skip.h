@@ -25,10 +25,10 @@ inline void exit_if_skips_are_counted(const std::string& reason) {
 }  // namespace poda_test
 
 // Skips the rest of the current TEST_CASE; use it before the test's first check.
-#define PODA_SKIP_TEST(reason)                                \
-  do {                                                        \
-    const std::string poda_skip_reason_ = (reason);           \
-    poda_test::exit_if_skips_are_counted(poda_skip_reason_);  \
-    MESSAGE("skipped: " << poda_skip_reason_);                \
-    return;                                                   \
+#define PODA_SKIP_TEST(reason)                               \
+  do {                                                       \
+    const std::string poda_skip_reason_ = (reason);          \
+    poda_test::exit_if_skips_are_counted(poda_skip_reason_); \
+    MESSAGE("skipped: " << poda_skip_reason_);               \
+    return;                                                  \
   } while (0)

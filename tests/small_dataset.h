@@ -10,7 +10,8 @@
 namespace poda_test {
 
 // `train` and `test` images of 28x28 with labels i % 10, plain idx files in `dir`.
-inline void write_small_mnist(const std::filesystem::path& dir, std::uint32_t train = 40, std::uint32_t test = 20) {
+inline void write_small_mnist(const std::filesystem::path& dir, std::uint32_t train = 40,
+                              std::uint32_t test = 20) {
   namespace t = poda::testing;
   std::filesystem::create_directories(dir);
   auto labels = [](std::uint32_t n) {
@@ -27,8 +28,11 @@ inline void write_small_mnist(const std::filesystem::path& dir, std::uint32_t tr
 // One run (no sweep) on the MNIST-format folder `data_dir`.
 inline std::string small_mnist_config(const std::filesystem::path& data_dir) {
   return "name: small\nseed: 1\n"
-         "dataset: {name: mnist, path: " + data_dir.string() + ", val_count: 10}\n"
-         "model:\n  layers: [{type: flatten}, {type: dense, out: 8}, {type: relu}, {type: dense, out: 10}]\n"
+         "dataset: {name: mnist, path: " +
+         data_dir.string() +
+         ", val_count: 10}\n"
+         "model:\n  layers: [{type: flatten}, {type: dense, out: 8}, {type: relu}, {type: dense, "
+         "out: 10}]\n"
          "train: {epochs: 1, batch_size: 16, lr: 0.05}\n";
 }
 

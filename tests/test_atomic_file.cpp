@@ -55,7 +55,8 @@ TEST_CASE("append_line_durably appends whole lines and recovers after a torn lin
   CHECK(poda::read_complete_lines(path).empty());
   poda::append_line_durably(path, R"({"epoch":1})");
   poda::append_line_durably(path, R"({"epoch":2})");
-  CHECK(poda::read_complete_lines(path) == std::vector<std::string>{R"({"epoch":1})", R"({"epoch":2})"});
+  CHECK(poda::read_complete_lines(path) ==
+        std::vector<std::string>{R"({"epoch":1})", R"({"epoch":2})"});
 
   // Simulate a torn final line left by a crash.
   { std::ofstream(path, std::ios::app) << R"({"epo)"; }

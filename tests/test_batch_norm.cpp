@@ -22,10 +22,12 @@ TEST_CASE("batch_norm: Jacobians in training and evaluation, 1d and 2d") {
     rv = xt::abs(rv);
     for (bool training : {true, false}) {
       CAPTURE(training);
-      check_jacobian([&](auto& v) {
-        Array m = rm, s = rv;  // the update of running statistics is not under test here
-        return batch_norm(v[0], v[1], v[2], m, s, training, 0.1f, 1e-5f);
-      }, {x, g, b}, {}, 1e-2, 3e-2, 3e-3);
+      check_jacobian(
+          [&](auto& v) {
+            Array m = rm, s = rv;  // the update of running statistics is not under test here
+            return batch_norm(v[0], v[1], v[2], m, s, training, 0.1f, 1e-5f);
+          },
+          {x, g, b}, {}, 1e-2, 3e-2, 3e-3);
     }
   }
 }
@@ -119,10 +121,12 @@ TEST_CASE("batch_norm_relu: equals relu(batch_norm) and passes the Jacobian chec
       CHECK(xt::allclose(x1.grad(), x2.grad(), 1e-4, 1e-5));
       CHECK(xt::allclose(g1.grad(), g2.grad(), 1e-4, 1e-5));
       CHECK(xt::allclose(b1.grad(), b2.grad(), 1e-4, 1e-5));
-      check_jacobian([&](auto& v) {
-        Array m = rm, s = rv;
-        return batch_norm_relu(v[0], v[1], v[2], m, s, training, 0.1f, 1e-5f);
-      }, {x, g, b}, {}, 1e-2, 3e-2, 3e-3);
+      check_jacobian(
+          [&](auto& v) {
+            Array m = rm, s = rv;
+            return batch_norm_relu(v[0], v[1], v[2], m, s, training, 0.1f, 1e-5f);
+          },
+          {x, g, b}, {}, 1e-2, 3e-2, 3e-3);
     }
   }
 }

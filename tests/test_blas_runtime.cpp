@@ -139,8 +139,8 @@ TEST_CASE("decide_blas_core follows the policy") {
     auto done = decide_blas_core("Haswell", "Cooperlake", "haswell", "Haswell", "Cooperlake");
     CHECK_FALSE(done.reexec);
     CHECK(done.warning.empty());
-    auto refused = decide_blas_core("Cooperlake", "Cooperlake", "SapphireRapids",
-                                    "SapphireRapids", "Cooperlake");
+    auto refused = decide_blas_core("Cooperlake", "Cooperlake", "SapphireRapids", "SapphireRapids",
+                                    "Cooperlake");
     CHECK_FALSE(refused.reexec);
     CHECK_FALSE(refused.warning.empty());
   }
@@ -154,9 +154,10 @@ TEST_CASE("decide_blas_core follows the policy") {
 TEST_CASE("the test binary runs on a core no weaker than this CPU supports") {
   const std::string core = poda::blas_core_name();
   const std::string best = poda::best_core_for(poda::cpu_features());
-  MESSAGE("BLAS core " << core << " (" << poda::blas_core_how() << "), best for CPU: "
-                       << (best.empty() ? "OpenBLAS's choice" : best));
-  if (std::getenv("PODA_BLAS_CORE")) PODA_SKIP_TEST("PODA_BLAS_CORE is set: the user chose the core");
+  MESSAGE("BLAS core " << core << " (" << poda::blas_core_how()
+                       << "), best for CPU: " << (best.empty() ? "OpenBLAS's choice" : best));
+  if (std::getenv("PODA_BLAS_CORE"))
+    PODA_SKIP_TEST("PODA_BLAS_CORE is set: the user chose the core");
   if (best.empty()) PODA_SKIP_TEST("no core known to beat OpenBLAS's choice on this CPU");
   CHECK(poda::blas_core_rank(core) >= poda::blas_core_rank(best));
 }
@@ -173,7 +174,8 @@ TEST_CASE("blas threads default to 1 and reject nonsense") {
 #ifdef PODA_BINARY
 TEST_CASE("poda re-executes itself off a weak OPENBLAS_CORETYPE, unless told to keep") {
   const std::string best = poda::best_core_for(poda::cpu_features());
-  if (best.empty()) PODA_SKIP_TEST("no core known to beat OpenBLAS's choice on this CPU; nothing to test");
+  if (best.empty())
+    PODA_SKIP_TEST("no core known to beat OpenBLAS's choice on this CPU; nothing to test");
   const std::string base =
       "env -u PODA_BLAS_CORE -u PODA_BLAS_REEXEC -u PODA_BLAS_REEXEC_FROM -u PODA_QUIET "
       "OPENBLAS_CORETYPE=Prescott ";

@@ -51,7 +51,8 @@ TEST_CASE("checkpoint round trip keeps names, shapes, values, masks and metadata
   for (std::size_t i = 0; i < ck.entries.size(); ++i) {
     CAPTURE(ck.entries[i].name);
     CHECK(back.entries[i].name == ck.entries[i].name);
-    CHECK(poda::to_shape(back.entries[i].value.shape()) == poda::to_shape(ck.entries[i].value.shape()));
+    CHECK(poda::to_shape(back.entries[i].value.shape()) ==
+          poda::to_shape(ck.entries[i].value.shape()));
     CHECK(back.entries[i].value == ck.entries[i].value);  // bit-exact
     REQUIRE(back.entries[i].mask.has_value() == ck.entries[i].mask.has_value());
     if (ck.entries[i].mask) CHECK(*back.entries[i].mask == *ck.entries[i].mask);
@@ -77,12 +78,14 @@ TEST_CASE("a truncated checkpoint is an error naming the file, at every eighth o
     std::string msg = error_of(bytes.substr(0, size));
     CAPTURE(msg);
     CHECK(msg.find("runs/r1/model.ckpt") != std::string::npos);
-    CHECK((msg.find("truncated") != std::string::npos || msg.find("not a poda checkpoint") != std::string::npos));
+    CHECK((msg.find("truncated") != std::string::npos ||
+           msg.find("not a poda checkpoint") != std::string::npos));
   }
   // Every single cut point, not just eighths: never a crash, always an error.
   for (std::size_t size = 0; size < bytes.size(); ++size) {
     CAPTURE(size);
-    CHECK_THROWS_AS(poda::deserialize_checkpoint(bytes.substr(0, size), "mem"), poda::CheckpointError);
+    CHECK_THROWS_AS(poda::deserialize_checkpoint(bytes.substr(0, size), "mem"),
+                    poda::CheckpointError);
   }
 }
 
@@ -112,7 +115,9 @@ TEST_CASE("wrong magic and a future version give clear errors") {
   std::string bytes = poda::serialize_checkpoint(sample_checkpoint(), "mem");
   std::string magic = bytes;
   magic[0] = 'X';
-  CHECK(error_of(magic) == "checkpoint 'runs/r1/model.ckpt': not a poda checkpoint (the file does not start with \"PODACKPT\")");
+  CHECK(error_of(magic) ==
+        "checkpoint 'runs/r1/model.ckpt': not a poda checkpoint (the file does not start with "
+        "\"PODACKPT\")");
   std::string future = bytes;
   future[8] = 2;
   std::string msg = error_of(future);
@@ -131,10 +136,12 @@ TEST_CASE("load_checkpoint names a missing file — save rejects inconsistent en
   }
   poda::Checkpoint bad_mask;
   bad_mask.entries.push_back({"w", poda::zeros_array({2, 2}), poda::zeros_array({4})});
-  CHECK_THROWS_AS(poda::save_checkpoint((dir.path / "m.ckpt").string(), bad_mask), poda::CheckpointError);
+  CHECK_THROWS_AS(poda::save_checkpoint((dir.path / "m.ckpt").string(), bad_mask),
+                  poda::CheckpointError);
   poda::Checkpoint dup;
   dup.entries.push_back({"w", poda::zeros_array({1}), std::nullopt});
   dup.entries.push_back({"w", poda::zeros_array({1}), std::nullopt});
-  CHECK_THROWS_AS(poda::save_checkpoint((dir.path / "d.ckpt").string(), dup), poda::CheckpointError);
+  CHECK_THROWS_AS(poda::save_checkpoint((dir.path / "d.ckpt").string(), dup),
+                  poda::CheckpointError);
   CHECK(!fs::exists(dir.path / "d.ckpt"));
 }

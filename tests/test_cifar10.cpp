@@ -35,9 +35,9 @@ TEST_CASE("CIFAR-10 loader reads the binary format channel-major") {
   // Sample 4 is file 2, record 1: label 3, pixel k = (1 + k) % 256.
   CHECK(train.labels[4] == 3);
   const std::uint8_t* s4 = train.pixels.data() + 4 * 3072;
-  CHECK(s4[0] == 1);                        // R plane, (0, 0)
+  CHECK(s4[0] == 1);                              // R plane, (0, 0)
   CHECK(s4[1024 + 33] == (1 + 1024 + 33) % 256);  // G plane, (1, 1)
-  CHECK(s4[3071] == (1 + 3071) % 256);      // B plane, (31, 31)
+  CHECK(s4[3071] == (1 + 3071) % 256);            // B plane, (31, 31)
   const ImageSet test = load_cifar10_split(dir.str(), false, 3);
   CHECK(test.count == 3);
   CHECK(test.labels == Bytes{6, 7, 8});

@@ -12,11 +12,12 @@ namespace fs = std::filesystem;
 TEST_CASE("cli: wanda and apoz prune from YAML through poda run") {
   poda_test::TempDir tmp("poda_cli_activations");
   const fs::path config = tmp.path / "act.yaml";
-  poda_test::write_text(config, poda_test::tiny_config("act", 1,
-                                                       "  zip:\n"
-                                                       "    prune.criterion: [wanda, apoz]\n"
-                                                       "    prune.granularity: [unstructured, neuron]\n",
-                                                       "  data_batches: 2\n  scope: layer\n"));
+  poda_test::write_text(config,
+                        poda_test::tiny_config("act", 1,
+                                               "  zip:\n"
+                                               "    prune.criterion: [wanda, apoz]\n"
+                                               "    prune.granularity: [unstructured, neuron]\n",
+                                               "  data_batches: 2\n  scope: layer\n"));
   const fs::path results = tmp.path / "results";
   const poda_test::Finished run =
       poda_test::run_poda({"run", config.string(), "--results", results.string()}, tmp.path, "run");

@@ -26,7 +26,8 @@ struct BadConfig {
 
 std::vector<BadConfig> corpus() {
   std::vector<BadConfig> configs;
-  for (const auto& entry : fs::directory_iterator(fs::path(PODA_TESTS_DIR) / "bad_inputs" / "configs")) {
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(PODA_TESTS_DIR) / "bad_inputs" / "configs")) {
     BadConfig c;
     c.path = entry.path();
     const std::string text = poda_test::read_text(c.path);
@@ -37,7 +38,8 @@ std::vector<BadConfig> corpus() {
     c.has_position = text.find("\n# position: none\n") == std::string::npos;
     configs.push_back(c);
   }
-  std::sort(configs.begin(), configs.end(), [](const BadConfig& a, const BadConfig& b) { return a.path < b.path; });
+  std::sort(configs.begin(), configs.end(),
+            [](const BadConfig& a, const BadConfig& b) { return a.path < b.path; });
   return configs;
 }
 
@@ -46,7 +48,8 @@ bool names_the_place(const std::string& err, const BadConfig& c) {
   const std::string file = c.path.string();
   if (err.find(file) == std::string::npos) return false;
   if (!c.has_position) return true;
-  const std::string escaped = std::regex_replace(file, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+  const std::string escaped =
+      std::regex_replace(file, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
   return std::regex_search(err, std::regex(escaped + R"(:\d+:\d+: )"));
 }
 
@@ -60,7 +63,8 @@ TEST_CASE("bad inputs: poda check refuses every malformed config with exit 2 and
   poda_test::TempDir tmp("poda_bad_configs");
   for (const BadConfig& c : corpus()) {
     CAPTURE(c.path.filename().string());
-    const poda_test::Finished f = poda_test::run_poda({"check", c.path.string()}, tmp.path, "check");
+    const poda_test::Finished f =
+        poda_test::run_poda({"check", c.path.string()}, tmp.path, "check");
     INFO("stderr:\n" << f.err);
     CHECK(f.code == poda::kExitInputError);
     CHECK(f.err.find(c.expect) != std::string::npos);
@@ -75,8 +79,8 @@ TEST_CASE("bad inputs: poda run refuses every malformed config before anything r
   const fs::path results = tmp.path / "results";
   for (const BadConfig& c : corpus()) {
     CAPTURE(c.path.filename().string());
-    const poda_test::Finished f =
-        poda_test::run_poda({"run", c.path.string(), "--results", results.string()}, tmp.path, "run");
+    const poda_test::Finished f = poda_test::run_poda(
+        {"run", c.path.string(), "--results", results.string()}, tmp.path, "run");
     INFO("stderr:\n" << f.err);
     CHECK(f.code == poda::kExitInputError);
     CHECK(f.err.find(c.expect) != std::string::npos);

@@ -30,15 +30,18 @@ struct BadConfig {
 std::vector<BadConfig> bad_configs() {
   const std::string base = poda_test::tiny_config();
   return {
-      {"a swept sparsity out of range", replaced(base, "prune.sparsity: [0.5, 0.8]", "prune.sparsity: [0.5, 1.5]"),
+      {"a swept sparsity out of range",
+       replaced(base, "prune.sparsity: [0.5, 0.8]", "prune.sparsity: [0.5, 1.5]"),
        ":19:25: ", "1.5"},
       {"a misspelt swept granularity",
-       replaced(base, "prune.sparsity: [0.5, 0.8]", "prune.granularity: [unstructured, nueron]"), ":19:37: ",
-       "nueron"},
-      {"a typo key in a nested layer", replaced(base, "{type: dense, out: 32}", "{type: dense, out: 32, int: he}"),
+       replaced(base, "prune.sparsity: [0.5, 0.8]", "prune.granularity: [unstructured, nueron]"),
+       ":19:37: ", "nueron"},
+      {"a typo key in a nested layer",
+       replaced(base, "{type: dense, out: 32}", "{type: dense, out: 32, int: he}"),
        ":8:30: ", "'int'"},
       {"a swept layer width that is not a number",
-       replaced(base, "prune.sparsity: [0.5, 0.8]", "model.layers: [[{type: flatten}, {type: dense, out: many}]]"),
+       replaced(base, "prune.sparsity: [0.5, 0.8]",
+                "model.layers: [[{type: flatten}, {type: dense, out: many}]]"),
        ":19:55: ", "many"},
   };
 }
@@ -52,7 +55,8 @@ TEST_CASE("cli: an error deep in a sweep fails poda run before any run starts") 
     const fs::path config = tmp.path / "bad.yaml";
     poda_test::write_text(config, c.text);
     const fs::path results = tmp.path / "results";
-    const poda_test::Finished run = poda_test::run_poda({"run", config.string(), "--results", results.string()}, tmp.path, "run");
+    const poda_test::Finished run = poda_test::run_poda(
+        {"run", config.string(), "--results", results.string()}, tmp.path, "run");
     INFO("stderr:\n" << run.err);
     CHECK(run.code != 0);
     CHECK(run.err.find(config.string() + ":") != std::string::npos);
@@ -62,7 +66,8 @@ TEST_CASE("cli: an error deep in a sweep fails poda run before any run starts") 
     CHECK_FALSE(fs::exists(results / "tiny" / "runs.csv"));
     CHECK_FALSE(fs::exists(results / "tiny" / "pretrain"));
 
-    const poda_test::Finished check = poda_test::run_poda({"check", config.string()}, tmp.path, "check");
+    const poda_test::Finished check =
+        poda_test::run_poda({"check", config.string()}, tmp.path, "check");
     CHECK(check.code != 0);
     CHECK(check.err.find(c.message) != std::string::npos);
   }
@@ -75,7 +80,8 @@ TEST_CASE("cli: an error deep in a sweep names its own line and column") {
     CAPTURE(c.what);
     const fs::path config = tmp.path / "bad.yaml";
     poda_test::write_text(config, c.text);
-    const poda_test::Finished check = poda_test::run_poda({"check", config.string()}, tmp.path, "check");
+    const poda_test::Finished check =
+        poda_test::run_poda({"check", config.string()}, tmp.path, "check");
     INFO("stderr:\n" << check.err);
     CHECK(check.err.find(config.string() + c.location) != std::string::npos);
   }
@@ -85,12 +91,13 @@ TEST_CASE("cli: poda check prints the expanded runs and their count") {
   poda_test::TempDir tmp("poda_cli_check");
   const fs::path config = tmp.path / "tiny.yaml";
   poda_test::write_text(config, poda_test::tiny_config());
-  const poda_test::Finished check = poda_test::run_poda({"check", config.string()}, tmp.path, "check");
+  const poda_test::Finished check =
+      poda_test::run_poda({"check", config.string()}, tmp.path, "check");
   INFO("stdout:\n" << check.out << "\nstderr:\n" << check.err);
   CHECK(check.code == 0);
   CHECK(check.out.find("4 runs") != std::string::npos);
-  for (const char* id : {"sparsity=0.5_kind=one_shot", "sparsity=0.5_kind=iterative", "sparsity=0.8_kind=one_shot",
-                         "sparsity=0.8_kind=iterative"}) {
+  for (const char* id : {"sparsity=0.5_kind=one_shot", "sparsity=0.5_kind=iterative",
+                         "sparsity=0.8_kind=one_shot", "sparsity=0.8_kind=iterative"}) {
     CAPTURE(id);
     CHECK(check.out.find("  " + std::string(id) + "\n") != std::string::npos);
   }

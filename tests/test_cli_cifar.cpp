@@ -19,23 +19,29 @@ TEST_CASE("cli: a CIFAR-10 experiment runs from the binary files, augmented, to 
   fs::create_directories(data);
   for (int f = 0; f < 6; ++f) {
     Bytes labels(10000);
-    for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::uint8_t>((i * 7 + f) % 10);
-    const std::string name = f < 5 ? "data_batch_" + std::to_string(f + 1) + ".bin" : "test_batch.bin";
+    for (std::size_t i = 0; i < labels.size(); ++i)
+      labels[i] = static_cast<std::uint8_t>((i * 7 + f) % 10);
+    const std::string name =
+        f < 5 ? "data_batch_" + std::to_string(f + 1) + ".bin" : "test_batch.bin";
     write_file((data / name).string(), cifar_records(labels));
   }
   const fs::path config = tmp.path / "cifar.yaml";
-  poda_test::write_text(config, "name: cifar\n"
-                                "dataset: {name: cifar10, path: " + data.string() + ", val_count: 100,\n"
-                                "          train_limit: 400, test_limit: 200}\n"
-                                "model:\n"
-                                "  layers:\n"
-                                "    - {type: conv2d, name: conv1, out: 4, kernel: 3, padding: 1}\n"
-                                "    - {type: batchnorm}\n"
-                                "    - {type: relu}\n"
-                                "    - {type: global_avgpool}\n"
-                                "    - {type: dense, name: fc, out: 10}\n"
-                                "train: {epochs: 1, augment: {crop_padding: 4, horizontal_flip: true}}\n"
-                                "prune: {criterion: l1_norm, granularity: filter, sparsity: 0.5, scope: layer}\n");
+  poda_test::write_text(
+      config,
+      "name: cifar\n"
+      "dataset: {name: cifar10, path: " +
+          data.string() +
+          ", val_count: 100,\n"
+          "          train_limit: 400, test_limit: 200}\n"
+          "model:\n"
+          "  layers:\n"
+          "    - {type: conv2d, name: conv1, out: 4, kernel: 3, padding: 1}\n"
+          "    - {type: batchnorm}\n"
+          "    - {type: relu}\n"
+          "    - {type: global_avgpool}\n"
+          "    - {type: dense, name: fc, out: 10}\n"
+          "train: {epochs: 1, augment: {crop_padding: 4, horizontal_flip: true}}\n"
+          "prune: {criterion: l1_norm, granularity: filter, sparsity: 0.5, scope: layer}\n");
   const fs::path results = tmp.path / "results";
   const poda_test::Finished run =
       poda_test::run_poda({"run", config.string(), "--results", results.string()}, tmp.path, "run");

@@ -30,7 +30,8 @@ TEST_CASE("cli: a network cut apart is recorded as disconnected, and the floor p
   CHECK(poda_test::column_values(runs, "status") == std::vector<std::string>{"disconnected", "ok"});
   const auto reason = poda_test::column_values(runs, "reason");
   CHECK(reason[0].rfind("layer '1' has no weight left (32 of 32 units removed)", 0) == 0);
-  CHECK(poda_test::column_values(runs, "units_removed") == std::vector<std::string>{"1.000000", "0.968750"});
+  CHECK(poda_test::column_values(runs, "units_removed") ==
+        std::vector<std::string>{"1.000000", "0.968750"});
   std::ifstream report(results / "cut" / "report.md");
   std::stringstream text;
   text << report.rdbuf();

@@ -20,11 +20,15 @@ namespace {
 // Two runs on the dataset in `data_dir`; `sparsities` is the swept list.
 std::string small_config(const fs::path& data_dir, const std::string& sparsities = "[0.5, 0.8]") {
   return "name: small\nseed: 1\n"
-         "dataset: {name: mnist, path: " + data_dir.string() + ", val_count: 10}\n"
-         "model:\n  layers: [{type: flatten}, {type: dense, out: 8}, {type: relu}, {type: dense, out: 10}]\n"
+         "dataset: {name: mnist, path: " +
+         data_dir.string() +
+         ", val_count: 10}\n"
+         "model:\n  layers: [{type: flatten}, {type: dense, out: 8}, {type: relu}, {type: dense, "
+         "out: 10}]\n"
          "train: {epochs: 1, batch_size: 16, lr: 0.05}\n"
          "prune: {criterion: magnitude, sparsity: 0.5}\n"
-         "sweep:\n  prune.sparsity: " + sparsities + "\n";
+         "sweep:\n  prune.sparsity: " +
+         sparsities + "\n";
 }
 
 }  // namespace
@@ -34,10 +38,12 @@ TEST_CASE("exit codes: 0 when every run is ok, also when all were done before") 
   poda_test::write_small_mnist(tmp.path / "data");
   poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "data"));
   const std::string results = (tmp.path / "results").string();
-  const Finished first = run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results}, tmp.path, "a");
+  const Finished first =
+      run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results}, tmp.path, "a");
   INFO("stderr:\n" << first.err);
   CHECK(first.code == poda::kExitOk);
-  const Finished again = run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results}, tmp.path, "b");
+  const Finished again =
+      run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results}, tmp.path, "b");
   CHECK(again.code == poda::kExitOk);
   CHECK(again.err.find("not ok") == std::string::npos);
 }
@@ -47,7 +53,8 @@ TEST_CASE("exit codes: 1 when runs failed, with every failed run and its reason 
   // The dataset folder is missing: every run fails when it loads its data.
   poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "no_data"));
   const std::string results = (tmp.path / "results").string();
-  const Finished f = run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results}, tmp.path, "run");
+  const Finished f =
+      run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results}, tmp.path, "run");
   INFO("stderr:\n" << f.err);
   CHECK(f.code == poda::kExitRunsFailed);
   const std::string line = "poda: 2 of 2 runs not ok: sparsity=0.5 (failed: ";
@@ -58,7 +65,8 @@ TEST_CASE("exit codes: 1 when runs failed, with every failed run and its reason 
   CHECK(summary.find("no_data: folder does not exist") != std::string::npos);
 
   // Failed runs are finished: a second call skips them, and still says they are not ok.
-  const Finished again = run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results}, tmp.path, "again");
+  const Finished again = run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results},
+                                  tmp.path, "again");
   CHECK(again.code == poda::kExitRunsFailed);
   CHECK(again.err.find("poda: 2 of 2 runs not ok: ") != std::string::npos);
 }
@@ -67,7 +75,8 @@ TEST_CASE("exit codes: 2 for a usage error, a bad config path and a missing resu
   poda_test::TempDir tmp("poda_exit_codes");
   CHECK(run_poda({"run"}, tmp.path, "no_config").code == poda::kExitInputError);
   CHECK(run_poda({"frobnicate"}, tmp.path, "unknown").code == poda::kExitInputError);
-  CHECK(run_poda({"check", "x.yaml", "--max-runs", "0"}, tmp.path, "max_runs").code == poda::kExitInputError);
+  CHECK(run_poda({"check", "x.yaml", "--max-runs", "0"}, tmp.path, "max_runs").code ==
+        poda::kExitInputError);
   const Finished shard = run_poda({"run", "x.yaml", "--shard", "4/4"}, tmp.path, "shard");
   CHECK(shard.code == poda::kExitInputError);
   CHECK(shard.err.find("--shard '4/4': expected i/n with 0 <= i < n") != std::string::npos);
@@ -75,26 +84,29 @@ TEST_CASE("exit codes: 2 for a usage error, a bad config path and a missing resu
 
   const Finished folder = run_poda({"check", tmp.str()}, tmp.path, "folder");
   CHECK(folder.code == poda::kExitInputError);
-  CHECK(folder.err.find("poda: error: " + tmp.str() + ": is a folder; expected an experiment YAML file\n") !=
-        std::string::npos);
+  CHECK(folder.err.find("poda: error: " + tmp.str() +
+                        ": is a folder; expected an experiment YAML file\n") != std::string::npos);
 
   const std::string missing = (tmp.path / "results" / "nothing").string();
   const Finished report = run_poda({"report", missing}, tmp.path, "report");
   CHECK(report.code == poda::kExitInputError);
   CHECK(report.err.find(missing + ": no such results folder") != std::string::npos);
-  CHECK_FALSE(fs::exists(tmp.path / "results"));  // it used to create the folder and an empty runs.csv
+  CHECK_FALSE(
+      fs::exists(tmp.path / "results"));  // it used to create the folder and an empty runs.csv
 }
 
 TEST_CASE("exit codes: --max-runs raises or lowers the sweep limit of run and check") {
   poda_test::TempDir tmp("poda_exit_codes");
-  poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "data", "[0.1, 0.2, 0.3]"));
+  poda_test::write_text(tmp.path / "small.yaml",
+                        small_config(tmp.path / "data", "[0.1, 0.2, 0.3]"));
   const std::string config = (tmp.path / "small.yaml").string();
   const Finished low = run_poda({"check", config, "--max-runs", "2"}, tmp.path, "low");
   CHECK(low.code == poda::kExitInputError);
   CHECK(low.err.find("the sweep expands to more than 2 runs (3)") != std::string::npos);
   CHECK(run_poda({"check", config, "--max-runs", "3"}, tmp.path, "ok").code == poda::kExitOk);
-  CHECK(run_poda({"run", config, "--max-runs", "2", "--results", (tmp.path / "r").string()}, tmp.path, "run").code ==
-        poda::kExitInputError);
+  CHECK(run_poda({"run", config, "--max-runs", "2", "--results", (tmp.path / "r").string()},
+                 tmp.path, "run")
+            .code == poda::kExitInputError);
 }
 
 TEST_CASE("exit codes: 3 for an internal error, e.g. a results root that cannot be created") {
@@ -102,8 +114,9 @@ TEST_CASE("exit codes: 3 for an internal error, e.g. a results root that cannot 
   poda_test::write_small_mnist(tmp.path / "data");
   poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "data"));
   poda_test::write_text(tmp.path / "a_file", "not a folder");
-  const Finished f = run_poda({"run", (tmp.path / "small.yaml").string(), "--results", (tmp.path / "a_file").string()},
-                              tmp.path, "run");
+  const Finished f = run_poda(
+      {"run", (tmp.path / "small.yaml").string(), "--results", (tmp.path / "a_file").string()},
+      tmp.path, "run");
   INFO("stderr:\n" << f.err);
   CHECK(f.code == poda::kExitInternalError);
   CHECK(f.err.find("poda: internal error: ") != std::string::npos);

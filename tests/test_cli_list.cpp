@@ -16,7 +16,8 @@ TEST_CASE("cli: poda list shows criteria, granularities, schedules, layer types 
     CAPTURE(expected);
     CHECK(all.out.find(expected) != std::string::npos);
   }
-  const poda_test::Finished schedules = poda_test::run_poda({"list", "schedules"}, tmp.path, "schedules");
+  const poda_test::Finished schedules =
+      poda_test::run_poda({"list", "schedules"}, tmp.path, "schedules");
   CHECK(schedules.code == 0);
   CHECK(schedules.out.find("  gradual ") != std::string::npos);
   CHECK(schedules.out.find("criteria") == std::string::npos);

@@ -24,22 +24,42 @@ TEST_CASE("cli: mpirun -np 2 poda run gives the rows of a single process") {
   poda_test::write_text(config, poda_test::tiny_config());
   const fs::path single = tmp.path / "single", distributed = tmp.path / "mpi";
 
-  const poda_test::Finished one = poda_test::run_poda({"run", config.string(), "--results", single.string()}, tmp.path, "single");
+  const poda_test::Finished one = poda_test::run_poda(
+      {"run", config.string(), "--results", single.string()}, tmp.path, "single");
   INFO("single stderr:\n" << one.err);
   REQUIRE(one.code == 0);
 
   // Root in a container, no network: loopback only, shared memory between the ranks.
-  const poda_test::Finished two = poda_test::run_command(
-      {mpirun, "--allow-run-as-root", "--oversubscribe", "-np", "2", "--host", "localhost:2", "--mca", "btl",
-       "self,vader", "--mca", "btl_vader_single_copy_mechanism", "none", "--mca", "plm_rsh_agent", "false",
-       poda_test::poda_binary(), "run", config.string(), "--results", distributed.string()},
-      tmp.path, "mpirun", 60s);
+  const poda_test::Finished two = poda_test::run_command({mpirun,
+                                                          "--allow-run-as-root",
+                                                          "--oversubscribe",
+                                                          "-np",
+                                                          "2",
+                                                          "--host",
+                                                          "localhost:2",
+                                                          "--mca",
+                                                          "btl",
+                                                          "self,vader",
+                                                          "--mca",
+                                                          "btl_vader_single_copy_mechanism",
+                                                          "none",
+                                                          "--mca",
+                                                          "plm_rsh_agent",
+                                                          "false",
+                                                          poda_test::poda_binary(),
+                                                          "run",
+                                                          config.string(),
+                                                          "--results",
+                                                          distributed.string()},
+                                                         tmp.path, "mpirun", 60s);
   INFO("mpirun stdout:\n" << two.out << "\nstderr:\n" << two.err);
   REQUIRE(two.code == 0);
 
   const std::vector<std::string> timings = {"train_seconds", "pretrain_seconds"};
-  const poda::CsvTable a = poda_test::without_columns(poda_test::read_csv(single / "tiny" / "runs.csv"), timings);
-  const poda::CsvTable b = poda_test::without_columns(poda_test::read_csv(distributed / "tiny" / "runs.csv"), timings);
+  const poda::CsvTable a =
+      poda_test::without_columns(poda_test::read_csv(single / "tiny" / "runs.csv"), timings);
+  const poda::CsvTable b =
+      poda_test::without_columns(poda_test::read_csv(distributed / "tiny" / "runs.csv"), timings);
   CHECK(a.rows.size() == 4);
   CHECK(b.header == a.header);
   CHECK(b.rows == a.rows);
@@ -49,6 +69,7 @@ TEST_CASE("cli: mpirun -np 2 poda run gives the rows of a single process") {
   CHECK(two.err.find("2 runs in this slice") != std::string::npos);
   // Rank 0 writes the report, over every rank's runs.
   REQUIRE(fs::exists(distributed / "tiny" / "report.md"));
-  CHECK(poda_test::read_text(distributed / "tiny" / "report.md").find("4 runs: 4 ok") != std::string::npos);
+  CHECK(poda_test::read_text(distributed / "tiny" / "report.md").find("4 runs: 4 ok") !=
+        std::string::npos);
   CHECK(fs::exists(distributed / "tiny" / "plots" / "accuracy_vs_sparsity.svg"));
 }

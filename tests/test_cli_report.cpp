@@ -11,7 +11,8 @@
 
 namespace fs = std::filesystem;
 
-TEST_CASE("cli: a run whose loss becomes NaN is marked failed with the reason and the sweep goes on") {
+TEST_CASE(
+    "cli: a run whose loss becomes NaN is marked failed with the reason and the sweep goes on") {
   poda_test::TempDir tmp("poda_cli_nan");
   const fs::path config = tmp.path / "nan.yaml";
   // A fine-tuning learning rate 10^5 times the training one blows the loss up within an epoch.
@@ -19,7 +20,8 @@ TEST_CASE("cli: a run whose loss becomes NaN is marked failed with the reason an
                                                        "  prune.finetune_lr_scale: [0.1, 100000]\n"
                                                        "  prune.sparsity: [0.5, 0.8]\n"));
   const fs::path results = tmp.path / "results";
-  const poda_test::Finished run = poda_test::run_poda({"run", config.string(), "--results", results.string()}, tmp.path, "run");
+  const poda_test::Finished run =
+      poda_test::run_poda({"run", config.string(), "--results", results.string()}, tmp.path, "run");
   INFO("stderr:\n" << run.err);
   CHECK(run.code == 1);  // the sweep went on, but not every run is ok (README "Exit codes")
   const poda::CsvTable runs = poda_test::read_csv(results / "tiny" / "runs.csv");
@@ -39,7 +41,8 @@ TEST_CASE("cli: a run whose loss becomes NaN is marked failed with the reason an
     }
   }
   CHECK(run.err.find("2 ok, 2 failed") != std::string::npos);
-  CHECK(run.err.find("poda: 2 of 4 runs not ok: finetune_lr_scale=100000_sparsity=0.5 (failed: ") != std::string::npos);
+  CHECK(run.err.find("poda: 2 of 4 runs not ok: finetune_lr_scale=100000_sparsity=0.5 (failed: ") !=
+        std::string::npos);
   CHECK(fs::exists(results / "tiny" / "report.md"));
 }
 
@@ -48,7 +51,9 @@ TEST_CASE("cli: poda report regenerates report.md and plots from the files alone
   const fs::path config = tmp.path / "tiny.yaml";
   poda_test::write_text(config, poda_test::tiny_config());
   const fs::path results = tmp.path / "results", dir = results / "tiny";
-  REQUIRE(poda_test::run_poda({"run", config.string(), "--results", results.string()}, tmp.path, "run").code == 0);
+  REQUIRE(
+      poda_test::run_poda({"run", config.string(), "--results", results.string()}, tmp.path, "run")
+          .code == 0);
   const std::string runs_csv = poda_test::read_text(dir / "runs.csv");
   const std::string report_md = poda_test::read_text(dir / "report.md");
   REQUIRE(!report_md.empty());
@@ -56,13 +61,15 @@ TEST_CASE("cli: poda report regenerates report.md and plots from the files alone
   fs::remove(dir / "report.md");
   fs::remove_all(dir / "plots");
   fs::remove(dir / "runs.csv");
-  const poda_test::Finished report = poda_test::run_poda({"report", dir.string()}, tmp.path, "report");
+  const poda_test::Finished report =
+      poda_test::run_poda({"report", dir.string()}, tmp.path, "report");
   INFO("stdout:\n" << report.out << "\nstderr:\n" << report.err);
   CHECK(report.code == 0);
   CHECK(report.out.find("4 runs") != std::string::npos);
   CHECK(poda_test::read_text(dir / "runs.csv") == runs_csv);
   CHECK(poda_test::read_text(dir / "report.md") == report_md);
-  for (const char* plot : {"accuracy_vs_sparsity", "accuracy_vs_effective_macs", "layer_sparsity"}) {
+  for (const char* plot :
+       {"accuracy_vs_sparsity", "accuracy_vs_effective_macs", "layer_sparsity"}) {
     CAPTURE(plot);
     CHECK(fs::file_size(dir / "plots" / (std::string(plot) + ".svg")) > 0);
     CHECK(fs::file_size(dir / "plots" / (std::string(plot) + ".png")) > 0);
@@ -77,14 +84,16 @@ TEST_CASE("cli: shards 0/2 and 1/2 into one folder, merged by poda report, give 
   std::size_t rows_per_shard = 0;
   for (const char* shard : {"0/2", "1/2"}) {
     CAPTURE(shard);
-    const poda_test::Finished run =
-        poda_test::run_poda({"run", config.string(), "--results", results.string(), "--shard", shard}, tmp.path, "shard");
+    const poda_test::Finished run = poda_test::run_poda(
+        {"run", config.string(), "--results", results.string(), "--shard", shard}, tmp.path,
+        "shard");
     INFO("stderr:\n" << run.err);
     REQUIRE(run.code == 0);
     CHECK(run.err.find("2 runs in this slice") != std::string::npos);
     rows_per_shard += 2;
   }
-  const poda_test::Finished report = poda_test::run_poda({"report", dir.string()}, tmp.path, "report");
+  const poda_test::Finished report =
+      poda_test::run_poda({"report", dir.string()}, tmp.path, "report");
   INFO("stdout:\n" << report.out << "\nstderr:\n" << report.err);
   REQUIRE(report.code == 0);
   const poda::CsvTable merged = poda_test::read_csv(dir / "runs.csv");
@@ -92,15 +101,19 @@ TEST_CASE("cli: shards 0/2 and 1/2 into one folder, merged by poda report, give 
   CHECK(poda_test::column_values(merged, "run_id") ==
         std::vector<std::string>{"sparsity=0.5_kind=one_shot", "sparsity=0.5_kind=iterative",
                                  "sparsity=0.8_kind=one_shot", "sparsity=0.8_kind=iterative"});
-  for (const std::string& status : poda_test::column_values(merged, "status")) CHECK(status == "ok");
+  for (const std::string& status : poda_test::column_values(merged, "status"))
+    CHECK(status == "ok");
   CHECK(fs::exists(dir / "report.md"));
 
   // Same rows (timings aside) as one unsharded process.
   const fs::path single = tmp.path / "single";
-  REQUIRE(poda_test::run_poda({"run", config.string(), "--results", single.string()}, tmp.path, "single").code == 0);
+  REQUIRE(poda_test::run_poda({"run", config.string(), "--results", single.string()}, tmp.path,
+                              "single")
+              .code == 0);
   const std::vector<std::string> timings = {"train_seconds", "pretrain_seconds"};
-  CHECK(poda_test::without_columns(merged, timings).rows ==
-        poda_test::without_columns(poda_test::read_csv(single / "tiny" / "runs.csv"), timings).rows);
+  CHECK(
+      poda_test::without_columns(merged, timings).rows ==
+      poda_test::without_columns(poda_test::read_csv(single / "tiny" / "runs.csv"), timings).rows);
 }
 
 TEST_CASE("cli: finished runs whose config was edited since are run again") {
@@ -116,7 +129,8 @@ TEST_CASE("cli: finished runs whose config was edited since are run again") {
   const poda_test::Finished second = poda_test::run_poda(args, tmp.path, "second");
   INFO("stderr:\n" << second.err);
   REQUIRE(second.code == 0);
-  CHECK(second.err.find("run " + id + ": its config changed since it finished") != std::string::npos);
+  CHECK(second.err.find("run " + id + ": its config changed since it finished") !=
+        std::string::npos);
   CHECK(second.err.find("0 already done, 4 ok") != std::string::npos);
   CHECK(poda_test::read_text(dir / "runs" / id / "config.yaml").find("finetune_epochs: 2") !=
         std::string::npos);

@@ -16,10 +16,15 @@ using namespace std::chrono_literals;
 namespace {
 
 // Slow enough per run (~0.3 s) that a kill after the first result lands mid-sweep.
-const std::vector<std::string> kRunIds = {"sparsity=0.5_kind=one_shot", "sparsity=0.5_kind=iterative",
-                                          "sparsity=0.8_kind=one_shot", "sparsity=0.8_kind=iterative"};
+const std::vector<std::string> kRunIds = {
+    "sparsity=0.5_kind=one_shot", "sparsity=0.5_kind=iterative", "sparsity=0.8_kind=one_shot",
+    "sparsity=0.8_kind=iterative"};
 
-std::string resume_config() { return poda_test::tiny_config("tiny", 4, "  prune.sparsity: [0.5, 0.8]\n  prune.schedule.kind: [one_shot, iterative]\n", "", 256); }
+std::string resume_config() {
+  return poda_test::tiny_config(
+      "tiny", 4, "  prune.sparsity: [0.5, 0.8]\n  prune.schedule.kind: [one_shot, iterative]\n", "",
+      256);
+}
 
 struct Snapshot {
   std::string content;
@@ -52,8 +57,8 @@ void kill_and_resume(int jobs) {
   const fs::path config = tmp.path / "tiny.yaml";
   poda_test::write_text(config, resume_config());
   const fs::path results = tmp.path / "results", dir = results / "tiny";
-  std::vector<std::string> args = {"run", config.string(), "--results", results.string(), "--jobs",
-                                   std::to_string(jobs)};
+  std::vector<std::string> args = {"run",    config.string(),     "--results", results.string(),
+                                   "--jobs", std::to_string(jobs)};
 
   // Interrupted: SIGKILL the whole process group as soon as the first run is recorded.
   std::map<std::string, Snapshot> before;
@@ -64,15 +69,20 @@ void kill_and_resume(int jobs) {
     poda_test::Child child(argv, log, log);
     REQUIRE(child.started());
     const bool some_result = poda_test::wait_until(
-        [&] { return !finished_results(dir).empty() || !child.running() || child.wait(0ms).has_value(); }, 30s);
+        [&] {
+          return !finished_results(dir).empty() || !child.running() || child.wait(0ms).has_value();
+        },
+        30s);
     INFO("first log:\n" << poda_test::read_text(log));
     REQUIRE(some_result);
-    REQUIRE_MESSAGE(child.running(), "the sweep ended before it could be killed; make the runs slower");
+    REQUIRE_MESSAGE(child.running(),
+                    "the sweep ended before it could be killed; make the runs slower");
     child.kill_group();
     before = finished_results(dir);
     INFO("finished before the kill: " << before.size());
     REQUIRE(!before.empty());
-    REQUIRE_MESSAGE(before.size() < kRunIds.size(), "every run finished before the kill; make the runs slower");
+    REQUIRE_MESSAGE(before.size() < kRunIds.size(),
+                    "every run finished before the kill; make the runs slower");
   }
   // No torn runs.csv: if present it parses and holds only complete rows of finished runs.
   if (fs::exists(dir / "runs.csv")) {
@@ -81,7 +91,8 @@ void kill_and_resume(int jobs) {
       CAPTURE(id);
       CHECK(before.count(id) == 1);
     }
-    for (const std::string& status : poda_test::column_values(partial, "status")) CHECK(status == "ok");
+    for (const std::string& status : poda_test::column_values(partial, "status"))
+      CHECK(status == "ok");
   }
 
   // Resumed: runs to the end, and never starts a run that had finished.
@@ -100,7 +111,8 @@ void kill_and_resume(int jobs) {
 
   const poda::CsvTable resumed = poda_test::read_csv(dir / "runs.csv");
   CHECK(poda_test::column_values(resumed, "run_id") == kRunIds);
-  for (const std::string& status : poda_test::column_values(resumed, "status")) CHECK(status == "ok");
+  for (const std::string& status : poda_test::column_values(resumed, "status"))
+    CHECK(status == "ok");
   CHECK(fs::exists(dir / "report.md"));
 
   // The same rows (timings aside) and per-epoch logs as a run that was never interrupted:
@@ -111,8 +123,10 @@ void kill_and_resume(int jobs) {
   const poda_test::Finished clean = poda_test::run_poda(clean_args, tmp.path, "clean");
   REQUIRE(clean.code == 0);
   const poda::CsvTable reference = poda_test::read_csv(clean_results / "tiny" / "runs.csv");
-  CHECK(poda_test::without_columns(resumed, kTimings).header == poda_test::without_columns(reference, kTimings).header);
-  CHECK(poda_test::without_columns(resumed, kTimings).rows == poda_test::without_columns(reference, kTimings).rows);
+  CHECK(poda_test::without_columns(resumed, kTimings).header ==
+        poda_test::without_columns(reference, kTimings).header);
+  CHECK(poda_test::without_columns(resumed, kTimings).rows ==
+        poda_test::without_columns(reference, kTimings).rows);
   for (const std::string& id : kRunIds) {
     CAPTURE(id);
     CHECK(count_lines(dir / "runs" / id / "metrics.jsonl") ==
@@ -126,6 +140,8 @@ TEST_CASE("cli: poda run killed with SIGKILL mid-sweep resumes without repeating
   kill_and_resume(1);
 }
 
-TEST_CASE("cli: poda run --jobs 2 killed with SIGKILL while workers run resumes without repeating finished runs") {
+TEST_CASE(
+    "cli: poda run --jobs 2 killed with SIGKILL while workers run resumes without repeating "
+    "finished runs") {
   kill_and_resume(2);
 }

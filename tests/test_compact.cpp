@@ -35,8 +35,8 @@ PruneSettings structured(Granularity g, double sparsity) {
 
 TEST_CASE("compaction: neuron-pruned LeNet-300-100 gets smaller and computes the same") {
   Rng rng(1);
-  auto model = build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28},
-                           Init::kaiming_uniform, rng);
+  auto model =
+      build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28}, Init::kaiming_uniform, rng);
   CriterionContext ctx;
   prune(*model, structured(Granularity::neuron, 0.5), 0.5, ctx);
   const CompactResult c = compact_model(*model, {1, 28, 28});
@@ -52,9 +52,13 @@ TEST_CASE("compaction: neuron-pruned LeNet-300-100 gets smaller and computes the
 TEST_CASE("compaction: filter pruning through BatchNorm, pooling and flatten") {
   Rng rng(2);
   std::vector<LayerSpec> layers{
-      layer("conv2d", "conv1", {{"out", 6}, {"kernel", 3}, {"padding", 1}}), layer("batchnorm", "bn1"),
-      layer("relu"), layer("maxpool2d", "pool", {{"kernel", 2}}),
-      layer("conv2d", "conv2", {{"out", 8}, {"kernel", 3}}), layer("relu"), layer("flatten"),
+      layer("conv2d", "conv1", {{"out", 6}, {"kernel", 3}, {"padding", 1}}),
+      layer("batchnorm", "bn1"),
+      layer("relu"),
+      layer("maxpool2d", "pool", {{"kernel", 2}}),
+      layer("conv2d", "conv2", {{"out", 8}, {"kernel", 3}}),
+      layer("relu"),
+      layer("flatten"),
       layer("dense", "fc", {{"out", 10}})};
   auto model = build_model(layers, {2, 8, 8}, Init::kaiming_uniform, rng);
   // Running statistics that are not the identity, so BatchNorm's copy matters.
@@ -65,8 +69,8 @@ TEST_CASE("compaction: filter pruning through BatchNorm, pooling and flatten") {
   const CompactResult c = compact_model(*model, {2, 8, 8});
   REQUIRE(c.model);
   const auto params = c.model->named_parameters();
-  CHECK(params[0].second->value.shape() == Shape{3, 2, 3, 3});   // conv1: 3 of 6 filters
-  CHECK(params[4].second->value.shape() == Shape{4, 3, 3, 3});   // conv2: 4 of 8, 3 inputs
+  CHECK(params[0].second->value.shape() == Shape{3, 2, 3, 3});     // conv1: 3 of 6 filters
+  CHECK(params[4].second->value.shape() == Shape{4, 3, 3, 3});     // conv2: 4 of 8, 3 inputs
   CHECK(params[6].second->value.shape() == Shape{10, 4 * 2 * 2});  // fc: 4 channels of 2x2
   check_same_function(*model, *c.model, {2, 8, 8});
 }

@@ -66,9 +66,9 @@ TEST_CASE("compressed size: codes that do not fit are refused") {
 
 TEST_CASE("compressed size: LeNet-300-100 at 95% sparsity with 5-bit k-means is at least 30x") {
   const poda::testing::LenetCompression c = poda::testing::compress_lenet_300_100(0.95, 5, 5);
-  MESSAGE("LeNet-300-100, 95% sparse, 5-bit k-means, 5-bit indices: " << c.fixed.bytes
-          << " bytes, " << c.fixed.ratio() << "x; with Huffman " << c.huffman.bytes << " bytes, "
-          << c.huffman.ratio() << "x");
+  MESSAGE("LeNet-300-100, 95% sparse, 5-bit k-means, 5-bit indices: "
+          << c.fixed.bytes << " bytes, " << c.fixed.ratio() << "x; with Huffman " << c.huffman.bytes
+          << " bytes, " << c.huffman.ratio() << "x");
   CHECK(c.fixed.dense_bytes == 4 * 266610);
   CHECK(c.fixed.ratio() >= 30.0);
   CHECK(c.huffman.ratio() > c.fixed.ratio());

@@ -107,21 +107,24 @@ TEST_CASE("errors carry file, line and column and the expected form") {
               .rfind("exp.yaml:4:14: 'model.layers[1].type': unknown value 'dens'", 0) == 0);
   }
   SUBCASE("a layer that does not fit its input is rejected at load time") {
-    CHECK(error_of("model:\n  layers:\n    - {type: flatten}\n    - {type: dense, in: 800, out: 10}\n") ==
-          "exp.yaml:4:7: layer 1 '1' (dense): Dense expects input (800) but gets (784)");
+    CHECK(
+        error_of(
+            "model:\n  layers:\n    - {type: flatten}\n    - {type: dense, in: 800, out: 10}\n") ==
+        "exp.yaml:4:7: layer 1 '1' (dense): Dense expects input (800) but gets (784)");
   }
   SUBCASE("YAML syntax errors from a file name the file and position") {
-    CHECK_THROWS_WITH_AS(load_yaml_file("no/such/file.yaml"), "no/such/file.yaml: cannot open the file: no such file",
-                         ConfigError);
+    CHECK_THROWS_WITH_AS(load_yaml_file("no/such/file.yaml"),
+                         "no/such/file.yaml: cannot open the file: no such file", ConfigError);
   }
 }
 
 TEST_CASE("the prune section: parsed, and its errors point at the offending value") {
   const std::string head = "model: {zoo: lenet300_100}\nprune:\n";
-  const ExperimentConfig c = parse(head +
-                                   "  criterion: magnitude\n  granularity: {kind: n_m, n: 2, m: 4}\n"
-                                   "  sparsity: 0.5\n  schedule: {kind: iterative, rounds: 3}\n"
-                                   "  overrides: [{name: fc3, rate_scale: 0.5}]\n");
+  const ExperimentConfig c =
+      parse(head +
+            "  criterion: magnitude\n  granularity: {kind: n_m, n: 2, m: 4}\n"
+            "  sparsity: 0.5\n  schedule: {kind: iterative, rounds: 3}\n"
+            "  overrides: [{name: fc3, rate_scale: 0.5}]\n");
   REQUIRE(c.prune);
   CHECK(c.prune->granularity.kind == Granularity::n_m);
   CHECK(c.prune->schedule.kind == "iterative");
@@ -131,10 +134,11 @@ TEST_CASE("the prune section: parsed, and its errors point at the offending valu
         "exp.yaml:3:13: 'prune.sparsity': must be in [0, 1), got 1");
   CHECK(error_of(head + "  sparsity: 0.5\n  granularity: {kind: n_m, n: 5, m: 4}\n") ==
         "exp.yaml:4:31: 'prune.granularity.n': N must not exceed M (N:M = 5:4)");
-  CHECK(error_of(head + "  sparsity: 0.5\n  criterion: magnitud\n").rfind(
-            "exp.yaml:4:14: 'prune.criterion': unknown criterion 'magnitud'", 0) == 0);
+  CHECK(error_of(head + "  sparsity: 0.5\n  criterion: magnitud\n")
+            .rfind("exp.yaml:4:14: 'prune.criterion': unknown criterion 'magnitud'", 0) == 0);
   CHECK(error_of(head + "  sparsity: 0.5\n  criterion: bn_scale\n  granularity: unstructured\n")
-            .rfind("exp.yaml:5:16: 'prune.granularity': criterion 'bn_scale' does not support", 0) == 0);
+            .rfind("exp.yaml:5:16: 'prune.granularity': criterion 'bn_scale' does not support",
+                   0) == 0);
   CHECK(error_of(head + "  sparsity: 0.5\n  schedule: {kind: gradual, step_interval: 0}\n") ==
         "exp.yaml:4:44: 'prune.schedule.step_interval': must be at least 1");
 }

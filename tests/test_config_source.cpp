@@ -31,7 +31,8 @@ std::string error_of(const std::function<void()>& f) {
 std::string check_error(const std::string& text) {
   return error_of([&] {
     parse_config_text(text, "exp.yaml");
-    for (const SweepPoint& p : expand_sweep_source(text, "exp.yaml")) parse_experiment_config(p.config, "exp.yaml");
+    for (const SweepPoint& p : expand_sweep_source(text, "exp.yaml"))
+      parse_experiment_config(p.config, "exp.yaml");
   });
 }
 
@@ -56,45 +57,55 @@ TEST_CASE("read_config_file: a folder, a missing file and an oversized file are 
 
 TEST_CASE("duplicate keys are errors at the second key, in any mapping") {
   CHECK(check_error("seed: 1\n" + kModel + "seed: 2\n") ==
-        "exp.yaml:3:1: duplicate key 'seed' (first given at line 1); each key may appear once in a mapping");
-  CHECK(check_error("model:\n  layers:\n    - {type: flatten}\n    - {type: dense, out: 10, out: 20}\n")
+        "exp.yaml:3:1: duplicate key 'seed' (first given at line 1); each key may appear once in a "
+        "mapping");
+  CHECK(check_error(
+            "model:\n  layers:\n    - {type: flatten}\n    - {type: dense, out: 10, out: 20}\n")
             .rfind("exp.yaml:4:30: duplicate key 'out' (first given at line 4)", 0) == 0);
-  CHECK(check_error(kModel + "sweep:\n  train.lr: [0.1]\n  train.lr: [0.2]\n").rfind("exp.yaml:4:3: duplicate key 'train.lr'", 0) ==
-        0);
+  CHECK(check_error(kModel + "sweep:\n  train.lr: [0.1]\n  train.lr: [0.2]\n")
+            .rfind("exp.yaml:4:3: duplicate key 'train.lr'", 0) == 0);
   SUBCASE("an alias bomb is walked once per node, not once per reference") {
     std::string bomb = "a: &a [x, x, x, x, x, x, x, x]\n";
     for (char c = 'b'; c <= 'k'; ++c)
-      bomb += std::string(1, c) + ": &" + std::string(1, c) + " [*" + std::string(1, c - 1) + ", *" +
-              std::string(1, c - 1) + ", *" + std::string(1, c - 1) + ", *" + std::string(1, c - 1) + "]\n";
+      bomb += std::string(1, c) + ": &" + std::string(1, c) + " [*" + std::string(1, c - 1) +
+              ", *" + std::string(1, c - 1) + ", *" + std::string(1, c - 1) + ", *" +
+              std::string(1, c - 1) + "]\n";
     CHECK_NOTHROW(check_unique_keys(YAML::Load(bomb), "bomb.yaml"));  // 8 * 4^10 references
   }
 }
 
 TEST_CASE("a quoted number or boolean is text, not a number") {
   CHECK(check_error(kModel + "train: {lr: \"0.1\"}\n") ==
-        "exp.yaml:2:13: 'train.lr': expected a number, got the quoted text '0.1' (write numbers and true/false without "
+        "exp.yaml:2:13: 'train.lr': expected a number, got the quoted text '0.1' (write numbers "
+        "and true/false without "
         "quotes)");
-  CHECK(check_error(kModel + "seed: '3'\n").find("'seed': expected an integer, got the quoted text '3'") !=
-        std::string::npos);
-  CHECK(check_error(kModel + "dataset: {normalize: \"true\"}\n").find("expected true or false, got the quoted text") !=
-        std::string::npos);
+  CHECK(check_error(kModel + "seed: '3'\n")
+            .find("'seed': expected an integer, got the quoted text '3'") != std::string::npos);
+  CHECK(check_error(kModel + "dataset: {normalize: \"true\"}\n")
+            .find("expected true or false, got the quoted text") != std::string::npos);
   CHECK(check_error("name: \"42\"\n" + kModel) == "(no error)");  // text may be quoted
 }
 
 TEST_CASE("NaN and infinity get the real range of the key in their message") {
   const std::string prune = kModel + "prune: {criterion: magnitude, sparsity: ";
-  CHECK(check_error(prune + ".nan}\n").find("'prune.sparsity': must be in [0, 1), got nan") != std::string::npos);
-  CHECK(check_error(prune + ".inf}\n").find("'prune.sparsity': must be in [0, 1), got inf") != std::string::npos);
+  CHECK(check_error(prune + ".nan}\n").find("'prune.sparsity': must be in [0, 1), got nan") !=
+        std::string::npos);
+  CHECK(check_error(prune + ".inf}\n").find("'prune.sparsity': must be in [0, 1), got inf") !=
+        std::string::npos);
   CHECK(check_error(prune + "0.5, finetune_lr_scale: .inf}\n")
-            .find("'prune.finetune_lr_scale': must be a positive finite number, got inf") != std::string::npos);
+            .find("'prune.finetune_lr_scale': must be a positive finite number, got inf") !=
+        std::string::npos);
   CHECK(check_error(prune + "0.5, overrides: [{name: \"1\", sparsity: -0.5}]}\n")
-            .find("'prune.overrides[0].sparsity': must be in [0, 1), got -0.5") != std::string::npos);
+            .find("'prune.overrides[0].sparsity': must be in [0, 1), got -0.5") !=
+        std::string::npos);
   CHECK(check_error(prune + "0.5, overrides: [{name: \"1\", rate_scale: .inf}]}\n")
             .find("rate_scale': must be a positive finite number, got inf") != std::string::npos);
-  CHECK(check_error(kModel + "train: {lr: .nan}\n").find("'train.lr': .nan is out of range (expected 0 to 100)") !=
-        std::string::npos);
-  CHECK(check_error("model:\n  layers: [{type: flatten}, {type: dropout, p: .nan}, {type: dense, out: 10}]\n")
-            .find("'model.layers[1].p': expected a finite number, got '.nan'") != std::string::npos);
+  CHECK(check_error(kModel + "train: {lr: .nan}\n")
+            .find("'train.lr': .nan is out of range (expected 0 to 100)") != std::string::npos);
+  CHECK(
+      check_error(
+          "model:\n  layers: [{type: flatten}, {type: dropout, p: .nan}, {type: dense, out: 10}]\n")
+          .find("'model.layers[1].p': expected a finite number, got '.nan'") != std::string::npos);
   for (const char* key : {"finetune_lr_scale", "sparsity"}) {
     CAPTURE(key);
     CHECK(check_error(prune + "0.5, " + key + ": .nan}\n").find("1e+09") == std::string::npos);

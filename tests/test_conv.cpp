@@ -176,7 +176,8 @@ TEST_CASE("conv2d: two compute threads give the one-thread results and gradients
         results.insert(results.end(), {y.data(), vx.grad(), vw.grad()});
       }
       set_compute_threads(1);
-      for (std::size_t k = 0; k < 3; ++k) CHECK(xt::allclose(results[k], results[k + 3], 1e-5, 1e-5));
+      for (std::size_t k = 0; k < 3; ++k)
+        CHECK(xt::allclose(results[k], results[k + 3], 1e-5, 1e-5));
     }
   set_conv_batching(ConvBatching::automatic);
 }
@@ -188,8 +189,10 @@ TEST_CASE("conv2d: an input that already holds a gradient gets the conv's gradie
     CAPTURE(o.stride);
     const Array x = random_array({2, 3, 5, 5}, 31), w1 = random_array({4, 3, 3, 3}, 32);
     const Array w2 = random_array({4, 3, 3, 3}, 33), b1 = random_array({4}, 34);
-    check_jacobian([o](auto& v) {
-      return add(conv2d(v[0], v[1], v[2], o), conv2d(v[0], v[3], Variable(), o));
-    }, {x, w1, b1, w2});
+    check_jacobian(
+        [o](auto& v) {
+          return add(conv2d(v[0], v[1], v[2], o), conv2d(v[0], v[3], Variable(), o));
+        },
+        {x, w1, b1, w2});
   }
 }

@@ -16,10 +16,12 @@ TEST_CASE("dropout: drops about p, scales the rest, Jacobian for a fixed draw") 
   CHECK(kept / 10000.0 == doctest::Approx(0.7).epsilon(0.03));
   CHECK(xt::amax(y)() == doctest::Approx(1.0 / 0.7));
   // A fresh generator with the same seed per call: the same draw, so f is a function.
-  check_jacobian([](auto& v) {
-    Rng r(7);
-    return dropout(v[0], 0.5f, r);
-  }, {random_array({3, 4}, 2)});
+  check_jacobian(
+      [](auto& v) {
+        Rng r(7);
+        return dropout(v[0], 0.5f, r);
+      },
+      {random_array({3, 4}, 2)});
   CHECK_THROWS_AS(dropout(x, 1.0f, rng), std::invalid_argument);
 }
 

@@ -22,11 +22,13 @@ namespace {
 
 // 2 seeds x 4 sparsities = 8 runs in 2 pretraining groups.
 poda::RunPlan small_plan() {
-  auto points = poda::expand_sweep(YAML::Load("seed: 0\nprune: {sparsity: 0.5}\n"
-                                              "sweep:\n  seed: [1, 2]\n  prune.sparsity: [0.5, 0.8, 0.9, 0.95]\n"),
-                                   "exp.yaml");
-  return poda::make_run_plan(points, nullptr,
-                             [](const poda::SweepPoint& p) { return "seed=" + p.config["seed"].as<std::string>(); });
+  auto points = poda::expand_sweep(
+      YAML::Load("seed: 0\nprune: {sparsity: 0.5}\n"
+                 "sweep:\n  seed: [1, 2]\n  prune.sparsity: [0.5, 0.8, 0.9, 0.95]\n"),
+      "exp.yaml");
+  return poda::make_run_plan(points, nullptr, [](const poda::SweepPoint& p) {
+    return "seed=" + p.config["seed"].as<std::string>();
+  });
 }
 
 // Every call is logged to a file, so calls made in forked workers are counted too.
@@ -45,8 +47,10 @@ poda::RunFn fake_run(const CallLog& log) {
     log.add(p.run_id);
     if (!fs::is_directory(run_dir)) throw std::runtime_error("run dir missing");
     const double sparsity = p.config["prune"]["sparsity"].as<double>();
-    if (sparsity == 0.95 && p.config["seed"].as<int>() == 2) throw std::runtime_error("loss became NaN at epoch 3");
-    return {{"acc", std::to_string(1.0 - sparsity / 10)}, {"seed", p.config["seed"].as<std::string>()}};
+    if (sparsity == 0.95 && p.config["seed"].as<int>() == 2)
+      throw std::runtime_error("loss became NaN at epoch 3");
+    return {{"acc", std::to_string(1.0 - sparsity / 10)},
+            {"seed", p.config["seed"].as<std::string>()}};
   };
 }
 
@@ -66,7 +70,9 @@ poda::ExecutorOptions quiet(int jobs = 1) {
 
 }  // namespace
 
-TEST_CASE("executor: rows, failures with reason, pretraining once per group, resume redoes only what is missing") {
+TEST_CASE(
+    "executor: rows, failures with reason, pretraining once per group, resume redoes only what is "
+    "missing") {
   poda_test::TempDir tmp("poda_exec");
   poda::ResultsStore store(tmp.str(), "demo");
   const CallLog log{tmp.str() + "/calls.log"};
@@ -82,9 +88,11 @@ TEST_CASE("executor: rows, failures with reason, pretraining once per group, res
 
   auto runs = poda::read_csv_file(store.runs_csv_path());
   // The swept seed and sparsity are written once, in their fixed columns.
-  CHECK(runs.header == std::vector<std::string>{"run_id", "seed", "target_sparsity", "acc", "status", "reason"});
+  CHECK(runs.header ==
+        std::vector<std::string>{"run_id", "seed", "target_sparsity", "acc", "status", "reason"});
   REQUIRE(runs.rows.size() == 8);
-  CHECK(runs.rows[0] == std::vector<std::string>{"seed=1_sparsity=0.5", "1", "0.5", "0.950000", "ok", ""});
+  CHECK(runs.rows[0] ==
+        std::vector<std::string>{"seed=1_sparsity=0.5", "1", "0.5", "0.950000", "ok", ""});
   CHECK(runs.rows[7] == std::vector<std::string>{"seed=2_sparsity=0.95", "2", "0.95", "", "failed",
                                                  "loss became NaN at epoch 3"});
 
@@ -111,7 +119,9 @@ TEST_CASE("executor: rows, failures with reason, pretraining once per group, res
   CHECK(summary.failed == 1);
 }
 
-TEST_CASE("executor: a failed pretraining fails its group's runs with the reason, and the sweep goes on") {
+TEST_CASE(
+    "executor: a failed pretraining fails its group's runs with the reason, and the sweep goes "
+    "on") {
   poda_test::TempDir tmp("poda_exec");
   poda::ResultsStore store(tmp.str(), "demo");
   const CallLog log{tmp.str() + "/calls.log"};
@@ -124,7 +134,8 @@ TEST_CASE("executor: a failed pretraining fails its group's runs with the reason
   CHECK(log.calls().size() == 4);  // only seed 2's runs ran
   auto result = store.read_result("seed=1_sparsity=0.9");
   REQUIRE(result);
-  CHECK(result->rows[0][*poda::find_column(*result, "reason")] == "pretraining failed: dataset file missing");
+  CHECK(result->rows[0][*poda::find_column(*result, "reason")] ==
+        "pretraining failed: dataset file missing");
 }
 
 TEST_CASE("executor: --jobs 2 gives the same runs.csv as --jobs 1, each run once") {
@@ -134,7 +145,8 @@ TEST_CASE("executor: --jobs 2 gives the same runs.csv as --jobs 1, each run once
     CAPTURE(jobs);
     poda::ResultsStore store(tmp.str(), "jobs" + std::to_string(jobs));
     const CallLog log{tmp.str() + "/calls" + std::to_string(jobs) + ".log"};
-    auto summary = poda::execute_plan(small_plan(), store, fake_run(log), fake_pretrain(log), quiet(jobs));
+    auto summary =
+        poda::execute_plan(small_plan(), store, fake_run(log), fake_pretrain(log), quiet(jobs));
     CHECK(summary.ok == 7);
     CHECK(summary.lost == 0);
     auto calls = log.calls();
@@ -175,12 +187,14 @@ TEST_CASE("executor: kill -9 mid-sweep leaves complete rows only, and a rerun co
   fs::remove(log.path);
   auto summary = poda::execute_plan(plan, store, fake_run(log), fake_pretrain(log), quiet());
   CHECK(summary.skipped == 3);
-  CHECK(log.calls() == std::vector<std::string>{"pretrain 1", "pretrain 2", "seed=1_sparsity=0.95", "seed=2_sparsity=0.5",
-                                                "seed=2_sparsity=0.8", "seed=2_sparsity=0.9", "seed=2_sparsity=0.95"});
+  CHECK(log.calls() == std::vector<std::string>{"pretrain 1", "pretrain 2", "seed=1_sparsity=0.95",
+                                                "seed=2_sparsity=0.5", "seed=2_sparsity=0.8",
+                                                "seed=2_sparsity=0.9", "seed=2_sparsity=0.95"});
   CHECK(poda::read_csv_file(store.runs_csv_path()).rows.size() == 8);
 }
 
-TEST_CASE("executor: a worker that dies loses only its run — the others finish and a rerun redoes it") {
+TEST_CASE(
+    "executor: a worker that dies loses only its run — the others finish and a rerun redoes it") {
   poda_test::TempDir tmp("poda_exec");
   poda::ResultsStore store(tmp.str(), "demo");
   const CallLog log{tmp.str() + "/calls.log"};
@@ -200,7 +214,8 @@ TEST_CASE("executor: a worker that dies loses only its run — the others finish
   fs::remove(log.path);
   summary = poda::execute_plan(plan, store, fake_run(log), fake_pretrain(log), quiet(2));
   CHECK(summary.ok == 2);
-  CHECK(log.calls() == std::vector<std::string>{"pretrain 1", "pretrain 2", "seed=1_sparsity=0.5", "seed=2_sparsity=0.5"});
+  CHECK(log.calls() == std::vector<std::string>{"pretrain 1", "pretrain 2", "seed=1_sparsity=0.5",
+                                                "seed=2_sparsity=0.5"});
 }
 
 TEST_CASE("executor: shards run disjoint slices and a merge gives the full runs.csv") {
@@ -216,7 +231,8 @@ TEST_CASE("executor: shards run disjoint slices and a merge gives the full runs.
   }
   CHECK(planned == 8);
   auto calls = log.calls();
-  calls.erase(std::remove_if(calls.begin(), calls.end(), [](const std::string& c) { return c.rfind("pretrain", 0) == 0; }),
+  calls.erase(std::remove_if(calls.begin(), calls.end(),
+                             [](const std::string& c) { return c.rfind("pretrain", 0) == 0; }),
               calls.end());
   CHECK(calls.size() == 8);
   CHECK(std::unique(calls.begin(), calls.end()) == calls.end());  // no run twice

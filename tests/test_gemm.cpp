@@ -20,11 +20,10 @@ std::vector<float> random_matrix(std::size_t n, std::mt19937& rng) {
 
 // Checks C (ldc) against alpha * op(A) * op(B) + beta * C0 summed in double.
 // The tolerance is float's worst-case rounding bound, relative to sum |terms|.
-void check_against_naive(bool ta, bool tb, std::size_t M, std::size_t N, std::size_t K,
-                         float alpha, const std::vector<float>& A, std::size_t lda,
-                         const std::vector<float>& B, std::size_t ldb, float beta,
-                         const std::vector<float>& C0, const std::vector<float>& C,
-                         std::size_t ldc) {
+void check_against_naive(bool ta, bool tb, std::size_t M, std::size_t N, std::size_t K, float alpha,
+                         const std::vector<float>& A, std::size_t lda, const std::vector<float>& B,
+                         std::size_t ldb, float beta, const std::vector<float>& C0,
+                         const std::vector<float>& C, std::size_t ldc) {
   std::size_t bad = 0;
   for (std::size_t i = 0; i < M; ++i)
     for (std::size_t j = 0; j < N; ++j) {
@@ -64,8 +63,8 @@ struct Dims {
 
 TEST_CASE("gemm matches a naive double-precision reference for every transpose") {
   MESSAGE("BLAS core: " << poda::blas_core_name() << ", threads: " << poda::blas_threads());
-  const Dims dims[] = {{1, 1, 1},     {7, 1, 63},     {1, 65, 7},      {63, 65, 7},
-                       {65, 63, 300}, {300, 7, 65},   {7, 300, 1},     {64, 300, 784},
+  const Dims dims[] = {{1, 1, 1},      {7, 1, 63},     {1, 65, 7},     {63, 65, 7},
+                       {65, 63, 300},  {300, 7, 65},   {7, 300, 1},    {64, 300, 784},
                        {300, 784, 64}, {64, 784, 300}, {129, 17, 1000}};
   struct Scale {
     float alpha, beta;
@@ -85,10 +84,9 @@ TEST_CASE("gemm matches a naive double-precision reference for every transpose")
             const auto A = random_matrix(d.M * d.K, rng);
             const auto B = random_matrix(d.K * d.N, rng);
             // beta == 0 must ignore C entirely, NaN included.
-            const auto C0 = s.beta == 0.0f
-                                ? std::vector<float>(d.M * d.N,
-                                                     std::numeric_limits<float>::quiet_NaN())
-                                : random_matrix(d.M * d.N, rng);
+            const auto C0 = s.beta == 0.0f ? std::vector<float>(
+                                                 d.M * d.N, std::numeric_limits<float>::quiet_NaN())
+                                           : random_matrix(d.M * d.N, rng);
             auto C = C0;
             poda::gemm(ta, tb, d.M, d.N, d.K, s.alpha, A.data(), B.data(), s.beta, C.data());
             check_against_naive(ta, tb, d.M, d.N, d.K, s.alpha, A, ta ? d.M : d.K, B,
@@ -132,16 +130,16 @@ TEST_CASE("gemm with leading dims works on blocks and leaves the rest untouched"
 TEST_CASE("gemm rejects leading dims shorter than the stored rows") {
   const std::vector<float> buf(64, 1.0f);
   std::vector<float> out(64, 0.0f);
-  CHECK_THROWS_AS(poda::gemm(false, false, 2, 3, 4, 1.0f, buf.data(), 3, buf.data(), 3, 0.0f,
-                             out.data(), 3),
-                  std::invalid_argument);  // lda 3 < K 4
-  CHECK_THROWS_AS(poda::gemm(false, true, 2, 3, 4, 1.0f, buf.data(), 4, buf.data(), 3, 0.0f,
-                             out.data(), 3),
-                  std::invalid_argument);  // ldb 3 < K 4 (B stored (N,K))
-  CHECK_THROWS_AS(poda::gemm(true, false, 2, 3, 4, 1.0f, buf.data(), 2, buf.data(), 3, 0.0f,
-                             out.data(), 2),
-                  std::invalid_argument);  // ldc 2 < N 3
-  CHECK_NOTHROW(poda::gemm(true, false, 2, 3, 4, 1.0f, buf.data(), 2, buf.data(), 3, 0.0f,
-                           out.data(), 3));
+  CHECK_THROWS_AS(
+      poda::gemm(false, false, 2, 3, 4, 1.0f, buf.data(), 3, buf.data(), 3, 0.0f, out.data(), 3),
+      std::invalid_argument);  // lda 3 < K 4
+  CHECK_THROWS_AS(
+      poda::gemm(false, true, 2, 3, 4, 1.0f, buf.data(), 4, buf.data(), 3, 0.0f, out.data(), 3),
+      std::invalid_argument);  // ldb 3 < K 4 (B stored (N,K))
+  CHECK_THROWS_AS(
+      poda::gemm(true, false, 2, 3, 4, 1.0f, buf.data(), 2, buf.data(), 3, 0.0f, out.data(), 2),
+      std::invalid_argument);  // ldc 2 < N 3
+  CHECK_NOTHROW(
+      poda::gemm(true, false, 2, 3, 4, 1.0f, buf.data(), 2, buf.data(), 3, 0.0f, out.data(), 3));
   CHECK(out[0] == 4.0f);
 }

@@ -20,9 +20,9 @@ struct Case {
 
 // Shapes with every tail: M not a multiple of 4 or 16, N not of 16 or 64, K not of 4, and
 // LeNet-300-100's layers at batch 64.
-const std::vector<Case> kCases = {{1, 1, 1},    {3, 5, 7},     {4, 16, 4},   {5, 17, 9},
-                                  {17, 70, 33}, {64, 300, 784}, {64, 100, 300}, {64, 10, 100},
-                                  {7, 129, 130}};
+const std::vector<Case> kCases = {{1, 1, 1},      {3, 5, 7},     {4, 16, 4},
+                                  {5, 17, 9},     {17, 70, 33},  {64, 300, 784},
+                                  {64, 100, 300}, {64, 10, 100}, {7, 129, 130}};
 
 std::size_t mismatches(const std::vector<std::int32_t>& got, std::size_t ldc, std::size_t M,
                        std::size_t N, const std::vector<std::int64_t>& want) {

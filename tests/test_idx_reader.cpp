@@ -35,7 +35,7 @@ TEST_CASE("idx reader reads plain and gzipped images and labels") {
     REQUIRE(read.pixels.size() == 60);
     CHECK(read.pixels[0] == 0);
     CHECK(read.pixels[19] == 19);
-    CHECK(read.pixels[20] == 7);       // image 1, pixel 0
+    CHECK(read.pixels[20] == 7);        // image 1, pixel 0
     CHECK(read.pixels[59] == 14 + 19);  // image 2, pixel 19
     CHECK(read_idx_labels(lp) == Bytes{0, 9, 4});
   }
@@ -127,7 +127,8 @@ TEST_CASE("idx reader rejects bad files with a message naming the file") {
     f.seekp(-6, std::ios::end);
     f.put(c);
     f.close();
-    CHECK(error_of([&] { read_idx_images(gz); }) == gz + ": corrupt gzip data: incorrect data check");
+    CHECK(error_of([&] { read_idx_images(gz); }) ==
+          gz + ": corrupt gzip data: incorrect data check");
   }
   SUBCASE("trailing bytes") {
     Bytes b = idx_images(2, 3, 3);

@@ -159,7 +159,8 @@ TEST_CASE("infer: a fully pruned layer") {
     auto model = test_model(model_name);
     prune_synthetic(*model, "magnitude", "unstructured", 0.5, 1);
     for (auto& [name, p] : model->named_parameters())
-      if (name == "fc1.weight" || name == "conv1.weight") p->set_mask(zeros_array(p->value.shape()));
+      if (name == "fc1.weight" || name == "conv1.weight")
+        p->set_mask(zeros_array(p->value.shape()));
     check_plans(*model, inputs);
   }
 }
@@ -195,6 +196,6 @@ TEST_CASE("infer: a layer without lowering is named") {
   };
   Sequential m;
   m.add("mystery", std::make_shared<Custom>());
-  CHECK_THROWS_WITH_AS(build_plan(m, {4}, Dispatch::dense),
-                       doctest::Contains("'mystery' (Custom)"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(build_plan(m, {4}, Dispatch::dense), doctest::Contains("'mystery' (Custom)"),
+                       std::invalid_argument);
 }

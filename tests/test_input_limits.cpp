@@ -54,18 +54,24 @@ TEST_CASE("a sweep of 64 keys is refused before expanding (2^64 points wrapped t
 
 TEST_CASE("a sweep of 10^9 points is refused before expanding; the limit is configurable") {
   std::string text = "model: {zoo: lenet300_100}\nextra: {}\nsweep:\n";
-  for (int i = 0; i < 9; ++i) text += "  extra.k" + std::to_string(i) + ": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
-  CHECK(sweep_error(text).find("more than 100000 runs (10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10)") !=
+  for (int i = 0; i < 9; ++i)
+    text += "  extra.k" + std::to_string(i) + ": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
+  CHECK(sweep_error(text).find(
+            "more than 100000 runs (10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10)") !=
         std::string::npos);
-  const std::string small = "model: {zoo: lenet300_100}\nsweep:\n  seed: [1, 2, 3]\n  threads: [1, 2]\n";
+  const std::string small =
+      "model: {zoo: lenet300_100}\nsweep:\n  seed: [1, 2, 3]\n  threads: [1, 2]\n";
   CHECK(sweep_error(small, 6) == "(no error)");
-  CHECK(sweep_error(small, 5).rfind("exp.yaml:3:3: the sweep expands to more than 5 runs (3 x 2)", 0) == 0);
+  CHECK(sweep_error(small, 5).rfind("exp.yaml:3:3: the sweep expands to more than 5 runs (3 x 2)",
+                                    0) == 0);
 }
 
 TEST_CASE("a layer of size zero is rejected at config time with its position") {
-  CHECK(config_error("model:\n  layers:\n    - {type: flatten}\n    - {type: dense, out: 0}\n") ==
-        "exp.yaml:4:7: layer 1 '1' (dense): Dense: in and out must be at least 1, got in 784, out 0");
-  CHECK(config_error("model:\n  layers:\n    - {type: flatten}\n    - {type: dense, out: 10, in: 0}\n")
+  CHECK(
+      config_error("model:\n  layers:\n    - {type: flatten}\n    - {type: dense, out: 0}\n") ==
+      "exp.yaml:4:7: layer 1 '1' (dense): Dense: in and out must be at least 1, got in 784, out 0");
+  CHECK(config_error(
+            "model:\n  layers:\n    - {type: flatten}\n    - {type: dense, out: 10, in: 0}\n")
             .find("Dense: in and out must be at least 1") != std::string::npos);
   CHECK(config_error("model:\n  layers:\n    - {type: conv2d, out: 0, kernel: 3}\n")
             .rfind("exp.yaml:3:7: layer 0 '0' (conv2d)", 0) == 0);
@@ -74,12 +80,16 @@ TEST_CASE("a layer of size zero is rejected at config time with its position") {
 }
 
 TEST_CASE("a model too large is refused from its shapes at validation, not by std::bad_alloc") {
-  const std::string e = config_error("model:\n  layers:\n    - {type: flatten}\n    - {type: dense, out: 3000000}\n");
-  CHECK(e == "exp.yaml:4:7: layer 1 '1' (dense): a parameter of shape (3000000, 784) takes the model past 250000000 "
-             "parameters, the limit for a model (0 before this layer); is a size mistyped?");
+  const std::string e =
+      config_error("model:\n  layers:\n    - {type: flatten}\n    - {type: dense, out: 3000000}\n");
+  CHECK(e ==
+        "exp.yaml:4:7: layer 1 '1' (dense): a parameter of shape (3000000, 784) takes the model "
+        "past 250000000 "
+        "parameters, the limit for a model (0 before this layer); is a size mistyped?");
   // Four dimensions of 2^30 overflow 64 bits: still refused, never allocated.
-  CHECK(config_error("model:\n  layers:\n    - {type: conv2d, out: 1073741824, kernel: 1073741824}\n")
-            .rfind("exp.yaml:3:7: layer 0 '0' (conv2d)", 0) == 0);
+  CHECK(
+      config_error("model:\n  layers:\n    - {type: conv2d, out: 1073741824, kernel: 1073741824}\n")
+          .rfind("exp.yaml:3:7: layer 0 '0' (conv2d)", 0) == 0);
 }
 
 TEST_CASE("a parameter budget counts every parameter and ends with its scope") {
@@ -92,7 +102,9 @@ TEST_CASE("a parameter budget counts every parameter and ends with its scope") {
   }
   {
     const ParameterBudget budget(7849);
-    CHECK_THROWS_AS(build_model({flatten, dense}, {1, 28, 28}, Init::kaiming_uniform, rng), ShapeError);
+    CHECK_THROWS_AS(build_model({flatten, dense}, {1, 28, 28}, Init::kaiming_uniform, rng),
+                    ShapeError);
   }
-  CHECK_NOTHROW(build_model({flatten, dense}, {1, 28, 28}, Init::kaiming_uniform, rng));  // no budget
+  CHECK_NOTHROW(
+      build_model({flatten, dense}, {1, 28, 28}, Init::kaiming_uniform, rng));  // no budget
 }

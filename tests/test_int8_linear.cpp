@@ -24,7 +24,8 @@ Problem make_problem(double sparsity) {
   std::normal_distribution<float> d(0.0f, 1.0f);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   for (std::size_t i = 0; i < p.B * p.in; ++i) p.x.push_back(d(rng));
-  for (std::size_t i = 0; i < p.out * p.in; ++i) p.w.push_back(u(rng) < sparsity ? 0.0f : 0.1f * d(rng));
+  for (std::size_t i = 0; i < p.out * p.in; ++i)
+    p.w.push_back(u(rng) < sparsity ? 0.0f : 0.1f * d(rng));
   for (std::size_t i = 0; i < p.out; ++i) p.bias.push_back(d(rng));
   return p;
 }
@@ -38,7 +39,8 @@ TEST_CASE("int8_linear_forward: close to fp32, within the quantization error bou
     for (Int8Kernel path : int8_paths()) {
       Int8KernelScope scope(path);
       CAPTURE(sparse);
-      const Int8Linear layer = make_int8_linear(p.w.data(), p.out, p.in, p.bias, grid, sparse, false);
+      const Int8Linear layer =
+          make_int8_linear(p.w.data(), p.out, p.in, p.bias, grid, sparse, false);
       std::vector<float> y(p.B * p.out);
       int8_linear_forward(layer, p.x.data(), p.B, y.data());
       for (std::size_t m = 0; m < p.B; ++m)
@@ -63,7 +65,8 @@ TEST_CASE("int8_linear_forward: sparse and dense, VNNI and scalar give identical
   for (bool sparse : {false, true})
     for (Int8Kernel path : int8_paths()) {
       Int8KernelScope scope(path);
-      const Int8Linear layer = make_int8_linear(p.w.data(), p.out, p.in, p.bias, grid, sparse, true);
+      const Int8Linear layer =
+          make_int8_linear(p.w.data(), p.out, p.in, p.bias, grid, sparse, true);
       outputs.emplace_back(p.B * p.out);
       int8_linear_forward(layer, p.x.data(), p.B, outputs.back().data());
     }

@@ -22,14 +22,16 @@ class Square : public Module {
 };
 
 const LayerTypeRegistrar reg("test_square",
-                             {{}, [](const LayerSpec&, const Shape&, BuildContext&) -> ModulePtr {
+                             {{},
+                              [](const LayerSpec&, const Shape&, BuildContext&) -> ModulePtr {
                                 return std::make_shared<Square>();
                               },
                               "test only: x^2"});
 
 }  // namespace
 
-TEST_CASE("a layer type registered in a test file is built from YAML, traced through and compacted") {
+TEST_CASE(
+    "a layer type registered in a test file is built from YAML, traced through and compacted") {
   const ExperimentConfig c = parse_experiment_config(YAML::Load(R"(
 model:
   layers:
@@ -38,7 +40,8 @@ model:
     - {type: test_square}
     - {type: dense, name: fc2, out: 2}
 prune: {criterion: magnitude, granularity: neuron, sparsity: 0.5, scope: layer}
-)"), "layer.yaml");
+)"),
+                                                     "layer.yaml");
   Rng rng(3);
   auto model = build_model(c.model.layers, {1, 2, 2}, c.model.init, rng);
   CriterionContext ctx;
@@ -57,5 +60,6 @@ prune: {criterion: magnitude, granularity: neuron, sparsity: 0.5, scope: layer}
   CHECK(compact.model->named_parameters()[0].second->value.dim(0) == 2);
   const Variable x(Array{{{{0.5f, -1.0f}, {2.0f, 0.25f}}}});
   const Array a = model->forward(x).data(), b = compact.model->forward(x).data();
-  for (std::size_t i = 0; i < a.size(); ++i) CHECK(b.data()[i] == doctest::Approx(a.data()[i]).epsilon(1e-5));
+  for (std::size_t i = 0; i < a.size(); ++i)
+    CHECK(b.data()[i] == doctest::Approx(a.data()[i]).epsilon(1e-5));
 }

@@ -8,8 +8,8 @@ using namespace poda;
 
 TEST_CASE("model cost: dense and effective MACs follow the masks") {
   Rng rng(1);
-  auto model = build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28},
-                           Init::kaiming_uniform, rng);
+  auto model =
+      build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28}, Init::kaiming_uniform, rng);
   for (auto& [name, p] : model->named_parameters())  // Kaiming leaves biases at 0
     if (name.find("bias") != std::string::npos) p->value.data().fill(0.5f);
   ModelCost dense = model_cost(*model, {1, 28, 28});

@@ -9,8 +9,8 @@ using namespace poda;
 
 TEST_CASE("LeNet-300-100: dotted parameter names and the published 266,610 parameters") {
   Rng rng(1);
-  auto model = build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28},
-                           Init::kaiming_uniform, rng);
+  auto model =
+      build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28}, Init::kaiming_uniform, rng);
   std::vector<std::string> names;
   for (auto& [name, p] : model->named_parameters()) names.push_back(name);
   CHECK(names == std::vector<std::string>{"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias",
@@ -48,13 +48,13 @@ TEST_CASE("set_mask rejects a wrong shape") {
   Parameter p;
   p.value = Variable(zeros_array({2, 2}), true);
   CHECK_THROWS_WITH_AS(p.set_mask(zeros_array({4})),
-                       "mask of shape (4) for a parameter of shape (2, 2)",
-                       std::invalid_argument);
+                       "mask of shape (4) for a parameter of shape (2, 2)", std::invalid_argument);
 }
 
 TEST_CASE("model builder: shape errors name the layer and both shapes") {
   Rng rng(4);
-  std::vector<LayerSpec> layers{layer("flatten"), layer("dense", "fc1", {{"in", 800}, {"out", 10}})};
+  std::vector<LayerSpec> layers{layer("flatten"),
+                                layer("dense", "fc1", {{"in", 800}, {"out", 10}})};
   layers[1].where = "exp.yaml:7:5";
   CHECK_THROWS_WITH_AS(build_model(layers, {1, 28, 28}, Init::kaiming_uniform, rng),
                        "exp.yaml:7:5: layer 1 'fc1' (dense): Dense expects input (800) but gets "

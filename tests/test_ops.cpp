@@ -68,8 +68,11 @@ TEST_CASE("cross_entropy: value matches log-softmax by hand, Jacobian") {
   const double l0 = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0)) - 3.0;
   const double l1 = std::log(3.0);
   CHECK(cross_entropy(Variable(z), {2, 0}).data()(0) == doctest::Approx((l0 + l1) / 2));
-  check_jacobian([](auto& v) { return cross_entropy(v[0], {1, 0, 3}); },
-                 {random_array({3, 4}, 12, 0.0f, 3.0f)});
+  check_jacobian(
+      [](auto& v) {
+        return cross_entropy(v[0], {1, 0, 3});
+      },
+      {random_array({3, 4}, 12, 0.0f, 3.0f)});
   CHECK_THROWS_AS(cross_entropy(Variable(z), {3, 0}), std::invalid_argument);
 }
 

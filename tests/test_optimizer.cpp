@@ -74,18 +74,24 @@ TEST_CASE("masks persist: 1,000 steps of SGD-momentum, weight decay and Adam rev
     CHECK(alive_moved == static_cast<std::size_t>(xt::sum(mask)()));  // training did happen
   };
   SUBCASE("SGD momentum + nesterov + weight decay") {
-    run([](Parameter& p) { return std::make_unique<Sgd>(std::vector<Parameter*>{&p}, 0.05f,
-                                                        SgdSettings{0.9f, true, 5e-4f}); });
+    run([](Parameter& p) {
+      return std::make_unique<Sgd>(std::vector<Parameter*>{&p}, 0.05f,
+                                   SgdSettings{0.9f, true, 5e-4f});
+    });
   }
   SUBCASE("Adam with L2") {
-    run([](Parameter& p) { return std::make_unique<Adam>(std::vector<Parameter*>{&p}, 0.01f,
-                                                         AdamSettings{0.9f, 0.999f, 1e-8f, 1e-4f}); });
+    run([](Parameter& p) {
+      return std::make_unique<Adam>(std::vector<Parameter*>{&p}, 0.01f,
+                                    AdamSettings{0.9f, 0.999f, 1e-8f, 1e-4f});
+    });
   }
   SUBCASE("AdamW") {
     AdamSettings s;
     s.weight_decay = 0.01f;
     s.decoupled = true;
-    run([s](Parameter& p) { return std::make_unique<Adam>(std::vector<Parameter*>{&p}, 0.01f, s); });
+    run([s](Parameter& p) {
+      return std::make_unique<Adam>(std::vector<Parameter*>{&p}, 0.01f, s);
+    });
   }
 }
 

@@ -27,8 +27,7 @@ TEST_CASE("parallel_for: every index exactly once, slots within the thread count
       parallel_for(n, [&](std::size_t lo, std::size_t hi, int slot) {
         for (std::size_t i = lo; i < hi; ++i) ++hits[i];
         int seen = max_slot.load();
-        while (slot > seen && !max_slot.compare_exchange_weak(seen, slot)) {
-        }
+        while (slot > seen && !max_slot.compare_exchange_weak(seen, slot)) {}
       });
       for (std::size_t i = 0; i < n; ++i) CHECK(hits[i] == 1);
       CHECK(max_slot < parallel_slots(n));

@@ -18,7 +18,8 @@ TEST_CASE("write_line_plot draws labelled SVG and PNG with one line per series")
   plot.title = "accuracy_vs_sparsity";
   plot.x_label = "sparsity";
   plot.y_label = "test accuracy";
-  plot.series.push_back({"one_shot / unstructured", {0.5, 0.8, 0.9}, {0.89, 0.88, 0.85}, {0.01, 0.005, 0.02}});
+  plot.series.push_back(
+      {"one_shot / unstructured", {0.5, 0.8, 0.9}, {0.89, 0.88, 0.85}, {0.01, 0.005, 0.02}});
   plot.series.push_back({"it's iterative", {0.5, 0.8, 0.9}, {0.895, 0.885, NAN}, {}});
   std::string base = (dir.path / "out" / "acc").string();
   poda::write_line_plot(plot, base);
@@ -57,7 +58,8 @@ TEST_CASE("plot inputs with inconsistent sizes are rejected with the series name
     poda::write_line_plot(plot, "nowhere/p");
     FAIL("expected PlotError");
   } catch (const poda::PlotError& e) {
-    CHECK(std::string(e.what()) == "cannot draw 'nowhere/p': series 'bad' has 2 x values and 1 y values");
+    CHECK(std::string(e.what()) ==
+          "cannot draw 'nowhere/p': series 'bad' has 2 x values and 1 y values");
   }
   poda::BarPlot bars;
   bars.categories = {"a", "b"};

@@ -20,7 +20,9 @@ struct Net {
   Sequential model;
   std::shared_ptr<Dense> fc1 = dense(2, 2, false, Array{{1, 0}, {0, -1}});
   Net() {
-    model.add("fc1", fc1).add("relu", std::make_shared<ReLU>()).add("fc2", dense(2, 1, true, Array{{1, 1}}));
+    model.add("fc1", fc1)
+        .add("relu", std::make_shared<ReLU>())
+        .add("fc2", dense(2, 1, true, Array{{1, 1}}));
   }
 };
 
@@ -110,10 +112,13 @@ TEST_CASE("wanda: |w| times the L2 norm of the input feature or channel") {
   }
 }
 
-TEST_CASE("apoz: 1 - the fraction of zeros after the unit's activation; mostly-zero units go first") {
+TEST_CASE(
+    "apoz: 1 - the fraction of zeros after the unit's activation; mostly-zero units go first") {
   Sequential m;
   auto fc1 = dense(2, 3, true, Array{{1, 1}, {2, 2}, {3, 3}});
-  m.add("fc1", fc1).add("relu", std::make_shared<ReLU>()).add("fc2", dense(3, 2, true, Array{{1, 1, 1}, {1, 1, 1}}));
+  m.add("fc1", fc1)
+      .add("relu", std::make_shared<ReLU>())
+      .add("fc2", dense(3, 2, true, Array{{1, 1, 1}, {1, 1, 1}}));
   CriterionContext ctx;
   ctx.model = &m;
   ctx.activations["fc1"].activated.zero_fraction = {0.1, 0.9, 0.5};

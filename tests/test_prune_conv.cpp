@@ -36,7 +36,9 @@ bool slice_zero(const Array& w, std::size_t o, std::size_t c) {  // w (O, I, k, 
 }
 }  // namespace
 
-TEST_CASE("filter pruning zeros the filter, its bias and BatchNorm channel, and the dense inputs it fed") {
+TEST_CASE(
+    "filter pruning zeros the filter, its bias and BatchNorm channel, and the dense inputs it "
+    "fed") {
   // (1, 6, 6) -> conv 3x3 -> (4, 4, 4) -> pool 2 -> (4, 2, 2) -> flatten 16 -> dense 3
   Sequential m;
   auto c1 = conv(1, 4, 3);
@@ -72,7 +74,8 @@ TEST_CASE("filter pruning zeros the filter, its bias and BatchNorm channel, and 
     CHECK((bn->weight().value.data()(o) == 0.0f) == pruned);
     CHECK((bn->bias().value.data()(o) == 0.0f) == pruned);
     for (std::size_t f = 0; f < 4; ++f)
-      for (std::size_t r = 0; r < 3; ++r) CHECK((fc->weight().value.data()(r, o * 4 + f) == 0.0f) == pruned);
+      for (std::size_t r = 0; r < 3; ++r)
+        CHECK((fc->weight().value.data()(r, o * 4 + f) == 0.0f) == pruned);
   }
   // The pruned channels are exactly zero after BatchNorm, even in evaluation mode.
   m.eval();
@@ -99,7 +102,8 @@ TEST_CASE("channel pruning zeros the same input channel in every filter") {
   Array w = empty_array({3, 4, 3, 3});
   for (std::size_t o = 0; o < 3; ++o)
     for (std::size_t c = 0; c < 4; ++c)
-      for (std::size_t j = 0; j < 9; ++j) w.data()[(o * 4 + c) * 9 + j] = c == 2 ? 0.01f : (c + 1) * 10.0f;
+      for (std::size_t j = 0; j < 9; ++j)
+        w.data()[(o * 4 + c) * 9 + j] = c == 2 ? 0.01f : (c + 1) * 10.0f;
   c2->weight().value.data() = w;
   PruneSettings s;
   s.criterion = "l1_norm";
@@ -108,7 +112,8 @@ TEST_CASE("channel pruning zeros the same input channel in every filter") {
   CriterionContext ctx;
   prune(m, s, 0.5, ctx);
   for (std::size_t o = 0; o < 3; ++o)
-    for (std::size_t c = 0; c < 4; ++c) CHECK(slice_zero(c2->weight().value.data(), o, c) == (c == 0 || c == 2));
+    for (std::size_t c = 0; c < 4; ++c)
+      CHECK(slice_zero(c2->weight().value.data(), o, c) == (c == 0 || c == 2));
   CHECK_FALSE(c1->weight().has_mask());  // the first conv's inputs are the image's channels
 }
 
@@ -116,7 +121,10 @@ TEST_CASE("a pruned filter kills the matching filter of a depthwise consumer") {
   Sequential m;
   auto c1 = conv(1, 4, 1);
   auto dw = conv(4, 4, 3, 4, 1);  // depthwise: filter o reads channel o only
-  m.add("c1", c1).add("relu", std::make_shared<ReLU>()).add("dw", dw).add("relu2", std::make_shared<ReLU>());
+  m.add("c1", c1)
+      .add("relu", std::make_shared<ReLU>())
+      .add("dw", dw)
+      .add("relu2", std::make_shared<ReLU>());
   m.add("gap", std::make_shared<GlobalAvgPool>()).add("flatten", std::make_shared<Flatten>());
   m.add("fc", dense(4, 2, true, xt::ones<float>({2, 4})));
   Array w1 = Array{5, 0.1f, 6, 7};
@@ -135,7 +143,8 @@ TEST_CASE("a pruned filter kills the matching filter of a depthwise consumer") {
   CriterionContext ctx;
   prune(m, s, 0.25, ctx);
   CHECK(slice_zero(c1->weight().value.data(), 1, 0));
-  for (std::size_t o = 0; o < 4; ++o) CHECK(slice_zero(dw->weight().value.data(), o, 0) == (o == 1));
+  for (std::size_t o = 0; o < 4; ++o)
+    CHECK(slice_zero(dw->weight().value.data(), o, 0) == (o == 1));
   // dw's filter 1 is dead but keeps its bias, so fc's input 1 is not (relu(bias) flows on).
   CHECK_FALSE(targets[2].weight->has_mask());
 }

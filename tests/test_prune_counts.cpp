@@ -17,7 +17,8 @@ namespace {
 
 std::shared_ptr<Sequential> lenet() {
   Rng rng(1);
-  return build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28}, Init::kaiming_uniform, rng);
+  return build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28}, Init::kaiming_uniform,
+                     rng);
 }
 
 // Output units of the prunable layers but the last that compaction cut out.

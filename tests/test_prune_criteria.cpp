@@ -159,8 +159,8 @@ TEST_CASE("each criterion declares its granularities") {
   CHECK_FALSE(make_criterion("lamp")->supports(Granularity::neuron));
   CHECK_FALSE(make_criterion("bn_scale")->supports(Granularity::unstructured));
   CHECK(make_criterion("bn_scale")->supports(Granularity::filter));
-  for (const char* name : {"magnitude", "random", "taylor", "snip", "movement", "lamp",
-                           "l1_norm", "l2_norm", "bn_scale"})
+  for (const char* name : {"magnitude", "random", "taylor", "snip", "movement", "lamp", "l1_norm",
+                           "l2_norm", "bn_scale"})
     CHECK(has_criterion(name));
   CHECK_THROWS_AS(make_criterion("magnitud"), std::invalid_argument);
 }

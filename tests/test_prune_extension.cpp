@@ -25,9 +25,9 @@ class SmallestFirst : public Criterion {
   }
 };
 
-const CriterionRegistrar reg("test_smallest_first",
-                             [] { return std::make_unique<SmallestFirst>(); },
-                             "test only: keeps small weights");
+const CriterionRegistrar reg(
+    "test_smallest_first", [] { return std::make_unique<SmallestFirst>(); },
+    "test only: keeps small weights");
 
 }  // namespace
 
@@ -54,7 +54,8 @@ model:
     - {type: flatten}
     - {type: dense, name: fc, out: 1}
 prune: {criterion: test_smallest_first, sparsity: 0.5, scope: layer}
-)"), "ext.yaml");
+)"),
+                                                     "ext.yaml");
   REQUIRE(c.prune);
   CHECK(c.prune->criterion == "test_smallest_first");
   Rng rng(1);
@@ -65,9 +66,12 @@ prune: {criterion: test_smallest_first, sparsity: 0.5, scope: layer}
   prune(*model, *c.prune, c.prune->sparsity, ctx);
   CHECK(w.value.data() == Array{{1, 0, 2, 0}});  // the two largest went: this criterion ran
   // And the parser knows which granularities it declared.
-  CHECK_THROWS_WITH_AS(parse_experiment_config(YAML::Load(
-      "model: {zoo: lenet300_100}\nprune: {criterion: test_smallest_first, sparsity: 0.5, "
-      "granularity: neuron}\n"), "ext.yaml"),
+  CHECK_THROWS_WITH_AS(
+      parse_experiment_config(
+          YAML::Load(
+              "model: {zoo: lenet300_100}\nprune: {criterion: test_smallest_first, sparsity: 0.5, "
+              "granularity: neuron}\n"),
+          "ext.yaml"),
       doctest::Contains("'prune.granularity': criterion 'test_smallest_first' does not support"),
       ConfigError);
 }

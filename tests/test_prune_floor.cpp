@@ -46,7 +46,7 @@ std::vector<std::size_t> alive_per_layer(Module& m) {
 
 TEST_CASE("lowest_k_capped: a capped group's share goes to the next-lowest of the others") {
   using Picks = std::vector<std::size_t>;
-  const std::vector<double> s{1, 2, 3, 10, 20};  // groups [0, 3) and [3, 5)
+  const std::vector<double> s{1, 2, 3, 10, 20};                 // groups [0, 3) and [3, 5)
   CHECK(lowest_k_capped(s, {3, 5}, {3, 2}, 2) == Picks{0, 1});  // within the caps: lowest_k
   CHECK(lowest_k_capped(s, {3, 5}, {1, 2}, 2) == Picks{0, 3});
   CHECK(lowest_k_capped(s, {3, 5}, {1, 2}, 4) == Picks{0, 3, 4});  // the caps leave only 3

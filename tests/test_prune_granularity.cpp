@@ -42,8 +42,8 @@ TEST_CASE("unstructured layer-wise magnitude: achieved sparsity equals the round
     auto fc2 = dense(5, 3, true, distinct_weights({3, 5}, 2));
     copy.add("fc1", fc1).add("relu", std::make_shared<ReLU>()).add("fc2", fc2);
     CriterionContext ctx;
-    PruneStats stats = prune(copy, settings_for("magnitude", Granularity::unstructured,
-                                                Scope::layer, s), s, ctx);
+    PruneStats stats =
+        prune(copy, settings_for("magnitude", Granularity::unstructured, Scope::layer, s), s, ctx);
     CHECK(zeros(fc1->weight()) == units_for_fraction(s, 35));
     CHECK(zeros(fc2->weight()) == units_for_fraction(s, 15));
     CHECK(stats.weights_pruned == units_for_fraction(s, 35) + units_for_fraction(s, 15));
@@ -118,7 +118,9 @@ TEST_CASE("masks are monotone: later rounds keep what was pruned and count it") 
   Array w = distinct_weights({10, 12}, 9);
   Sequential m;
   auto fc = dense(12, 10, true, w);
-  m.add("fc", fc).add("relu", std::make_shared<ReLU>()).add("out", dense(10, 2, true, zeros_array({2, 10}) + 1.0f));
+  m.add("fc", fc)
+      .add("relu", std::make_shared<ReLU>())
+      .add("out", dense(10, 2, true, zeros_array({2, 10}) + 1.0f));
   PruneSettings s = settings_for("random", Granularity::unstructured, Scope::layer, 0.6);
   s.exclude_last = true;
   Array previous = xt::ones<float>({10, 12});
@@ -141,7 +143,9 @@ TEST_CASE("N:M keeps exactly N of every M consecutive inputs, the largest ones")
     CAPTURE(mm);
     Sequential m;
     auto fc = dense(16, 6, false, distinct_weights({6, 16}, 4));
-    m.add("fc", fc).add("relu", std::make_shared<ReLU>()).add("out", dense(6, 2, false, distinct_weights({2, 6}, 5)));
+    m.add("fc", fc)
+        .add("relu", std::make_shared<ReLU>())
+        .add("out", dense(6, 2, false, distinct_weights({2, 6}, 5)));
     PruneSettings s = settings_for("magnitude", Granularity::n_m, Scope::layer, 0.0);
     s.granularity.n = n;
     s.granularity.m = mm;
@@ -154,8 +158,11 @@ TEST_CASE("N:M keeps exactly N of every M consecutive inputs, the largest ones")
         float smallest_kept = INFINITY, largest_pruned = 0;
         for (int i = 0; i < mm; ++i) {
           const float orig = std::fabs(distinct_weights({6, 16}, 4)(o, g + i));
-          if (w(o, g + i) != 0.0f) { ++kept; smallest_kept = std::min(smallest_kept, orig); }
-          else largest_pruned = std::max(largest_pruned, orig);
+          if (w(o, g + i) != 0.0f) {
+            ++kept;
+            smallest_kept = std::min(smallest_kept, orig);
+          } else
+            largest_pruned = std::max(largest_pruned, orig);
         }
         CHECK(kept == n);
         CHECK(largest_pruned < smallest_kept);
@@ -197,7 +204,9 @@ TEST_CASE("neuron pruning zeros whole rows with their bias and marks the next la
 TEST_CASE("neuron pruning with a weight-level criterion sums scores per row") {
   Sequential m;
   auto fc1 = dense(2, 3, true, Array{{3, -3}, {1, 1}, {-2, 0.5f}});
-  m.add("fc1", fc1).add("relu", std::make_shared<ReLU>()).add("fc2", dense(3, 1, true, Array{{1, 1, 1}}));
+  m.add("fc1", fc1)
+      .add("relu", std::make_shared<ReLU>())
+      .add("fc2", dense(3, 1, true, Array{{1, 1, 1}}));
   CriterionContext ctx;
   prune(m, settings_for("magnitude", Granularity::neuron, Scope::layer, 0.34), 0.34, ctx);
   CHECK(fc1->weight().value.data() == Array{{3, -3}, {0, 0}, {-2, 0.5f}});
@@ -206,7 +215,9 @@ TEST_CASE("neuron pruning with a weight-level criterion sums scores per row") {
 TEST_CASE("channel pruning zeros the same input feature in every output unit") {
   Sequential m;
   auto fc1 = dense(4, 3, true, Array{{1, 9, 1, 5}, {1, 9, 2, 5}, {1, 9, 1, 5}});
-  m.add("fc1", fc1).add("relu", std::make_shared<ReLU>()).add("fc2", dense(3, 2, true, distinct_weights({2, 3}, 1)));
+  m.add("fc1", fc1)
+      .add("relu", std::make_shared<ReLU>())
+      .add("fc2", dense(3, 2, true, distinct_weights({2, 3}, 1)));
   PruneSettings s = settings_for("l1_norm", Granularity::channel, Scope::layer, 0.5);
   s.exclude_last = true;
   CriterionContext ctx;
@@ -235,7 +246,8 @@ TEST_CASE("block pruning removes whole tiles of the (out, in) view") {
     s.granularity.block_rows = 1;
     s.granularity.block_cols = 4;
     prune(m2, s, 0.25, ctx);
-    CHECK(fc2->weight().value.data() == Array{{0, 0, 0, 0}, {1, 1, 8, 8}, {9, 9, 2, 2}, {9, 9, 2, 3}});
+    CHECK(fc2->weight().value.data() ==
+          Array{{0, 0, 0, 0}, {1, 1, 8, 8}, {9, 9, 2, 2}, {9, 9, 2, 3}});
   }
 }
 

@@ -14,7 +14,8 @@ namespace {
 // Prunes twice without training: to test_first_fraction of the target, then to the target.
 class TwoSteps : public Schedule {
  public:
-  explicit TwoSteps(const ScheduleSpec& spec) : first_(spec.number_or("test_first_fraction", 0.5)) {}
+  explicit TwoSteps(const ScheduleSpec& spec)
+      : first_(spec.number_or("test_first_fraction", 0.5)) {}
   std::vector<FieldError> validate(const PruneSettings&) const override {
     if (first_ > 0.0 && first_ < 1.0) return {};
     return {{"schedule.test_first_fraction", "must be in (0, 1)"}};
@@ -31,15 +32,15 @@ class TwoSteps : public Schedule {
 };
 
 const ScheduleRegistrar reg(
-    "test_two_steps",
-    {{{"test_first_fraction", KeyKind::number}},
-     [](const ScheduleSpec& spec) { return std::make_unique<TwoSteps>(spec); },
-     "test only: two pruning steps, no training: [test_first_fraction: 0.5]"});
+    "test_two_steps", {{{"test_first_fraction", KeyKind::number}},
+                       [](const ScheduleSpec& spec) { return std::make_unique<TwoSteps>(spec); },
+                       "test only: two pruning steps, no training: [test_first_fraction: 0.5]"});
 
 ExperimentConfig parse(const std::string& prune) {
   return parse_experiment_config(
       YAML::Load("model:\n  layers:\n    - {type: flatten}\n    - {type: dense, name: fc, out: 2}\n"
-                 "prune:\n" + prune),
+                 "prune:\n" +
+                 prune),
       "ext.yaml");
 }
 
@@ -68,26 +69,28 @@ TEST_CASE("a schedule registered in a test file runs from YAML through the confi
   hooks.train = [&](Module&, const TrainRequest&) { ++trained; };
   hooks.evaluate = [](Module&) { return Accuracy{}; };
   std::vector<std::size_t> nonzero;
-  const ScheduleResult r = run_schedule(*model, *c.prune, hooks, nullptr, [&](const RoundRecord& rec) {
-    nonzero.push_back(rec.report.layers.at(0).nonzero);
-  });
+  const ScheduleResult r = run_schedule(
+      *model, *c.prune, hooks, nullptr,
+      [&](const RoundRecord& rec) { nonzero.push_back(rec.report.layers.at(0).nonzero); });
   REQUIRE(r.rounds.size() == 2);
   CHECK(r.rounds[0].target == doctest::Approx(0.25));
   CHECK(r.rounds[1].target == doctest::Approx(0.5));
   CHECK(nonzero == std::vector<std::size_t>{6, 4});  // of 8 weights
-  CHECK(trained == 0);  // zero epochs request no training
+  CHECK(trained == 0);                               // zero epochs request no training
 }
 
 TEST_CASE("schedule keys: any registered schedule's key is accepted, others fail at their place") {
   // A base config swept over prune.schedule.kind carries keys of several schedules.
-  const ExperimentConfig c = parse(
-      "  sparsity: 0.5\n  schedule: {kind: one_shot, rounds: 3, test_first_fraction: 0.2}\n");
+  const ExperimentConfig c =
+      parse("  sparsity: 0.5\n  schedule: {kind: one_shot, rounds: 3, test_first_fraction: 0.2}\n");
   CHECK(c.prune->schedule.numbers.at("rounds") == 3);
-  const std::string unknown = error_of("  sparsity: 0.5\n  schedule: {kind: one_shot, roundz: 3}\n");
+  const std::string unknown =
+      error_of("  sparsity: 0.5\n  schedule: {kind: one_shot, roundz: 3}\n");
   CHECK(unknown.rfind("ext.yaml:7:", 0) == 0);
   CHECK(unknown.find("roundz") != std::string::npos);
   CHECK(error_of("  sparsity: 0.5\n  schedule: {kind: test_two_steps, test_first_fraction: 2}\n") ==
         "ext.yaml:7:57: 'prune.schedule.test_first_fraction': must be in (0, 1)");
-  CHECK(error_of("  sparsity: 0.5\n  schedule: {kind: test_three_steps}\n")
-            .rfind("ext.yaml:7:", 0) == 0);
+  CHECK(
+      error_of("  sparsity: 0.5\n  schedule: {kind: test_three_steps}\n").rfind("ext.yaml:7:", 0) ==
+      0);
 }

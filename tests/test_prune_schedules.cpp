@@ -198,8 +198,10 @@ TEST_CASE("lottery ticket: survivors rewound exactly to their initial values eve
   s.schedule.numbers["train_epochs"] = 4;
   std::vector<Array> rewound;
   f.hooks.evaluate = [&](Module&) {
-    if (rewound.size() % 2 == 0) rewound.push_back(f.fc1->weight().value.data());  // after rewind
-    else rewound.push_back(Array());                                                // after training
+    if (rewound.size() % 2 == 0)
+      rewound.push_back(f.fc1->weight().value.data());  // after rewind
+    else
+      rewound.push_back(Array());  // after training
     return Accuracy{};
   };
   ScheduleResult r = run_schedule(f.model, s, f.hooks, &init);
@@ -304,7 +306,7 @@ TEST_CASE("acc_pruned is the first pruning step, acc_before_finetune the last on
     s.schedule.numbers["prune_steps"] = 4;
     s.schedule.numbers["step_interval"] = 6;  // updates at 5, 11, 17, 23, 29 of 41 steps
     const ScheduleResult r = run_schedule(f.model, s, f.hooks);
-    CHECK(r.pruned.test == doctest::Approx(20.0 / 112));  // s_i at t0
+    CHECK(r.pruned.test == doctest::Approx(20.0 / 112));           // s_i at t0
     CHECK(r.before_finetune.test == doctest::Approx(60.0 / 112));  // s_f at t0 + n dt
     CHECK(r.rounds[0].pruned.test == r.pruned.test);
   }

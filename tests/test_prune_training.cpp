@@ -105,8 +105,8 @@ TEST_CASE("schedule driver on the real trainer: Taylor one-shot, then fine-tunin
   fit(model, data, norm, ts, 7, "train");
 
   std::vector<EpochMetrics> epochs;
-  ScheduleHooks hooks = trainer_hooks(data, norm, ts, 7,
-                                      [&](const EpochMetrics& m) { epochs.push_back(m); });
+  ScheduleHooks hooks =
+      trainer_hooks(data, norm, ts, 7, [&](const EpochMetrics& m) { epochs.push_back(m); });
   PruneSettings s;
   s.criterion = "taylor";
   s.sparsity = 0.5;

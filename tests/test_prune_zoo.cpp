@@ -30,7 +30,8 @@ TEST_CASE("zoo CNNs: each granularity reaches its rounded target and the model s
       CAPTURE(c.model);
       CAPTURE(granularity_name(v.g));
       Rng rng(1);
-      auto model = build_model(find_zoo_model(c.model)->layers, c.input, Init::kaiming_uniform, rng);
+      auto model =
+          build_model(find_zoo_model(c.model)->layers, c.input, Init::kaiming_uniform, rng);
       const std::vector<PruneTarget> before = collect_targets(*model);
       PruneSettings s;
       s.criterion = v.criterion;
@@ -54,13 +55,16 @@ TEST_CASE("zoo CNNs: each granularity reaches its rounded target and the model s
         const bool last = i + 1 == before.size();
         if (v.g == Granularity::filter && last) continue;
         if (v.g == Granularity::channel && (i == 0 || t.groups != 1)) continue;
-        if (v.g == Granularity::block) expected += units_for_fraction(0.6, unit_layout(t, s.granularity).units);
+        if (v.g == Granularity::block)
+          expected += units_for_fraction(0.6, unit_layout(t, s.granularity).units);
         if (v.g == Granularity::filter) expected += units_for_fraction(0.6, t.out_units());
         if (v.g == Granularity::channel) expected += units_for_fraction(0.6, t.in_units());
       }
       if (v.g == Granularity::unstructured) expected = units_for_fraction(0.6, st.units);
-      if (v.g == Granularity::n_m) CHECK(st.weight_sparsity() > 0.45);  // 0.5 but for tail groups
-      else CHECK(st.units_pruned == expected);
+      if (v.g == Granularity::n_m)
+        CHECK(st.weight_sparsity() > 0.45);  // 0.5 but for tail groups
+      else
+        CHECK(st.units_pruned == expected);
       model->eval();
       CHECK(model->forward(Variable(x)).shape() == Shape{2, 10});
     }

@@ -10,9 +10,9 @@
 using namespace poda;
 
 TEST_CASE("weight_grid: symmetric per output channel, max |w| maps to 127") {
-  const std::vector<float> w = {0.5f, -1.27f, 0.0f,   // channel 0: max |w| 1.27
-                                0.0f, 0.0f, 0.0f,     // channel 1: all pruned
-                                2.54f, 1.0f, -0.3f};  // channel 2
+  const std::vector<float> w = {0.5f,  -1.27f, 0.0f,    // channel 0: max |w| 1.27
+                                0.0f,  0.0f,   0.0f,    // channel 1: all pruned
+                                2.54f, 1.0f,   -0.3f};  // channel 2
   const QuantGrid g = weight_grid(w.data(), 3, 3);
   CHECK(g.qmin == -127);
   CHECK(g.qmax == 127);
@@ -87,9 +87,12 @@ TEST_CASE("quantize_uint8: error at most half a step inside the range, clamped o
     std::uint8_t q;
     quantize_uint8(&x, 1, s, z, &q);
     const float back = (static_cast<int>(q) - z) * s;
-    if (x < lo) CHECK(q == 0);
-    else if (x > hi) CHECK(q == 255);
-    else CHECK(std::fabs(back - x) <= 0.5f * s * (1.0f + 1e-5f));
+    if (x < lo)
+      CHECK(q == 0);
+    else if (x > hi)
+      CHECK(q == 255);
+    else
+      CHECK(std::fabs(back - x) <= 0.5f * s * (1.0f + 1e-5f));
   }
   float huge = 1e30f;
   std::uint8_t q;
@@ -97,9 +100,10 @@ TEST_CASE("quantize_uint8: error at most half a step inside the range, clamped o
   CHECK(q == 255);
 }
 
-TEST_CASE("unclamped_level: rounds exactly as std::nearbyint (ties to even), huge values saturate") {
-  for (float v : {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 0.49999997f, 126.5f, -127.5f, 1e-8f,
-                  3.0f, 1000.25f, 4194303.5f, -4194303.5f}) {
+TEST_CASE(
+    "unclamped_level: rounds exactly as std::nearbyint (ties to even), huge values saturate") {
+  for (float v : {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 0.49999997f, 126.5f, -127.5f, 1e-8f, 3.0f,
+                  1000.25f, 4194303.5f, -4194303.5f}) {
     CAPTURE(v);
     CHECK(unclamped_level(v, 1.0f, 0) == std::nearbyint(v));
   }

@@ -28,7 +28,8 @@ TEST_CASE("quantize config: int8 and kmeans sections parse into QuantizeSettings
     CHECK(q.bits == 8);
   }
   SUBCASE("kmeans: bits is the default of conv_bits and dense_bits") {
-    const QuantizeSettings q = parse("  kind: kmeans\n  bits: 4\n  conv_bits: 8\n  huffman: false\n");
+    const QuantizeSettings q =
+        parse("  kind: kmeans\n  bits: 4\n  conv_bits: 8\n  huffman: false\n");
     CHECK(q.kind == QuantKind::kmeans);
     CHECK(q.sharing.conv_bits == 8);
     CHECK(q.sharing.dense_bits == 4);
@@ -40,9 +41,11 @@ TEST_CASE("quantize config: int8 and kmeans sections parse into QuantizeSettings
 TEST_CASE("quantize config: bad input is a file:line:col error naming the key") {
   SUBCASE("bits out of range") {
     CHECK_THROWS_WITH_AS(parse("  kind: kmeans\n  dense_bits: 9\n"),
-                         "q.yaml:4:15: 'quantize.dense_bits': must be in [1, 8], got 9", ConfigError);
+                         "q.yaml:4:15: 'quantize.dense_bits': must be in [1, 8], got 9",
+                         ConfigError);
     CHECK_THROWS_WITH_AS(parse("  kind: int8\n  bits: 4\n"),
-                         "q.yaml:4:9: 'quantize.bits': kind int8 stores 8 bits, got 4", ConfigError);
+                         "q.yaml:4:9: 'quantize.bits': kind int8 stores 8 bits, got 4",
+                         ConfigError);
   }
   SUBCASE("unknown kind or mode") {
     CHECK_THROWS_WITH_AS(parse("  kind: int4\n"), doctest::Contains("q.yaml:3:9"), ConfigError);

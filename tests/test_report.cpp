@@ -17,24 +17,62 @@ namespace {
 // A fake sweep: 2 schedules x 2 granularities x 3 targets x 2 seeds, one failed run.
 poda::CsvTable fake_runs(const fs::path& dir) {
   poda::CsvTable t;
-  t.header = {"run_id", "prune.sparsity", "prune.schedule.kind", "seed", "criterion", "granularity", "scope",
-              "schedule", "target_sparsity", "sparsity", "params", "nonzero_params", "macs", "effective_macs",
-              "acc_dense", "acc_pruned", "acc", "val_acc", "train_seconds", "status", "reason", "latency_b1_us_dense",
-              "latency_b1_us_sparse", "latency_b1_us_compact"};
+  t.header = {"run_id",
+              "prune.sparsity",
+              "prune.schedule.kind",
+              "seed",
+              "criterion",
+              "granularity",
+              "scope",
+              "schedule",
+              "target_sparsity",
+              "sparsity",
+              "params",
+              "nonzero_params",
+              "macs",
+              "effective_macs",
+              "acc_dense",
+              "acc_pruned",
+              "acc",
+              "val_acc",
+              "train_seconds",
+              "status",
+              "reason",
+              "latency_b1_us_dense",
+              "latency_b1_us_sparse",
+              "latency_b1_us_compact"};
   for (std::string schedule : {"one_shot", "iterative"})
     for (std::string gran : {"unstructured", "neuron"})
       for (double target : {0.5, 0.8, 0.9})
         for (int seed : {1, 2}) {
-          std::string id = schedule + "_" + gran + "_" + std::to_string(target).substr(0, 3) + "_s" + std::to_string(seed);
+          std::string id = schedule + "_" + gran + "_" + std::to_string(target).substr(0, 3) +
+                           "_s" + std::to_string(seed);
           bool failed = schedule == "iterative" && gran == "neuron" && target == 0.9 && seed == 2;
           double acc = 0.89 - target * (gran == "neuron" ? 0.1 : 0.03) + 0.002 * seed;
           double macs = 266200 * (1 - target);
-          t.rows.push_back({id, std::to_string(target), schedule, std::to_string(seed), "magnitude", gran, "global",
-                            schedule, std::to_string(target), std::to_string(target + 0.001 * seed), "266610",
-                            std::to_string(266610 * (1 - target)), "266200", failed ? "" : std::to_string(macs), "0.89",
-                            std::to_string(acc - 0.05), failed ? "" : std::to_string(acc), std::to_string(acc), "3.5",
-                            failed ? "failed" : "ok", failed ? "loss became NaN at epoch 2" : "",
-                            std::to_string(200 * (1 - target) + 10), std::to_string(100 * (1 - target) + 5),
+          t.rows.push_back({id,
+                            std::to_string(target),
+                            schedule,
+                            std::to_string(seed),
+                            "magnitude",
+                            gran,
+                            "global",
+                            schedule,
+                            std::to_string(target),
+                            std::to_string(target + 0.001 * seed),
+                            "266610",
+                            std::to_string(266610 * (1 - target)),
+                            "266200",
+                            failed ? "" : std::to_string(macs),
+                            "0.89",
+                            std::to_string(acc - 0.05),
+                            failed ? "" : std::to_string(acc),
+                            std::to_string(acc),
+                            "3.5",
+                            failed ? "failed" : "ok",
+                            failed ? "loss became NaN at epoch 2" : "",
+                            std::to_string(200 * (1 - target) + 10),
+                            std::to_string(100 * (1 - target) + 5),
                             std::to_string(190 * (1 - target) + 10)});
           if (!failed) {
             poda::CsvTable layers{{"layer", "params", "nonzero", "sparsity"},
@@ -75,13 +113,19 @@ TEST_CASE("write_report builds the summary table, failed runs and plots from run
   // (prune.sparsity = target_sparsity, prune.schedule.kind = schedule) are dropped.
   CHECK(md.find("`criterion` = magnitude") != std::string::npos);
   CHECK(md.find("| prune.sparsity |") == std::string::npos);
-  CHECK(md.find("| schedule | granularity | target_sparsity | ok | failed | acc |") != std::string::npos);
+  CHECK(md.find("| schedule | granularity | target_sparsity | ok | failed | acc |") !=
+        std::string::npos);
   // one_shot/unstructured at 0.5: acc = 0.875 + 0.002*seed -> mean 0.878, std 0.001414
-  CHECK(md.find("| one_shot | unstructured | 0.500000 | 2 | 0 | 0.8780 ± 0.0014 | 0.5015 ± 0.0007 |") != std::string::npos);
-  CHECK(md.find("| iterative | neuron | 0.900000 | 1 | 1 | 0.8020 ± 0.0000 |") != std::string::npos);
-  CHECK(md.find("| iterative_neuron_0.9_s2 | failed | loss became NaN at epoch 2 |") != std::string::npos);
+  CHECK(md.find(
+            "| one_shot | unstructured | 0.500000 | 2 | 0 | 0.8780 ± 0.0014 | 0.5015 ± 0.0007 |") !=
+        std::string::npos);
+  CHECK(md.find("| iterative | neuron | 0.900000 | 1 | 1 | 0.8020 ± 0.0000 |") !=
+        std::string::npos);
+  CHECK(md.find("| iterative_neuron_0.9_s2 | failed | loss became NaN at epoch 2 |") !=
+        std::string::npos);
   if (!plots) return;
-  for (const char* name : {"accuracy_vs_sparsity", "accuracy_vs_effective_macs", "latency_b1_vs_sparsity", "layer_sparsity"}) {
+  for (const char* name : {"accuracy_vs_sparsity", "accuracy_vs_effective_macs",
+                           "latency_b1_vs_sparsity", "layer_sparsity"}) {
     CAPTURE(name);
     CHECK(md.find(std::string("](plots/") + name + ".png)") != std::string::npos);
     for (const char* ext : {".svg", ".png"}) {
@@ -91,8 +135,9 @@ TEST_CASE("write_report builds the summary table, failed runs and plots from run
     }
   }
   std::string svg = poda::read_file((dir.path / "plots" / "accuracy_vs_sparsity.svg").string());
-  for (const char* label : {"iterative / neuron / magnitude", "iterative / unstructured / magnitude",
-                            "one_shot / neuron / magnitude", "one_shot / unstructured / magnitude"})
+  for (const char* label :
+       {"iterative / neuron / magnitude", "iterative / unstructured / magnitude",
+        "one_shot / neuron / magnitude", "one_shot / unstructured / magnitude"})
     CHECK(svg.find(label) != std::string::npos);
   CHECK(md.find("## Warnings") == std::string::npos);
 }
@@ -124,7 +169,12 @@ TEST_CASE("write_report errors name runs.csv and what is wrong") {
   bad.rows[0][acc] = "high";
   poda::write_csv_file((dir.path / "runs.csv").string(), bad);
   CHECK(report_error(dir.path) ==
-        (dir.path / "runs.csv").string() + ": run 'one_shot_unstructured_0.5_s1': column 'acc' is 'high', expected a number");
-  { std::string text = "run_id,acc\n\"open"; poda::write_file_atomically((dir.path / "runs.csv").string(), text); }
-  CHECK(report_error(dir.path).find("runs.csv:2: a quoted field is not closed") != std::string::npos);
+        (dir.path / "runs.csv").string() +
+            ": run 'one_shot_unstructured_0.5_s1': column 'acc' is 'high', expected a number");
+  {
+    std::string text = "run_id,acc\n\"open";
+    poda::write_file_atomically((dir.path / "runs.csv").string(), text);
+  }
+  CHECK(report_error(dir.path).find("runs.csv:2: a quoted field is not closed") !=
+        std::string::npos);
 }

@@ -32,8 +32,8 @@ TEST_CASE("residual block: Jacobian with respect to the input, identity and proj
   for (bool project : {false, true}) {
     CAPTURE(project);
     Rng rng(5);
-    auto model = build_model({block(project)}, {project ? 2u : 3u, 4, 4}, Init::kaiming_uniform,
-                             rng);
+    auto model =
+        build_model({block(project)}, {project ? 2u : 3u, 4, 4}, Init::kaiming_uniform, rng);
     const Array x = random_array({3, project ? 2u : 3u, 4, 4}, 6);
     for (bool training : {true, false}) {
       CAPTURE(training);

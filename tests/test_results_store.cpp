@@ -21,7 +21,8 @@ TEST_CASE("results store: layout, record, finished, rebuild with union of column
 
   CHECK_FALSE(store.is_finished("a"));
   store.record("a", {{"acc", "0.9"}, {"sparsity", "0.5"}});
-  store.record("b", {{"acc", "0.1"}, {"status", "failed"}, {"reason", "loss became NaN at epoch 2"}});
+  store.record("b",
+               {{"acc", "0.1"}, {"status", "failed"}, {"reason", "loss became NaN at epoch 2"}});
   store.record("c", {{"latency_ms", "1.5"}, {"acc", "0.8"}});
   CHECK(store.is_finished("a"));
   CHECK(store.is_finished("b"));
@@ -36,10 +37,12 @@ TEST_CASE("results store: layout, record, finished, rebuild with union of column
 
   CHECK(store.rebuild_runs_csv({"c", "d", "b", "a"}) == 3);
   auto runs = poda::read_csv_file(store.runs_csv_path());
-  CHECK(runs.header == std::vector<std::string>{"run_id", "latency_ms", "acc", "status", "reason", "sparsity"});
+  CHECK(runs.header ==
+        std::vector<std::string>{"run_id", "latency_ms", "acc", "status", "reason", "sparsity"});
   REQUIRE(runs.rows.size() == 3);
   CHECK(runs.rows[0] == std::vector<std::string>{"c", "1.5", "0.8", "ok", "", ""});
-  CHECK(runs.rows[1] == std::vector<std::string>{"b", "", "0.1", "failed", "loss became NaN at epoch 2", ""});
+  CHECK(runs.rows[1] ==
+        std::vector<std::string>{"b", "", "0.1", "failed", "loss became NaN at epoch 2", ""});
   CHECK(runs.rows[2] == std::vector<std::string>{"a", "", "0.9", "ok", "", "0.5"});
   CHECK(store.finished_run_ids() == std::vector<std::string>{"a", "b", "c"});
 }
@@ -48,7 +51,8 @@ TEST_CASE("results store: a torn or foreign result file means unfinished") {
   poda_test::TempDir tmp("poda_store");
   poda::ResultsStore store(tmp.str(), "demo");
   store.run_dir("torn");
-  poda::write_file_atomically(store.result_path("torn"), "run_id,status\n\"torn,ok\n");  // open quote
+  poda::write_file_atomically(store.result_path("torn"),
+                              "run_id,status\n\"torn,ok\n");  // open quote
   store.run_dir("two");
   poda::write_file_atomically(store.result_path("two"), "run_id,status\ntwo,ok\ntwo,ok\n");
   store.run_dir("nostatus");

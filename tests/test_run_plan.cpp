@@ -12,12 +12,15 @@ namespace {
 
 // 3 seeds x 4 sparsities: 12 runs, 3 pretraining groups (one per seed).
 std::vector<poda::SweepPoint> seeds_by_sparsity() {
-  return poda::expand_sweep(YAML::Load("seed: 0\nprune: {sparsity: 0.5}\n"
-                                       "sweep:\n  seed: [1, 2, 3]\n  prune.sparsity: [0.5, 0.8, 0.9, 0.95]\n"),
-                            "exp.yaml");
+  return poda::expand_sweep(
+      YAML::Load("seed: 0\nprune: {sparsity: 0.5}\n"
+                 "sweep:\n  seed: [1, 2, 3]\n  prune.sparsity: [0.5, 0.8, 0.9, 0.95]\n"),
+      "exp.yaml");
 }
 
-std::string seed_key(const poda::SweepPoint& p) { return "seed=" + p.config["seed"].as<std::string>(); }
+std::string seed_key(const poda::SweepPoint& p) {
+  return "seed=" + p.config["seed"].as<std::string>();
+}
 
 }  // namespace
 
@@ -27,7 +30,8 @@ TEST_CASE("run plan: every point is validated and all errors are reported before
   auto validate = [&](const poda::SweepPoint& p) {
     ++calls;
     if (p.config["seed"].as<int>() == 2) throw std::runtime_error("exp.yaml:3:9: seed 2 is cursed");
-    if (p.run_id == "seed=3_sparsity=0.95") throw std::runtime_error("exp.yaml:4:30: sparsity too high");
+    if (p.run_id == "seed=3_sparsity=0.95")
+      throw std::runtime_error("exp.yaml:4:30: sparsity too high");
   };
   try {
     poda::make_run_plan(points, validate, seed_key);
@@ -41,10 +45,12 @@ TEST_CASE("run plan: every point is validated and all errors are reported before
           "seed=3_sparsity=0.95: exp.yaml:4:30: sparsity too high");
   }
   // A throwing key function is an error of that point too.
-  CHECK_THROWS_WITH_AS(poda::make_run_plan(points, nullptr, [](const poda::SweepPoint&) -> std::string {
-                         throw std::runtime_error("x.yaml:1:1: bad model");
-                       }),
-                       "seed=1_sparsity=0.5 (and 11 more runs): x.yaml:1:1: bad model", poda::RunPlanError);
+  CHECK_THROWS_WITH_AS(poda::make_run_plan(points, nullptr,
+                                           [](const poda::SweepPoint&) -> std::string {
+                                             throw std::runtime_error("x.yaml:1:1: bad model");
+                                           }),
+                       "seed=1_sparsity=0.5 (and 11 more runs): x.yaml:1:1: bad model",
+                       poda::RunPlanError);
 }
 
 TEST_CASE("run plan: runs sharing a pretraining key form one group, in sweep order") {
@@ -73,8 +79,9 @@ TEST_CASE("parse_shard accepts i/n with 0 <= i < n only") {
 
 TEST_CASE("slices partition the runs exactly, and pretraining is where it is needed") {
   auto grouped = poda::make_run_plan(seeds_by_sparsity(), nullptr, seed_key);
-  auto shared = poda::make_run_plan(seeds_by_sparsity(), nullptr,
-                                    [](const poda::SweepPoint&) { return std::string("one dense model"); });
+  auto shared = poda::make_run_plan(seeds_by_sparsity(), nullptr, [](const poda::SweepPoint&) {
+    return std::string("one dense model");
+  });
   for (const poda::RunPlan* plan : {&grouped, &shared})
     for (bool synchronised : {false, true})
       for (int n = 1; n <= 7; ++n) {
@@ -90,7 +97,8 @@ TEST_CASE("slices partition the runs exactly, and pretraining is where it is nee
             // A shard pretrains exactly the groups of its runs.
             std::set<std::size_t> needed;
             for (std::size_t r : work.runs) needed.insert(plan->group_of[r]);
-            CHECK(std::set<std::size_t>(work.pretrain_groups.begin(), work.pretrain_groups.end()) == needed);
+            CHECK(std::set<std::size_t>(work.pretrain_groups.begin(), work.pretrain_groups.end()) ==
+                  needed);
           }
         }
         CHECK(runs.size() == 12);
@@ -106,5 +114,6 @@ TEST_CASE("slices partition the runs exactly, and pretraining is where it is nee
   }
   CHECK(pretrained.size() == 3);
   // One shared group over 2 shards: split by run, both pretrain it.
-  CHECK(poda::slice_work(shared, {1, 2}, false).runs == std::vector<std::size_t>{1, 3, 5, 7, 9, 11});
+  CHECK(poda::slice_work(shared, {1, 2}, false).runs ==
+        std::vector<std::size_t>{1, 3, 5, 7, 9, 11});
 }

@@ -31,7 +31,7 @@ TEST_CASE("run record: what is written reads back as the same typed values") {
   written.set("schedule", "iterative");
   written.set("target_sparsity", 0.9);
   written.set("params", std::size_t{266610});
-  written.set("acc", 0.87654321);  // written with the schema's 4 decimals
+  written.set("acc", 0.87654321);              // written with the schema's 4 decimals
   written.set("latency_b64_us_compact", NAN);  // not measurable: an empty cell
   written.set("status", "ok");
 
@@ -53,8 +53,8 @@ TEST_CASE("run record: what is written reads back as the same typed values") {
 TEST_CASE("run record: columns outside the schema or of the wrong type are programming errors") {
   poda::RunRecord r;
   CHECK_THROWS_AS(r.set("accuracy", 0.5), std::logic_error);  // not a column
-  CHECK_THROWS_AS(r.set("acc", "high"), std::logic_error);     // a real column given text
-  CHECK_THROWS_AS(r.set("params", 1.5), std::logic_error);     // a count given a real
+  CHECK_THROWS_AS(r.set("acc", "high"), std::logic_error);    // a real column given text
+  CHECK_THROWS_AS(r.set("params", 1.5), std::logic_error);    // a count given a real
   CHECK_THROWS_AS(r.set("status", 1), std::logic_error);
 }
 
@@ -84,7 +84,10 @@ TEST_CASE("run record: swept keys are kept apart from the fixed columns, without
   SUBCASE("a row is ordered run_id, swept keys, then the schema") {
     const poda::RunRow row = poda::order_run_row(
         {{"acc", "0.9"}, {"swept.train.lr", "0.1"}, {"target_sparsity", "0.5"}, {"run_id", "r"}});
-    CHECK(row == poda::RunRow{{"run_id", "r"}, {"swept.train.lr", "0.1"}, {"target_sparsity", "0.5"}, {"acc", "0.9"}});
+    CHECK(row == poda::RunRow{{"run_id", "r"},
+                              {"swept.train.lr", "0.1"},
+                              {"target_sparsity", "0.5"},
+                              {"acc", "0.9"}});
   }
   const poda::RunRecord read = poda::RunRecord::from_csv(
       poda::CsvTable{{"run_id", "swept.train.lr", "acc"}, {{"r", "0.1", "0.9"}}}, 0);

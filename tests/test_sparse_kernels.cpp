@@ -30,8 +30,8 @@ std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
 }
 
 using MatVec = void (*)(const CsrMatrix&, const float*, const float*, float*);
-using Shifted = void (*)(const CsrMatrix&, const std::int32_t*, const std::int32_t*,
-                         const float*, const float*, std::size_t, float*, std::size_t);
+using Shifted = void (*)(const CsrMatrix&, const std::int32_t*, const std::int32_t*, const float*,
+                         const float*, std::size_t, float*, std::size_t);
 
 std::vector<std::pair<const char*, std::pair<MatVec, Shifted>>> builds() {
   std::vector<std::pair<const char*, std::pair<MatVec, Shifted>>> b{
@@ -118,8 +118,8 @@ TEST_CASE("sparse kernels: the ISA switch") {
 }
 
 TEST_CASE("sparse kernels: transpose, both builds") {
-  std::vector<std::pair<const char*, void (*)(const float*, std::size_t, std::size_t, float*)>>
-      fns{{"portable", kernels::transpose_portable}};
+  std::vector<std::pair<const char*, void (*)(const float*, std::size_t, std::size_t, float*)>> fns{
+      {"portable", kernels::transpose_portable}};
   if (avx512_kernels_available()) fns.push_back({"avx512", kernels::transpose_avx512});
   for (const auto& [name, fn] : fns)
     for (std::size_t rows : {1, 15, 16, 33, 64})

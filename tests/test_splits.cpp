@@ -74,7 +74,8 @@ TEST_CASE("size limits take seeded subsets without touching the other sets") {
   const auto test_ids = ids(small.test);
   CHECK(std::set<std::size_t>(test_ids.begin(), test_ids.end()).size() == 20);
   CHECK(test_ids.back() > 19);  // a random subset, not the first 20
-  CHECK(ids(make_splits(numbered_set(1000, 1, 2), numbered_set(500, 1, 2), opt).train) == ids(small.train));
+  CHECK(ids(make_splits(numbered_set(1000, 1, 2), numbered_set(500, 1, 2), opt).train) ==
+        ids(small.train));
   opt.train_limit = 5000;  // larger than the set: everything
   CHECK(make_splits(numbered_set(1000, 1, 2), numbered_set(500, 1, 2), opt).train.count == 900);
 }

@@ -92,7 +92,8 @@ TEST_CASE("zip group varies together and combines with the other axes") {
     CAPTURE(p.run_id);
     const int epochs = p.config["train"]["epochs"].as<int>();
     const double lr = p.config["train"]["lr"].as<double>();
-    CHECK(((epochs == 5 && lr == 0.1) || (epochs == 10 && lr == 0.05) || (epochs == 20 && lr == 0.01)));
+    CHECK(((epochs == 5 && lr == 0.1) || (epochs == 10 && lr == 0.05) ||
+           (epochs == 20 && lr == 0.01)));
   }
   CHECK(points[0].run_id == "epochs=5_lr=0.1_seed=7");
   CHECK(points[5].run_id == "epochs=20_lr=0.01_seed=8");
@@ -107,7 +108,8 @@ TEST_CASE("a missing last key is created — labels lengthen only to stay unique
                        "  train.schedule.kind: [step]\n");
   REQUIRE(points.size() == 2);
   CHECK(points[1].config["prune"]["criterion"].as<std::string>() == "random");
-  CHECK(points[1].run_id == "criterion=random_prune.schedule.kind=one_shot_train.schedule.kind=step");
+  CHECK(points[1].run_id ==
+        "criterion=random_prune.schedule.kind=one_shot_train.schedule.kind=step");
 }
 
 TEST_CASE("ids stay unique and filesystem-safe when values would sanitise alike") {
@@ -130,31 +132,40 @@ TEST_CASE("ids stay unique and filesystem-safe when values would sanitise alike"
 TEST_CASE("sweep errors name file:line:col of the offending key or value") {
   SUBCASE("parent does not exist") {
     CHECK(error_of(std::string(kBase) + "sweep:\n  prune.schedul.kind: [a]\n") ==
-          "exp.yaml:9:3: sweep key 'prune.schedul.kind': the config has no 'prune.schedul' (a sweep may only add the "
+          "exp.yaml:9:3: sweep key 'prune.schedul.kind': the config has no 'prune.schedul' (a "
+          "sweep may only add the "
           "last key of a path)");
   }
   SUBCASE("path crosses a scalar") {
     CHECK(error_of(std::string(kBase) + "sweep:\n  seed: [1]\n  prune.sparsity.x: [1]\n") ==
-          "exp.yaml:10:3: sweep key 'prune.sparsity.x' crosses 'prune.sparsity', which is a scalar, not a map");
+          "exp.yaml:10:3: sweep key 'prune.sparsity.x' crosses 'prune.sparsity', which is a "
+          "scalar, not a map");
   }
   SUBCASE("mismatched zip lengths") {
-    CHECK(error_of(std::string(kBase) + "sweep:\n  zip:\n    seed: [1, 2]\n    prune.sparsity: [0.1, 0.2, 0.3]\n") ==
-          "exp.yaml:11:5: zip lists must have equal lengths: 'prune.sparsity' has 3 values, 'seed' has 2");
+    CHECK(error_of(std::string(kBase) +
+                   "sweep:\n  zip:\n    seed: [1, 2]\n    prune.sparsity: [0.1, 0.2, 0.3]\n") ==
+          "exp.yaml:11:5: zip lists must have equal lengths: 'prune.sparsity' has 3 values, 'seed' "
+          "has 2");
   }
   SUBCASE("value is not a list") {
     CHECK(error_of(std::string(kBase) + "sweep:\n  prune.sparsity: 0.9\n") ==
-          "exp.yaml:9:19: sweep key 'prune.sparsity' must have a list of values, e.g. [0.5, 0.9], got a scalar");
+          "exp.yaml:9:19: sweep key 'prune.sparsity' must have a list of values, e.g. [0.5, 0.9], "
+          "got a scalar");
   }
   SUBCASE("empty list") {
-    CHECK(error_of(std::string(kBase) + "sweep:\n  seed: []\n") == "exp.yaml:9:9: sweep key 'seed' has an empty list of values");
+    CHECK(error_of(std::string(kBase) + "sweep:\n  seed: []\n") ==
+          "exp.yaml:9:9: sweep key 'seed' has an empty list of values");
   }
   SUBCASE("malformed path") {
     CHECK(error_of(std::string(kBase) + "sweep:\n  prune..sparsity: [1]\n") ==
-          "exp.yaml:9:3: sweep key 'prune..sparsity' is not a dotted path (expected e.g. prune.sparsity)");
+          "exp.yaml:9:3: sweep key 'prune..sparsity' is not a dotted path (expected e.g. "
+          "prune.sparsity)");
   }
   SUBCASE("overlapping and repeated paths") {
-    CHECK(error_of(std::string(kBase) + "sweep:\n  prune.schedule: [x]\n  zip:\n    prune.schedule.kind: [a]\n") ==
-          "exp.yaml:11:5: sweep keys 'prune.schedule' and 'prune.schedule.kind' overlap; sweep one or the other");
+    CHECK(error_of(std::string(kBase) +
+                   "sweep:\n  prune.schedule: [x]\n  zip:\n    prune.schedule.kind: [a]\n") ==
+          "exp.yaml:11:5: sweep keys 'prune.schedule' and 'prune.schedule.kind' overlap; sweep one "
+          "or the other");
     CHECK(error_of(std::string(kBase) + "sweep:\n  seed: [1]\n  zip:\n    seed: [2]\n") ==
           "exp.yaml:11:5: sweep key 'seed' appears twice");
   }

@@ -18,8 +18,12 @@ std::shared_ptr<Sequential> build(const std::string& name, const Shape& input) {
 std::size_t conv(std::size_t in, std::size_t out, std::size_t k, bool bias = true) {
   return in * out * k * k + (bias ? out : 0);
 }
-std::size_t dense(std::size_t in, std::size_t out) { return in * out + out; }
-std::size_t bn(std::size_t c) { return 2 * c; }
+std::size_t dense(std::size_t in, std::size_t out) {
+  return in * out + out;
+}
+std::size_t bn(std::size_t c) {
+  return 2 * c;
+}
 }  // namespace
 
 TEST_CASE("CNN zoo: parameter counts against published numbers and hand counts") {
@@ -32,18 +36,22 @@ TEST_CASE("CNN zoo: parameter counts against published numbers and hand counts")
       {"lenet5", {1, 28, 28}, 61706},         // the usual figure for 6-16-120-84
       {"lenet5_caffe", {1, 28, 28}, 431080},  // Han et al. 2015, Table 1: 431K
       // Frankle & Carbin 2019, Figure 2: 4.3M, 2.4M; Conv-6 by hand (see conv_frankle_carbin.cpp)
-      {"conv2", {3, 32, 32}, conv(3, 64, 3) + conv(64, 64, 3) + dense(16384, 256) +
-                                 dense(256, 256) + dense(256, 10)},
+      {"conv2",
+       {3, 32, 32},
+       conv(3, 64, 3) + conv(64, 64, 3) + dense(16384, 256) + dense(256, 256) + dense(256, 10)},
       {"conv4", {3, 32, 32}, 2425930},
-      {"conv6", {3, 32, 32}, conv(3, 64, 3) + conv(64, 64, 3) + conv(64, 128, 3) +
-                                 conv(128, 128, 3) + conv(128, 256, 3) + conv(256, 256, 3) +
-                                 dense(4096, 256) + dense(256, 256) + dense(256, 10)},
+      {"conv6",
+       {3, 32, 32},
+       conv(3, 64, 3) + conv(64, 64, 3) + conv(64, 128, 3) + conv(128, 128, 3) + conv(128, 256, 3) +
+           conv(256, 256, 3) + dense(4096, 256) + dense(256, 256) + dense(256, 10)},
       {"resnet20", {3, 32, 32}, 272474},
       // LeNet-5 on CIFAR-shaped input: conv1 sees 3 channels, fc1 sees 16x6x6.
-      {"lenet5", {3, 32, 32}, conv(3, 6, 5) + conv(6, 16, 5) + dense(576, 120) +
-                                  dense(120, 84) + dense(84, 10)},
-      {"lenet5_caffe", {3, 32, 32}, conv(3, 20, 5) + conv(20, 50, 5) + dense(1250, 500) +
-                                        dense(500, 10)},
+      {"lenet5",
+       {3, 32, 32},
+       conv(3, 6, 5) + conv(6, 16, 5) + dense(576, 120) + dense(120, 84) + dense(84, 10)},
+      {"lenet5_caffe",
+       {3, 32, 32},
+       conv(3, 20, 5) + conv(20, 50, 5) + dense(1250, 500) + dense(500, 10)},
   };
   for (const Expected& m : models) {
     CAPTURE(m.name);
@@ -63,8 +71,7 @@ TEST_CASE("CNN zoo: parameter counts against published numbers and hand counts")
                              conv(16, 32, 1, false) + bn(32);
   const std::size_t down64 = conv(32, 64, 3, false) + conv(64, 64, 3, false) + 2 * bn(64) +
                              conv(32, 64, 1, false) + bn(64);
-  CHECK(stem + 3 * block16 + down32 + 2 * block32 + down64 + 2 * block64 + dense(64, 10) ==
-        272474);
+  CHECK(stem + 3 * block16 + down32 + 2 * block32 + down64 + 2 * block64 + dense(64, 10) == 272474);
   // VGG-16: 13 convs without bias, each with batch norm, then 512 -> 10.
   const std::size_t widths[] = {3, 64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512};
   std::size_t vgg = dense(512, 10);
@@ -74,8 +81,8 @@ TEST_CASE("CNN zoo: parameter counts against published numbers and hand counts")
 
 TEST_CASE("CNN zoo: forward passes give (B, 10) on the input they are built for") {
   const std::pair<const char*, Shape> runs[] = {
-      {"lenet5", {1, 28, 28}},  {"lenet5", {3, 32, 32}},  {"lenet5_caffe", {1, 28, 28}},
-      {"conv2", {3, 32, 32}},   {"conv4", {1, 28, 28}},   {"conv6", {3, 32, 32}},
+      {"lenet5", {1, 28, 28}},   {"lenet5", {3, 32, 32}},   {"lenet5_caffe", {1, 28, 28}},
+      {"conv2", {3, 32, 32}},    {"conv4", {1, 28, 28}},    {"conv6", {3, 32, 32}},
       {"resnet20", {3, 32, 32}}, {"resnet20", {1, 28, 28}}, {"vgg16", {3, 32, 32}}};
   for (const auto& [name, input] : runs) {
     CAPTURE(name);
@@ -134,8 +141,9 @@ TEST_CASE("bad shapes are rejected when the model is built, naming layer and sha
                          ShapeError);
   }
   SUBCASE("kernel larger than the padded input") {
-    std::vector<LayerSpec> layers{layer("maxpool2d", "pool", {{"kernel", 8}}),
-                                  layer("conv2d", "conv", {{"out", 4}, {"kernel", 7}, {"padding", 1}})};
+    std::vector<LayerSpec> layers{
+        layer("maxpool2d", "pool", {{"kernel", 8}}),
+        layer("conv2d", "conv", {{"out", 4}, {"kernel", 7}, {"padding", 1}})};
     layers[1].where = "net.yaml:4:3";
     CHECK_THROWS_WITH_AS(build_model(layers, mnist, Init::kaiming_uniform, rng),
                          "net.yaml:4:3: layer 1 'conv' (conv2d): Conv2d kernel 7x7 (dilation 1) "
@@ -143,15 +151,17 @@ TEST_CASE("bad shapes are rejected when the model is built, naming layer and sha
                          ShapeError);
   }
   SUBCASE("groups not dividing the channels") {
-    std::vector<LayerSpec> layers{layer("conv2d", "c1", {{"out", 6}, {"kernel", 3}}),
-                                  layer("conv2d", "c2", {{"out", 8}, {"kernel", 3}, {"groups", 4}})};
+    std::vector<LayerSpec> layers{
+        layer("conv2d", "c1", {{"out", 6}, {"kernel", 3}}),
+        layer("conv2d", "c2", {{"out", 8}, {"kernel", 3}, {"groups", 4}})};
     CHECK_THROWS_WITH_AS(build_model(layers, mnist, Init::kaiming_uniform, rng),
                          "layer 1 'c2' (conv2d): Conv2d groups 4 must divide the input channels "
                          "of (6, 26, 26) and the output channels (8)",
                          ShapeError);
   }
   SUBCASE("a conv on a flat input, a pool larger than the map, VGG on 28x28") {
-    std::vector<LayerSpec> flat{layer("flatten"), layer("conv2d", "c", {{"out", 2}, {"kernel", 3}})};
+    std::vector<LayerSpec> flat{layer("flatten"),
+                                layer("conv2d", "c", {{"out", 2}, {"kernel", 3}})};
     CHECK_THROWS_WITH_AS(build_model(flat, mnist, Init::kaiming_uniform, rng),
                          "layer 1 'c' (conv2d): Conv2d expects input (C, H, W) but gets (784)",
                          ShapeError);

@@ -60,7 +60,8 @@ int command_bench(const BenchOptions& o) {
   std::printf("poda bench: %s, input %s, %s; %d BLAS thread(s), %s kernels, core %s\n",
               o.zoo.c_str(), shape_str(input).c_str(),
               o.checkpoint.empty() ? (o.granularity + " " + o.criterion + " " +
-                                      std::to_string(o.sparsity * 100).substr(0, 4) + "%").c_str()
+                                      std::to_string(o.sparsity * 100).substr(0, 4) + "%")
+                                         .c_str()
                                    : o.checkpoint.c_str(),
               m.threads, kernel_isa_name(kernel_isa()), blas_core_name().c_str());
   std::printf("%s", format_sparsity_table(sparsity_report(*model)).c_str());

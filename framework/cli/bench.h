@@ -16,7 +16,7 @@ struct BenchOptions {
   std::string granularity = "unstructured";
   std::string criterion = "magnitude";
   std::vector<std::size_t> batch_sizes{1, 64};
-  double seconds = 1.0;    // timed seconds per batch size (at least 200 rounds)
+  double seconds = 1.0;          // timed seconds per batch size (at least 200 rounds)
   std::string kernels = "auto";  // auto, avx512 or portable
   std::uint64_t seed = 1;
 };

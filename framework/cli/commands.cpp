@@ -38,7 +38,8 @@ LoadedExperiment load_experiment(const std::string& file, std::size_t max_runs) 
   const YAML::Node root = parse_config_text(e.text, file);
   if (!root || root.IsNull()) throw ConfigError(file + ": the file is empty");
   e.plan = make_run_plan(
-      expand_sweep_source(e.text, file, max_runs), [&](const SweepPoint& p) { parse_point(p, file); },
+      expand_sweep_source(e.text, file, max_runs),
+      [&](const SweepPoint& p) { parse_point(p, file); },
       [&](const SweepPoint& p) { return pretrain_key(parse_point(p, file), p.config); });
   e.name = parse_point(e.plan.points.front(), file).name;
   for (const SweepPoint& p : e.plan.points)
@@ -47,7 +48,9 @@ LoadedExperiment load_experiment(const std::string& file, std::size_t max_runs) 
   return e;
 }
 
-std::string run_config_text(const SweepPoint& p) { return YAML::Dump(p.config) + "\n"; }
+std::string run_config_text(const SweepPoint& p) {
+  return YAML::Dump(p.config) + "\n";
+}
 
 // A finished run whose config has changed since (the file was edited) is not finished any
 // more: its result is dropped so the executor redoes it. Every MPI rank decides the same.
@@ -89,7 +92,8 @@ std::string failed_runs_line(const RunPlan& plan, const ResultsStore& store,
     };
     if (cell("status") == "ok") continue;
     const std::string reason = cell("reason");
-    failures.push_back(fmt::format("{} ({}{})", id, cell("status"), reason.empty() ? "" : ": " + reason));
+    failures.push_back(
+        fmt::format("{} ({}{})", id, cell("status"), reason.empty() ? "" : ": " + reason));
   }
   if (failures.empty()) return "";
   return fmt::format("{} of {} run{} not ok: {}", failures.size(), runs.size(),
@@ -157,7 +161,8 @@ int command_run(const RunOptions& options) {
   fmt::print(stderr, "poda: {} run{} planned, {} already done, {} ok, {} failed, {} lost\n",
              s.planned, s.planned == 1 ? "" : "s", s.skipped, s.ok, s.failed, s.lost);
   // Runs that failed before this call and were skipped count too: 0 means all are ok.
-  const std::string failures = failed_runs_line(e.plan, store, slice_work(e.plan, exec.slice, mpi).runs);
+  const std::string failures =
+      failed_runs_line(e.plan, store, slice_work(e.plan, exec.slice, mpi).runs);
   if (failures.empty()) return kExitOk;
   fmt::print(stderr, "poda: {}\n", failures);
   return kExitRunsFailed;
@@ -165,7 +170,8 @@ int command_run(const RunOptions& options) {
 
 int command_report(const std::string& results_dir, std::size_t max_runs) {
   if (!std::filesystem::is_directory(results_dir))
-    throw ConfigError(results_dir + ": no such results folder (expected the folder of one "
+    throw ConfigError(results_dir +
+                      ": no such results folder (expected the folder of one "
                       "experiment, e.g. results/quickstart)");
   const auto [root, name] = split_results_dir(results_dir);
   const ResultsStore store(root, name);

@@ -28,7 +28,8 @@ std::string key_kind_name(KeyKind k) {
 
 std::string keys_line(const std::map<std::string, KeyKind>& keys) {
   std::string out;
-  for (const auto& [key, kind] : keys) out += (out.empty() ? "" : ", ") + key + " (" + key_kind_name(kind) + ")";
+  for (const auto& [key, kind] : keys)
+    out += (out.empty() ? "" : ", ") + key + " (" + key_kind_name(kind) + ")";
   return out.empty() ? "" : "      keys: " + out + "\n";
 }
 
@@ -79,8 +80,11 @@ std::string zoo() {
 
 std::string list_text(const std::string& section) {
   const std::vector<std::pair<std::string, std::string (*)()>> sections{
-      {"criteria", criteria}, {"granularities", granularities}, {"schedules", schedules},
-      {"layers", layers},     {"zoo", zoo}};
+      {"criteria", criteria},
+      {"granularities", granularities},
+      {"schedules", schedules},
+      {"layers", layers},
+      {"zoo", zoo}};
   std::string out, names;
   for (const auto& [name, text] : sections) {
     names += (names.empty() ? "" : ", ") + name;

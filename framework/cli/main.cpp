@@ -59,8 +59,9 @@ CLI::App* add_bench(CLI::App& app, poda::BenchOptions& o) {
   bench->add_option("--sparsity", o.sparsity, "random weights: fraction pruned")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  bench->add_option("--granularity", o.granularity,
-                    "unstructured, neuron, filter, channel, n_m, block")
+  bench
+      ->add_option("--granularity", o.granularity,
+                   "unstructured, neuron, filter, channel, n_m, block")
       ->capture_default_str();
   bench->add_option("--criterion", o.criterion, "magnitude, random, ...")->capture_default_str();
   bench->add_option("--batch", o.batch_sizes, "batch sizes")->capture_default_str();
@@ -81,7 +82,8 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
       ->capture_default_str();
   s.run->add_option("--threads", o.threads, "BLAS threads per run (overrides the file)")
       ->check(CLI::Range(1, 256));
-  s.run->add_option("--shard", o.shard, "run only slice i of n (0-based), e.g. 0/4")->check(shard_error);
+  s.run->add_option("--shard", o.shard, "run only slice i of n (0-based), e.g. 0/4")
+      ->check(shard_error);
   s.run->add_flag("--retry-failed", o.retry_failed, "run failed runs again");
   add_max_runs(s.run, o.max_runs);
 
@@ -95,7 +97,8 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
   add_max_runs(s.report, s.report_max_runs);
 
   s.info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
-  s.list = app.add_subcommand("list", "List criteria, granularities, schedules, layers and zoo models");
+  s.list =
+      app.add_subcommand("list", "List criteria, granularities, schedules, layers and zoo models");
   s.list->add_option("what", s.list_what, "criteria | granularities | schedules | layers | zoo");
   s.bench = add_bench(app, s.bench_options);
 }

@@ -54,10 +54,13 @@ void bn_batch_stats(const float* x, const BnDims& d, float* mean, float* var) {
     for (std::size_t b = 0; b < d.B; ++b) {
       const float* p = x + (b * d.C + c) * d.S;  // (S)
       float ps, pq;
-      sum_pairs(d.S, [&](std::size_t k, float& u, float& v) {
-        u = p[k] - x0;
-        v = u * u;
-      }, ps, pq);
+      sum_pairs(
+          d.S,
+          [&](std::size_t k, float& u, float& v) {
+            u = p[k] - x0;
+            v = u * u;
+          },
+          ps, pq);
       sum += ps;
       sq += pq;
     }
@@ -82,8 +85,8 @@ void bn_apply(float* y, const float* x, const BnDims& d, const float* scale, con
   });
 }
 
-void bn_param_grads(float* dgamma, float* dbeta, const float* dy, const float* x,
-                    const BnDims& d, const BnSaved& s, bool relu) {
+void bn_param_grads(float* dgamma, float* dbeta, const float* dy, const float* x, const BnDims& d,
+                    const BnSaved& s, bool relu) {
   for_channels(d.C, [&](std::size_t c) {
     const float mu = s.mean[c], a = s.gamma[c] * s.invstd[c], sh = s.beta[c] - mu * a;
     double sb = 0.0, sg = 0.0;
@@ -92,10 +95,13 @@ void bn_param_grads(float* dgamma, float* dbeta, const float* dy, const float* x
       const float* g = dy + (b * d.C + c) * d.S;
       float pb, pg;
       // With relu, g is dy where the fused ReLU's output (recomputed from x) was positive.
-      sum_pairs(d.S, [&](std::size_t k, float& u, float& v) {
-        u = relu && p[k] * a + sh <= 0.0f ? 0.0f : g[k];
-        v = u * (p[k] - mu);
-      }, pb, pg);
+      sum_pairs(
+          d.S,
+          [&](std::size_t k, float& u, float& v) {
+            u = relu && p[k] * a + sh <= 0.0f ? 0.0f : g[k];
+            v = u * (p[k] - mu);
+          },
+          pb, pg);
       sb += pb;
       sg += pg;
     }

@@ -28,8 +28,8 @@ struct BnSaved {
 
 // Per channel: dbeta = sum g, dgamma = sum g * xhat, where g = dy, masked by the ReLU's
 // (recomputed) output when relu; xhat = (x - mean) * invstd.
-void bn_param_grads(float* dgamma, float* dbeta, const float* dy, const float* x,
-                    const BnDims& d, const BnSaved& s, bool relu);
+void bn_param_grads(float* dgamma, float* dbeta, const float* dy, const float* x, const BnDims& d,
+                    const BnSaved& s, bool relu);
 
 // dx (B, C, S) = (beta_x ? dx : 0) + gamma*invstd * (g - mean(g) - xhat * mean(g*xhat)) in
 // training (the batch statistics depend on x), gamma*invstd * g in evaluation.

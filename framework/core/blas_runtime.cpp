@@ -14,8 +14,12 @@
 
 namespace poda {
 
-std::string blas_core_name() { return openblas_get_corename(); }
-std::string blas_config() { return openblas_get_config(); }
+std::string blas_core_name() {
+  return openblas_get_corename();
+}
+std::string blas_config() {
+  return openblas_get_config();
+}
 
 void set_blas_threads(int n) {
   if (n < 1)
@@ -25,7 +29,9 @@ void set_blas_threads(int n) {
   set_compute_threads(n);  // the kernels' own loops follow the same setting (parallel.h)
 }
 
-int blas_threads() { return openblas_get_num_threads(); }
+int blas_threads() {
+  return openblas_get_num_threads();
+}
 
 std::string best_core_for(const CpuFeatures& cpu) {
   if (cpu.avx512_base() && cpu.avx512_bf16) return "Cooperlake";
@@ -43,13 +49,13 @@ struct CoreRank {
 
 // x86-64 cores of OpenBLAS's DYNAMIC_ARCH builds (driver/others/dynamic.c).
 constexpr CoreRank kCores[] = {
-    {"Unknown", 0},     {"Katmai", 0},       {"Coppermine", 0},   {"Northwood", 0},
-    {"Prescott", 0},    {"Banias", 0},       {"Atom", 0},         {"Core2", 0},
-    {"Penryn", 0},      {"Dunnington", 0},   {"Nehalem", 0},      {"Athlon", 0},
-    {"Opteron", 0},     {"Opteron_SSE3", 0}, {"Barcelona", 0},    {"Nano", 0},
-    {"Bobcat", 0},      {"generic", 0},      {"Sandybridge", 1},  {"Bulldozer", 1},
-    {"Piledriver", 1},  {"Steamroller", 1},  {"Excavator", 1},    {"Haswell", 2},
-    {"Zen", 2},         {"SkylakeX", 3},     {"Cooperlake", 4},   {"SapphireRapids", 4},
+    {"Unknown", 0},    {"Katmai", 0},       {"Coppermine", 0},  {"Northwood", 0},
+    {"Prescott", 0},   {"Banias", 0},       {"Atom", 0},        {"Core2", 0},
+    {"Penryn", 0},     {"Dunnington", 0},   {"Nehalem", 0},     {"Athlon", 0},
+    {"Opteron", 0},    {"Opteron_SSE3", 0}, {"Barcelona", 0},   {"Nano", 0},
+    {"Bobcat", 0},     {"generic", 0},      {"Sandybridge", 1}, {"Bulldozer", 1},
+    {"Piledriver", 1}, {"Steamroller", 1},  {"Excavator", 1},   {"Haswell", 2},
+    {"Zen", 2},        {"SkylakeX", 3},     {"Cooperlake", 4},  {"SapphireRapids", 4},
 };
 
 bool iequals(const std::string& a, const std::string& b) {
@@ -104,7 +110,8 @@ BlasCoreDecision decide_override(const std::string& current, const std::string& 
     d.how = "OpenBLAS's choice (PODA_BLAS_CORE=" + override_value + " ignored)";
     d.warning = "poda: PODA_BLAS_CORE=" + override_value +
                 " is not an OpenBLAS core name (e.g. Haswell, SkylakeX, Cooperlake, "
-                "or keep); staying on " + current;
+                "or keep); staying on " +
+                current;
     return d;
   }
   if (iequals(current, wanted)) {
@@ -128,16 +135,15 @@ BlasCoreDecision decide_override(const std::string& current, const std::string& 
 
 BlasCoreDecision decide_blas_core(const std::string& current, const std::string& best,
                                   const std::string& override_value,
-                                  const std::string& env_coretype,
-                                  const std::string& reexec_from) {
+                                  const std::string& env_coretype, const std::string& reexec_from) {
   BlasCoreDecision d;
   const bool reexecuted = !reexec_from.empty();
   const std::string was = reexecuted ? " (was " + reexec_from + ")" : "";
 
   if (iequals(override_value, "keep")) {
-    d.how = "PODA_BLAS_CORE=keep: " + (env_coretype.empty()
-                                           ? std::string("OpenBLAS's own detection")
-                                           : "OPENBLAS_CORETYPE=" + env_coretype);
+    d.how =
+        "PODA_BLAS_CORE=keep: " + (env_coretype.empty() ? std::string("OpenBLAS's own detection")
+                                                        : "OPENBLAS_CORETYPE=" + env_coretype);
     return d;
   }
   if (!override_value.empty()) return decide_override(current, override_value, reexecuted, was);
@@ -241,6 +247,8 @@ void ensure_blas_core(int argc, char** argv, bool quiet) {
   apply_default_threads();
 }
 
-std::string blas_core_how() { return g_how; }
+std::string blas_core_how() {
+  return g_how;
+}
 
 }  // namespace poda

@@ -49,8 +49,7 @@ struct BlasCoreDecision {
 // was not re-executed by ensure_blas_core).
 BlasCoreDecision decide_blas_core(const std::string& current, const std::string& best,
                                   const std::string& override_value,
-                                  const std::string& env_coretype,
-                                  const std::string& reexec_from);
+                                  const std::string& env_coretype, const std::string& reexec_from);
 
 // Call first thing in main(), before any BLAS call or MPI_Init. Policy:
 //   PODA_BLAS_CORE=keep    leave OpenBLAS's own choice / OPENBLAS_CORETYPE alone;

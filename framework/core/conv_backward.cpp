@@ -32,30 +32,31 @@ const float* group_rows(const float* dy, const ConvDims& d, std::size_t b0, std:
 }
 
 // dw (C_out, K) = beta * dw + sum over samples [lo, hi) of dy_b @ cols_b^T.
-void weight_grad_samples(float* dw, float beta, const float* dy, const float* x,
-                         const ConvDims& d, std::size_t lo, std::size_t hi) {
+void weight_grad_samples(float* dw, float beta, const float* dy, const float* x, const ConvDims& d,
+                         std::size_t lo, std::size_t hi) {
   const std::size_t OHW = d.OHW(), cout_g = d.cout_g(), K = d.K();
   const std::size_t chunk = conv_chunk_samples(d);
   ConvWorkspace& ws = conv_workspace();
-  float* cols = d.pointwise() ? nullptr : grow(ws.cols, K * chunk * OHW);   // (K, Bc*OHW)
+  float* cols = d.pointwise() ? nullptr : grow(ws.cols, K * chunk * OHW);  // (K, Bc*OHW)
   float* gathered = chunk > 1 ? grow(ws.gathered, cout_g * chunk * OHW) : nullptr;
   for (std::size_t b0 = lo; b0 < hi; b0 += chunk) {
     const std::size_t bc = std::min(chunk, hi - b0), N = bc * OHW;
     for (std::size_t g = 0; g < d.groups; ++g) {
       const float* dyg = group_rows(dy, d, b0, bc, g, gathered);  // (cout_g, N)
       const float* src = cols;
-      if (d.pointwise()) src = x + (b0 * d.C_in + g * d.cin_g()) * d.HW();  // (cin_g, HW)
-      else im2col(x, d, b0, bc, g, cols);
-      gemm(false, true, cout_g, K, N, 1.0f, dyg, src, b0 == lo ? beta : 1.0f,
-           dw + g * cout_g * K);
+      if (d.pointwise())
+        src = x + (b0 * d.C_in + g * d.cin_g()) * d.HW();  // (cin_g, HW)
+      else
+        im2col(x, d, b0, bc, g, cols);
+      gemm(false, true, cout_g, K, N, 1.0f, dyg, src, b0 == lo ? beta : 1.0f, dw + g * cout_g * K);
     }
   }
 }
 
 // Samples [lo, hi) of the col2im path: dcols (K, N) = w_g^T (K, cout_g) @ dy_g (cout_g, N),
 // then added back into dx.
-void data_grad_col2im(float* dx, float beta, const float* dy, const float* w,
-                      const ConvDims& d, std::size_t lo, std::size_t hi) {
+void data_grad_col2im(float* dx, float beta, const float* dy, const float* w, const ConvDims& d,
+                      std::size_t lo, std::size_t hi) {
   const std::size_t OHW = d.OHW(), cout_g = d.cout_g(), K = d.K();
   if (beta == 0.0f) std::fill(dx + lo * d.C_in * d.HW(), dx + hi * d.C_in * d.HW(), 0.0f);
   const std::size_t chunk = conv_chunk_samples(d);
@@ -113,15 +114,16 @@ void conv_backward_weight(float* dw, float beta, const float* dy, const float* x
   const int slots = parallel_slots(d.B);
   float* partial = grow(conv_workspace().partial, (slots - 1) * size);
   parallel_for(d.B, [&](std::size_t lo, std::size_t hi, int slot) {
-    if (slot == 0) weight_grad_samples(dw, beta, dy, x, d, lo, hi);
-    else weight_grad_samples(partial + (slot - 1) * size, 0.0f, dy, x, d, lo, hi);
+    if (slot == 0)
+      weight_grad_samples(dw, beta, dy, x, d, lo, hi);
+    else
+      weight_grad_samples(partial + (slot - 1) * size, 0.0f, dy, x, d, lo, hi);
   });
   for (int s = 1; s < slots; ++s)
     for (std::size_t i = 0; i < size; ++i) dw[i] += partial[(s - 1) * size + i];
 }
 
-void conv_backward_data(float* dx, float beta, const float* dy, const float* w,
-                        const ConvDims& d) {
+void conv_backward_data(float* dx, float beta, const float* dy, const float* w, const ConvDims& d) {
   if (!data_grad_is_conv(d)) {
     parallel_for(d.B, [&](std::size_t lo, std::size_t hi, int) {
       data_grad_col2im(dx, beta, dy, w, d, lo, hi);
@@ -132,8 +134,7 @@ void conv_backward_data(float* dx, float beta, const float* dy, const float* w,
   flip_weights(w, d, wt);
   const std::size_t pad = d.dil * (d.kH - 1) - d.pad;
   // dx (B, C_in, H, W) = conv(dy (B, C_out, OH, OW), wt), stride 1, padding `pad`.
-  const ConvDims t{d.B, d.C_out, d.OH, d.OW, d.C_in, d.kH, d.kW, d.H, d.W,
-                   1,   pad,     d.dil, 1};
+  const ConvDims t{d.B, d.C_out, d.OH, d.OW, d.C_in, d.kH, d.kW, d.H, d.W, 1, pad, d.dil, 1};
   conv_forward(dx, beta != 0.0f, dy, wt, nullptr, t);
 }
 

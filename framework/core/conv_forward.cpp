@@ -67,8 +67,8 @@ void scatter_output(float* y, bool accumulate, const float* out, const float* bi
 }
 
 // Samples [lo, hi) of conv_forward, on the calling thread.
-void forward_samples(float* y, bool accumulate, const float* x, const float* w,
-                     const float* bias, const ConvDims& d, std::size_t lo, std::size_t hi) {
+void forward_samples(float* y, bool accumulate, const float* x, const float* w, const float* bias,
+                     const ConvDims& d, std::size_t lo, std::size_t hi) {
   const std::size_t OHW = d.OHW(), cout_g = d.cout_g(), K = d.K();
   const std::size_t chunk = conv_chunk_samples(d);
   ConvWorkspace& ws = conv_workspace();
@@ -79,12 +79,14 @@ void forward_samples(float* y, bool accumulate, const float* x, const float* w,
     for (std::size_t g = 0; g < d.groups; ++g) {
       const float* wg = w + g * cout_g * K;  // (cout_g, K)
       const float* src = cols;
-      if (d.pointwise()) src = x + (b0 * d.C_in + g * d.cin_g()) * d.HW();  // (cin_g, HW)
-      else im2col(x, d, b0, bc, g, cols);
+      if (d.pointwise())
+        src = x + (b0 * d.C_in + g * d.cin_g()) * d.HW();  // (cin_g, HW)
+      else
+        im2col(x, d, b0, bc, g, cols);
       if (bc == 1) {  // one sample: the GEMM writes its (cout_g, OHW) block of y directly
         float* yg = y + (b0 * d.C_out + g * cout_g) * OHW;
-        const float beta = seed_output(yg, accumulate, bias ? bias + g * cout_g : nullptr,
-                                       cout_g, OHW);
+        const float beta =
+            seed_output(yg, accumulate, bias ? bias + g * cout_g : nullptr, cout_g, OHW);
         gemm(false, false, cout_g, N, K, 1.0f, wg, src, beta, yg);
         continue;
       }
@@ -96,7 +98,9 @@ void forward_samples(float* y, bool accumulate, const float* x, const float* w,
 
 }  // namespace
 
-void set_conv_batching(ConvBatching mode) { g_batching = mode; }
+void set_conv_batching(ConvBatching mode) {
+  g_batching = mode;
+}
 
 // On cores with small-matrix SGEMM kernels, every conv runs one sample at a time, straight
 // from and into the (B, C, ...) tensors: a sample's column matrix (ResNet-20: 147k floats at

@@ -21,8 +21,7 @@ void conv_backward_weight(float* dw, float beta, const float* dy, const float* x
                           const ConvDims& d);
 
 // dx (B, C_in, H, W) = (beta ? dx : 0) + the adjoint of conv_forward applied to dy.
-void conv_backward_data(float* dx, float beta, const float* dy, const float* w,
-                        const ConvDims& d);
+void conv_backward_data(float* dx, float beta, const float* dy, const float* w, const ConvDims& d);
 
 // Samples per GEMM: how conv2d batches its GEMMs (see set_conv_batching in ops.h).
 std::size_t conv_chunk_samples(const ConvDims& d);

@@ -33,7 +33,9 @@ std::string CpuFeatures::describe() const {
 #ifdef PODA_X86
 namespace {
 
-bool bit(unsigned reg, int n) { return (reg >> n) & 1u; }
+bool bit(unsigned reg, int n) {
+  return (reg >> n) & 1u;
+}
 
 // XCR0: which register files the OS saves on context switch.
 std::uint64_t read_xcr0() {
@@ -103,7 +105,9 @@ CpuFeatures detect_cpu_features() {
 }
 #else
 // Not x86: no cpuid, so nothing is claimed and OpenBLAS keeps its own choice.
-CpuFeatures detect_cpu_features() { return {}; }
+CpuFeatures detect_cpu_features() {
+  return {};
+}
 #endif
 
 const CpuFeatures& cpu_features() {

@@ -29,9 +29,9 @@ void check_ld(std::size_t ld, std::size_t row_length, const char* name) {
 
 }  // namespace
 
-void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K,
-          float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb,
-          float beta, float* C, std::size_t ldc) {
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
+          const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
+          std::size_t ldc) {
   check_ld(lda, trans_a ? M : K, "lda");
   check_ld(ldb, trans_b ? K : N, "ldb");
   check_ld(ldc, N, "ldc");
@@ -42,12 +42,12 @@ void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t 
   ldb = std::max<std::size_t>(ldb, 1);
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
               trans_b ? CblasTrans : CblasNoTrans, to_blas_int(M, "M"), to_blas_int(N, "N"),
-              to_blas_int(K, "K"), alpha, A, to_blas_int(lda, "lda"), B,
-              to_blas_int(ldb, "ldb"), beta, C, to_blas_int(ldc, "ldc"));
+              to_blas_int(K, "K"), alpha, A, to_blas_int(lda, "lda"), B, to_blas_int(ldb, "ldb"),
+              beta, C, to_blas_int(ldc, "ldc"));
 }
 
-void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K,
-          float alpha, const float* A, const float* B, float beta, float* C) {
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
+          const float* A, const float* B, float beta, float* C) {
   gemm(trans_a, trans_b, M, N, K, alpha, A, trans_a ? M : K, B, trans_b ? K : N, beta, C, N);
 }
 

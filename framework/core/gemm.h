@@ -11,14 +11,14 @@ namespace poda {
 //   leading dims are the row lengths of the stored matrices.
 // With beta == 0, C is only written, so it may hold garbage (even NaN).
 // Throws std::invalid_argument if a dimension does not fit BLAS's int.
-void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K,
-          float alpha, const float* A, const float* B, float beta, float* C);
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
+          const float* A, const float* B, float beta, float* C);
 
 // Same, with explicit leading dims (row strides), for blocks of larger
 // matrices: lda >= stored row length of A (K, or M when trans_a), ldb likewise
 // (N, or K when trans_b), ldc >= N. Throws std::invalid_argument otherwise.
-void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K,
-          float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb,
-          float beta, float* C, std::size_t ldc);
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
+          const float* A, std::size_t lda, const float* B, std::size_t ldb, float beta, float* C,
+          std::size_t ldc);
 
 }  // namespace poda

@@ -13,7 +13,9 @@ namespace {
 std::atomic<Int8Kernel> g_int8_kernel{Int8Kernel::automatic};
 }  // namespace
 
-void set_int8_kernel(Int8Kernel kernel) { g_int8_kernel = kernel; }
+void set_int8_kernel(Int8Kernel kernel) {
+  g_int8_kernel = kernel;
+}
 
 bool int8_vnni_available() {
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -54,8 +56,8 @@ void gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda, const Pack
                std::int32_t* C, std::size_t ldc) {
   if (lda < W.k || ldc < W.n)
     throw std::invalid_argument("gemm_u8s8: lda " + std::to_string(lda) + " < K " +
-                                std::to_string(W.k) + " or ldc " + std::to_string(ldc) +
-                                " < N " + std::to_string(W.n));
+                                std::to_string(W.k) + " or ldc " + std::to_string(ldc) + " < N " +
+                                std::to_string(W.n));
   if (active_int8_kernel() == Int8Kernel::vnni)
     detail::gemm_u8s8_vnni(M, A, lda, W, C, ldc);
   else
@@ -73,7 +75,8 @@ void gemm_u8s8_scalar(std::size_t M, const std::uint8_t* A, std::size_t lda,
     const std::uint8_t* a = A + m * lda;  // (K)
     for (std::size_t block = 0; block < W.blocks(); ++block) {
       std::int32_t acc[kInt8Lanes] = {};
-      const std::int8_t* b = W.data.data() + block * quads * kInt8Lanes * kInt8Quad;  // (quads, 16, 4)
+      const std::int8_t* b =
+          W.data.data() + block * quads * kInt8Lanes * kInt8Quad;  // (quads, 16, 4)
       for (std::size_t k = 0; k < W.k; ++k) {
         const std::int32_t av = a[k];
         const std::int8_t* bq = b + (k / kInt8Quad) * kInt8Lanes * kInt8Quad + k % kInt8Quad;

@@ -65,7 +65,8 @@ PODA_VNNI void tile(const std::uint8_t* A, std::size_t lda, std::size_t K, std::
   std::int32_t a[MR];
   for (std::size_t q = 0; q < full; ++q) {
 #pragma GCC unroll 4
-    for (int r = 0; r < MR; ++r) std::memcpy(&a[r], A + r * lda + q * kInt8Quad, sizeof(std::int32_t));
+    for (int r = 0; r < MR; ++r)
+      std::memcpy(&a[r], A + r * lda + q * kInt8Quad, sizeof(std::int32_t));
     quad_step<MR, NB>(acc, a, B + q * kInt8Lanes * kInt8Quad, block_bytes);
   }
   if (full < quads) {
@@ -88,8 +89,10 @@ using TileFn = void (*)(const std::uint8_t*, std::size_t, std::size_t, std::size
 
 template <int MR>
 constexpr TileFn tile_for(std::size_t blocks) {
-  return blocks == 4 ? &tile<MR, 4> : blocks == 3 ? &tile<MR, 3> : blocks == 2 ? &tile<MR, 2>
-                                                                               : &tile<MR, 1>;
+  return blocks == 4   ? &tile<MR, 4>
+         : blocks == 3 ? &tile<MR, 3>
+         : blocks == 2 ? &tile<MR, 2>
+                       : &tile<MR, 1>;
 }
 
 TileFn tile_for(std::size_t rows, std::size_t blocks) {

@@ -13,8 +13,8 @@ namespace {
 // One (OH, OW) plane of cols for tap (i, j) from one (H, W) input plane. Stride 1 (ResNet's
 // and VGG's 3x3 convs, and every data gradient taken as a convolution) is a shifted copy of
 // whole rows; __restrict lets the compiler vectorise it without aliasing checks.
-void unroll_plane(const float* __restrict plane, const ConvDims& d, std::size_t i,
-                  std::size_t j, float* __restrict dst) {
+void unroll_plane(const float* __restrict plane, const ConvDims& d, std::size_t i, std::size_t j,
+                  float* __restrict dst) {
   const std::size_t s = d.stride;
   std::size_t oh_lo, oh_hi, ow_lo, ow_hi;
   valid_range(d.H, d.OH, s, i * d.dil, d.pad, oh_lo, oh_hi);
@@ -27,7 +27,8 @@ void unroll_plane(const float* __restrict plane, const ConvDims& d, std::size_t 
     const float* __restrict srow = plane + (oh * s + i * d.dil - d.pad) * d.W;  // (W)
     for (std::size_t ow = 0; ow < ow_lo; ++ow) drow[ow] = 0.0f;
     if (s == 1)
-      for (std::size_t ow = ow_lo; ow < ow_hi; ++ow) drow[ow] = srow[static_cast<long>(ow) + col_off];
+      for (std::size_t ow = ow_lo; ow < ow_hi; ++ow)
+        drow[ow] = srow[static_cast<long>(ow) + col_off];
     else
       for (std::size_t ow = ow_lo; ow < ow_hi; ++ow)
         drow[ow] = srow[static_cast<long>(ow * s) + col_off];
@@ -37,8 +38,7 @@ void unroll_plane(const float* __restrict plane, const ConvDims& d, std::size_t 
 }
 
 // Adds one (OH, OW) plane of cols for tap (i, j) into one (H, W) plane of dx.
-void fold_plane(const float* src, const ConvDims& d, std::size_t i, std::size_t j,
-                float* plane) {
+void fold_plane(const float* src, const ConvDims& d, std::size_t i, std::size_t j, float* plane) {
   const std::size_t s = d.stride;
   std::size_t oh_lo, oh_hi, ow_lo, ow_hi;
   valid_range(d.H, d.OH, s, i * d.dil, d.pad, oh_lo, oh_hi);
@@ -70,8 +70,8 @@ void im2col(const float* x, const ConvDims& d, std::size_t b0, std::size_t bc, s
       }
 }
 
-void col2im(const float* cols, const ConvDims& d, std::size_t b0, std::size_t bc,
-            std::size_t g, float* dx) {
+void col2im(const float* cols, const ConvDims& d, std::size_t b0, std::size_t bc, std::size_t g,
+            float* dx) {
   ProfileScope scope(ProfileOp::col2im);
   const std::size_t N = bc * d.OHW();
   for (std::size_t c = 0; c < d.cin_g(); ++c)

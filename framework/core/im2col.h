@@ -14,7 +14,7 @@ void im2col(const float* x, const ConvDims& d, std::size_t b0, std::size_t bc, s
 
 // The adjoint of im2col: adds every entry of cols (K, bc*OHW) back into dx (B, C_in, H, W)
 // at the pixel it came from.
-void col2im(const float* cols, const ConvDims& d, std::size_t b0, std::size_t bc,
-            std::size_t g, float* dx);
+void col2im(const float* cols, const ConvDims& d, std::size_t b0, std::size_t bc, std::size_t g,
+            float* dx);
 
 }  // namespace poda

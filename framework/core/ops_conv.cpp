@@ -23,8 +23,9 @@ ConvDims conv_dims(const Variable& x, const Variable& weight, const Variable& bi
   if (groups == 0 || x.dim(1) % groups || weight.dim(0) % groups)
     fail("groups " + std::to_string(groups) + " must divide C_in and C_out");
   if (weight.dim(1) * groups != x.dim(1)) fail("C_in/groups does not match");
-  ConvDims d{x.dim(0), x.dim(1), x.dim(2), x.dim(3), weight.dim(0), weight.dim(2),
-             weight.dim(3), 0, 0, opt.stride, opt.padding, opt.dilation, groups};
+  ConvDims d{x.dim(0),      x.dim(1),      x.dim(2), x.dim(3), weight.dim(0),
+             weight.dim(2), weight.dim(3), 0,        0,        opt.stride,
+             opt.padding,   opt.dilation,  groups};
   d.OH = conv_out_size(d.H, d.kH, d.stride, d.pad, d.dil);
   d.OW = conv_out_size(d.W, d.kW, d.stride, d.pad, d.dil);
   if (d.OH == 0 || d.OW == 0) fail("kernel does not fit the padded input");
@@ -60,19 +61,20 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
                has_bias ? bias.data().data() : nullptr, d);
   std::vector<Variable> inputs{x, weight};
   if (has_bias) inputs.push_back(bias);
-  return Variable::from_op(std::move(y), std::move(inputs),
-                           [d](std::vector<Variable>& in, const Array& dy) {
-    // Each buffer and its beta come first: grad_accumulator sets beta, and a call's
-    // arguments are evaluated in no fixed order. The first layer's input needs no gradient:
-    // its data-gradient work is skipped.
-    float beta_b = 0.0f, beta_w = 0.0f, beta_x = 0.0f;
-    float* db = in.size() > 2 && in[2].requires_grad() ? in[2].grad_accumulator(beta_b) : nullptr;
-    float* dw = in[1].requires_grad() ? in[1].grad_accumulator(beta_w) : nullptr;
-    float* dx = in[0].requires_grad() ? in[0].grad_accumulator(beta_x) : nullptr;
-    if (db) conv_backward_bias(db, beta_b, dy.data(), d);
-    if (dw) conv_backward_weight(dw, beta_w, dy.data(), in[0].data().data(), d);
-    if (dx) conv_backward_data(dx, beta_x, dy.data(), in[1].data().data(), d);
-  });
+  return Variable::from_op(
+      std::move(y), std::move(inputs), [d](std::vector<Variable>& in, const Array& dy) {
+        // Each buffer and its beta come first: grad_accumulator sets beta, and a call's
+        // arguments are evaluated in no fixed order. The first layer's input needs no gradient:
+        // its data-gradient work is skipped.
+        float beta_b = 0.0f, beta_w = 0.0f, beta_x = 0.0f;
+        float* db =
+            in.size() > 2 && in[2].requires_grad() ? in[2].grad_accumulator(beta_b) : nullptr;
+        float* dw = in[1].requires_grad() ? in[1].grad_accumulator(beta_w) : nullptr;
+        float* dx = in[0].requires_grad() ? in[0].grad_accumulator(beta_x) : nullptr;
+        if (db) conv_backward_bias(db, beta_b, dy.data(), d);
+        if (dw) conv_backward_weight(dw, beta_w, dy.data(), in[0].data().data(), d);
+        if (dx) conv_backward_data(dx, beta_x, dy.data(), in[1].data().data(), d);
+      });
 }
 
 }  // namespace poda

@@ -21,15 +21,15 @@ Variable dropout(const Variable& x, float p, Rng& rng) {
     pk[i] = rng.uniform() < p ? 0.0f : scale;
     py[i] = px[i] * pk[i];
   }
-  return Variable::from_op(std::move(y), {x}, [keep = std::move(keep)](std::vector<Variable>& in,
-                                                                      const Array& dy) {
-    float beta;
-    float* dx = in[0].grad_accumulator(beta);
-    const float* pk = keep.data();
-    const float* pdy = dy.data();
-    for (std::size_t i = 0, n = keep.size(); i < n; ++i)
-      dx[i] = beta == 0.0f ? pdy[i] * pk[i] : dx[i] + pdy[i] * pk[i];
-  });
+  return Variable::from_op(std::move(y), {x},
+                           [keep = std::move(keep)](std::vector<Variable>& in, const Array& dy) {
+                             float beta;
+                             float* dx = in[0].grad_accumulator(beta);
+                             const float* pk = keep.data();
+                             const float* pdy = dy.data();
+                             for (std::size_t i = 0, n = keep.size(); i < n; ++i)
+                               dx[i] = beta == 0.0f ? pdy[i] * pk[i] : dx[i] + pdy[i] * pk[i];
+                           });
 }
 
 }  // namespace poda

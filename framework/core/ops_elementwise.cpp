@@ -24,8 +24,8 @@ void check_broadcastable(const char* op, const Variable& a, const Variable& b) {
     const std::size_t da = i < n - sa.size() ? 1 : sa[i - (n - sa.size())];
     const std::size_t db = i < n - sb.size() ? 1 : sb[i - (n - sb.size())];
     if (da != db && da != 1 && db != 1)
-      throw std::invalid_argument(std::string(op) + ": shapes " + shape_str(a.shape()) +
-                                  " and " + shape_str(b.shape()) + " do not broadcast");
+      throw std::invalid_argument(std::string(op) + ": shapes " + shape_str(a.shape()) + " and " +
+                                  shape_str(b.shape()) + " do not broadcast");
   }
 }
 
@@ -48,14 +48,19 @@ Variable unary(const Variable& x, F f, DF df) {
   });
 }
 
-float sigmoid_of(float v) { return 1.0f / (1.0f + std::exp(-v)); }
+float sigmoid_of(float v) {
+  return 1.0f / (1.0f + std::exp(-v));
+}
 
 // Runs f(i) for i in [0, n), split between the compute threads when n is large.
 template <class F>
 void for_elements(std::size_t n, F f) {
-  parallel_for(n, [&](std::size_t lo, std::size_t hi, int) {
-    for (std::size_t i = lo; i < hi; ++i) f(i);
-  }, elementwise_grain);
+  parallel_for(
+      n,
+      [&](std::size_t lo, std::size_t hi, int) {
+        for (std::size_t i = lo; i < hi; ++i) f(i);
+      },
+      elementwise_grain);
 }
 
 // v.grad (+)= g for same-shaped g, in place: no temporary, no second pass.
@@ -63,8 +68,10 @@ void accumulate_grad(Variable& v, const Array& g) {
   float beta;
   float* dst = v.grad_accumulator(beta);
   const float* src = g.data();
-  if (beta == 0.0f) for_elements(g.size(), [&](std::size_t i) { dst[i] = src[i]; });
-  else for_elements(g.size(), [&](std::size_t i) { dst[i] += src[i]; });
+  if (beta == 0.0f)
+    for_elements(g.size(), [&](std::size_t i) { dst[i] = src[i]; });
+  else
+    for_elements(g.size(), [&](std::size_t i) { dst[i] += src[i]; });
 }
 
 // a + b for equal shapes (a residual block's sum): one pass forward, in-place gradients.
@@ -116,8 +123,7 @@ Variable mul(const Variable& a, const Variable& b) {
     const float* pb = b.data().data();
     float* po = out.data();
     for (std::size_t i = 0, n = out.size(); i < n; ++i) po[i] = pa[i] * pb[i];
-    return Variable::from_op(std::move(out), {a, b},
-                             [](std::vector<Variable>& in, const Array& d) {
+    return Variable::from_op(std::move(out), {a, b}, [](std::vector<Variable>& in, const Array& d) {
       for (int k = 0; k < 2; ++k) {
         if (!in[k].requires_grad()) continue;
         Array g = empty_array(in[k].shape());
@@ -143,8 +149,8 @@ Variable mul(const Variable& a, const Variable& b) {
 }
 
 Variable scale(const Variable& x, float factor) {
-  return unary(x, [factor](float v) { return v * factor; },
-               [factor](float) { return factor; });
+  return unary(
+      x, [factor](float v) { return v * factor; }, [factor](float) { return factor; });
 }
 
 Variable relu(const Variable& x) {
@@ -169,11 +175,12 @@ Variable relu(const Variable& x) {
 
 Variable tanh(const Variable& x) {
   // Backward recomputes tanh from the input rather than capturing the output.
-  return unary(x, [](float v) { return std::tanh(v); },
-               [](float v) {
-                 const float t = std::tanh(v);
-                 return 1.0f - t * t;
-               });
+  return unary(
+      x, [](float v) { return std::tanh(v); },
+      [](float v) {
+        const float t = std::tanh(v);
+        return 1.0f - t * t;
+      });
 }
 
 Variable sigmoid(const Variable& x) {

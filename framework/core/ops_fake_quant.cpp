@@ -25,7 +25,7 @@ Variable fake_quantize(const Variable& x, const QuantGrid& grid) {
   check_grid(x, grid);
   const std::size_t n = x.size();
   const std::size_t per_channel = n / grid.channels();  // slice length along axis 0
-  Array y = empty_array(x.shape());                      // same shape as x
+  Array y = empty_array(x.shape());                     // same shape as x
   const float* px = x.data().data();
   float* py = y.data();
   for (std::size_t c = 0; c < grid.channels(); ++c) {
@@ -35,20 +35,20 @@ Variable fake_quantize(const Variable& x, const QuantGrid& grid) {
       py[i] = static_cast<float>(clamped_level(px[i], s, z, grid.qmin, grid.qmax) - z) * s;
   }
   // The backward captures the grid (scalars), never the output; it recomputes the levels.
-  return Variable::from_op(std::move(y), {x}, [grid, per_channel](std::vector<Variable>& in,
-                                                                  const Array& dy) {
-    Array dx = empty_array(in[0].shape());
-    const float* px = in[0].data().data();
-    const float* pdy = dy.data();
-    float* pdx = dx.data();
-    const float lo = static_cast<float>(grid.qmin), hi = static_cast<float>(grid.qmax);
-    for (std::size_t c = 0; c < grid.channels(); ++c)
-      for (std::size_t i = c * per_channel, end = i + per_channel; i < end; ++i) {
-        const float level = unclamped_level(px[i], grid.scale[c], grid.zero_point[c]);
-        pdx[i] = (level >= lo && level <= hi) ? pdy[i] : 0.0f;
-      }
-    in[0].add_grad(std::move(dx));
-  });
+  return Variable::from_op(
+      std::move(y), {x}, [grid, per_channel](std::vector<Variable>& in, const Array& dy) {
+        Array dx = empty_array(in[0].shape());
+        const float* px = in[0].data().data();
+        const float* pdy = dy.data();
+        float* pdx = dx.data();
+        const float lo = static_cast<float>(grid.qmin), hi = static_cast<float>(grid.qmax);
+        for (std::size_t c = 0; c < grid.channels(); ++c)
+          for (std::size_t i = c * per_channel, end = i + per_channel; i < end; ++i) {
+            const float level = unclamped_level(px[i], grid.scale[c], grid.zero_point[c]);
+            pdx[i] = (level >= lo && level <= hi) ? pdy[i] : 0.0f;
+          }
+        in[0].add_grad(std::move(dx));
+      });
 }
 
 Variable fake_quantize_weight(const Variable& weight) {

@@ -42,18 +42,18 @@ Variable cross_entropy(const Variable& logits, const std::vector<int>& labels) {
   out(0) = static_cast<float>(total / static_cast<double>(B));
   return Variable::from_op(std::move(out), {logits},
                            [labels, B, C](std::vector<Variable>& in, const Array& d) {
-    // dz (B, C) = (softmax(z) - onehot(y)) * dout / B
-    Array dz = empty_array({B, C});
-    const float* pz = in[0].data().data();
-    float* pdz = dz.data();
-    const float factor = d(0) / static_cast<float>(B);
-    for (std::size_t b = 0; b < B; ++b) {
-      softmax_row(pz + b * C, C, pdz + b * C);
-      pdz[b * C + labels[b]] -= 1.0f;
-      for (std::size_t c = 0; c < C; ++c) pdz[b * C + c] *= factor;
-    }
-    in[0].add_grad(std::move(dz));
-  });
+                             // dz (B, C) = (softmax(z) - onehot(y)) * dout / B
+                             Array dz = empty_array({B, C});
+                             const float* pz = in[0].data().data();
+                             float* pdz = dz.data();
+                             const float factor = d(0) / static_cast<float>(B);
+                             for (std::size_t b = 0; b < B; ++b) {
+                               softmax_row(pz + b * C, C, pdz + b * C);
+                               pdz[b * C + labels[b]] -= 1.0f;
+                               for (std::size_t c = 0; c < C; ++c) pdz[b * C + c] *= factor;
+                             }
+                             in[0].add_grad(std::move(dz));
+                           });
 }
 
 }  // namespace poda

@@ -22,8 +22,10 @@ BnDims bn_dims(const char* op, const Variable& x, const Variable& gamma, const V
                                 " (expected (B, C) or (B, C, H, W))");
   const BnDims d{x.dim(0), x.dim(1), rank == 4 ? x.dim(2) * x.dim(3) : 1};
   if (training && d.n() < 2)
-    throw std::invalid_argument(std::string(op) + ": training needs more than one value per "
-                                "channel, got input " + shape_str(x.shape()));
+    throw std::invalid_argument(std::string(op) +
+                                ": training needs more than one value per "
+                                "channel, got input " +
+                                shape_str(x.shape()));
   return d;
 }
 
@@ -59,8 +61,8 @@ void add_channel_grad(Variable& v, const std::vector<float>& g) {
 }
 
 Variable batch_norm_op(const char* op, const Variable& x, const Variable& gamma,
-                       const Variable& beta, Array& running_mean, Array& running_var,
-                       bool training, float momentum, float eps, bool relu) {
+                       const Variable& beta, Array& running_mean, Array& running_var, bool training,
+                       float momentum, float eps, bool relu) {
   const BnDims d = bn_dims(op, x, gamma, beta, running_mean, running_var, training);
   ProfileScope scope(ProfileOp::batch_norm);
   std::vector<float> mean(d.C), invstd(d.C), scale(d.C), shift(d.C);
@@ -73,22 +75,22 @@ Variable batch_norm_op(const char* op, const Variable& x, const Variable& gamma,
   Array y = empty_array(x.shape());
   bn_apply(y.data(), x.data().data(), d, scale.data(), shift.data(), relu);
   // Captures the per-channel statistics only (C floats each), never the output.
-  return Variable::from_op(std::move(y), {x, gamma, beta},
-                           [d, training, relu, mean = std::move(mean),
-                            invstd = std::move(invstd)](std::vector<Variable>& in,
-                                                        const Array& dy) {
-    ProfileScope scope(ProfileOp::batch_norm);
-    const BnSaved s{mean.data(), invstd.data(), in[1].data().data(), in[2].data().data()};
-    std::vector<float> dgamma(d.C), dbeta(d.C);
-    const float* x = in[0].data().data();
-    bn_param_grads(dgamma.data(), dbeta.data(), dy.data(), x, d, s, relu);
-    if (in[1].requires_grad()) add_channel_grad(in[1], dgamma);
-    if (in[2].requires_grad()) add_channel_grad(in[2], dbeta);
-    if (!in[0].requires_grad()) return;
-    float beta_x;
-    float* dx = in[0].grad_accumulator(beta_x);  // (B, C, S)
-    bn_input_grad(dx, beta_x, dy.data(), x, d, s, dgamma.data(), dbeta.data(), training, relu);
-  });
+  return Variable::from_op(
+      std::move(y), {x, gamma, beta},
+      [d, training, relu, mean = std::move(mean), invstd = std::move(invstd)](
+          std::vector<Variable>& in, const Array& dy) {
+        ProfileScope scope(ProfileOp::batch_norm);
+        const BnSaved s{mean.data(), invstd.data(), in[1].data().data(), in[2].data().data()};
+        std::vector<float> dgamma(d.C), dbeta(d.C);
+        const float* x = in[0].data().data();
+        bn_param_grads(dgamma.data(), dbeta.data(), dy.data(), x, d, s, relu);
+        if (in[1].requires_grad()) add_channel_grad(in[1], dgamma);
+        if (in[2].requires_grad()) add_channel_grad(in[2], dbeta);
+        if (!in[0].requires_grad()) return;
+        float beta_x;
+        float* dx = in[0].grad_accumulator(beta_x);  // (B, C, S)
+        bn_input_grad(dx, beta_x, dy.data(), x, d, s, dgamma.data(), dbeta.data(), training, relu);
+      });
 }
 
 }  // namespace
@@ -96,8 +98,8 @@ Variable batch_norm_op(const char* op, const Variable& x, const Variable& gamma,
 Variable batch_norm(const Variable& x, const Variable& gamma, const Variable& beta,
                     Array& running_mean, Array& running_var, bool training, float momentum,
                     float eps) {
-  return batch_norm_op("batch_norm", x, gamma, beta, running_mean, running_var, training,
-                       momentum, eps, false);
+  return batch_norm_op("batch_norm", x, gamma, beta, running_mean, running_var, training, momentum,
+                       eps, false);
 }
 
 Variable batch_norm_relu(const Variable& x, const Variable& gamma, const Variable& beta,

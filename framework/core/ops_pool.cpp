@@ -104,21 +104,21 @@ Variable max_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
   } else {
     max_pool_any(x.data().data(), d, y.data(), argmax.data());
   }
-  return Variable::from_op(std::move(y), {x},
-                           [d, in_shape, argmax = std::move(argmax)](std::vector<Variable>& in,
-                                                                     const Array& dy) {
-    ProfileScope scope(ProfileOp::pool);
-    float beta;
-    float* dx = in[0].grad_accumulator(beta);  // (B, C, H, W)
-    if (beta == 0.0f) std::fill(dx, dx + d.planes * d.H * d.W, 0.0f);
-    const float* pdy = dy.data();
-    const std::size_t per_plane = d.OH * d.OW;
-    for (std::size_t p = 0; p < d.planes; ++p) {
-      float* plane = dx + p * d.H * d.W;
-      for (std::size_t k = 0; k < per_plane; ++k)
-        plane[argmax[p * per_plane + k]] += pdy[p * per_plane + k];
-    }
-  });
+  return Variable::from_op(
+      std::move(y), {x},
+      [d, in_shape, argmax = std::move(argmax)](std::vector<Variable>& in, const Array& dy) {
+        ProfileScope scope(ProfileOp::pool);
+        float beta;
+        float* dx = in[0].grad_accumulator(beta);  // (B, C, H, W)
+        if (beta == 0.0f) std::fill(dx, dx + d.planes * d.H * d.W, 0.0f);
+        const float* pdy = dy.data();
+        const std::size_t per_plane = d.OH * d.OW;
+        for (std::size_t p = 0; p < d.planes; ++p) {
+          float* plane = dx + p * d.H * d.W;
+          for (std::size_t k = 0; k < per_plane; ++k)
+            plane[argmax[p * per_plane + k]] += pdy[p * per_plane + k];
+        }
+      });
 }
 
 Variable avg_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
@@ -144,8 +144,7 @@ Variable avg_pool2d(const Variable& x, std::size_t kernel, std::size_t stride,
       }
     }
   }
-  return Variable::from_op(std::move(y), {x}, [d, inv](std::vector<Variable>& in,
-                                                       const Array& dy) {
+  return Variable::from_op(std::move(y), {x}, [d, inv](std::vector<Variable>& in, const Array& dy) {
     ProfileScope scope(ProfileOp::pool);
     float beta;
     float* dx = in[0].grad_accumulator(beta);  // (B, C, H, W)
@@ -183,22 +182,22 @@ Variable global_avg_pool(const Variable& x) {
     for (std::size_t k = 0; k < HW; ++k) acc += px[p * HW + k];
     py[p] = acc * inv;
   }
-  return Variable::from_op(std::move(y), {x}, [planes, HW, inv](std::vector<Variable>& in,
-                                                                const Array& dy) {
-    ProfileScope scope(ProfileOp::pool);
-    float beta;
-    float* dx = in[0].grad_accumulator(beta);  // (B, C, H, W)
-    const float* pdy = dy.data();
-    for (std::size_t p = 0; p < planes; ++p) {
-      const float g = pdy[p] * inv;
-      float* dst = dx + p * HW;
-      if (beta == 0.0f) {
-        std::fill(dst, dst + HW, g);
-      } else {
-        for (std::size_t k = 0; k < HW; ++k) dst[k] += g;
-      }
-    }
-  });
+  return Variable::from_op(std::move(y), {x},
+                           [planes, HW, inv](std::vector<Variable>& in, const Array& dy) {
+                             ProfileScope scope(ProfileOp::pool);
+                             float beta;
+                             float* dx = in[0].grad_accumulator(beta);  // (B, C, H, W)
+                             const float* pdy = dy.data();
+                             for (std::size_t p = 0; p < planes; ++p) {
+                               const float g = pdy[p] * inv;
+                               float* dst = dx + p * HW;
+                               if (beta == 0.0f) {
+                                 std::fill(dst, dst + HW, g);
+                               } else {
+                                 for (std::size_t k = 0; k < HW; ++k) dst[k] += g;
+                               }
+                             }
+                           });
 }
 
 }  // namespace poda

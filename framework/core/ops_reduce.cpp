@@ -18,7 +18,11 @@ Variable scaled_sum(const Variable& x, double factor) {
 }
 }  // namespace
 
-Variable sum(const Variable& x) { return scaled_sum(x, 1.0); }
-Variable mean(const Variable& x) { return scaled_sum(x, 1.0 / static_cast<double>(x.size())); }
+Variable sum(const Variable& x) {
+  return scaled_sum(x, 1.0);
+}
+Variable mean(const Variable& x) {
+  return scaled_sum(x, 1.0 / static_cast<double>(x.size()));
+}
 
 }  // namespace poda

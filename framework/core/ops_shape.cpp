@@ -13,10 +13,10 @@ Variable reshape(const Variable& x, const Shape& shape) {
   const Shape in_shape = x.shape();
   return Variable::from_op(std::move(out), {x},
                            [in_shape](std::vector<Variable>& in, const Array& d) {
-    Array g = d;
-    g.reshape(in_shape);
-    in[0].add_grad(std::move(g));
-  });
+                             Array g = d;
+                             g.reshape(in_shape);
+                             in[0].add_grad(std::move(g));
+                           });
 }
 
 Variable flatten(const Variable& x) {

@@ -20,7 +20,9 @@ void set_compute_threads(int n) {
   g_threads = n;
 }
 
-int compute_threads() { return g_threads; }
+int compute_threads() {
+  return g_threads;
+}
 
 int parallel_slots(std::size_t n, std::size_t grain) {
   const std::size_t most = n / std::max<std::size_t>(grain, 1);

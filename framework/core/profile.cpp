@@ -12,9 +12,14 @@ std::vector<GemmNote> g_notes;
 }  // namespace
 
 const char* profile_op_name(ProfileOp op) {
-  static const char* const names[] = {"im2col/col2im: im2col", "im2col/col2im: col2im",
-                                      "GEMM", "BatchNorm (+ReLU fused)", "ReLU / activations",
-                                      "add (residual)", "pooling", "optimizer",
+  static const char* const names[] = {"im2col/col2im: im2col",
+                                      "im2col/col2im: col2im",
+                                      "GEMM",
+                                      "BatchNorm (+ReLU fused)",
+                                      "ReLU / activations",
+                                      "add (residual)",
+                                      "pooling",
+                                      "optimizer",
                                       "allocation"};
   return names[static_cast<std::size_t>(op)];
 }
@@ -23,8 +28,12 @@ void set_profiling(bool on) {
   g_recording = on;
   if (on) reset_profile();
 }
-bool profiling_here() { return g_recording; }
-const ProfileTotals& profile_totals() { return g_totals; }
+bool profiling_here() {
+  return g_recording;
+}
+const ProfileTotals& profile_totals() {
+  return g_totals;
+}
 void reset_profile() {
   g_totals = ProfileTotals{};
   g_notes.clear();
@@ -33,7 +42,9 @@ void reset_profile() {
 void profile_note_gemm(const GemmNote& note) {
   if (g_recording) g_notes.push_back(note);
 }
-const std::vector<GemmNote>& profile_gemm_notes() { return g_notes; }
+const std::vector<GemmNote>& profile_gemm_notes() {
+  return g_notes;
+}
 
 void profile_add(ProfileOp op, double seconds) {
   const auto i = static_cast<std::size_t>(op);

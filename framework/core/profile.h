@@ -11,7 +11,16 @@
 namespace poda {
 
 enum class ProfileOp {
-  im2col, col2im, gemm, batch_norm, activation, add, pool, optimizer, allocation, count
+  im2col,
+  col2im,
+  gemm,
+  batch_norm,
+  activation,
+  add,
+  pool,
+  optimizer,
+  allocation,
+  count
 };
 constexpr std::size_t profile_op_count = static_cast<std::size_t>(ProfileOp::count);
 const char* profile_op_name(ProfileOp op);

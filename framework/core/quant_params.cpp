@@ -33,8 +33,8 @@ QuantGrid activation_grid(float lo, float hi) {
   grid.qmax = kActivationQmax;
   const float scale = hi > lo ? (hi - lo) / kActivationQmax : 1.0f;
   // lo maps to level 0; rounding the zero point moves the range by under half a step.
-  const int zero_point = std::clamp(static_cast<int>(std::nearbyint(-lo / scale)), 0,
-                                    kActivationQmax);
+  const int zero_point =
+      std::clamp(static_cast<int>(std::nearbyint(-lo / scale)), 0, kActivationQmax);
   grid.scale = {scale};
   grid.zero_point = {zero_point};
   return grid;

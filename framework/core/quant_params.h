@@ -19,7 +19,7 @@
 
 namespace poda {
 
-inline constexpr int kWeightQmax = 127;    // symmetric int8, narrow range [-127, 127]
+inline constexpr int kWeightQmax = 127;      // symmetric int8, narrow range [-127, 127]
 inline constexpr int kActivationQmax = 255;  // asymmetric uint8 [0, 255]
 
 // A per-tensor (scale.size() == 1) or per-channel (one per slice along axis 0) grid:

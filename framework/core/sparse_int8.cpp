@@ -105,9 +105,9 @@ template <int MB>
 PODA_VNNI void sparse_rows(const SparseInt8Weights& W, const std::uint8_t* Ap, std::size_t quads,
                            std::int32_t* C, std::size_t ldc, std::size_t rows) {
   const std::size_t block_bytes = quads * 64;
-  const __m512i row_offsets = _mm512_mullo_epi32(
-      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-      _mm512_set1_epi32(static_cast<int>(ldc)));
+  const __m512i row_offsets =
+      _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                         _mm512_set1_epi32(static_cast<int>(ldc)));
   for (std::size_t n = 0; n < W.n; ++n) {
     __m512i acc0[MB], acc1[MB], acc2[MB], acc3[MB];
 #pragma GCC unroll 4
@@ -123,8 +123,8 @@ PODA_VNNI void sparse_rows(const SparseInt8Weights& W, const std::uint8_t* Ap, s
     for (; e < end; ++e) sparse_step<MB>(acc0, W, e, Ap, block_bytes);
 #pragma GCC unroll 4
     for (int b = 0; b < MB; ++b) {
-      const __m512i sum = _mm512_add_epi32(_mm512_add_epi32(acc0[b], acc1[b]),
-                                           _mm512_add_epi32(acc2[b], acc3[b]));
+      const __m512i sum =
+          _mm512_add_epi32(_mm512_add_epi32(acc0[b], acc1[b]), _mm512_add_epi32(acc2[b], acc3[b]));
       const std::size_t first = 16 * static_cast<std::size_t>(b);
       if (first >= rows) break;
       const std::size_t valid = rows - first < 16 ? rows - first : 16;
@@ -134,8 +134,8 @@ PODA_VNNI void sparse_rows(const SparseInt8Weights& W, const std::uint8_t* Ap, s
   }
 }
 
-void sparse_vnni(std::size_t M, const std::uint8_t* A, std::size_t lda,
-                 const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc) {
+void sparse_vnni(std::size_t M, const std::uint8_t* A, std::size_t lda, const SparseInt8Weights& W,
+                 std::int32_t* C, std::size_t ldc) {
   thread_local std::vector<std::uint8_t> packed;  // (M_pad / 16, quads, 16, 4)
   const std::size_t quads = W.quads(), blocks = (M + 15) / 16;
   pack_activations(M, A, lda, W.k, packed);
@@ -159,8 +159,8 @@ void sparse_gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda,
                       const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc) {
   if (lda < W.k || ldc < W.n)
     throw std::invalid_argument("sparse_gemm_u8s8: lda " + std::to_string(lda) + " < K " +
-                                std::to_string(W.k) + " or ldc " + std::to_string(ldc) +
-                                " < N " + std::to_string(W.n));
+                                std::to_string(W.k) + " or ldc " + std::to_string(ldc) + " < N " +
+                                std::to_string(W.n));
 #ifdef PODA_SPARSE_VNNI
   if (active_int8_kernel() == Int8Kernel::vnni) return sparse_vnni(M, A, lda, W, C, ldc);
 #endif

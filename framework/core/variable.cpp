@@ -11,14 +11,19 @@ thread_local bool g_grad_enabled = true;
 void check_same_shape(const Array& grad, const Array& g) {
   if (grad.shape() != g.shape())
     throw std::logic_error("autograd: gradient of shape " + shape_str(to_shape(g.shape())) +
-                           " added to a variable of shape " +
-                           shape_str(to_shape(grad.shape())));
+                           " added to a variable of shape " + shape_str(to_shape(grad.shape())));
 }
 }  // namespace
 
-bool grad_enabled() { return g_grad_enabled; }
-NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
-NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
+bool grad_enabled() {
+  return g_grad_enabled;
+}
+NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) {
+  g_grad_enabled = false;
+}
+NoGradGuard::~NoGradGuard() {
+  g_grad_enabled = previous_;
+}
 
 Variable::Variable(Array data, bool requires_grad) : node_(std::make_shared<Node>()) {
   node_->data = std::move(data);

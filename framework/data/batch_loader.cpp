@@ -11,23 +11,27 @@
 namespace poda {
 
 BatchLoader::BatchLoader(const ImageSet& set, std::size_t batch_size, bool shuffle,
-                         std::uint64_t seed, Normalization norm, Augmentation aug,
-                         bool drop_last)
-    : set_(&set), batch_size_(batch_size), shuffle_(shuffle), seed_(seed), aug_(aug),
+                         std::uint64_t seed, Normalization norm, Augmentation aug, bool drop_last)
+    : set_(&set),
+      batch_size_(batch_size),
+      shuffle_(shuffle),
+      seed_(seed),
+      aug_(aug),
       drop_last_(drop_last) {
   check_image_set(set, "BatchLoader");
   if (batch_size == 0) throw DataError("BatchLoader: batch_size must be at least 1");
   if (norm.mean.size() != set.channels || norm.std.size() != set.channels)
-    throw DataError(fmt::format("BatchLoader: normalisation has {} means and {} stds for "
-                                "images of {} channels",
-                                norm.mean.size(), norm.std.size(), set.channels));
+    throw DataError(
+        fmt::format("BatchLoader: normalisation has {} means and {} stds for "
+                    "images of {} channels",
+                    norm.mean.size(), norm.std.size(), set.channels));
   if (aug.crop_padding < 0)
     throw DataError(fmt::format("BatchLoader: crop_padding {} is negative", aug.crop_padding));
   lut_.resize(set.channels * 256);
   for (std::size_t c = 0; c < set.channels; ++c) {
     if (!(norm.std[c] > 0.0f))
-      throw DataError(fmt::format("BatchLoader: std of channel {} is {}, must be > 0", c,
-                                  norm.std[c]));
+      throw DataError(
+          fmt::format("BatchLoader: std of channel {} is {}, must be > 0", c, norm.std[c]));
     for (int v = 0; v < 256; ++v)
       lut_[c * 256 + v] =
           static_cast<float>((v / 255.0 - double(norm.mean[c])) / double(norm.std[c]));

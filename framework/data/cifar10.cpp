@@ -22,14 +22,15 @@ std::size_t record_count(const std::string& path, std::size_t records_per_file) 
   if (ec) throw DataError(fmt::format("{}: cannot read size: {}", path, ec.message()));
   if (bytes == 0) throw DataError(fmt::format("{}: empty file", path));
   if (bytes % kCifar10RecordBytes != 0)
-    throw DataError(fmt::format("{}: size {} bytes is not a whole number of {}-byte records "
-                                "({} records and {} bytes over): truncated or corrupt",
-                                path, bytes, kCifar10RecordBytes, bytes / kCifar10RecordBytes,
-                                bytes % kCifar10RecordBytes));
+    throw DataError(
+        fmt::format("{}: size {} bytes is not a whole number of {}-byte records "
+                    "({} records and {} bytes over): truncated or corrupt",
+                    path, bytes, kCifar10RecordBytes, bytes / kCifar10RecordBytes,
+                    bytes % kCifar10RecordBytes));
   const std::size_t records = static_cast<std::size_t>(bytes / kCifar10RecordBytes);
   if (records_per_file != 0 && records != records_per_file)
-    throw DataError(fmt::format("{}: holds {} records, expected {}", path, records,
-                                records_per_file));
+    throw DataError(
+        fmt::format("{}: holds {} records, expected {}", path, records, records_per_file));
   return records;
 }
 
@@ -46,8 +47,8 @@ void append_file(const std::string& path, std::size_t records, ImageSet& set,
   for (std::size_t r = 0; r < records; ++r) {
     const std::uint8_t* rec = buffer.data() + r * kCifar10RecordBytes;
     if (rec[0] >= set.num_classes)
-      throw DataError(fmt::format("{}: record {}: label {} is out of range (expected < {})",
-                                  path, r, rec[0], set.num_classes));
+      throw DataError(fmt::format("{}: record {}: label {} is out of range (expected < {})", path,
+                                  r, rec[0], set.num_classes));
     set.labels[first + r] = rec[0];
     std::memcpy(set.pixels.data() + (first + r) * kPixels, rec + 1, kPixels);
   }
@@ -98,6 +99,8 @@ ImageSet load_cifar10_split(const std::string& dir, bool train, std::size_t reco
   return load_files(paths, records_per_file);
 }
 
-std::string default_cifar10_dir() { return "datasets/cifar-10-batches-bin"; }
+std::string default_cifar10_dir() {
+  return "datasets/cifar-10-batches-bin";
+}
 
 }  // namespace poda

@@ -26,8 +26,8 @@ class GzReader {
   explicit GzReader(const std::string& path) : path_(path) {
     file_ = gzopen(path.c_str(), "rb");
     if (!file_)
-      throw DataError(fmt::format("{}: cannot open: {}", path,
-                                  errno ? std::strerror(errno) : "out of memory"));
+      throw DataError(
+          fmt::format("{}: cannot open: {}", path, errno ? std::strerror(errno) : "out of memory"));
     gzbuffer(file_, 1 << 17);
   }
   ~GzReader() { gzclose(file_); }
@@ -66,8 +66,8 @@ class GzReader {
 };
 
 std::uint32_t big_endian32(const std::uint8_t* b) {
-  return (std::uint32_t(b[0]) << 24) | (std::uint32_t(b[1]) << 16) |
-         (std::uint32_t(b[2]) << 8) | std::uint32_t(b[3]);
+  return (std::uint32_t(b[0]) << 24) | (std::uint32_t(b[1]) << 16) | (std::uint32_t(b[2]) << 8) |
+         std::uint32_t(b[3]);
 }
 
 std::string open_path(const std::string& path) {
@@ -81,8 +81,8 @@ std::string open_path(const std::string& path) {
 }
 
 // Reads the magic and the dimension sizes; `kind` names the expected content for messages.
-std::vector<std::size_t> read_header(GzReader& in, const std::string& path,
-                                     std::uint32_t magic, const char* kind) {
+std::vector<std::size_t> read_header(GzReader& in, const std::string& path, std::uint32_t magic,
+                                     const char* kind) {
   std::uint8_t head[4];
   const std::size_t got = in.read(head, 4);
   if (got < 4)
@@ -92,16 +92,17 @@ std::vector<std::size_t> read_header(GzReader& in, const std::string& path,
     std::string hint;
     if (found == kLabelMagic) hint = " (this is an idx1 label file)";
     if (found == kImageMagic) hint = " (this is an idx3 image file)";
-    throw DataError(fmt::format("{}: bad magic number 0x{:08x}, expected 0x{:08x} ({}){}",
-                                path, found, magic, kind, hint));
+    throw DataError(fmt::format("{}: bad magic number 0x{:08x}, expected 0x{:08x} ({}){}", path,
+                                found, magic, kind, hint));
   }
   const std::size_t ndims = magic & 0xff;
   std::vector<std::uint8_t> raw(4 * ndims);
   const std::size_t have = in.read(raw.data(), raw.size());
   if (have < raw.size())
-    throw DataError(fmt::format("{}: truncated header: {} dimension sizes need {} bytes, "
-                                "only {} follow the magic number",
-                                path, ndims, raw.size(), have));
+    throw DataError(
+        fmt::format("{}: truncated header: {} dimension sizes need {} bytes, "
+                    "only {} follow the magic number",
+                    path, ndims, raw.size(), have));
   std::vector<std::size_t> dims(ndims);
   for (std::size_t i = 0; i < ndims; ++i) dims[i] = big_endian32(raw.data() + 4 * i);
   return dims;
@@ -109,8 +110,8 @@ std::vector<std::size_t> read_header(GzReader& in, const std::string& path,
 
 // Reads exactly `expected` bytes and checks nothing follows. The buffer grows as data
 // arrives, so a header that lies about its size cannot force a huge allocation.
-std::vector<std::uint8_t> read_body(GzReader& in, const std::string& path,
-                                    std::size_t expected, const std::string& declared) {
+std::vector<std::uint8_t> read_body(GzReader& in, const std::string& path, std::size_t expected,
+                                    const std::string& declared) {
   std::vector<std::uint8_t> data;
   std::size_t have = 0;
   while (have < expected) {
@@ -128,9 +129,10 @@ std::vector<std::uint8_t> read_body(GzReader& in, const std::string& path,
   std::uint8_t scratch[4096];
   for (std::size_t got; (got = in.read(scratch, sizeof scratch)) > 0;) extra += got;
   if (extra > 0)
-    throw DataError(fmt::format("{}: trailing data: header declares {} but {} bytes follow "
-                                "({} too many)",
-                                path, declared, expected + extra, extra));
+    throw DataError(
+        fmt::format("{}: trailing data: header declares {} but {} bytes follow "
+                    "({} too many)",
+                    path, declared, expected + extra, extra));
   return data;
 }
 
@@ -158,8 +160,8 @@ IdxImages read_idx_images(const std::string& requested) {
     throw DataError(fmt::format("{}: bad dimensions: header declares {} images of {}x{}", path,
                                 out.count, out.rows, out.cols));
   const std::uint64_t bytes = std::uint64_t(out.count) * out.rows * out.cols;
-  const std::string declared = fmt::format("{} images of {}x{} ({} bytes)", out.count,
-                                           out.rows, out.cols, bytes);
+  const std::string declared =
+      fmt::format("{} images of {}x{} ({} bytes)", out.count, out.rows, out.cols, bytes);
   if (bytes > kMaxBytes)
     throw DataError(fmt::format("{}: corrupt header: declares {}, more than any idx file holds",
                                 path, declared));
@@ -167,19 +169,19 @@ IdxImages read_idx_images(const std::string& requested) {
   return out;
 }
 
-std::vector<std::uint8_t> read_idx_labels(const std::string& requested,
-                                          std::size_t num_classes) {
+std::vector<std::uint8_t> read_idx_labels(const std::string& requested, std::size_t num_classes) {
   const std::string path = open_path(requested);
   GzReader in(path);
   const auto dims = read_header(in, path, kLabelMagic, "idx1-ubyte labels");
   const std::size_t count = dims[0];
-  if (count == 0) throw DataError(fmt::format("{}: bad dimensions: header declares 0 labels", path));
+  if (count == 0)
+    throw DataError(fmt::format("{}: bad dimensions: header declares 0 labels", path));
   const std::string declared = fmt::format("{} labels ({} bytes)", count, count);
   auto labels = read_body(in, path, count, declared);
   for (std::size_t i = 0; i < count; ++i)
     if (labels[i] >= num_classes)
-      throw DataError(fmt::format("{}: label {} at index {} is out of range (expected < {})",
-                                  path, labels[i], i, num_classes));
+      throw DataError(fmt::format("{}: label {} at index {} is out of range (expected < {})", path,
+                                  labels[i], i, num_classes));
   return labels;
 }
 

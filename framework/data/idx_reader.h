@@ -21,8 +21,7 @@ struct IdxImages {  // idx3: count images of rows x cols, row-major
 IdxImages read_idx_images(const std::string& path);
 
 // Magic 0x00000801; every label must be < num_classes.
-std::vector<std::uint8_t> read_idx_labels(const std::string& path,
-                                          std::size_t num_classes = 10);
+std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t num_classes = 10);
 
 // `path` if it exists, else its ".gz" / plain twin if that exists, else "".
 std::string find_idx_file(const std::string& path);

@@ -20,17 +20,20 @@ std::string locate(const std::string& dir, const std::string& name) {
   if (!found.empty()) return found;
   std::string hint;
   if (dir == default_fashion_mnist_dir() || dir.find("fashion") != std::string::npos)
-    hint = "; Fashion-MNIST is provided there by the Debian package dataset-fashion-mnist "
-           "(scripts/setup.sh installs it)";
+    hint =
+        "; Fashion-MNIST is provided there by the Debian package dataset-fashion-mnist "
+        "(scripts/setup.sh installs it)";
   std::error_code ec;
   const char* what = fs::is_directory(dir, ec) ? "has no" : "does not exist, so no";
-  throw DataError(fmt::format("{}: folder {} {}[.gz]; an MNIST-format folder holds {}{}", dir,
-                              what, name, kExpectedFiles, hint));
+  throw DataError(fmt::format("{}: folder {} {}[.gz]; an MNIST-format folder holds {}{}", dir, what,
+                              name, kExpectedFiles, hint));
 }
 
 }  // namespace
 
-std::string default_fashion_mnist_dir() { return "/usr/share/datasets/fashion-mnist"; }
+std::string default_fashion_mnist_dir() {
+  return "/usr/share/datasets/fashion-mnist";
+}
 
 ImageSet load_mnist_split(const std::string& dir, bool train) {
   const std::string prefix = train ? "train" : "t10k";

@@ -26,8 +26,7 @@ std::vector<std::size_t> shuffled_indices(std::size_t n, std::uint64_t seed) {
 void compact(ImageSet& set, const std::vector<std::size_t>& keep) {
   const std::size_t n = set.sample_size();
   for (std::size_t i = 0; i < keep.size(); ++i) {
-    if (keep[i] != i)
-      std::memmove(set.pixels.data() + i * n, set.pixels.data() + keep[i] * n, n);
+    if (keep[i] != i) std::memmove(set.pixels.data() + i * n, set.pixels.data() + keep[i] * n, n);
     set.labels[i] = set.labels[keep[i]];
   }
   set.count = keep.size();
@@ -47,17 +46,18 @@ void limit(ImageSet& set, std::size_t max_count, std::uint64_t seed) {
 
 DataSplits make_splits(ImageSet train_full, ImageSet test, const SplitOptions& options) {
   if (!(options.val_fraction >= 0.0 && options.val_fraction < 1.0))
-    throw DataError(fmt::format("make_splits: val_fraction {} is outside [0, 1)",
-                                options.val_fraction));
+    throw DataError(
+        fmt::format("make_splits: val_fraction {} is outside [0, 1)", options.val_fraction));
   const std::size_t n = train_full.count;
   const std::size_t n_val =
       options.val_count > 0
           ? options.val_count
           : static_cast<std::size_t>(std::llround(options.val_fraction * double(n)));
   if (n_val >= n)
-    throw DataError(fmt::format("make_splits: a validation set of {} leaves no training data "
-                                "out of {} samples",
-                                n_val, n));
+    throw DataError(
+        fmt::format("make_splits: a validation set of {} leaves no training data "
+                    "out of {} samples",
+                    n_val, n));
   // Independent streams, so changing one limit does not reshuffle the other sets.
   auto order = shuffled_indices(n, derive_seed(options.seed, 0));
   std::vector<std::size_t> val_idx(order.begin(), order.begin() + n_val);

@@ -10,7 +10,9 @@
 
 namespace poda {
 
-const char* kernel_path_name(KernelPath p) { return p == KernelPath::sparse ? "sparse" : "dense"; }
+const char* kernel_path_name(KernelPath p) {
+  return p == KernelPath::sparse ? "sparse" : "dense";
+}
 
 LinearOp::LinearOp(std::string name, Array weight, Array bias)
     : name_(std::move(name)), weight_(std::move(weight)), bias_(weight_.shape()[0], 0.0f) {
@@ -110,7 +112,9 @@ std::string ConvOp::describe() const {
          std::to_string(oh_) + "x" + std::to_string(ow_) + ")";
 }
 
-std::size_t ConvOp::macs() const { return weight_.size() * oh_ * ow_; }
+std::size_t ConvOp::macs() const {
+  return weight_.size() * oh_ * ow_;
+}
 
 void ConvOp::run(Workspace& ws, std::size_t batch) {
   const float* x = ws.slot(in);  // (B, C_in, H, W)
@@ -127,8 +131,8 @@ void ConvOp::run(Workspace& ws, std::size_t batch) {
 namespace {
 
 // cols (C*k*k, H_out*W_out) from x (C, H, W); taps outside the input read zero.
-void im2col(const float* x, std::size_t c_in, std::size_t h, std::size_t w,
-            const ConvGeometry& g, std::size_t oh, std::size_t ow, float* cols) {
+void im2col(const float* x, std::size_t c_in, std::size_t h, std::size_t w, const ConvGeometry& g,
+            std::size_t oh, std::size_t ow, float* cols) {
   const std::size_t k = g.kernel;
   for (std::size_t c = 0; c < c_in; ++c)
     for (std::size_t kh = 0; kh < k; ++kh)
@@ -158,8 +162,8 @@ void ConvOp::run_dense(const float* x, float* y) {
   // Group g: y (C_out/G, P) = W_g (C_out/G, C_in/G * k*k) · cols_g (C_in/G * k*k, P)
   const std::size_t og = c_out_ / g_.groups, kg = c_in_ / g_.groups * k2;
   for (std::size_t grp = 0; grp < g_.groups; ++grp)
-    gemm(false, false, og, p, kg, 1.0f, weight_.data() + grp * og * kg, cols + grp * kg * p,
-         0.0f, y + grp * og * p);
+    gemm(false, false, og, p, kg, 1.0f, weight_.data() + grp * og * kg, cols + grp * kg * p, 0.0f,
+         y + grp * og * p);
   for (std::size_t o = 0; o < c_out_; ++o)
     for (std::size_t i = 0; i < p; ++i) y[o * p + i] += bias_[o];
 }
@@ -169,8 +173,8 @@ void ConvOp::run_sparse(const float* x, float* y) {
   if (g_.padding) {
     for (std::size_t c = 0; c < c_in_; ++c)
       for (std::size_t i = 0; i < h_; ++i)
-        std::memcpy(&padded_[(c * hp_ + i + g_.padding) * wp_ + g_.padding],
-                    x + (c * h_ + i) * w_, w_ * sizeof(float));
+        std::memcpy(&padded_[(c * hp_ + i + g_.padding) * wp_ + g_.padding], x + (c * h_ + i) * w_,
+                    w_ * sizeof(float));
     plane = padded_.data();
   }
   // wide (C_out, L), position p = oh*Wp + ow; columns ow >= W_out are dropped below.

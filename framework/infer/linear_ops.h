@@ -36,8 +36,8 @@ class LinearOp : public InferOp {
 
  protected:
   std::string name_;
-  Array weight_;             // folded, (out, in) or (C_out, C_in/groups, k, k)
-  std::vector<float> bias_;  // (out), zeros when the layer has none
+  Array weight_;                          // folded, (out, in) or (C_out, C_in/groups, k, k)
+  std::vector<float> bias_;               // (out), zeros when the layer has none
   std::vector<std::int32_t> col_offset_;  // sparse: column -> input offset (see sparse_kernels.h)
   CsrMatrix csr_;
   KernelPath path_ = KernelPath::dense;
@@ -70,9 +70,9 @@ class ConvOp : public LinearOp {
   void run_sparse(const float* x, float* y);  // one sample: padded plane, shifted sparse rows
   ConvGeometry g_;
   std::size_t c_in_, h_, w_, c_out_, oh_, ow_, hp_, wp_;
-  std::vector<float> cols_;    // (C_in * k * k, H_out * W_out)
-  std::vector<float> padded_;  // (C_in, Hp, Wp)
-  std::vector<float> wide_;    // (C_out, L): output rows Wp wide
+  std::vector<float> cols_;             // (C_in * k * k, H_out * W_out)
+  std::vector<float> padded_;           // (C_in, Hp, Wp)
+  std::vector<float> wide_;             // (C_out, L): output rows Wp wide
   std::vector<std::int32_t> row_base_;  // (C_out): first input channel of the row's group
 };
 

@@ -66,8 +66,10 @@ InferenceMeasurement measure_inference(Sequential& model, const Shape& input_sha
     const std::vector<LatencyStats> stats = measure_alternating(calls, settings.protocol);
     for (std::size_t p = 0; p < 3; ++p) {
       const bool timed = p < stats.size() && (p < 2 || plans[2]);
-      medians.push_back({latency_column(batch, "us", path_names[p]), timed ? stats[p].median_us : nan});
-      p90s.push_back({latency_column(batch, "p90_us", path_names[p]), timed ? stats[p].p90_us : nan});
+      medians.push_back(
+          {latency_column(batch, "us", path_names[p]), timed ? stats[p].median_us : nan});
+      p90s.push_back(
+          {latency_column(batch, "p90_us", path_names[p]), timed ? stats[p].p90_us : nan});
     }
     m.layer_log.push_back(choice_log(*plans[1], batch));
   }

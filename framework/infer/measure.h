@@ -26,10 +26,10 @@ struct NamedValue {
 };
 
 struct InferenceMeasurement {
-  std::vector<NamedValue> values;  // in column order
-  int threads = 1;                 // BLAS threads the dense kernels ran with
-  std::string compact_note;        // why there is no compacted path, or ""
-  std::vector<std::string> layer_log;  // per batch size: each layer's kernel and why
+  std::vector<NamedValue> values;               // in column order
+  int threads = 1;                              // BLAS threads the dense kernels ran with
+  std::string compact_note;                     // why there is no compacted path, or ""
+  std::vector<std::string> layer_log;           // per batch size: each layer's kernel and why
   double value(const std::string& name) const;  // NaN when absent
 };
 

@@ -25,7 +25,9 @@ bool avx512_kernels_available() {
 #endif
 }
 
-KernelIsa kernel_isa() { return active_isa(); }
+KernelIsa kernel_isa() {
+  return active_isa();
+}
 
 void set_kernel_isa(KernelIsa isa) {
   if (isa == KernelIsa::avx512 && !avx512_kernels_available())
@@ -97,8 +99,8 @@ void sparse_matvec_portable(const CsrMatrix& w, const float* bias, const float* 
 
 // y[r, 0:L) = bias[r] + Σ_j val[j] * x[base_r + col_offset[col[j]] + 0:L)
 void sparse_rows_shifted_portable(const CsrMatrix& w, const std::int32_t* col_offset,
-                                  const std::int32_t* row_base, const float* bias,
-                                  const float* x, std::size_t L, float* y, std::size_t ldy) {
+                                  const std::int32_t* row_base, const float* bias, const float* x,
+                                  std::size_t L, float* y, std::size_t ldy) {
   for (std::size_t r = 0; r < w.rows; ++r) {
     float* yr = y + r * ldy;  // (L)
     const float b = bias ? bias[r] : 0.0f;

@@ -45,8 +45,8 @@ namespace kernels {
 void sparse_matvec_portable(const CsrMatrix& w, const float* bias, const float* x, float* y);
 void sparse_matvec_avx512(const CsrMatrix& w, const float* bias, const float* x, float* y);
 void sparse_rows_shifted_portable(const CsrMatrix& w, const std::int32_t* col_offset,
-                                  const std::int32_t* row_base, const float* bias,
-                                  const float* x, std::size_t L, float* y, std::size_t ldy);
+                                  const std::int32_t* row_base, const float* bias, const float* x,
+                                  std::size_t L, float* y, std::size_t ldy);
 void sparse_rows_shifted_avx512(const CsrMatrix& w, const std::int32_t* col_offset,
                                 const std::int32_t* row_base, const float* bias, const float* x,
                                 std::size_t L, float* y, std::size_t ldy);

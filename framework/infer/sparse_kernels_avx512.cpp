@@ -94,8 +94,7 @@ PODA_AVX512 void rows_shifted(const CsrMatrix& w, Offset offset, const std::int3
     for (; p + 64 <= L; p += 64)
       row_block64(w.val.data(), w.col.data(), ptr[r], ptr[r + 1], offset, xr + p, b, yr + p);
     for (; p < L; p += 16)
-      row_block16(w.val.data(), w.col.data(), ptr[r], ptr[r + 1], offset, xr + p, b, yr + p,
-                  L - p);
+      row_block16(w.val.data(), w.col.data(), ptr[r], ptr[r + 1], offset, xr + p, b, yr + p, L - p);
   }
 }
 
@@ -140,7 +139,8 @@ PODA_AVX512 void transpose_avx512(const float* src, std::size_t rows, std::size_
                                   float* dst) {
   const std::size_t r16 = rows / 16 * 16, c16 = cols / 16 * 16;
   for (std::size_t r = 0; r < r16; r += 16)
-    for (std::size_t c = 0; c < c16; c += 16) transpose16(src + r * cols + c, cols, dst + c * rows + r, rows);
+    for (std::size_t c = 0; c < c16; c += 16)
+      transpose16(src + r * cols + c, cols, dst + c * rows + r, rows);
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t c = (r < r16 ? c16 : 0); c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
 }

@@ -14,7 +14,9 @@ Parameter* own_parameter(Module& m, const std::string& name) {
   return nullptr;
 }
 
-bool transforms(const Module& m) { return m.channel_flow() == Flow::transforms; }
+bool transforms(const Module& m) {
+  return m.channel_flow() == Flow::transforms;
+}
 
 // Layers this compactor can carry over: grouped convolutions and opaque layers it cannot.
 bool compactable(const Module& m) {
@@ -67,9 +69,9 @@ void flatten_kept(Carried& c, const Shape& shape) {
 // The layer of the copy for layers[i], updating what is carried to the next; a null module
 // with a reason when it cannot be built.
 std::pair<ModulePtr, std::string> compact_layer(const Sequential& model,
-                                                const std::vector<Module*>& layers,
-                                                std::size_t i, bool last_prunable,
-                                                const Shape& shape, Carried& c) {
+                                                const std::vector<Module*>& layers, std::size_t i,
+                                                bool last_prunable, const Shape& shape,
+                                                Carried& c) {
   const auto& [name, original] = model.children()[i];
   switch (original->channel_flow()) {
     case Flow::transforms: {
@@ -78,10 +80,12 @@ std::pair<ModulePtr, std::string> compact_layer(const Sequential& model,
       ModulePtr m = original->compacted(c.keep, rows);
       c.keep = rows;
       c.flattened_spatial = false;
-      return {m, m ? "" : "layer '" + name + "' (" + original->type_name() + ") cannot be compacted"};
+      return {m,
+              m ? "" : "layer '" + name + "' (" + original->type_name() + ") cannot be compacted"};
     }
     case Flow::normalizes:
-      if (c.flattened_spatial) return {nullptr, "layer '" + name + "': BatchNorm after a spatial flatten"};
+      if (c.flattened_spatial)
+        return {nullptr, "layer '" + name + "': BatchNorm after a spatial flatten"};
       return {original->compacted(c.keep, c.keep), ""};
     case Flow::flattens: flatten_kept(c, shape); return {original, ""};
     case Flow::keeps_zeros: return {original, ""};  // stateless here: shared with the original

@@ -27,8 +27,8 @@ LatencyStats stats_of(std::vector<double> us) {
   s.calls = us.size();
   if (us.empty()) return s;
   std::sort(us.begin(), us.end());
-  s.median_us = us.size() % 2 ? us[us.size() / 2]
-                              : 0.5 * (us[us.size() / 2 - 1] + us[us.size() / 2]);
+  s.median_us =
+      us.size() % 2 ? us[us.size() / 2] : 0.5 * (us[us.size() / 2 - 1] + us[us.size() / 2]);
   s.p90_us = us[std::min(us.size() - 1, us.size() * 9 / 10)];
   return s;
 }

@@ -60,8 +60,12 @@ void register_layer_type(const std::string& name, LayerType type) {
   registry().add(name, std::move(type));
 }
 
-const LayerType* find_layer_type(const std::string& name) { return registry().find(name); }
+const LayerType* find_layer_type(const std::string& name) {
+  return registry().find(name);
+}
 
-std::vector<std::string> layer_type_names() { return registry().names(); }
+std::vector<std::string> layer_type_names() {
+  return registry().names();
+}
 
 }  // namespace poda

@@ -14,16 +14,16 @@
 namespace poda {
 
 struct LayerSpec {
-  std::string type;                              // "dense", "conv2d", "relu", ...
-  std::string name;                              // parameter prefix; "" = position index
-  std::map<std::string, double> numbers;         // out: 300, kernel: 5, ...
-  std::map<std::string, std::string> strings;    // init: xavier_uniform, ...
+  std::string type;                            // "dense", "conv2d", "relu", ...
+  std::string name;                            // parameter prefix; "" = position index
+  std::map<std::string, double> numbers;       // out: 300, kernel: 5, ...
+  std::map<std::string, std::string> strings;  // init: xavier_uniform, ...
   // Nested layer lists by key (KeyKind::layers), e.g. a residual block's "layers" and
   // "shortcut".
   std::map<std::string, std::vector<LayerSpec>> lists;
-  std::string where;                             // "file:line:col" of the spec, for errors
+  std::string where;  // "file:line:col" of the spec, for errors
 
-  double number(const std::string& key) const;   // throws naming the layer and key
+  double number(const std::string& key) const;  // throws naming the layer and key
   double number_or(const std::string& key, double fallback) const;
   std::size_t count(const std::string& key) const;  // a non-negative integer number
   std::size_t count_or(const std::string& key, std::size_t fallback) const;
@@ -46,7 +46,7 @@ enum class KeyKind { count, number, flag, text, layers };
 struct LayerType {
   std::map<std::string, KeyKind> keys;  // the keys the spec may carry besides type/name
   LayerBuilder build;
-  std::string help;                     // one line for `poda --help`-like listings
+  std::string help;  // one line for `poda --help`-like listings
 };
 
 // The registry of layer types. Registering the same name twice throws.

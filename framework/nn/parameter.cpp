@@ -6,7 +6,9 @@
 
 namespace poda {
 
-Variable Parameter::effective() const { return has_mask() ? mul(value, mask) : value; }
+Variable Parameter::effective() const {
+  return has_mask() ? mul(value, mask) : value;
+}
 
 void Parameter::set_mask(Array mask_values) {
   if (mask_values.shape() != value.data().shape())

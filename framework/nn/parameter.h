@@ -11,8 +11,8 @@
 namespace poda {
 
 struct Parameter {
-  Variable value;      // requires_grad
-  Variable mask;       // undefined = dense; else same shape, 1 keep / 0 pruned, no grad
+  Variable value;  // requires_grad
+  Variable mask;   // undefined = dense; else same shape, 1 keep / 0 pruned, no grad
   bool prunable = false;
 
   bool has_mask() const { return mask.defined(); }

@@ -15,7 +15,9 @@ ParameterBudget::ParameterBudget(std::size_t max_parameters)
   active_budget = this;
 }
 
-ParameterBudget::~ParameterBudget() { active_budget = outer_; }
+ParameterBudget::~ParameterBudget() {
+  active_budget = outer_;
+}
 
 void charge_parameters(const Shape& shape) {
   ParameterBudget* budget = active_budget;

@@ -18,9 +18,13 @@ void register_zoo_model(const std::string& name, ZooEntry entry) {
   zoo().add(name, std::move(entry));
 }
 
-const ZooEntry* find_zoo_model(const std::string& name) { return zoo().find(name); }
+const ZooEntry* find_zoo_model(const std::string& name) {
+  return zoo().find(name);
+}
 
-std::vector<std::string> zoo_model_names() { return zoo().names(); }
+std::vector<std::string> zoo_model_names() {
+  return zoo().names();
+}
 
 LayerSpec layer(const std::string& type, const std::string& name,
                 std::map<std::string, double> numbers) {

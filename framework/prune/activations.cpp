@@ -72,8 +72,9 @@ struct TargetSums {
 ActivationMap collect_activations(Module& model, const std::vector<PruneTarget>& targets,
                                   const ForwardFn& run_forward, int batches) {
   if (!run_forward)
-    throw std::invalid_argument("activation statistics need forward passes on data batches, "
-                                "but the pruning context has none");
+    throw std::invalid_argument(
+        "activation statistics need forward passes on data batches, "
+        "but the pruning context has none");
   std::map<std::string, TargetSums> sums;
   StatsObserver observer;
   for (const PruneTarget& t : targets) {

@@ -42,9 +42,13 @@ std::unique_ptr<Criterion> make_criterion(const std::string& name) {
   return e->factory();
 }
 
-bool has_criterion(const std::string& name) { return registry().find(name) != nullptr; }
+bool has_criterion(const std::string& name) {
+  return registry().find(name) != nullptr;
+}
 
-std::vector<std::string> criterion_names() { return registry().names(); }
+std::vector<std::string> criterion_names() {
+  return registry().names();
+}
 
 std::string criterion_help(const std::string& name) {
   const Entry* e = registry().find(name);

@@ -7,9 +7,12 @@ namespace poda {
 namespace {
 const std::vector<std::pair<Granularity, std::string>>& table() {
   static const std::vector<std::pair<Granularity, std::string>> t{
-      {Granularity::unstructured, "unstructured"}, {Granularity::neuron, "neuron"},
-      {Granularity::filter, "filter"},             {Granularity::channel, "channel"},
-      {Granularity::n_m, "n_m"},                   {Granularity::block, "block"}};
+      {Granularity::unstructured, "unstructured"},
+      {Granularity::neuron, "neuron"},
+      {Granularity::filter, "filter"},
+      {Granularity::channel, "channel"},
+      {Granularity::n_m, "n_m"},
+      {Granularity::block, "block"}};
   return t;
 }
 }  // namespace
@@ -18,10 +21,12 @@ std::string granularity_help(Granularity g) {
   switch (g) {
     case Granularity::unstructured: return "single weights";
     case Granularity::neuron: return "a Dense output unit: its row, bias and BatchNorm channel";
-    case Granularity::filter: return "a Conv output channel: its filter, bias and BatchNorm channel";
+    case Granularity::filter:
+      return "a Conv output channel: its filter, bias and BatchNorm channel";
     case Granularity::channel: return "an input channel (Conv) or feature (Dense) in every unit";
     case Granularity::n_m: return "N kept in every M consecutive inputs: [n: 2], [m: 4]";
-    case Granularity::block: return "r x c tiles of the (out, in*kH*kW) view: [block_rows: 1], [block_cols: 4]";
+    case Granularity::block:
+      return "r x c tiles of the (out, in*kH*kW) view: [block_rows: 1], [block_cols: 4]";
   }
   return "";
 }

@@ -168,8 +168,8 @@ void prepare_criterion(Criterion& criterion, const std::vector<PruneTarget>& tar
 void add_element_entries(Plan& p, const Criterion& criterion, const CriterionContext& ctx,
                          const PruneSettings& settings, std::vector<Entry>& entries) {
   Entry e{&p, p.t->weight, {}, {}};
-  e.scores = element_scores(criterion.score_weights(p.t->weight_name, *p.t->weight, ctx),
-                            *p.t->weight);
+  e.scores =
+      element_scores(criterion.score_weights(p.t->weight_name, *p.t->weight, ctx), *p.t->weight);
   e.cap = removable_units(e.scores.size(), settings);
   entries.push_back(std::move(e));
   if (settings.include_bias && p.t->bias) {
@@ -190,9 +190,9 @@ Entry unit_entry(Plan& p, const Criterion& criterion, const CriterionContext& ct
     Array s = criterion.score_units(*p.t, g, ctx);
     e.scores.assign(s.begin(), s.end());
   } else {
-    e.scores = aggregate_scores(p.layout,
-                                criterion.score_weights(p.t->weight_name, *p.t->weight, ctx),
-                                g.kind == Granularity::block, *p.t->weight);
+    e.scores =
+        aggregate_scores(p.layout, criterion.score_weights(p.t->weight_name, *p.t->weight, ctx),
+                         g.kind == Granularity::block, *p.t->weight);
   }
   const std::vector<bool> alive = units_alive(p.layout, *p.t->weight);
   for (std::size_t u = 0; u < alive.size(); ++u)
@@ -239,8 +239,10 @@ void prune_in_pools(std::vector<Plan>& plans, const Criterion& criterion,
   std::vector<Entry> entries;
   entries.reserve(2 * plans.size());
   for (Plan& p : plans) {
-    if (g.structured()) entries.push_back(unit_entry(p, criterion, ctx, settings));
-    else add_element_entries(p, criterion, ctx, settings, entries);
+    if (g.structured())
+      entries.push_back(unit_entry(p, criterion, ctx, settings));
+    else
+      add_element_entries(p, criterion, ctx, settings, entries);
   }
   select_all(plans, entries, sparsity);
   apply_selection(entries, g);

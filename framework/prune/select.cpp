@@ -7,7 +7,9 @@
 namespace poda {
 
 namespace {
-double rank_score(double s) { return std::isnan(s) ? -INFINITY : s; }
+double rank_score(double s) {
+  return std::isnan(s) ? -INFINITY : s;
+}
 }  // namespace
 
 std::size_t units_for_fraction(double s, std::size_t n) {

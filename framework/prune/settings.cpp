@@ -18,12 +18,16 @@ const std::vector<std::pair<Scope, std::string>> scopes{{Scope::layer, "layer"},
 using Errors = std::vector<FieldError>;
 
 // False for NaN and +inf too, which a plain `> 0` lets through.
-bool positive_finite(double v) { return v > 0.0 && std::isfinite(v); }
+bool positive_finite(double v) {
+  return v > 0.0 && std::isfinite(v);
+}
 
 void check_granularity(const GranularitySpec& g, Errors& errors) {
   if (g.kind == Granularity::n_m) {
-    if (g.m < 1) errors.push_back({"granularity.m", "must be at least 1, got " + std::to_string(g.m)});
-    if (g.n < 1) errors.push_back({"granularity.n", "must be at least 1, got " + std::to_string(g.n)});
+    if (g.m < 1)
+      errors.push_back({"granularity.m", "must be at least 1, got " + std::to_string(g.m)});
+    if (g.n < 1)
+      errors.push_back({"granularity.n", "must be at least 1, got " + std::to_string(g.n)});
     else if (g.n > g.m)
       errors.push_back({"granularity.n", "N must not exceed M (N:M = " + std::to_string(g.n) + ":" +
                                              std::to_string(g.m) + ")"});
@@ -51,13 +55,15 @@ void check_criterion(const PruneSettings& s, Errors& errors) {
                                          "' (it supports: " + join_names(ok) + ")"});
   }
   if (c->needs_data() && s.data_batches < 1)
-    errors.push_back({"data_batches", "criterion '" + s.criterion + "' needs at least one data batch"});
+    errors.push_back(
+        {"data_batches", "criterion '" + s.criterion + "' needs at least one data batch"});
 }
 
 void check_schedule(const PruneSettings& s, Errors& errors) {
   if (!find_schedule(s.schedule.kind)) {
     errors.push_back({"schedule.kind", "unknown schedule '" + s.schedule.kind +
-                                           "' (expected one of: " + join_names(schedule_names()) + ")"});
+                                           "' (expected one of: " + join_names(schedule_names()) +
+                                           ")"});
     return;
   }
   for (FieldError& e : make_schedule(s.schedule)->validate(s)) errors.push_back(std::move(e));
@@ -68,14 +74,15 @@ void check_overrides(const std::vector<LayerOverride>& overrides, Errors& errors
   for (std::size_t i = 0; i < overrides.size(); ++i) {
     const LayerOverride& o = overrides[i];
     const std::string at = "overrides[" + std::to_string(i) + "]";
-    if (o.name.empty()) errors.push_back({at + ".name", "must name a layer or parameter"});
+    if (o.name.empty())
+      errors.push_back({at + ".name", "must name a layer or parameter"});
     else if (!seen.insert(o.name).second)
       errors.push_back({at + ".name", "'" + o.name + "' is overridden twice"});
     if (o.sparsity >= 1.0)
       errors.push_back({at + ".sparsity", "must be in [0, 1), got " + format_number(o.sparsity)});
     if (!positive_finite(o.rate_scale))
-      errors.push_back({at + ".rate_scale", "must be a positive finite number, got " +
-                                                format_number(o.rate_scale)});
+      errors.push_back({at + ".rate_scale",
+                        "must be a positive finite number, got " + format_number(o.rate_scale)});
   }
 }
 
@@ -100,7 +107,9 @@ Scope parse_scope(const std::string& name) {
   throw std::invalid_argument("unknown scope '" + name + "' (expected one of: layer, global)");
 }
 
-std::string scope_name(Scope s) { return s == Scope::layer ? "layer" : "global"; }
+std::string scope_name(Scope s) {
+  return s == Scope::layer ? "layer" : "global";
+}
 
 double ScheduleSpec::number_or(const std::string& key, double fallback) const {
   auto it = numbers.find(key);
@@ -127,9 +136,11 @@ std::vector<FieldError> PruneSettings::validate() const {
   if (!positive_finite(finetune_lr_scale))
     errors.push_back({"finetune_lr_scale",
                       "must be a positive finite number, got " + format_number(finetune_lr_scale)});
-  if (min_units < 0) errors.push_back({"min_units", "must be at least 0, got " + std::to_string(min_units)});
+  if (min_units < 0)
+    errors.push_back({"min_units", "must be at least 0, got " + std::to_string(min_units)});
   if (!(max_layer_sparsity > 0.0 && max_layer_sparsity <= 1.0))
-    errors.push_back({"max_layer_sparsity", "must be in (0, 1], got " + format_number(max_layer_sparsity)});
+    errors.push_back(
+        {"max_layer_sparsity", "must be in (0, 1], got " + format_number(max_layer_sparsity)});
   check_overrides(overrides, errors);
   return errors;
 }

@@ -50,7 +50,7 @@ struct PruneSettings {
   // max_layer_sparsity of them go (1 = no cap). 0 units lets a layer collapse.
   int min_units = 1;
   double max_layer_sparsity = 1.0;
-  double sparsity = 0.9;       // cumulative target
+  double sparsity = 0.9;  // cumulative target
   ScheduleSpec schedule;
   int finetune_epochs = 3;
   double finetune_lr_scale = 0.1;

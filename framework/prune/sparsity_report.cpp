@@ -59,16 +59,16 @@ std::string format_sparsity_table(const SparsityReport& report) {
   };
   for (const LayerSparsity& l : report.layers)
     row(l.name, l.params, l.nonzero, l.sparsity(), l.units_alive, l.units);
-  row("total", report.params, report.nonzero, report.sparsity(), report.units_alive,
-      report.units);
+  row("total", report.params, report.nonzero, report.sparsity(), report.units_alive, report.units);
   return out;
 }
 
 std::string SparsityReport::disconnection() const {
   for (const LayerSparsity& l : layers)
     if (l.nonzero == 0)
-      return "layer '" + l.name + "' has no weight left (" + std::to_string(l.units - l.units_alive) +
-             " of " + std::to_string(l.units) + " units removed): the output no longer depends on the input";
+      return "layer '" + l.name + "' has no weight left (" +
+             std::to_string(l.units - l.units_alive) + " of " + std::to_string(l.units) +
+             " units removed): the output no longer depends on the input";
   return "";
 }
 

@@ -10,7 +10,7 @@
 namespace poda {
 
 struct LayerSparsity {
-  std::string name;  // layer name, e.g. "fc1"
+  std::string name;                     // layer name, e.g. "fc1"
   std::size_t params = 0, nonzero = 0;  // of the weight
   std::size_t units = 0, units_alive = 0;
   double sparsity() const { return params ? 1.0 - double(nonzero) / params : 0.0; }
@@ -18,7 +18,7 @@ struct LayerSparsity {
 
 struct SparsityReport {
   std::vector<LayerSparsity> layers;
-  std::size_t params = 0, nonzero = 0;              // prunable weights
+  std::size_t params = 0, nonzero = 0;  // prunable weights
   // Output units of the prunable layers but the last (its units are the classes, which no
   // granularity removes), so a neuron target of 0.5 reads 0.5.
   std::size_t units = 0, units_alive = 0;

@@ -17,8 +17,10 @@ void flatten_leaves(Module& m, const std::string& prefix, std::vector<Leaf>& out
     // Children of a block with its own data flow (a residual add, branches) are separate
     // chains: zeros are traced inside each Sequential, never across the block's edges.
     if (!chain) out.push_back({"", nullptr});
-    if (child->children().empty()) out.push_back({full, child.get()});
-    else flatten_leaves(*child, full, out);
+    if (child->children().empty())
+      out.push_back({full, child.get()});
+    else
+      flatten_leaves(*child, full, out);
     if (!chain) out.push_back({"", nullptr});
   }
 }
@@ -34,7 +36,9 @@ bool is_prunable_layer(Module& m) {
   return w && w->prunable && w->value.shape().size() >= 2;
 }
 
-bool is_batch_norm(const Module& m) { return m.channel_flow() == Module::ChannelFlow::normalizes; }
+bool is_batch_norm(const Module& m) {
+  return m.channel_flow() == Module::ChannelFlow::normalizes;
+}
 
 // Layers through which a zero channel stays a zero channel (at its index or its flattened
 // features).
@@ -92,8 +96,7 @@ void find_consumer(PruneTarget& t, PruneTarget* next, const std::vector<Leaf>& l
       return;
     }
     if (!preserves_zeros(m)) return;
-    if (!t.activation && m.channel_flow() == Module::ChannelFlow::keeps_zeros)
-      t.activation = &m;
+    if (!t.activation && m.channel_flow() == Module::ChannelFlow::keeps_zeros) t.activation = &m;
     if (m.channel_flow() == Module::ChannelFlow::flattens) flattened = true;
   }
 }
@@ -102,8 +105,10 @@ void find_consumer(PruneTarget& t, PruneTarget* next, const std::vector<Leaf>& l
 
 std::vector<PruneTarget> collect_targets(Module& model) {
   std::vector<Leaf> leaves;
-  if (model.children().empty()) leaves.push_back({"", &model});
-  else flatten_leaves(model, "", leaves);
+  if (model.children().empty())
+    leaves.push_back({"", &model});
+  else
+    flatten_leaves(model, "", leaves);
 
   std::vector<PruneTarget> targets;
   std::vector<std::size_t> leaf_of_target;

@@ -18,7 +18,7 @@ struct PruneTarget {
   Parameter* weight = nullptr;
   Parameter* bias = nullptr;  // may be null
   std::string bias_name;
-  std::size_t groups = 1;     // Conv groups (1 for Dense)
+  std::size_t groups = 1;  // Conv groups (1 for Dense)
 
   // The BatchNorm directly after this layer: filter pruning removes its channel too.
   Parameter* bn_weight = nullptr;  // gamma

@@ -36,8 +36,7 @@ UnitLayout unit_layout(const PruneTarget& t, const GranularitySpec& g) {
       });
       break;
     }
-    default:
-      return {};
+    default: return {};
   }
   l.unit_size.assign(l.units, 0);
   for (std::uint32_t u : l.unit_of) ++l.unit_size[u];

@@ -30,7 +30,8 @@ RangeObserver::RangeObserver(CalibrationSettings settings) : settings_(settings)
 float percentile_of(std::vector<float>& values, double p) {
   if (values.empty()) throw std::invalid_argument("percentile_of: no values");
   const double rank = std::ceil(p / 100.0 * static_cast<double>(values.size()));
-  const std::size_t index = static_cast<std::size_t>(std::clamp(rank, 1.0, double(values.size()))) - 1;
+  const std::size_t index =
+      static_cast<std::size_t>(std::clamp(rank, 1.0, double(values.size()))) - 1;
   std::nth_element(values.begin(), values.begin() + static_cast<long>(index), values.end());
   return values[index];
 }
@@ -40,8 +41,8 @@ bool RangeObserver::observe(const float* values, std::size_t n) {
   if (n == 0) throw std::invalid_argument("calibration: an empty batch of activations");
   for (std::size_t i = 0; i < n; ++i)
     if (!std::isfinite(values[i]))
-      throw std::invalid_argument("calibration: activation " + std::to_string(i) +
-                                  " of batch " + std::to_string(batches_seen_) + " is not finite");
+      throw std::invalid_argument("calibration: activation " + std::to_string(i) + " of batch " +
+                                  std::to_string(batches_seen_) + " is not finite");
   if (settings_.method == CalibrationMethod::min_max) {
     const auto [mn, mx] = std::minmax_element(values, values + n);
     lo_ = batches_seen_ == 0 ? *mn : std::min<double>(lo_, *mn);

@@ -21,7 +21,7 @@ enum class CalibrationMethod { min_max, percentile };
 
 struct CalibrationSettings {
   CalibrationMethod method = CalibrationMethod::min_max;
-  int batches = 8;           // batches observed; later ones are ignored
+  int batches = 8;            // batches observed; later ones are ignored
   double percentile = 99.99;  // in (50, 100]; percentile method only
 };
 

@@ -9,7 +9,9 @@ namespace poda {
 
 namespace {
 
-std::size_t bytes_of_bits(std::uint64_t bits) { return static_cast<std::size_t>((bits + 7) / 8); }
+std::size_t bytes_of_bits(std::uint64_t bits) {
+  return static_cast<std::size_t>((bits + 7) / 8);
+}
 
 void check_codes(const LayerCodes& layer) {
   for (std::int32_t c : layer.codes)
@@ -18,15 +20,15 @@ void check_codes(const LayerCodes& layer) {
                                   std::to_string(c) + " outside [0, " +
                                   std::to_string(layer.alphabet) + ")");
   if (layer.value_bits < 1 || (std::size_t{1} << layer.value_bits) < layer.alphabet)
-    throw std::invalid_argument("compressed size: layer '" + layer.name + "': " +
-                                std::to_string(layer.value_bits) + " bits cannot hold " +
+    throw std::invalid_argument("compressed size: layer '" + layer.name +
+                                "': " + std::to_string(layer.value_bits) + " bits cannot hold " +
                                 std::to_string(layer.alphabet) + " codes");
 }
 
 }  // namespace
 
-LayerCodes kmeans_layer_codes(const std::string& name, const SharedWeights& shared,
-                              int index_bits, std::size_t fp32_params) {
+LayerCodes kmeans_layer_codes(const std::string& name, const SharedWeights& shared, int index_bits,
+                              std::size_t fp32_params) {
   LayerCodes l;
   l.name = name;
   l.codes = shared.assignment;
@@ -66,7 +68,8 @@ LayerStorage layer_storage(const LayerCodes& layer, bool huffman) {
       positions.push_back(i);
       ++value_freq[layer.codes[i]];
     }
-  const std::vector<std::uint32_t> index_codes = encode_relative_indices(positions, layer.index_bits);
+  const std::vector<std::uint32_t> index_codes =
+      encode_relative_indices(positions, layer.index_bits);
   LayerStorage s;
   s.name = layer.name;
   s.weights = layer.codes.size();

@@ -26,8 +26,8 @@ struct LayerCodes {
 };
 
 // k-means: codes = assignment, 2^bits fp32 centroids.
-LayerCodes kmeans_layer_codes(const std::string& name, const SharedWeights& shared,
-                              int index_bits, std::size_t fp32_params);
+LayerCodes kmeans_layer_codes(const std::string& name, const SharedWeights& shared, int index_bits,
+                              std::size_t fp32_params);
 // int8 weights (channels * per_channel): codes = q + 128 for q != 0 (a zero level is not
 // stored), one fp32 scale per channel.
 LayerCodes int8_layer_codes(const std::string& name, const std::vector<std::int8_t>& q,

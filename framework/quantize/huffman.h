@@ -16,6 +16,8 @@ std::vector<int> huffman_code_lengths(const std::vector<std::uint64_t>& frequenc
 std::uint64_t huffman_stream_bits(const std::vector<std::uint64_t>& frequencies);
 
 // Bytes to store the canonical code table: one byte (the length) per alphabet symbol.
-inline std::size_t huffman_table_bytes(std::size_t alphabet) { return alphabet; }
+inline std::size_t huffman_table_bytes(std::size_t alphabet) {
+  return alphabet;
+}
 
 }  // namespace poda

@@ -36,7 +36,7 @@ Int8Linear make_int8_linear(const float* weight, std::size_t out, std::size_t in
 }
 
 void int8_linear_forward(const Int8Linear& layer, const float* x, std::size_t B, float* y) {
-  thread_local std::vector<std::uint8_t> qx;  // (B, in)
+  thread_local std::vector<std::uint8_t> qx;   // (B, in)
   thread_local std::vector<std::int32_t> acc;  // (B, out)
   qx.resize(B * layer.in);
   acc.resize(B * layer.out);

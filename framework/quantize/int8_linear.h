@@ -16,13 +16,13 @@ namespace poda {
 
 struct Int8Linear {
   std::size_t in = 0, out = 0;
-  bool sparse = false;          // which of the two weight forms below is used
-  PackedInt8Weights dense;      // (out, in), when !sparse
-  SparseInt8Weights sparse_w;   // (out, in), when sparse
-  QuantGrid weight_grid;        // per output channel (out)
-  QuantGrid input_grid;         // per tensor, calibrated
-  std::vector<float> bias;      // (out), zeros when the layer has none
-  bool relu = false;            // fused on the float output
+  bool sparse = false;         // which of the two weight forms below is used
+  PackedInt8Weights dense;     // (out, in), when !sparse
+  SparseInt8Weights sparse_w;  // (out, in), when sparse
+  QuantGrid weight_grid;       // per output channel (out)
+  QuantGrid input_grid;        // per tensor, calibrated
+  std::vector<float> bias;     // (out), zeros when the layer has none
+  bool relu = false;           // fused on the float output
   // Precomputed per output n: s_x * s_w[n], and z_x * sum_k q_w[n, k].
   std::vector<float> output_scale;
   std::vector<std::int32_t> zero_point_term;

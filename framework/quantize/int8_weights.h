@@ -11,9 +11,9 @@
 namespace poda {
 
 struct Int8Weights {
-  Shape shape;                  // (C_out, ...)
-  std::vector<std::int8_t> q;   // numel(shape), row-major
-  QuantGrid grid;               // symmetric, one scale per output channel
+  Shape shape;                 // (C_out, ...)
+  std::vector<std::int8_t> q;  // numel(shape), row-major
+  QuantGrid grid;              // symmetric, one scale per output channel
 };
 
 Int8Weights quantize_weights_int8(const Array& weight);

@@ -19,7 +19,7 @@ template <class OnFiller, class OnEntry>
 void walk(const std::vector<std::size_t>& positions, int index_bits, OnFiller on_filler,
           OnEntry on_entry) {
   const std::size_t longest = filler_code(index_bits);  // the longest gap one code holds
-  std::size_t previous = 0;                              // position + 1 of the last entry
+  std::size_t previous = 0;                             // position + 1 of the last entry
   bool first = true;
   for (std::size_t p : positions) {
     if (!first && p + 1 <= previous)
@@ -40,8 +40,9 @@ std::vector<std::uint32_t> encode_relative_indices(const std::vector<std::size_t
   const std::uint32_t filler = filler_code(index_bits);
   std::vector<std::uint32_t> codes;
   codes.reserve(positions.size());
-  walk(positions, index_bits, [&] { codes.push_back(filler); },
-       [&](std::size_t gap) { codes.push_back(static_cast<std::uint32_t>(gap - 1)); });
+  walk(
+      positions, index_bits, [&] { codes.push_back(filler); },
+      [&](std::size_t gap) { codes.push_back(static_cast<std::uint32_t>(gap - 1)); });
   return codes;
 }
 
@@ -52,8 +53,8 @@ std::vector<std::size_t> decode_relative_indices(const std::vector<std::uint32_t
   std::size_t next = 0;  // position + 1 of the last entry
   for (std::uint32_t c : codes) {
     if (c > filler)
-      throw std::invalid_argument("relative indices: code " + std::to_string(c) + " needs more than " +
-                                  std::to_string(index_bits) + " bits");
+      throw std::invalid_argument("relative indices: code " + std::to_string(c) +
+                                  " needs more than " + std::to_string(index_bits) + " bits");
     if (c == filler) {
       next += filler;
       continue;
@@ -66,7 +67,8 @@ std::vector<std::size_t> decode_relative_indices(const std::vector<std::uint32_t
 
 std::size_t count_fillers(const std::vector<std::size_t>& positions, int index_bits) {
   std::size_t fillers = 0;
-  walk(positions, index_bits, [&] { ++fillers; }, [](std::size_t) {});
+  walk(
+      positions, index_bits, [&] { ++fillers; }, [](std::size_t) {});
   return fillers;
 }
 

@@ -7,8 +7,9 @@ namespace poda {
 namespace {
 
 std::string in_range(int v, int lo, int hi) {
-  return v >= lo && v <= hi ? "" : "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                                       "], got " + std::to_string(v);
+  return v >= lo && v <= hi ? ""
+                            : "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                                  "], got " + std::to_string(v);
 }
 
 }  // namespace
@@ -16,9 +17,12 @@ std::string in_range(int v, int lo, int hi) {
 QuantKind parse_quant_kind(const std::string& name) {
   if (name == "int8") return QuantKind::int8;
   if (name == "kmeans") return QuantKind::kmeans;
-  throw std::invalid_argument("unknown quantize kind '" + name + "' (expected one of: int8, kmeans)");
+  throw std::invalid_argument("unknown quantize kind '" + name +
+                              "' (expected one of: int8, kmeans)");
 }
-std::string quant_kind_name(QuantKind kind) { return kind == QuantKind::int8 ? "int8" : "kmeans"; }
+std::string quant_kind_name(QuantKind kind) {
+  return kind == QuantKind::int8 ? "int8" : "kmeans";
+}
 
 QuantMode parse_quant_mode(const std::string& name) {
   if (name == "post_training") return QuantMode::post_training;
@@ -40,10 +44,13 @@ std::vector<FieldError> QuantizeSettings::validate() const {
     check("calibration.batches", in_range(calibration.batches, 1, 1000000));
     if (calibration.method == CalibrationMethod::percentile &&
         !(calibration.percentile > 50.0 && calibration.percentile <= 100.0))
-      check("calibration.percentile", "must be in (50, 100], got " + std::to_string(calibration.percentile));
+      check("calibration.percentile",
+            "must be in (50, 100], got " + std::to_string(calibration.percentile));
     if (mode == QuantMode::aware && finetune_epochs < 1)
-      check("finetune_epochs", "mode aware fine-tunes through fake quantization: needs at least "
-                               "1 epoch, got " + std::to_string(finetune_epochs));
+      check("finetune_epochs",
+            "mode aware fine-tunes through fake quantization: needs at least "
+            "1 epoch, got " +
+                std::to_string(finetune_epochs));
   } else {
     check("bits", in_range(bits, 1, 8));
     check("conv_bits", in_range(sharing.conv_bits, 1, 8));
@@ -62,9 +69,10 @@ std::optional<FieldError> check_calibration_batches(const QuantizeSettings& sett
                                                     long available_batches) {
   if (settings.kind != QuantKind::int8 || settings.calibration.batches <= available_batches)
     return std::nullopt;
-  return FieldError{"calibration.batches",
-                    std::to_string(settings.calibration.batches) + " calibration batches, but the "
-                    "training set has only " + std::to_string(available_batches)};
+  return FieldError{"calibration.batches", std::to_string(settings.calibration.batches) +
+                                               " calibration batches, but the "
+                                               "training set has only " +
+                                               std::to_string(available_batches)};
 }
 
 }  // namespace poda

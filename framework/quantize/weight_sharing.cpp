@@ -29,7 +29,8 @@ bool assign_nearest(const std::vector<float>& alive, const std::vector<float>& c
     mid[i] = 0.5f * (centroids[i] + centroids[i + 1]);
   bool changed = false;
   for (std::size_t i = 0; i < alive.size(); ++i) {
-    const auto k = static_cast<std::int32_t>(std::upper_bound(mid.begin(), mid.end(), alive[i]) - mid.begin());
+    const auto k =
+        static_cast<std::int32_t>(std::upper_bound(mid.begin(), mid.end(), alive[i]) - mid.begin());
     changed = changed || cluster[i] != k;
     cluster[i] = k;
   }
@@ -53,8 +54,8 @@ void update_means(const std::vector<float>& alive, const std::vector<std::int32_
 }  // namespace
 
 std::size_t SharedWeights::survivors() const {
-  return static_cast<std::size_t>(
-      std::count_if(assignment.begin(), assignment.end(), [](std::int32_t a) { return a != kPrunedWeight; }));
+  return static_cast<std::size_t>(std::count_if(assignment.begin(), assignment.end(),
+                                                [](std::int32_t a) { return a != kPrunedWeight; }));
 }
 
 SharedWeights share_weights(const float* w, const float* mask, std::size_t n, int bits,

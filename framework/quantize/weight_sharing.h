@@ -32,7 +32,9 @@ struct WeightSharingSettings {
   int conv_bits = 8;
   int dense_bits = 5;
   int max_iterations = 50;
-  int bits_for_rank(std::size_t weight_rank) const { return weight_rank == 4 ? conv_bits : dense_bits; }
+  int bits_for_rank(std::size_t weight_rank) const {
+    return weight_rank == 4 ? conv_bits : dense_bits;
+  }
 };
 
 // w (n), mask (n, 1 keep / 0 pruned) or nullptr (then exactly the zero weights are pruned)

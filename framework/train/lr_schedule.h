@@ -6,10 +6,10 @@ namespace poda {
 
 struct LrSchedule {
   enum class Kind { constant, step, cosine } kind = Kind::constant;
-  int step_size = 10;     // step: multiply by gamma every step_size epochs
+  int step_size = 10;  // step: multiply by gamma every step_size epochs
   float gamma = 0.1f;
-  float min_lr = 0.0f;    // cosine: final learning rate
-  int total_epochs = 1;   // cosine: period
+  float min_lr = 0.0f;   // cosine: final learning rate
+  int total_epochs = 1;  // cosine: period
 
   float lr_at(float base_lr, int epoch) const;
 };

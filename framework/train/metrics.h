@@ -17,7 +17,7 @@ struct EpochMetrics {
   double train_loss = 0.0, train_acc = 0.0;
   double val_loss = 0.0, val_acc = 0.0;
   double seconds = 0.0;
-  double sparsity = 0.0;        // of prunable weights at the end of the epoch
+  double sparsity = 0.0;  // of prunable weights at the end of the epoch
 };
 
 std::string to_json(const EpochMetrics& m);

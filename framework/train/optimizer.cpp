@@ -69,8 +69,10 @@ void Adam::step() {
       const float keep = mask ? mask[i] : 1.0f;
       float wi = w[i];
       float gi = g[i];
-      if (settings_.decoupled) wi -= lr_ * wd * wi;
-      else gi += wd * wi;
+      if (settings_.decoupled)
+        wi -= lr_ * wd * wi;
+      else
+        gi += wd * wi;
       gi *= keep;
       m[i] = b1 * m[i] + (1.0f - b1) * gi;
       v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;

@@ -12,7 +12,8 @@ namespace poda {
 
 class Optimizer {
  public:
-  explicit Optimizer(std::vector<Parameter*> params, float lr) : params_(std::move(params)), lr_(lr) {}
+  explicit Optimizer(std::vector<Parameter*> params, float lr)
+      : params_(std::move(params)), lr_(lr) {}
   virtual ~Optimizer() = default;
   virtual void step() = 0;
   // Forgets momentum / moments (e.g. when fine-tuning starts or weights are rewound).
@@ -54,7 +55,11 @@ class Adam : public Optimizer {
  public:
   Adam(std::vector<Parameter*> params, float lr, AdamSettings settings);
   void step() override;
-  void reset_state() override { m_.clear(); v_.clear(); steps_ = 0; }
+  void reset_state() override {
+    m_.clear();
+    v_.clear();
+    steps_ = 0;
+  }
 
  private:
   AdamSettings settings_;

@@ -68,8 +68,9 @@ struct EpochTotals {
 };
 
 // One pass over the loader's batches; `step` counts optimiser steps across epochs.
-EpochTotals train_epoch(Module& model, BatchLoader& loader, Optimizer& optimizer, const std::string& phase,
-                        int epoch, std::size_t& step, const TrainHooks& hooks, Progress* progress) {
+EpochTotals train_epoch(Module& model, BatchLoader& loader, Optimizer& optimizer,
+                        const std::string& phase, int epoch, std::size_t& step,
+                        const TrainHooks& hooks, Progress* progress) {
   EpochTotals t;
   Batch batch;
   std::size_t batch_index = 0;
@@ -79,9 +80,8 @@ EpochTotals train_epoch(Module& model, BatchLoader& loader, Optimizer& optimizer
     Variable loss = cross_entropy(logits, batch.labels);
     const float loss_value = loss.data()(0);
     if (!std::isfinite(loss_value))
-      throw TrainingDiverged(phase + ": loss became " + std::to_string(loss_value) +
-                             " at epoch " + std::to_string(epoch + 1) + ", step " +
-                             std::to_string(step));
+      throw TrainingDiverged(phase + ": loss became " + std::to_string(loss_value) + " at epoch " +
+                             std::to_string(epoch + 1) + ", step " + std::to_string(step));
     loss.backward();
     optimizer.step();
     if (hooks.on_step_end) hooks.on_step_end(step);
@@ -114,7 +114,8 @@ FitResult fit(Module& model, const DataSplits& data, const Normalization& norm,
     loader.start_epoch(static_cast<std::size_t>(epoch));
     if (progress)
       progress->begin_epoch(phase, epoch + 1, settings.epochs, loader.batches_per_epoch());
-    const EpochTotals totals = train_epoch(model, loader, *optimizer, phase, epoch, step, hooks, progress);
+    const EpochTotals totals =
+        train_epoch(model, loader, *optimizer, phase, epoch, step, hooks, progress);
     const EvalResult val = evaluate(model, data.val, norm, settings.eval_batch_size);
     EpochMetrics m;
     m.phase = phase;

@@ -33,7 +33,7 @@ struct TrainHooks {
 
 struct FitResult {
   std::vector<EpochMetrics> epochs;
-  int best_epoch = 0;        // 1-based; 0 when no epoch ran
+  int best_epoch = 0;  // 1-based; 0 when no epoch ran
   double best_val_acc = 0.0;
   double seconds = 0.0;
 };

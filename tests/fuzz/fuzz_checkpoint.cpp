@@ -21,8 +21,10 @@ std::string with_valid_crc(std::string bytes) {
   if (bytes.size() < kHeader + kCrc) return bytes;
   const std::size_t body = bytes.size() - kHeader - kCrc;
   const auto crc = static_cast<std::uint32_t>(
-      ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data() + kHeader), static_cast<uInt>(body)));
-  for (int i = 0; i < 4; ++i) bytes[bytes.size() - kCrc + i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+      ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data() + kHeader),
+              static_cast<uInt>(body)));
+  for (int i = 0; i < 4; ++i)
+    bytes[bytes.size() - kCrc + i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
   return bytes;
 }
 
@@ -36,8 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::string again = poda::serialize_checkpoint(ck, "fuzz.ckpt");
       const poda::Checkpoint back = poda::deserialize_checkpoint(again, "fuzz.ckpt");
       if (poda::serialize_checkpoint(back, "fuzz.ckpt") != again) __builtin_trap();
-    } catch (const poda::CheckpointError&) {
-    }
+    } catch (const poda::CheckpointError&) {}
   }
   return 0;
 }

@@ -26,7 +26,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const poda::SweepPoint& p : poda::expand_sweep_source(text, file, kFuzzMaxRuns))
       poda::parse_experiment_config(p.config, file);
   } catch (const poda::ConfigError&) {
-  } catch (const poda::SweepError&) {
-  }
+  } catch (const poda::SweepError&) {}
   return 0;
 }

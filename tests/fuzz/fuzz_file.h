@@ -15,7 +15,8 @@ namespace poda_fuzz {
 struct ScratchFile {
   std::string path;
   explicit ScratchFile(const std::string& suffix)
-      : path((std::filesystem::temp_directory_path() / ("poda_fuzz_" + std::to_string(::getpid()) + suffix))
+      : path((std::filesystem::temp_directory_path() /
+              ("poda_fuzz_" + std::to_string(::getpid()) + suffix))
                  .string()) {}
   ~ScratchFile() {
     std::error_code ec;
@@ -23,7 +24,8 @@ struct ScratchFile {
   }
 };
 
-inline std::string write_input(const std::uint8_t* data, std::size_t size, const std::string& suffix) {
+inline std::string write_input(const std::uint8_t* data, std::size_t size,
+                               const std::string& suffix) {
   static const ScratchFile file(suffix);
   std::ofstream out(file.path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

@@ -12,11 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const poda::IdxImages images = poda::read_idx_images(path);
     if (images.pixels.size() != images.count * images.rows * images.cols) __builtin_trap();
-  } catch (const poda::DataError&) {
-  }
+  } catch (const poda::DataError&) {}
   try {
     poda::read_idx_labels(path, 10);
-  } catch (const poda::DataError&) {
-  }
+  } catch (const poda::DataError&) {}
   return 0;
 }

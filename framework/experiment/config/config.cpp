@@ -27,7 +27,8 @@ std::string file_stem(const std::string& path) {
 // none may be NaN or infinite.
 double finite_number(YamlMap& m, const std::string& key) {
   const double v = m.any_number(key, 0.0);
-  if (!std::isfinite(v)) m.fail(key, "expected a finite number, got '" + m.node(key).Scalar() + "'");
+  if (!std::isfinite(v))
+    m.fail(key, "expected a finite number, got '" + m.node(key).Scalar() + "'");
   return v;
 }
 
@@ -41,7 +42,9 @@ LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std
   for (const auto& [key, kind] : type->keys) {
     if (!m.has(key)) continue;
     switch (kind) {
-      case KeyKind::count: spec.numbers[key] = static_cast<double>(m.integer(key, 0, 0, 1L << 30)); break;
+      case KeyKind::count:
+        spec.numbers[key] = static_cast<double>(m.integer(key, 0, 0, 1L << 30));
+        break;
       case KeyKind::number: spec.numbers[key] = finite_number(m, key); break;
       case KeyKind::flag: spec.numbers[key] = m.boolean(key, false) ? 1.0 : 0.0; break;
       case KeyKind::text: spec.strings[key] = m.text(key, std::string()); break;
@@ -84,7 +87,8 @@ Shape dataset_input_shape(const DatasetConfig& d) {
 std::vector<LayerSpec> parse_layer_list(const YAML::Node& list, const std::string& file,
                                         const std::string& path) {
   if (!list.IsSequence() || list.size() == 0)
-    throw ConfigError(fmt::format("{}: '{}' must be a non-empty list of layers", yaml_where(file, list), path));
+    throw ConfigError(
+        fmt::format("{}: '{}' must be a non-empty list of layers", yaml_where(file, list), path));
   std::vector<LayerSpec> layers;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node& l = list;
@@ -117,9 +121,9 @@ DatasetConfig parse_dataset(YamlMap m) {
 
 ModelConfig parse_model(YamlMap m) {
   ModelConfig model;
-  const std::string init = m.text("init", std::string("kaiming_uniform"),
-                                  {"kaiming_uniform", "kaiming_normal", "xavier_uniform",
-                                   "xavier_normal", "torch_default"});
+  const std::string init = m.text(
+      "init", std::string("kaiming_uniform"),
+      {"kaiming_uniform", "kaiming_normal", "xavier_uniform", "xavier_normal", "torch_default"});
   model.init = parse_init(init);
   if (m.has("zoo") == m.has("layers"))
     m.fail("zoo", "give exactly one of 'zoo' (a model name) or 'layers' (a list)");
@@ -136,10 +140,12 @@ ModelConfig parse_model(YamlMap m) {
 TrainSettings parse_train(YamlMap m, const TrainSettings& defaults) {
   TrainSettings t = defaults;
   t.epochs = static_cast<int>(m.integer("epochs", t.epochs, 0, 100000));
-  t.batch_size = static_cast<std::size_t>(m.integer("batch_size", static_cast<long>(t.batch_size), 1, 1 << 20));
+  t.batch_size = static_cast<std::size_t>(
+      m.integer("batch_size", static_cast<long>(t.batch_size), 1, 1 << 20));
   t.eval_batch_size = static_cast<std::size_t>(
       m.integer("eval_batch_size", static_cast<long>(t.eval_batch_size), 1, 1 << 20));
-  t.optimizer = parse_optimizer_kind(m.text("optimizer", optimizer_name(t.optimizer), {"sgd", "adam"}));
+  t.optimizer =
+      parse_optimizer_kind(m.text("optimizer", optimizer_name(t.optimizer), {"sgd", "adam"}));
   t.lr = static_cast<float>(m.number("lr", t.lr, 0.0, 100.0));
   if (m.has("lr") && t.lr <= 0.0f) m.fail("lr", "must be positive");
   const float wd = static_cast<float>(m.number("weight_decay", t.sgd.weight_decay, 0.0, 1.0));
@@ -156,8 +162,8 @@ TrainSettings parse_train(YamlMap m, const TrainSettings& defaults) {
   }
   if (m.has("lr_schedule")) {
     YamlMap s = m.map("lr_schedule");
-    t.schedule.kind = parse_lr_schedule_kind(
-        s.text("kind", std::nullopt, {"constant", "step", "cosine"}));
+    t.schedule.kind =
+        parse_lr_schedule_kind(s.text("kind", std::nullopt, {"constant", "step", "cosine"}));
     if (t.schedule.kind == LrSchedule::Kind::step) {
       t.schedule.step_size = static_cast<int>(s.integer("step_size", std::nullopt, 1, 100000));
       t.schedule.gamma = static_cast<float>(s.number("gamma", 0.1, 0.0, 1.0));

@@ -35,20 +35,20 @@ struct DatasetConfig {
 Shape dataset_input_shape(const DatasetConfig& d);
 
 struct ModelConfig {
-  std::string zoo;                     // a zoo name, or "" when layers are given
-  std::vector<LayerSpec> layers;       // resolved layer list (from the zoo or the file)
+  std::string zoo;                // a zoo name, or "" when layers are given
+  std::vector<LayerSpec> layers;  // resolved layer list (from the zoo or the file)
   Init init = Init::kaiming_uniform;
 };
 
 struct ExperimentConfig {
-  std::string file;                    // where it was read from (for messages)
-  std::string name;                    // results/<name>/
+  std::string file;  // where it was read from (for messages)
+  std::string name;  // results/<name>/
   std::uint64_t seed = 0;
-  int threads = 1;                     // BLAS threads per run
+  int threads = 1;  // BLAS threads per run
   DatasetConfig dataset;
   ModelConfig model;
   TrainSettings train;
-  std::optional<PruneSettings> prune;  // absent: a dense run
+  std::optional<PruneSettings> prune;               // absent: a dense run
   std::optional<InferenceMeasureSettings> latency;  // measure.latency: time the final model
 };
 

@@ -40,9 +40,10 @@ class KeyChecker {
   void check_key(std::map<std::string, YAML::Mark>& keys, const YAML::Node& key) {
     const auto [first, inserted] = keys.emplace(key.Scalar(), key.Mark());
     if (inserted) return;
-    throw ConfigError(fmt::format("{}: duplicate key '{}' (first given at line {}); each key "
-                                  "may appear once in a mapping",
-                                  yaml_where(file_, key), key.Scalar(), first->second.line + 1));
+    throw ConfigError(
+        fmt::format("{}: duplicate key '{}' (first given at line {}); each key "
+                    "may appear once in a mapping",
+                    yaml_where(file_, key), key.Scalar(), first->second.line + 1));
   }
 
   const std::string& file_;
@@ -68,16 +69,18 @@ std::string read_config_file(const std::string& path) {
   if (fs::is_directory(status))
     throw ConfigError(path + ": is a folder; expected an experiment YAML file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(fmt::format("{}: cannot open the file: {}", path, std::strerror(errno)));
+  if (!in)
+    throw ConfigError(fmt::format("{}: cannot open the file: {}", path, std::strerror(errno)));
   // Read one byte past the limit to tell "at the limit" from "over it" without a stat race.
   std::string text(kMaxConfigBytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) throw ConfigError(path + ": cannot read the file");
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > kMaxConfigBytes)
-    throw ConfigError(fmt::format("{}: the file is larger than {} bytes, the limit for an "
-                                  "experiment file; is it the right file?",
-                                  path, kMaxConfigBytes));
+    throw ConfigError(
+        fmt::format("{}: the file is larger than {} bytes, the limit for an "
+                    "experiment file; is it the right file?",
+                    path, kMaxConfigBytes));
   return text;
 }
 

@@ -70,7 +70,9 @@ ScheduleSpec parse_schedule(YamlMap& m) {
   for (const auto& [key, kind] : schedule_keys()) {
     if (!sm.has(key)) continue;
     switch (kind) {
-      case KeyKind::count: s.numbers[key] = static_cast<double>(sm.integer(key, std::nullopt, -(1L << 40), 1L << 40)); break;
+      case KeyKind::count:
+        s.numbers[key] = static_cast<double>(sm.integer(key, std::nullopt, -(1L << 40), 1L << 40));
+        break;
       case KeyKind::number: s.numbers[key] = sm.any_number(key, std::nullopt); break;
       case KeyKind::flag: s.numbers[key] = sm.boolean(key, std::nullopt) ? 1.0 : 0.0; break;
       case KeyKind::text: s.strings[key] = sm.text(key, std::nullopt); break;
@@ -94,14 +96,16 @@ PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
   p.exclude_last = m.boolean("exclude_last", p.exclude_last);
   p.include_bias = m.boolean("include_bias", p.include_bias);
   p.min_units = static_cast<int>(m.integer("min_units", p.min_units, 0, 1L << 30));
-  p.max_layer_sparsity = m.any_number("max_layer_sparsity", p.max_layer_sparsity);  // validate() states the range
+  p.max_layer_sparsity =
+      m.any_number("max_layer_sparsity", p.max_layer_sparsity);  // validate() states the range
   p.schedule = parse_schedule(m);
   p.finetune_epochs = static_cast<int>(m.integer("finetune_epochs", p.finetune_epochs, 0, 100000));
   p.finetune_lr_scale = m.any_number("finetune_lr_scale", p.finetune_lr_scale);
   p.data_batches = static_cast<int>(m.integer("data_batches", p.data_batches, 0, 100000));
   if (m.has("overrides")) {
     const YAML::Node list = m.node("overrides");
-    if (!list.IsSequence()) m.fail("overrides", "expected a list of {name, exclude | sparsity | rate_scale}");
+    if (!list.IsSequence())
+      m.fail("overrides", "expected a list of {name, exclude | sparsity | rate_scale}");
     for (std::size_t i = 0; i < list.size(); ++i) {
       YamlMap o(list[i], m.file(), fmt::format("{}.overrides[{}]", m.path(), i));
       LayerOverride lo;

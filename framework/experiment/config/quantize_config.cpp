@@ -45,10 +45,13 @@ QuantizeSettings parse_quantize(YamlMap m) {
   q.sharing.dense_bits = static_cast<int>(m.integer("dense_bits", q.bits, -1000, 1000));
   q.sharing.max_iterations =
       static_cast<int>(m.integer("kmeans_iterations", q.sharing.max_iterations, -1000, 100000000));
-  q.finetune_epochs = static_cast<int>(m.integer("finetune_epochs", q.finetune_epochs, -1000, 100000000));
+  q.finetune_epochs =
+      static_cast<int>(m.integer("finetune_epochs", q.finetune_epochs, -1000, 100000000));
   q.finetune_lr_scale = m.number("finetune_lr_scale", q.finetune_lr_scale, -1e9, 1e9);
-  q.conv_index_bits = static_cast<int>(m.integer("conv_index_bits", q.conv_index_bits, -1000, 1000));
-  q.dense_index_bits = static_cast<int>(m.integer("dense_index_bits", q.dense_index_bits, -1000, 1000));
+  q.conv_index_bits =
+      static_cast<int>(m.integer("conv_index_bits", q.conv_index_bits, -1000, 1000));
+  q.dense_index_bits =
+      static_cast<int>(m.integer("dense_index_bits", q.dense_index_bits, -1000, 1000));
   q.huffman = m.boolean("huffman", q.huffman);
   m.finish();
   const std::vector<FieldError> errors = q.validate();

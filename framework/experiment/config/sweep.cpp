@@ -13,7 +13,8 @@
 namespace poda {
 namespace {
 
-[[noreturn]] void fail(const std::string& file, const YAML::Mark& mark, const std::string& message) {
+[[noreturn]] void fail(const std::string& file, const YAML::Mark& mark,
+                       const std::string& message) {
   throw SweepError(yaml_location(file, mark) + ": " + message);
 }
 
@@ -42,14 +43,17 @@ struct Axis {
   std::size_t size() const { return paths.front().values.size(); }
 };
 
-std::vector<std::string> split_path(const std::string& path, const std::string& file, const YAML::Mark& mark) {
+std::vector<std::string> split_path(const std::string& path, const std::string& file,
+                                    const YAML::Mark& mark) {
   std::vector<std::string> segments;
   std::size_t start = 0;
   while (true) {
     std::size_t dot = path.find('.', start);
-    std::string segment = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string segment =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (segment.empty())
-      fail(file, mark, "sweep key '" + path + "' is not a dotted path (expected e.g. prune.sparsity)");
+      fail(file, mark,
+           "sweep key '" + path + "' is not a dotted path (expected e.g. prune.sparsity)");
     segments.push_back(segment);
     if (dot == std::string::npos) break;
     start = dot + 1;
@@ -65,22 +69,27 @@ std::string prefix(const std::vector<std::string>& segments, std::size_t n) {
 
 // Checks that every parent of the leaf exists and is a map. Recursion with a fresh
 // const Node per level: reassigning a yaml-cpp Node would rebind shared storage.
-void check_path_from(const YAML::Node& node, const SweptPath& swept, std::size_t depth, const std::string& file) {
+void check_path_from(const YAML::Node& node, const SweptPath& swept, std::size_t depth,
+                     const std::string& file) {
   if (!node.IsMap()) {
-    const std::string parent = depth == 0 ? "the document" : "'" + prefix(swept.segments, depth) + "'";
-    fail(file, swept.mark, "sweep key '" + swept.path + "' crosses " + parent + ", which is a " + kind_name(node) +
-                               ", not a map");
+    const std::string parent =
+        depth == 0 ? "the document" : "'" + prefix(swept.segments, depth) + "'";
+    fail(file, swept.mark,
+         "sweep key '" + swept.path + "' crosses " + parent + ", which is a " + kind_name(node) +
+             ", not a map");
   }
   if (depth + 1 == swept.segments.size()) return;  // a missing last key may be created
   const YAML::Node child = node[swept.segments[depth]];
   if (!child.IsDefined())
-    fail(file, swept.mark, "sweep key '" + swept.path + "': the config has no '" + prefix(swept.segments, depth + 1) +
-                               "' (a sweep may only add the last key of a path)");
+    fail(file, swept.mark,
+         "sweep key '" + swept.path + "': the config has no '" + prefix(swept.segments, depth + 1) +
+             "' (a sweep may only add the last key of a path)");
   check_path_from(child, swept, depth + 1, file);
 }
 
 // `value` is a node of the same document (its sweep block), so sharing it keeps its mark.
-void set_path_from(YAML::Node node, const std::vector<std::string>& segments, std::size_t depth, const YAML::Node& value) {
+void set_path_from(YAML::Node node, const std::vector<std::string>& segments, std::size_t depth,
+                   const YAML::Node& value) {
   if (depth + 1 == segments.size()) {
     node[segments[depth]] = value;
     return;
@@ -89,16 +98,21 @@ void set_path_from(YAML::Node node, const std::vector<std::string>& segments, st
   set_path_from(child, segments, depth + 1, value);
 }
 
-SweptPath read_swept_path(const YAML::Node& key, const YAML::Node& values, const std::string& file) {
-  if (!key.IsScalar()) fail(file, key.Mark(), "a sweep key must be a dotted config path, got a " + std::string(kind_name(key)));
+SweptPath read_swept_path(const YAML::Node& key, const YAML::Node& values,
+                          const std::string& file) {
+  if (!key.IsScalar())
+    fail(file, key.Mark(),
+         "a sweep key must be a dotted config path, got a " + std::string(kind_name(key)));
   SweptPath swept;
   swept.path = key.Scalar();
   swept.mark = key.Mark();
   swept.segments = split_path(swept.path, file, swept.mark);
   if (!values.IsSequence())
-    fail(file, values.Mark(), "sweep key '" + swept.path + "' must have a list of values, e.g. [0.5, 0.9], got a " +
-                                  kind_name(values));
-  if (values.size() == 0) fail(file, values.Mark(), "sweep key '" + swept.path + "' has an empty list of values");
+    fail(file, values.Mark(),
+         "sweep key '" + swept.path + "' must have a list of values, e.g. [0.5, 0.9], got a " +
+             kind_name(values));
+  if (values.size() == 0)
+    fail(file, values.Mark(), "sweep key '" + swept.path + "' has an empty list of values");
   for (const auto& v : values) swept.values.push_back(v);
   return swept;
 }
@@ -114,9 +128,10 @@ Axis read_zip(const YAML::Node& zip, const YAML::Mark& zip_mark, const std::stri
     const SweptPath& first = axis.paths.front();
     const SweptPath& last = axis.paths.back();
     if (last.values.size() != first.values.size())
-      fail(file, last.mark, "zip lists must have equal lengths: '" + last.path + "' has " +
-                                std::to_string(last.values.size()) + " values, '" + first.path + "' has " +
-                                std::to_string(first.values.size()));
+      fail(file, last.mark,
+           "zip lists must have equal lengths: '" + last.path + "' has " +
+               std::to_string(last.values.size()) + " values, '" + first.path + "' has " +
+               std::to_string(first.values.size()));
   }
   return axis;
 }
@@ -137,8 +152,8 @@ std::string value_text(const YAML::Node& value) {
 std::string filesystem_safe(const std::string& text) {
   std::string out;
   for (char c : text) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '+' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '+' || c == '-';
     out += ok ? c : '-';
   }
   return out;
@@ -155,7 +170,8 @@ std::vector<std::string> short_labels(const std::vector<const SweptPath*>& paths
       bool unique = true;
       for (const SweptPath* q : paths) {
         if (q == p || q->segments.size() < n) continue;
-        std::string other = prefix(std::vector<std::string>(q->segments.end() - n, q->segments.end()), n);
+        std::string other =
+            prefix(std::vector<std::string>(q->segments.end() - n, q->segments.end()), n);
         if (other == label) unique = false;
       }
       if (unique) break;
@@ -194,8 +210,9 @@ std::size_t count_runs(const std::vector<Axis>& axes, std::size_t max_runs, cons
   for (const Axis& axis : axes) {
     const std::optional<std::size_t> product = product_within(total, axis.size(), max_runs);
     if (!product)
-      fail(file, mark, "the sweep expands to more than " + std::to_string(max_runs) + " runs (" + sizes +
-                           "); split it into several files, or raise the limit with --max-runs");
+      fail(file, mark,
+           "the sweep expands to more than " + std::to_string(max_runs) + " runs (" + sizes +
+               "); split it into several files, or raise the limit with --max-runs");
     total = *product;
   }
   return total;
@@ -232,7 +249,9 @@ std::vector<const SweptPath*> checked_paths(const std::vector<Axis>& axes, const
       for (const SweptPath* seen : all_paths) {
         if (seen->path == p.path) fail(file, p.mark, "sweep key '" + p.path + "' appears twice");
         if (is_prefix_path(seen->path, p.path) || is_prefix_path(p.path, seen->path))
-          fail(file, p.mark, "sweep keys '" + seen->path + "' and '" + p.path + "' overlap; sweep one or the other");
+          fail(file, p.mark,
+               "sweep keys '" + seen->path + "' and '" + p.path +
+                   "' overlap; sweep one or the other");
       }
       check_path_from(base, p, 0, file);
       all_paths.push_back(&p);
@@ -243,8 +262,8 @@ std::vector<const SweptPath*> checked_paths(const std::vector<Axis>& axes, const
 // The point where axis a takes its value choice[a]; `canonical` gets its unsanitised
 // "path=value" lines, to break id collisions.
 SweepPoint make_point(const std::vector<Axis>& axes, const std::vector<std::size_t>& choice,
-                      const std::vector<std::string>& labels, const std::function<YAML::Node()>& fresh_document,
-                      std::string& canonical) {
+                      const std::vector<std::string>& labels,
+                      const std::function<YAML::Node()>& fresh_document, std::string& canonical) {
   SweepPoint point;
   point.config = fresh_document();  // an independent tree per point
   std::size_t label = 0;
@@ -254,7 +273,8 @@ SweepPoint make_point(const std::vector<Axis>& axes, const std::vector<std::size
       set_path_from(point.config, p.segments, 0, swept_value(point.config, p, choice[a]));
       const std::string text = value_text(value);
       point.swept.emplace_back(p.path, text);
-      point.run_id += (point.run_id.empty() ? "" : "_") + labels[label++] + "=" + filesystem_safe(text);
+      point.run_id +=
+          (point.run_id.empty() ? "" : "_") + labels[label++] + "=" + filesystem_safe(text);
       canonical += p.path + "=" + text + "\n";
     }
   point.config.remove("sweep");
@@ -274,8 +294,11 @@ void make_ids_unique(std::vector<SweepPoint>& points, const std::vector<std::str
 }
 
 std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
-                               const std::function<YAML::Node()>& fresh_document, std::size_t max_runs) {
-  if (!root.IsMap()) fail(file, root.Mark(), "an experiment document must be a map of sections (dataset, model, ...)");
+                               const std::function<YAML::Node()>& fresh_document,
+                               std::size_t max_runs) {
+  if (!root.IsMap())
+    fail(file, root.Mark(),
+         "an experiment document must be a map of sections (dataset, model, ...)");
   YAML::Node base = YAML::Clone(root);
   base.remove("sweep");
   const YAML::Node sweep = root["sweep"];
@@ -304,8 +327,10 @@ std::vector<SweepPoint> expand(const YAML::Node& root, const std::string& file,
 
 }  // namespace
 
-std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file, std::size_t max_runs) {
-  return expand(root, file, [&root] { return YAML::Clone(root); }, max_runs);
+std::vector<SweepPoint> expand_sweep(const YAML::Node& root, const std::string& file,
+                                     std::size_t max_runs) {
+  return expand(
+      root, file, [&root] { return YAML::Clone(root); }, max_runs);
 }
 
 std::vector<SweepPoint> expand_sweep_source(const std::string& text, const std::string& file,
@@ -313,7 +338,8 @@ std::vector<SweepPoint> expand_sweep_source(const std::string& text, const std::
   // Parsing the text again for every point gives each its own tree with the file's marks,
   // so a config error found in any point points at its line and column.
   const YAML::Node root = YAML::Load(text);
-  return expand(root, file, [&text] { return YAML::Load(text); }, max_runs);
+  return expand(
+      root, file, [&text] { return YAML::Load(text); }, max_runs);
 }
 
 }  // namespace poda

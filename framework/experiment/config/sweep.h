@@ -28,9 +28,11 @@ struct SweepError : std::runtime_error {
 };
 
 struct SweepPoint {
-  std::string run_id;  // unique, deterministic, filesystem-safe, e.g. "sparsity=0.9_kind=iterative_seed=1"
-  YAML::Node config;   // deep copy of the document without `sweep`, with every swept path set
-  std::vector<std::pair<std::string, std::string>> swept;  // dotted path -> value as text, axis order
+  std::string
+      run_id;  // unique, deterministic, filesystem-safe, e.g. "sparsity=0.9_kind=iterative_seed=1"
+  YAML::Node config;  // deep copy of the document without `sweep`, with every swept path set
+  std::vector<std::pair<std::string, std::string>>
+      swept;  // dotted path -> value as text, axis order
 };
 
 // The expanded runs of `root` (read from `file`, used in errors). No sweep block

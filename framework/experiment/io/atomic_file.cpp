@@ -25,7 +25,9 @@ void make_parent_dirs(const std::string& path) {
   if (parent.empty()) return;
   std::error_code ec;
   fs::create_directories(parent, ec);
-  if (ec) throw FileWriteError("cannot create folder '" + parent.string() + "' for '" + path + "': " + ec.message());
+  if (ec)
+    throw FileWriteError("cannot create folder '" + parent.string() + "' for '" + path +
+                         "': " + ec.message());
 }
 
 // Writes all of `data`, retrying on short writes and EINTR.
@@ -54,7 +56,7 @@ void fsync_parent_dir(const std::string& path) {
 }
 
 bool ends_with_newline_or_empty(int fd) {
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0 || st.st_size == 0) return true;
   char last = '\n';
   if (::pread(fd, &last, 1, st.st_size - 1) != 1) return true;
@@ -128,8 +130,8 @@ void append_line_durably(const std::string& path, const std::string& line) {
   }
   if (static_cast<std::size_t>(n) != record.size()) {
     ::close(fd);
-    throw FileWriteError("cannot append to '" + path + "': short write of " + std::to_string(n) + " of " +
-                         std::to_string(record.size()) + " bytes (disk full?)");
+    throw FileWriteError("cannot append to '" + path + "': short write of " + std::to_string(n) +
+                         " of " + std::to_string(record.size()) + " bytes (disk full?)");
   }
   if (::fsync(fd) != 0) {
     err = errno;

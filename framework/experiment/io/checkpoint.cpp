@@ -30,7 +30,9 @@ std::uint32_t crc32_of(const char* data, std::size_t size) {
 
 // ---- writing ----
 
-void put_u8(std::string& out, std::uint8_t v) { out.push_back(static_cast<char>(v)); }
+void put_u8(std::string& out, std::uint8_t v) {
+  out.push_back(static_cast<char>(v));
+}
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
@@ -68,7 +70,8 @@ class Reader {
   std::size_t position() const { return pos_; }
 
   [[noreturn]] void fail(const std::string& what) const {
-    throw CheckpointError("checkpoint '" + source_ + "': " + what + " (at byte " + std::to_string(pos_) + ")");
+    throw CheckpointError("checkpoint '" + source_ + "': " + what + " (at byte " +
+                          std::to_string(pos_) + ")");
   }
 
   void need(std::size_t n, const std::string& what) const {
@@ -80,7 +83,8 @@ class Reader {
   std::uint64_t le(int width, const std::string& what) {
     need(width, what);
     std::uint64_t v = 0;
-    for (int i = 0; i < width; ++i) v |= std::uint64_t(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
+    for (int i = 0; i < width; ++i)
+      v |= std::uint64_t(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
     pos_ += width;
     return v;
   }
@@ -95,7 +99,7 @@ class Reader {
 
   void floats(float* out, std::size_t count, const std::string& what) {
     need(count * sizeof(float), what);  // caller guarantees count * 4 does not overflow
-    if (count == 0) return;  // a tensor with a zero dimension: `out` may be null
+    if (count == 0) return;             // a tensor with a zero dimension: `out` may be null
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     std::memcpy(out, bytes_.data() + pos_, count * sizeof(float));
     pos_ += count * sizeof(float);
@@ -123,7 +127,8 @@ Array read_array(Reader& in, const Shape& shape, const std::string& what) {
   std::uint64_t extent = 1;  // the product of the non-zero dimensions
   for (const std::size_t d : shape) {
     if (d == 0) continue;
-    if (d > kMaxExtent / extent) in.fail("corrupted: " + what + " has dimensions whose product exceeds 2^48");
+    if (d > kMaxExtent / extent)
+      in.fail("corrupted: " + what + " has dimensions whose product exceeds 2^48");
     extent *= d;
   }
   Array a = empty_array(shape);
@@ -137,13 +142,15 @@ std::string serialize_checkpoint(const Checkpoint& checkpoint, const std::string
   std::set<std::string> names;
   std::size_t total = kHeaderSize + kCrcSize;
   for (const auto& e : checkpoint.entries) {
-    if (e.name.empty()) throw CheckpointError("checkpoint '" + source_name + "': an entry has an empty name");
+    if (e.name.empty())
+      throw CheckpointError("checkpoint '" + source_name + "': an entry has an empty name");
     if (!names.insert(e.name).second)
-      throw CheckpointError("checkpoint '" + source_name + "': entry '" + e.name + "' appears twice");
+      throw CheckpointError("checkpoint '" + source_name + "': entry '" + e.name +
+                            "' appears twice");
     if (e.mask && to_shape(e.mask->shape()) != to_shape(e.value.shape()))
-      throw CheckpointError("checkpoint '" + source_name + "': mask of '" + e.name + "' has shape " +
-                            shape_str(to_shape(e.mask->shape())) + ", its value has " +
-                            shape_str(to_shape(e.value.shape())));
+      throw CheckpointError("checkpoint '" + source_name + "': mask of '" + e.name +
+                            "' has shape " + shape_str(to_shape(e.mask->shape())) +
+                            ", its value has " + shape_str(to_shape(e.value.shape())));
     total += e.name.size() + 64 + e.value.size() * 4 * (e.mask ? 2 : 1);
   }
 
@@ -175,29 +182,37 @@ namespace {
 void read_metadata(Reader& in, Checkpoint& ck) {
   std::uint64_t meta_count = in.le(8, "metadata count");
   // Each item takes at least 16 bytes of lengths.
-  if (meta_count > in.remaining() / 16) in.fail("truncated or corrupted: metadata count " + std::to_string(meta_count) + " is larger than the file allows");
+  if (meta_count > in.remaining() / 16)
+    in.fail("truncated or corrupted: metadata count " + std::to_string(meta_count) +
+            " is larger than the file allows");
   for (std::uint64_t i = 0; i < meta_count; ++i) {
     std::string key = in.string("metadata key");
     std::string value = in.string("metadata value of '" + key + "'");
-    if (!ck.metadata.emplace(key, std::move(value)).second) in.fail("corrupted: metadata key '" + key + "' appears twice");
+    if (!ck.metadata.emplace(key, std::move(value)).second)
+      in.fail("corrupted: metadata key '" + key + "' appears twice");
   }
 }
 
 Shape read_shape(Reader& in, const std::string& name) {
   std::uint64_t rank = in.le(4, "rank of '" + name + "'");
-  if (rank > in.remaining() / 8) in.fail("truncated or corrupted: rank " + std::to_string(rank) + " of '" + name + "' is larger than the file allows");
+  if (rank > in.remaining() / 8)
+    in.fail("truncated or corrupted: rank " + std::to_string(rank) + " of '" + name +
+            "' is larger than the file allows");
   Shape shape(rank);
   std::uint64_t numel = 1;
   const std::uint64_t max_floats = in.remaining() / sizeof(float);
   for (auto& d : shape) {
     std::uint64_t dim = in.le(8, "dimensions of '" + name + "'");
     // Multiply only while the product stays within what the file can hold.
-    if (dim != 0 && numel > max_floats / dim) numel = max_floats + 1;
-    else numel *= dim;
+    if (dim != 0 && numel > max_floats / dim)
+      numel = max_floats + 1;
+    else
+      numel *= dim;
     d = static_cast<std::size_t>(dim);
   }
   if (numel > max_floats)
-    in.fail("truncated or corrupted: '" + name + "' has shape " + shape_str(shape) + ", more values than the file holds");
+    in.fail("truncated or corrupted: '" + name + "' has shape " + shape_str(shape) +
+            ", more values than the file holds");
   return shape;
 }
 
@@ -208,7 +223,9 @@ CheckpointEntry read_entry(Reader& in, std::uint64_t index, std::set<std::string
   if (!names.insert(e.name).second) in.fail("corrupted: entry '" + e.name + "' appears twice");
   const Shape shape = read_shape(in, e.name);
   std::uint64_t has_mask = in.le(1, "mask flag of '" + e.name + "'");
-  if (has_mask > 1) in.fail("corrupted: mask flag of '" + e.name + "' is " + std::to_string(has_mask) + ", expected 0 or 1");
+  if (has_mask > 1)
+    in.fail("corrupted: mask flag of '" + e.name + "' is " + std::to_string(has_mask) +
+            ", expected 0 or 1");
   e.value = read_array(in, shape, "values of '" + e.name + "' " + shape_str(shape));
   if (has_mask) e.mask = read_array(in, shape, "mask of '" + e.name + "' " + shape_str(shape));
   return e;
@@ -223,12 +240,15 @@ Checkpoint deserialize_checkpoint(const std::string& bytes, const std::string& s
   if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
     throw fail("not a poda checkpoint (the file does not start with \"PODACKPT\")");
   if (bytes.size() < kHeaderSize + kCrcSize)
-    throw fail("truncated: " + std::to_string(bytes.size()) + " bytes is shorter than the smallest checkpoint");
+    throw fail("truncated: " + std::to_string(bytes.size()) +
+               " bytes is shorter than the smallest checkpoint");
   std::uint32_t version = 0;
-  for (int i = 0; i < 4; ++i) version |= std::uint32_t(static_cast<unsigned char>(bytes[sizeof(kMagic) + i])) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    version |= std::uint32_t(static_cast<unsigned char>(bytes[sizeof(kMagic) + i])) << (8 * i);
   if (version == 0) throw fail("invalid format version 0");
   if (version > kCheckpointVersion)
-    throw fail("format version " + std::to_string(version) + " was written by a newer poda; this build reads up to version " +
+    throw fail("format version " + std::to_string(version) +
+               " was written by a newer poda; this build reads up to version " +
                std::to_string(kCheckpointVersion));
 
   const std::size_t body_end = bytes.size() - kCrcSize;
@@ -238,17 +258,23 @@ Checkpoint deserialize_checkpoint(const std::string& bytes, const std::string& s
   read_metadata(in, ck);
   std::uint64_t entry_count = in.le(8, "entry count");
   // Each entry takes at least 8 (name length) + 4 (rank) + 1 (mask flag) bytes.
-  if (entry_count > in.remaining() / 13) in.fail("truncated or corrupted: entry count " + std::to_string(entry_count) + " is larger than the file allows");
+  if (entry_count > in.remaining() / 13)
+    in.fail("truncated or corrupted: entry count " + std::to_string(entry_count) +
+            " is larger than the file allows");
   ck.entries.reserve(entry_count);
   std::set<std::string> names;
   for (std::uint64_t i = 0; i < entry_count; ++i) ck.entries.push_back(read_entry(in, i, names));
   if (in.remaining() != 0)
-    in.fail("corrupted: " + std::to_string(in.remaining()) + " unexpected bytes after the last entry");
+    in.fail("corrupted: " + std::to_string(in.remaining()) +
+            " unexpected bytes after the last entry");
 
   std::uint32_t stored = 0;
-  for (int i = 0; i < 4; ++i) stored |= std::uint32_t(static_cast<unsigned char>(bytes[body_end + i])) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    stored |= std::uint32_t(static_cast<unsigned char>(bytes[body_end + i])) << (8 * i);
   std::uint32_t actual = crc32_of(bytes.data() + kHeaderSize, body_end - kHeaderSize);
-  if (stored != actual) throw fail("corrupted: CRC-32 mismatch (stored " + std::to_string(stored) + ", computed " + std::to_string(actual) + ")");
+  if (stored != actual)
+    throw fail("corrupted: CRC-32 mismatch (stored " + std::to_string(stored) + ", computed " +
+               std::to_string(actual) + ")");
   return ck;
 }
 

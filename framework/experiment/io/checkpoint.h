@@ -30,9 +30,9 @@ struct CheckpointError : std::runtime_error {
 };
 
 struct CheckpointEntry {
-  std::string name;               // dotted parameter or buffer name, e.g. "fc1.weight"
+  std::string name;  // dotted parameter or buffer name, e.g. "fc1.weight"
   Array value;
-  std::optional<Array> mask;      // same shape as value
+  std::optional<Array> mask;  // same shape as value
 };
 
 struct Checkpoint {

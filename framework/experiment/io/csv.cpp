@@ -65,7 +65,8 @@ class RecordReader {
       else
         plain_char(text_[i_]);
     }
-    if (in_quotes_) fail(source_, record_line_, "a quoted field is not closed before the end of the file");
+    if (in_quotes_)
+      fail(source_, record_line_, "a quoted field is not closed before the end of the file");
     end_record();
   }
 
@@ -97,13 +98,17 @@ class RecordReader {
     }
     if (c == '"') {
       if (!field_.empty() || was_quoted_)
-        fail(source_, line_, "a double quote inside an unquoted field (quote the whole field and double the quote)");
+        fail(
+            source_, line_,
+            "a double quote inside an unquoted field (quote the whole field and double the quote)");
       in_quotes_ = was_quoted_ = true;
       record_empty_ = false;
       return;
     }
     if (was_quoted_ && c != ',')
-      fail(source_, line_, std::string("unexpected character '") + c + "' after a closing quote (expected ',' or end of line)");
+      fail(source_, line_,
+           std::string("unexpected character '") + c +
+               "' after a closing quote (expected ',' or end of line)");
     record_empty_ = false;
     if (c == ',')
       end_field();
@@ -153,14 +158,18 @@ CsvTable parse_csv(const std::string& text, const std::string& source_name) {
   table.header = std::move(records[0]);
   std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < table.header.size(); ++i) {
-    if (table.header[i].empty()) fail(source_name, record_lines[0], "column " + std::to_string(i + 1) + " of the header has no name");
+    if (table.header[i].empty())
+      fail(source_name, record_lines[0],
+           "column " + std::to_string(i + 1) + " of the header has no name");
     if (!seen.emplace(table.header[i], i).second)
-      fail(source_name, record_lines[0], "column '" + table.header[i] + "' appears twice in the header");
+      fail(source_name, record_lines[0],
+           "column '" + table.header[i] + "' appears twice in the header");
   }
   for (std::size_t r = 1; r < records.size(); ++r) {
     if (records[r].size() != table.header.size())
       fail(source_name, record_lines[r],
-           "row has " + std::to_string(records[r].size()) + " fields, the header has " + std::to_string(table.header.size()));
+           "row has " + std::to_string(records[r].size()) + " fields, the header has " +
+               std::to_string(table.header.size()));
     table.rows.push_back(std::move(records[r]));
   }
   return table;
@@ -186,7 +195,8 @@ std::optional<std::size_t> find_column(const CsvTable& table, const std::string&
   return std::nullopt;
 }
 
-std::size_t require_column(const CsvTable& table, const std::string& name, const std::string& source_name) {
+std::size_t require_column(const CsvTable& table, const std::string& name,
+                           const std::string& source_name) {
   if (auto i = find_column(table, name)) return *i;
   throw CsvError(source_name + ": missing column '" + name + "'");
 }

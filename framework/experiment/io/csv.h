@@ -37,7 +37,8 @@ void write_csv_file(const std::string& path, const CsvTable& table);
 std::optional<std::size_t> find_column(const CsvTable& table, const std::string& name);
 
 // Index of the column named `name`; throws CsvError naming `source_name` otherwise.
-std::size_t require_column(const CsvTable& table, const std::string& name, const std::string& source_name);
+std::size_t require_column(const CsvTable& table, const std::string& name,
+                           const std::string& source_name);
 
 // All rows of both tables under the union of their columns, in first-seen order
 // (a's columns, then b's new ones); cells a table lacks are empty.

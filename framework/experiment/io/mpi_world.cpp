@@ -18,7 +18,9 @@ int env_int(const char* name) {
 
 }  // namespace
 
-bool launched_by_mpirun() { return env_int("OMPI_COMM_WORLD_SIZE") > 1 || env_int("PMI_SIZE") > 1; }
+bool launched_by_mpirun() {
+  return env_int("OMPI_COMM_WORLD_SIZE") > 1 || env_int("PMI_SIZE") > 1;
+}
 
 std::unique_ptr<MpiWorld> MpiWorld::join_if_launched(int* argc, char*** argv) {
   if (!launched_by_mpirun()) return nullptr;
@@ -31,7 +33,8 @@ std::unique_ptr<MpiWorld> MpiWorld::join_if_launched(int* argc, char*** argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   return std::unique_ptr<MpiWorld>(new MpiWorld(rank, size));
 #else
-  throw std::runtime_error("started by mpirun, but this poda was built without MPI (install OpenMPI and rebuild)");
+  throw std::runtime_error(
+      "started by mpirun, but this poda was built without MPI (install OpenMPI and rebuild)");
 #endif
 }
 

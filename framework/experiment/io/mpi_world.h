@@ -23,7 +23,9 @@ class MpiWorld {
   int rank() const { return rank_; }
   int size() const { return size_; }
   void barrier() const;
-  std::function<void()> barrier_fn() const { return [this] { barrier(); }; }
+  std::function<void()> barrier_fn() const {
+    return [this] { barrier(); };
+  }
 
  private:
   MpiWorld(int rank, int size) : rank_(rank), size_(size) {}

@@ -41,7 +41,8 @@ struct RunResult {
 // Runs gnuplot with `args` and collects what it prints, so a failure can be reported.
 RunResult run_gnuplot(const std::string& gnuplot, const std::vector<std::string>& args) {
   int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) throw PlotError(std::string("cannot create a pipe for gnuplot: ") + std::strerror(errno));
+  if (::pipe(pipe_fds) != 0)
+    throw PlotError(std::string("cannot create a pipe for gnuplot: ") + std::strerror(errno));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
@@ -68,13 +69,14 @@ RunResult run_gnuplot(const std::string& gnuplot, const std::vector<std::string>
   char buf[4096];
   for (;;) {
     ssize_t n = ::read(pipe_fds[0], buf, sizeof(buf));
-    if (n > 0) result.output.append(buf, static_cast<std::size_t>(n));
-    else if (n == 0 || errno != EINTR) break;
+    if (n > 0)
+      result.output.append(buf, static_cast<std::size_t>(n));
+    else if (n == 0 || errno != EINTR)
+      break;
   }
   ::close(pipe_fds[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
@@ -82,7 +84,8 @@ RunResult run_gnuplot(const std::string& gnuplot, const std::vector<std::string>
 std::string require_gnuplot(const std::string& output) {
   std::string gnuplot = find_gnuplot();
   if (gnuplot.empty())
-    throw PlotError("cannot draw '" + output + "': gnuplot is not on PATH (on Debian: apt-get install gnuplot-nox)");
+    throw PlotError("cannot draw '" + output +
+                    "': gnuplot is not on PATH (on Debian: apt-get install gnuplot-nox)");
   return gnuplot;
 }
 
@@ -97,9 +100,12 @@ const std::string& png_terminal(const std::string& gnuplot) {
 std::string quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "''";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '\'')
+      out += "''";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -129,17 +135,18 @@ std::string preamble(const std::string& title, const std::string& key_position) 
 }
 
 // Draws the plot commands to SVG then PNG via temporary files renamed into place.
-void render(const std::string& gnuplot, const std::string& base, const std::string& body, const std::string& plot_cmd,
-            int width, int height) {
+void render(const std::string& gnuplot, const std::string& base, const std::string& body,
+            const std::string& plot_cmd, int width, int height) {
   const std::string svg = base + ".svg", png = base + ".png";
   const std::string svg_tmp = svg + ".tmp", png_tmp = png + ".tmp";
-  std::string script = "# written by poda; rerun with: gnuplot " + fs::path(base + ".gp").filename().string() + "\n";
+  std::string script =
+      "# written by poda; rerun with: gnuplot " + fs::path(base + ".gp").filename().string() + "\n";
   script += "set terminal svg size " + std::to_string(width) + "," + std::to_string(height) +
             " dynamic noenhanced font 'Sans,12' background '#ffffff'\n";
   script += "set output " + quote(fs::path(svg_tmp).filename().string()) + "\n";
   script += body + plot_cmd + "\n";
-  script += "set terminal " + png_terminal(gnuplot) + " size " + std::to_string(width) + "," + std::to_string(height) +
-            " noenhanced font 'Sans,11' background '#ffffff'\n";
+  script += "set terminal " + png_terminal(gnuplot) + " size " + std::to_string(width) + "," +
+            std::to_string(height) + " noenhanced font 'Sans,11' background '#ffffff'\n";
   script += "set output " + quote(fs::path(png_tmp).filename().string()) + "\n";
   script += "replot\nunset output\n";
   const std::string script_path = base + ".gp";
@@ -149,13 +156,15 @@ void render(const std::string& gnuplot, const std::string& base, const std::stri
   // it there through `cd` so the script stays valid when the folder is moved.
   std::string dir = fs::path(base).parent_path().string();
   if (dir.empty()) dir = ".";
-  std::string load = "cd " + quote(dir) + "; load " + quote(fs::path(script_path).filename().string());
+  std::string load =
+      "cd " + quote(dir) + "; load " + quote(fs::path(script_path).filename().string());
   RunResult r = run_gnuplot(gnuplot, {"-e", load});
   std::error_code ec;
   if (r.exit_code != 0) {
     fs::remove(svg_tmp, ec);
     fs::remove(png_tmp, ec);
-    throw PlotError("gnuplot failed on '" + script_path + "' (exit " + std::to_string(r.exit_code) + "): " + r.output);
+    throw PlotError("gnuplot failed on '" + script_path + "' (exit " + std::to_string(r.exit_code) +
+                    "): " + r.output);
   }
   for (const auto& [tmp, out] : {std::pair{svg_tmp, svg}, std::pair{png_tmp, png}}) {
     if (!fs::exists(tmp) || fs::file_size(tmp, ec) == 0)
@@ -170,18 +179,25 @@ void check_sizes(const Series& s, std::size_t expected_y, const std::string& bas
     throw PlotError("cannot draw '" + base + "': series '" + s.label + "' " + what);
   };
   if (check_x && s.x.size() != s.y.size())
-    bad("has " + std::to_string(s.x.size()) + " x values and " + std::to_string(s.y.size()) + " y values");
+    bad("has " + std::to_string(s.x.size()) + " x values and " + std::to_string(s.y.size()) +
+        " y values");
   if (!check_x && s.y.size() != expected_y)
-    bad("has " + std::to_string(s.y.size()) + " values for " + std::to_string(expected_y) + " categories");
+    bad("has " + std::to_string(s.y.size()) + " values for " + std::to_string(expected_y) +
+        " categories");
   if (!s.y_err.empty() && s.y_err.size() != s.y.size())
-    bad("has " + std::to_string(s.y_err.size()) + " error values for " + std::to_string(s.y.size()) + " y values");
+    bad("has " + std::to_string(s.y_err.size()) + " error values for " +
+        std::to_string(s.y.size()) + " y values");
 }
 
-std::string file_name(const std::string& path) { return fs::path(path).filename().string(); }
+std::string file_name(const std::string& path) {
+  return fs::path(path).filename().string();
+}
 
 }  // namespace
 
-bool gnuplot_available() { return !find_gnuplot().empty(); }
+bool gnuplot_available() {
+  return !find_gnuplot().empty();
+}
 
 void write_line_plot(const LinePlot& plot, const std::string& base) {
   for (const auto& s : plot.series) check_sizes(s, 0, base, true);
@@ -204,11 +220,13 @@ void write_line_plot(const LinePlot& plot, const std::string& base) {
     data += "# " + s.label + "\n" + rows + "\n\n";
     plot_cmd += plot_cmd.empty() ? "plot " : ", \\\n     ";
     plot_cmd += quote(file_name(base + ".dat")) + " index " + std::to_string(block) +
-                (errors ? " using 1:2:3 with yerrorlines" : " using 1:2 with linespoints") + " lw 2 pt " +
-                std::to_string(i % 13 + 1) + " ps 0.8 dt " + std::to_string((i / 8) % 5 + 1) + " title " + quote(s.label);
+                (errors ? " using 1:2:3 with yerrorlines" : " using 1:2 with linespoints") +
+                " lw 2 pt " + std::to_string(i % 13 + 1) + " ps 0.8 dt " +
+                std::to_string((i / 8) % 5 + 1) + " title " + quote(s.label);
     ++block;
   }
-  if (block == 0) throw PlotError("cannot draw '" + base + "': no series has a finite point to plot");
+  if (block == 0)
+    throw PlotError("cannot draw '" + base + "': no series has a finite point to plot");
   write_file_atomically(base + ".dat", data);
 
   std::string body = preamble(plot.title, "outside right top vertical");
@@ -221,7 +239,8 @@ void write_line_plot(const LinePlot& plot, const std::string& base) {
 
 void write_bar_plot(const BarPlot& plot, const std::string& base) {
   if (plot.categories.empty() || plot.groups.empty())
-    throw PlotError("cannot draw '" + base + "': a bar plot needs at least one category and one group");
+    throw PlotError("cannot draw '" + base +
+                    "': a bar plot needs at least one category and one group");
   for (const auto& g : plot.groups) check_sizes(g, plot.categories.size(), base, false);
   const std::string gnuplot = require_gnuplot(base);
 
@@ -243,10 +262,13 @@ void write_bar_plot(const BarPlot& plot, const std::string& base) {
   write_file_atomically(base + ".dat", data);
 
   // Bar labels are long (series @ target); below the plot they leave the bars their width.
-  std::string body = preamble(plot.title, "outside below center vertical maxrows " + std::to_string(std::min<std::size_t>(plot.groups.size(), 6)));
+  std::string body =
+      preamble(plot.title, "outside below center vertical maxrows " +
+                               std::to_string(std::min<std::size_t>(plot.groups.size(), 6)));
   body += "set ylabel " + quote(plot.y_label) + "\n";
   body += "set style data histogram\n";
-  body += any_errors ? "set style histogram errorbars gap 1 lw 1\n" : "set style histogram clustered gap 1\n";
+  body += any_errors ? "set style histogram errorbars gap 1 lw 1\n"
+                     : "set style histogram clustered gap 1\n";
   body += "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n";
   body += "set xtics nomirror rotate by -30 left\n";
   body += "set grid ytics\n";
@@ -254,12 +276,17 @@ void write_bar_plot(const BarPlot& plot, const std::string& base) {
   std::string plot_cmd;
   for (std::size_t i = 0; i < plot.groups.size(); ++i) {
     std::size_t col = 2 + i * (any_errors ? 2 : 1);
-    std::string using_cols = std::to_string(col) + (any_errors ? ":" + std::to_string(col + 1) : "");
+    std::string using_cols =
+        std::to_string(col) + (any_errors ? ":" + std::to_string(col + 1) : "");
     plot_cmd += plot_cmd.empty() ? "plot " + quote(file_name(base + ".dat")) : ", \\\n     ''";
-    plot_cmd += " using " + using_cols + (i == 0 ? ":xtic(1)" : "") + " title " + quote(plot.groups[i].label);
+    plot_cmd += " using " + using_cols + (i == 0 ? ":xtic(1)" : "") + " title " +
+                quote(plot.groups[i].label);
   }
-  int width = std::max(960, std::min(2400, 120 + static_cast<int>(plot.categories.size() * plot.groups.size()) * 28));
-  render(gnuplot, base, body, plot_cmd, width, 640 + 18 * static_cast<int>(std::min<std::size_t>(plot.groups.size(), 6)));
+  int width = std::max(
+      960,
+      std::min(2400, 120 + static_cast<int>(plot.categories.size() * plot.groups.size()) * 28));
+  render(gnuplot, base, body, plot_cmd, width,
+         640 + 18 * static_cast<int>(std::min<std::size_t>(plot.groups.size(), 6)));
 }
 
 }  // namespace poda

@@ -31,8 +31,7 @@ constexpr std::uint32_t kStarted = 1, kFinished = 2;
 constexpr std::uint64_t kNoTask = ~std::uint64_t{0};
 
 void send(int fd, const Message& m) {
-  while (::write(fd, &m, sizeof m) < 0 && errno == EINTR) {
-  }
+  while (::write(fd, &m, sizeof m) < 0 && errno == EINTR) {}
 }
 
 bool receive(int fd, Message& m) {
@@ -47,8 +46,8 @@ bool receive(int fd, Message& m) {
   return true;
 }
 
-[[noreturn]] void worker_main(std::uint32_t worker, std::size_t n, std::atomic<std::uint64_t>* next, int out,
-                              const std::function<void(std::size_t)>& task) {
+[[noreturn]] void worker_main(std::uint32_t worker, std::size_t n, std::atomic<std::uint64_t>* next,
+                              int out, const std::function<void(std::size_t)>& task) {
   int code = 0;
   try {
     for (std::uint64_t i = next->fetch_add(1); i < n; i = next->fetch_add(1)) {
@@ -83,15 +82,24 @@ namespace {
 // The forked workers of one run_tasks call, watched by the parent.
 class Pool {
  public:
-  Pool(std::size_t n, std::size_t workers, const std::function<void(std::size_t)>& task, const WorkerEvents& events)
-      : n_(n), workers_(workers), task_(task), events_(events), pids_(workers, 0), current_(workers, kNoTask) {
+  Pool(std::size_t n, std::size_t workers, const std::function<void(std::size_t)>& task,
+       const WorkerEvents& events)
+      : n_(n),
+        workers_(workers),
+        task_(task),
+        events_(events),
+        pids_(workers, 0),
+        current_(workers, kNoTask) {
     void* shared = ::mmap(nullptr, sizeof(std::atomic<std::uint64_t>), PROT_READ | PROT_WRITE,
                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (shared == MAP_FAILED) throw std::runtime_error(std::string("cannot share the task counter: ") + std::strerror(errno));
+    if (shared == MAP_FAILED)
+      throw std::runtime_error(std::string("cannot share the task counter: ") +
+                               std::strerror(errno));
     next_ = new (shared) std::atomic<std::uint64_t>(0);
     if (::pipe2(fds_, O_CLOEXEC) != 0) {
       ::munmap(shared, sizeof *next_);
-      throw std::runtime_error(std::string("cannot create the worker pipe: ") + std::strerror(errno));
+      throw std::runtime_error(std::string("cannot create the worker pipe: ") +
+                               std::strerror(errno));
     }
   }
   ~Pool() {
@@ -108,7 +116,8 @@ class Pool {
     std::fflush(stdout);
     std::fflush(stderr);
     for (std::size_t w = 0; w < workers_; ++w) spawn(w);
-    live_ = static_cast<std::size_t>(std::count_if(pids_.begin(), pids_.end(), [](pid_t p) { return p > 0; }));
+    live_ = static_cast<std::size_t>(
+        std::count_if(pids_.begin(), pids_.end(), [](pid_t p) { return p > 0; }));
     const bool any_started = live_ > 0;
     while (live_ > 0) {
       pollfd p{fds_[0], POLLIN, 0};
@@ -177,7 +186,8 @@ class Pool {
 
 }  // namespace
 
-void run_tasks(std::size_t n, int jobs, const std::function<void(std::size_t)>& task, const WorkerEvents& events) {
+void run_tasks(std::size_t n, int jobs, const std::function<void(std::size_t)>& task,
+               const WorkerEvents& events) {
   if (jobs <= 1 || n <= 1) {
     for (std::size_t i = 0; i < n; ++i) {
       if (events.started) events.started(i);
@@ -187,7 +197,8 @@ void run_tasks(std::size_t n, int jobs, const std::function<void(std::size_t)>& 
     return;
   }
   Pool pool(n, std::min<std::size_t>(static_cast<std::size_t>(jobs), n), task, events);
-  if (!pool.run()) throw std::runtime_error(std::string("cannot fork workers: ") + std::strerror(errno));
+  if (!pool.run())
+    throw std::runtime_error(std::string("cannot fork workers: ") + std::strerror(errno));
 }
 
 }  // namespace poda

@@ -20,6 +20,7 @@ struct WorkerEvents {
 // task from a shared atomic counter, so a slow or dead worker never holds back the
 // others; a task that throws in a worker ends that worker (reported as lost, the
 // message on stderr) and the others carry on. Returns when every worker has exited.
-void run_tasks(std::size_t n, int jobs, const std::function<void(std::size_t)>& task, const WorkerEvents& events);
+void run_tasks(std::size_t n, int jobs, const std::function<void(std::size_t)>& task,
+               const WorkerEvents& events);
 
 }  // namespace poda

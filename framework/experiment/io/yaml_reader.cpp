@@ -48,7 +48,8 @@ YAML::Node YamlMap::node(const std::string& key) {
 }
 
 template <class T>
-std::optional<T> YamlMap::scalar(const std::string& key, bool required, const std::string& expected) {
+std::optional<T> YamlMap::scalar(const std::string& key, bool required,
+                                 const std::string& expected) {
   const YAML::Node n = node(key);
   if (!n) {
     if (required) fail(key, "missing (expected " + expected + ")");
@@ -85,7 +86,8 @@ double YamlMap::any_number(const std::string& key, std::optional<double> fallbac
 long YamlMap::integer(const std::string& key, std::optional<long> fallback, long min, long max) {
   const std::optional<long> v = scalar<long>(key, !fallback, "an integer");
   if (!v) return *fallback;
-  if (*v < min || *v > max) fail(key, fmt::format("{} is out of range (expected {} to {})", *v, min, max));
+  if (*v < min || *v > max)
+    fail(key, fmt::format("{} is out of range (expected {} to {})", *v, min, max));
   return *v;
 }
 
@@ -97,14 +99,15 @@ bool YamlMap::boolean(const std::string& key, std::optional<bool> fallback) {
 std::string YamlMap::text(const std::string& key, std::optional<std::string> fallback,
                           const std::vector<std::string>& allowed) {
   // Any scalar is text, so only a list or map is wrong (worded without the quotes).
-  if (const YAML::Node n = node(key); n && !n.IsScalar()) fail(key, "expected text, got a list or map");
+  if (const YAML::Node n = node(key); n && !n.IsScalar())
+    fail(key, "expected text, got a list or map");
   const std::optional<std::string> read = scalar<std::string>(key, !fallback, "text");
   if (!read) return *fallback;
   const std::string& v = *read;
   if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
     const std::string hint = closest_word(v, allowed);
-    fail(key, fmt::format("unknown value '{}' (expected one of: {}){}", v,
-                          fmt::join(allowed, ", "), hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    fail(key, fmt::format("unknown value '{}' (expected one of: {}){}", v, fmt::join(allowed, ", "),
+                          hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   }
   return v;
 }
@@ -123,11 +126,10 @@ void YamlMap::finish() const {
     const std::string hint = closest_word(key, known);
     // A key a sweep added has no mark of its own; its value is the sweep's, which has one.
     const YAML::Node& at = entry.first.Mark().is_null() ? entry.second : entry.first;
-    throw ConfigError(fmt::format("{}: unknown key '{}' in {} (expected one of: {}){}",
-                                  yaml_where(file_, at), key,
-                                  path_.empty() ? "the document" : "'" + path_ + "'",
-                                  fmt::join(known, ", "),
-                                  hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    throw ConfigError(
+        fmt::format("{}: unknown key '{}' in {} (expected one of: {}){}", yaml_where(file_, at),
+                    key, path_.empty() ? "the document" : "'" + path_ + "'", fmt::join(known, ", "),
+                    hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   }
 }
 

@@ -62,7 +62,8 @@ Stat setting_stat(const RunTable& t, const Setting& s, const std::string& column
 }
 
 // One line per series: x = mean of x_column, y = mean ± std of y_column, per target.
-std::vector<Series> series_of(const RunTable& t, const std::string& x_column, const std::string& y_column) {
+std::vector<Series> series_of(const RunTable& t, const std::string& x_column,
+                              const std::string& y_column) {
   std::vector<Series> out;
   for (const auto& label : t.series_labels) {
     Series line;
@@ -81,7 +82,8 @@ std::vector<Series> series_of(const RunTable& t, const std::string& x_column, co
   for (auto& line : out) {  // lines are drawn in x order
     std::vector<std::size_t> idx(line.x.size());
     for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return line.x[a] < line.x[b]; });
+    std::sort(idx.begin(), idx.end(),
+              [&](std::size_t a, std::size_t b) { return line.x[a] < line.x[b]; });
     Series sorted{line.label, {}, {}, {}};
     for (std::size_t i : idx) {
       sorted.x.push_back(line.x[i]);
@@ -100,28 +102,32 @@ struct ReportState {
   std::vector<std::string> plot_errors;
 };
 
-void draw_line(ReportState& st, const std::string& name, const std::string& caption, LinePlot plot) {
+void draw_line(ReportState& st, const std::string& name, const std::string& caption,
+               LinePlot plot) {
   if (plot.series.empty()) {
     st.warnings.push_back(name + ": no run with status ok has the values to plot");
     return;
   }
   try {
     write_line_plot(plot, (fs::path(st.dir) / "plots" / name).string());
-    st.plot_lines.push_back("### " + caption + "\n\n![" + caption + "](plots/" + name + ".png)\n\n[SVG](plots/" + name + ".svg)\n");
+    st.plot_lines.push_back("### " + caption + "\n\n![" + caption + "](plots/" + name +
+                            ".png)\n\n[SVG](plots/" + name + ".svg)\n");
   } catch (const std::exception& e) {
     st.plot_errors.push_back(e.what());
   }
 }
 
 // Per-layer sparsity averaged over the ok seeds of one setting, layers in file order.
-void add_layer_group(ReportState& st, const RunTable& t, const Setting& s, std::vector<std::string>& layers,
+void add_layer_group(ReportState& st, const RunTable& t, const Setting& s,
+                     std::vector<std::string>& layers,
                      std::map<std::string, std::vector<double>>& values_by_layer) {
   for (std::size_t i : s.runs) {
     const Run& run = t.runs[i];
     if (!run.ok) continue;
     std::string path = (fs::path(st.dir) / "runs" / run.run_id / "layer_sparsity.csv").string();
     if (!fs::exists(path)) {
-      st.warnings.push_back("no per-layer table for run '" + run.run_id + "' (" + fs::path(path).lexically_relative(st.dir).string() + ")");
+      st.warnings.push_back("no per-layer table for run '" + run.run_id + "' (" +
+                            fs::path(path).lexically_relative(st.dir).string() + ")");
       continue;
     }
     try {
@@ -132,8 +138,10 @@ void add_layer_group(ReportState& st, const RunTable& t, const Setting& s, std::
         char* end = nullptr;
         double v = std::strtod(row[sc].c_str(), &end);
         if (row[sc].empty() || end != row[sc].c_str() + row[sc].size())
-          throw CsvError(path + ": layer '" + row[lc] + "': sparsity is '" + row[sc] + "', expected a number");
-        if (!values_by_layer.count(row[lc]) && std::find(layers.begin(), layers.end(), row[lc]) == layers.end())
+          throw CsvError(path + ": layer '" + row[lc] + "': sparsity is '" + row[sc] +
+                         "', expected a number");
+        if (!values_by_layer.count(row[lc]) &&
+            std::find(layers.begin(), layers.end(), row[lc]) == layers.end())
           layers.push_back(row[lc]);
         values_by_layer[row[lc]].push_back(v);
       }
@@ -149,7 +157,8 @@ void draw_layer_sparsity(ReportState& st, const RunTable& t) {
   for (const auto& label : t.series_labels) {
     const Setting* best = nullptr;
     for (const auto& s : t.settings)
-      if (s.series_label == label && setting_stat(t, s, "acc").n > 0 && (!best || s.target_sparsity > best->target_sparsity))
+      if (s.series_label == label && setting_stat(t, s, "acc").n > 0 &&
+          (!best || s.target_sparsity > best->target_sparsity))
         best = &s;
     if (best) chosen.push_back(best);
   }
@@ -158,10 +167,13 @@ void draw_layer_sparsity(ReportState& st, const RunTable& t) {
   for (const Setting* s : chosen) {
     std::map<std::string, std::vector<double>> values;
     add_layer_group(st, t, *s, layers, values);
-    if (!values.empty()) per_setting.emplace_back(s->series_label + " @ " + fixed(s->target_sparsity, 2), std::move(values));
+    if (!values.empty())
+      per_setting.emplace_back(s->series_label + " @ " + fixed(s->target_sparsity, 2),
+                               std::move(values));
   }
   if (per_setting.empty()) {
-    if (!chosen.empty()) st.warnings.push_back("layer_sparsity: no readable per-layer table, plot skipped");
+    if (!chosen.empty())
+      st.warnings.push_back("layer_sparsity: no readable per-layer table, plot skipped");
     return;
   }
   const std::size_t plots = (per_setting.size() + kMaxBarGroups - 1) / kMaxBarGroups;
@@ -171,20 +183,25 @@ void draw_layer_sparsity(ReportState& st, const RunTable& t) {
     if (plots > 1) bars.title += ", part " + std::to_string(p + 1) + " of " + std::to_string(plots);
     bars.y_label = "sparsity (fraction of zero weights)";
     bars.categories = layers;
-    for (std::size_t g = p * kMaxBarGroups; g < std::min(per_setting.size(), (p + 1) * kMaxBarGroups); ++g) {
+    for (std::size_t g = p * kMaxBarGroups;
+         g < std::min(per_setting.size(), (p + 1) * kMaxBarGroups); ++g) {
       Series group;
       group.label = per_setting[g].first;
       for (const auto& layer : layers) {
         auto it = per_setting[g].second.find(layer);
-        group.y.push_back(it == per_setting[g].second.end() ? std::nan("") : stat_of(it->second).mean);
+        group.y.push_back(it == per_setting[g].second.end() ? std::nan("")
+                                                            : stat_of(it->second).mean);
       }
       bars.groups.push_back(std::move(group));
     }
     std::string name = plots > 1 ? "layer_sparsity_" + std::to_string(p + 1) : "layer_sparsity";
     try {
       write_bar_plot(bars, (fs::path(st.dir) / "plots" / name).string());
-      std::string caption = "Per-layer sparsity" + (plots > 1 ? " (" + std::to_string(p + 1) + "/" + std::to_string(plots) + ")" : "");
-      st.plot_lines.push_back("### " + caption + "\n\n![" + caption + "](plots/" + name + ".png)\n\n[SVG](plots/" + name + ".svg)\n");
+      std::string caption =
+          "Per-layer sparsity" +
+          (plots > 1 ? " (" + std::to_string(p + 1) + "/" + std::to_string(plots) + ")" : "");
+      st.plot_lines.push_back("### " + caption + "\n\n![" + caption + "](plots/" + name +
+                              ".png)\n\n[SVG](plots/" + name + ".svg)\n");
     } catch (const std::exception& e) {
       st.plot_errors.push_back(e.what());
     }
@@ -228,19 +245,22 @@ std::string summary_table(const RunTable& t) {
   std::vector<std::string> latency;  // latency_b<B>_us_<path> columns present
   for (const std::string& b : latency_batches(t))
     for (const char* path : inference_paths)
-      if (t.has_column("latency_b" + b + "_us_" + path)) latency.push_back("latency_b" + b + "_us_" + path);
+      if (t.has_column("latency_b" + b + "_us_" + path))
+        latency.push_back("latency_b" + b + "_us_" + path);
   // Constant setting columns are stated once above the table instead of repeated.
   std::vector<std::string> columns;
   for (const auto& c : t.setting_columns)
-    if (c == "target_sparsity" || std::find(t.varying_setting_columns.begin(), t.varying_setting_columns.end(), c) !=
-                                      t.varying_setting_columns.end())
+    if (c == "target_sparsity" ||
+        std::find(t.varying_setting_columns.begin(), t.varying_setting_columns.end(), c) !=
+            t.varying_setting_columns.end())
       columns.push_back(c);
   std::string md;
   std::string constants;
   for (std::size_t i = 0; i < t.setting_columns.size(); ++i) {
     const auto& c = t.setting_columns[i];
     if (std::find(columns.begin(), columns.end(), c) == columns.end() && !t.settings.empty())
-      constants += (constants.empty() ? "" : ", ") + std::string("`") + setting_label(c) + "` = " + t.settings[0].values[i];
+      constants += (constants.empty() ? "" : ", ") + std::string("`") + setting_label(c) +
+                   "` = " + t.settings[0].values[i];
   }
   if (!constants.empty()) md += "Same in every run: " + constants + ".\n\n";
   md += "|";
@@ -255,14 +275,17 @@ std::string summary_table(const RunTable& t) {
     for (std::size_t i : s.runs) (t.runs[i].ok ? ok : failed) += 1;
     md += "|";
     for (const auto& c : columns) {
-      std::size_t k = std::find(t.setting_columns.begin(), t.setting_columns.end(), c) - t.setting_columns.begin();
+      std::size_t k = std::find(t.setting_columns.begin(), t.setting_columns.end(), c) -
+                      t.setting_columns.begin();
       md += " " + cell(s.values[k]) + " |";
     }
     Stat macs = setting_stat(t, s, "effective_macs");
-    md += " " + std::to_string(ok) + " | " + std::to_string(failed) + " | " + mean_std(setting_stat(t, s, "acc"), 4) +
-          " | " + mean_std(setting_stat(t, s, "sparsity"), 4) + " | " +
+    md += " " + std::to_string(ok) + " | " + std::to_string(failed) + " | " +
+          mean_std(setting_stat(t, s, "acc"), 4) + " | " +
+          mean_std(setting_stat(t, s, "sparsity"), 4) + " | " +
           (macs.n ? si(macs.mean) + " ± " + si(macs.std) : std::string("–")) + " | " +
-          mean_std(setting_stat(t, s, "acc_dense"), 4) + " | " + mean_std(setting_stat(t, s, "acc_pruned"), 4) + " |";
+          mean_std(setting_stat(t, s, "acc_dense"), 4) + " | " +
+          mean_std(setting_stat(t, s, "acc_pruned"), 4) + " |";
     for (const std::string& c : latency) md += " " + mean_std(setting_stat(t, s, c), 1) + " |";
     md += "\n";
   }
@@ -289,20 +312,26 @@ void draw_plots(ReportState& st, const RunTable& t) {
   draw_layer_sparsity(st, t);
 }
 
-std::string report_markdown(const ReportState& st, const RunTable& t, const std::string& results_dir) {
+std::string report_markdown(const ReportState& st, const RunTable& t,
+                            const std::string& results_dir) {
   std::size_t ok = 0;
   for (const auto& run : t.runs) ok += run.ok;
-  std::string md = "# Results: " + fs::path(results_dir).lexically_normal().filename().string() + "\n\n";
-  md += std::to_string(t.runs.size()) + " runs: " + std::to_string(ok) + " ok, " + std::to_string(t.runs.size() - ok) +
+  std::string md =
+      "# Results: " + fs::path(results_dir).lexically_normal().filename().string() + "\n\n";
+  md += std::to_string(t.runs.size()) + " runs: " + std::to_string(ok) + " ok, " +
+        std::to_string(t.runs.size() - ok) +
         " not ok. Means ± sample standard deviations over seeds of the runs with status `ok`; "
         "test accuracy is that of the model chosen on validation data.\n\n";
-  md += "Regenerate with `poda report <this folder>`.\n\n## Summary\n\n" + summary_table(t) + "\n## Plots\n\n";
+  md += "Regenerate with `poda report <this folder>`.\n\n## Summary\n\n" + summary_table(t) +
+        "\n## Plots\n\n";
   for (const auto& p : st.plot_lines) md += p + "\n";
   for (const auto& e : st.plot_errors) md += "Plot not drawn: " + e + "\n\n";
   if (ok != t.runs.size()) {
     md += "## Runs not ok\n\n| run_id | status | reason |\n|---|---|---|\n";
     for (const auto& run : t.runs)
-      if (!run.ok) md += "| " + cell(run.run_id) + " | " + cell(run.status) + " | " + cell(run.reason.empty() ? "(no reason recorded)" : run.reason) + " |\n";
+      if (!run.ok)
+        md += "| " + cell(run.run_id) + " | " + cell(run.status) + " | " +
+              cell(run.reason.empty() ? "(no reason recorded)" : run.reason) + " |\n";
     md += "\n";
   }
   if (!st.warnings.empty()) {
@@ -316,17 +345,21 @@ std::string report_markdown(const ReportState& st, const RunTable& t, const std:
 
 void write_report(const std::string& results_dir) {
   const std::string runs_csv = (fs::path(results_dir) / "runs.csv").string();
-  if (!fs::exists(runs_csv)) throw ReportError(runs_csv + ": no such file (is '" + results_dir + "' a results folder?)");
+  if (!fs::exists(runs_csv))
+    throw ReportError(runs_csv + ": no such file (is '" + results_dir + "' a results folder?)");
   RunTable t = load_run_table(runs_csv);
   // Check every number of the ok runs up front so a bad cell names its run.
   for (const auto& run : t.runs)
     if (run.ok)
-      for (const char* c : {"sparsity", "effective_macs", "acc", "acc_dense", "acc_pruned"}) t.number(run, c);
+      for (const char* c : {"sparsity", "effective_macs", "acc", "acc_dense", "acc_pruned"})
+        t.number(run, c);
   ReportState st;
   st.dir = results_dir;
   draw_plots(st, t);
-  write_file_atomically((fs::path(results_dir) / "report.md").string(), report_markdown(st, t, results_dir));
-  if (!st.plot_errors.empty()) throw ReportError("report written, but plots failed: " + st.plot_errors.front());
+  write_file_atomically((fs::path(results_dir) / "report.md").string(),
+                        report_markdown(st, t, results_dir));
+  if (!st.plot_errors.empty())
+    throw ReportError("report written, but plots failed: " + st.plot_errors.front());
 }
 
 }  // namespace poda

@@ -9,10 +9,13 @@ namespace poda {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::size_t column_index(const CsvTable& t, const std::string& name) { return *find_column(t, name); }
+std::size_t column_index(const CsvTable& t, const std::string& name) {
+  return *find_column(t, name);
+}
 
 // A run that failed early has only run_id, status and reason: when only such runs are
 // there, the columns they lack are added empty; an ok run must have them all.
@@ -79,7 +82,8 @@ std::string series_label(const RunTable& t, const std::vector<std::string>& row)
   auto cell = [&](const std::string& name) { return row[column_index(t.csv, name)]; };
   std::string label = cell("schedule") + " / " + cell("granularity") + " / " + cell("criterion");
   for (const auto& name : t.varying_setting_columns)
-    if (name != "schedule" && name != "granularity" && name != "criterion" && name != "target_sparsity")
+    if (name != "schedule" && name != "granularity" && name != "criterion" &&
+        name != "target_sparsity")
       label += " / " + setting_label(name) + "=" + cell(name);
   return label;
 }
@@ -125,7 +129,8 @@ void sort_settings(RunTable& t) {
   t.settings = std::move(sorted);
   for (auto& run : t.runs) run.setting = new_index[run.setting];
   for (const auto& s : t.settings)
-    if (t.series_labels.empty() || t.series_labels.back() != s.series_label) t.series_labels.push_back(s.series_label);
+    if (t.series_labels.empty() || t.series_labels.back() != s.series_label)
+      t.series_labels.push_back(s.series_label);
 }
 
 }  // namespace
@@ -150,7 +155,9 @@ Stat stat_of(const std::vector<double>& values) {
   return s;
 }
 
-std::string setting_label(const std::string& column) { return swept_path(column).value_or(column); }
+std::string setting_label(const std::string& column) {
+  return swept_path(column).value_or(column);
+}
 
 double RunTable::number(const Run& run, const std::string& column) const {
   if (!has_column(column)) throw ReportError(source + ": missing column '" + column + "'");

@@ -26,30 +26,30 @@ struct Stat {
 Stat stat_of(const std::vector<double>& values);
 
 struct Run {
-  std::size_t row = 0;            // index into RunTable::csv.rows
+  std::size_t row = 0;  // index into RunTable::csv.rows
   std::string run_id, status, reason;
-  bool ok = false;                // status == "ok"
-  std::size_t setting = 0;        // index into RunTable::settings
-  RunRecord record;               // the row's typed values
+  bool ok = false;          // status == "ok"
+  std::size_t setting = 0;  // index into RunTable::settings
+  RunRecord record;         // the row's typed values
 };
 
 struct Setting {
   std::vector<std::string> values;  // one per RunTable::setting_columns
   std::string series_label;         // e.g. "one_shot / unstructured / magnitude"
   double target_sparsity = 0;
-  std::vector<std::size_t> runs;    // indices into RunTable::runs
+  std::vector<std::size_t> runs;  // indices into RunTable::runs
 };
 
 struct RunTable {
-  std::string source;                        // path of runs.csv, for errors
+  std::string source;  // path of runs.csv, for errors
   CsvTable csv;
   // The grouping columns of the schema (results/run_record.h), then the swept columns
   // (those of seeds excluded: a seed is what the report averages over).
   std::vector<std::string> setting_columns;
   std::vector<std::string> varying_setting_columns;  // those with more than one value
   std::vector<Run> runs;
-  std::vector<Setting> settings;             // sorted by series label, then target sparsity
-  std::vector<std::string> series_labels;    // distinct, in settings order
+  std::vector<Setting> settings;           // sorted by series label, then target sparsity
+  std::vector<std::string> series_labels;  // distinct, in settings order
 
   // The number in `column` of a run: NaN when empty; throws ReportError naming the
   // file, the run and the column when the cell is not a number.

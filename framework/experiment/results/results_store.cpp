@@ -14,8 +14,10 @@ namespace {
 namespace fs = std::filesystem;
 
 void check_plain_name(const std::string& what, const std::string& name) {
-  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos || name.find('\0') != std::string::npos)
-    throw std::invalid_argument(what + " '" + name + "' must be a plain folder name (no '/', not '.' or '..')");
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    throw std::invalid_argument(what + " '" + name +
+                                "' must be a plain folder name (no '/', not '.' or '..')");
 }
 
 std::string make_dir(const std::string& path) {
@@ -88,7 +90,8 @@ void ResultsStore::record(const std::string& run_id, const RunRow& row) const {
   std::set<std::string> seen;
   auto add = [&](const std::string& column, const std::string& value) {
     if (!seen.insert(column).second)
-      throw std::invalid_argument("run '" + run_id + "': result column '" + column + "' appears twice");
+      throw std::invalid_argument("run '" + run_id + "': result column '" + column +
+                                  "' appears twice");
     table.header.push_back(column);
     if (table.rows.empty()) table.rows.emplace_back();
     table.rows[0].push_back(value);
@@ -97,7 +100,9 @@ void ResultsStore::record(const std::string& run_id, const RunRow& row) const {
   bool has_status = false;
   for (const auto& [column, value] : row) {
     if (column == "run_id") {
-      if (value != run_id) throw std::invalid_argument("run '" + run_id + "': result row names run_id '" + value + "'");
+      if (value != run_id)
+        throw std::invalid_argument("run '" + run_id + "': result row names run_id '" + value +
+                                    "'");
       continue;
     }
     has_status = has_status || column == "status";

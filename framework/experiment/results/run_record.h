@@ -23,11 +23,11 @@ using RunRow = std::vector<std::pair<std::string, std::string>>;  // column -> v
 enum class ColumnType { text, count, real };
 
 struct RunColumn {
-  const char* name;         // "<B>" stands for a batch size: latency_b<B>_us_dense
+  const char* name;  // "<B>" stands for a batch size: latency_b<B>_us_dense
   ColumnType type;
-  int digits;               // real: decimals written
-  bool required;            // every run with status ok has it
-  bool groups;              // a setting: runs that agree on all of these are seeds of one point
+  int digits;     // real: decimals written
+  bool required;  // every run with status ok has it
+  bool groups;    // a setting: runs that agree on all of these are seeds of one point
   std::vector<const char*> config_paths;  // the swept keys it records, if any
   const char* meaning;
 };
@@ -58,7 +58,9 @@ class RunRecord {
   void set(const std::string& column, const char* text) { set(column, std::string(text)); }
   void set(const std::string& column, double value);
   void set(const std::string& column, std::int64_t value);
-  void set(const std::string& column, std::size_t value) { set(column, static_cast<std::int64_t>(value)); }
+  void set(const std::string& column, std::size_t value) {
+    set(column, static_cast<std::int64_t>(value));
+  }
   void set(const std::string& column, int value) { set(column, static_cast<std::int64_t>(value)); }
 
   // The cells as runs.csv writes them, in schema order (unset columns left out).

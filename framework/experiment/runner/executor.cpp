@@ -38,7 +38,8 @@ RunRow failed_row(const SweepPoint& point, const std::string& reason) {
   return full_row(point, {{"status", "failed"}, {"reason", reason}});
 }
 
-void execute_run(const RunPlan& plan, const ResultsStore& store, const RunFn& run, std::size_t index) {
+void execute_run(const RunPlan& plan, const ResultsStore& store, const RunFn& run,
+                 std::size_t index) {
   const SweepPoint& point = plan.points[index];
   RunRow row;
   try {
@@ -51,34 +52,41 @@ void execute_run(const RunPlan& plan, const ResultsStore& store, const RunFn& ru
   store.record(point.run_id, row);  // the last act: from here on the run counts as finished
 }
 
-void execute_pretrain(const RunPlan& plan, const ResultsStore& store, const PretrainFn& pretrain, std::size_t group,
-                      bool retry_failed) {
+void execute_pretrain(const RunPlan& plan, const ResultsStore& store, const PretrainFn& pretrain,
+                      std::size_t group, bool retry_failed) {
   const PretrainGroup& g = plan.groups[group];
   try {
     pretrain(plan.points[g.runs.front()], store.pretrain_dir(g.key));
   } catch (const std::exception& e) {
     for (std::size_t i : g.runs)
       if (!store.is_finished(plan.points[i].run_id, retry_failed))
-        store.record(plan.points[i].run_id, failed_row(plan.points[i], std::string("pretraining failed: ") + e.what()));
+        store.record(plan.points[i].run_id,
+                     failed_row(plan.points[i], std::string("pretraining failed: ") + e.what()));
   }
 }
 
 // One line per task start and end, with counts and an ETA (train/progress.h draws epochs).
 class SweepLog {
  public:
-  SweepLog(std::FILE* log, std::string what, std::size_t total) : log_(log), what_(std::move(what)), total_(total) {}
+  SweepLog(std::FILE* log, std::string what, std::size_t total)
+      : log_(log), what_(std::move(what)), total_(total) {}
 
   void started(std::size_t number, const std::string& name) {
-    if (log_) std::fprintf(log_, "poda: %s %zu/%zu start %s\n", what_.c_str(), number, total_, name.c_str());
+    if (log_)
+      std::fprintf(log_, "poda: %s %zu/%zu start %s\n", what_.c_str(), number, total_,
+                   name.c_str());
   }
   void ended(std::size_t number, const std::string& name, const std::string& outcome) {
     ++done_;
     if (!log_) return;
     const double elapsed = seconds_since(start_);
     std::string eta;
-    if (done_ < total_) eta = ", ETA " + format_duration(elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_));
-    std::fprintf(log_, "poda: %s %zu/%zu %s %s (%zu/%zu done, %s elapsed%s)\n", what_.c_str(), number, total_,
-                 outcome.c_str(), name.c_str(), done_, total_, format_duration(elapsed).c_str(), eta.c_str());
+    if (done_ < total_)
+      eta = ", ETA " + format_duration(elapsed / static_cast<double>(done_) *
+                                       static_cast<double>(total_ - done_));
+    std::fprintf(log_, "poda: %s %zu/%zu %s %s (%zu/%zu done, %s elapsed%s)\n", what_.c_str(),
+                 number, total_, outcome.c_str(), name.c_str(), done_, total_,
+                 format_duration(elapsed).c_str(), eta.c_str());
     std::fflush(log_);
   }
 
@@ -95,9 +103,12 @@ std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   const long s = std::lround(seconds);
   char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, s / 60 % 60);
-  else if (s >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-  else std::snprintf(buf, sizeof buf, "%lds", s);
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, s / 60 % 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lds", s);
   return buf;
 }
 
@@ -105,7 +116,7 @@ namespace {
 
 // One phase on the worker pool, with a log line per task start and end.
 struct Phase {
-  const char* what;                                 // "pretrain" or "run", for the log
+  const char* what;                                  // "pretrain" or "run", for the log
   std::function<std::string(std::size_t)> name;      // task -> what the log calls it
   std::function<void(std::size_t)> run;              // in a worker
   std::function<std::string(std::size_t)> finished;  // task -> outcome for the log
@@ -121,7 +132,9 @@ void run_phase(const Phase& phase, std::size_t tasks, const ExecutorOptions& opt
     number[t] = ++started;
     progress.started(number[t], phase.name(t));
   };
-  events.finished = [&](std::size_t t) { progress.ended(number[t], phase.name(t), phase.finished(t)); };
+  events.finished = [&](std::size_t t) {
+    progress.ended(number[t], phase.name(t), phase.finished(t));
+  };
   events.lost = [&](std::size_t t, const std::string& why) {
     const std::string note = phase.lost(t);
     progress.ended(number[t], phase.name(t), "LOST (" + why + note + ")");
@@ -131,18 +144,22 @@ void run_phase(const Phase& phase, std::size_t tasks, const ExecutorOptions& opt
 
 // The key is a whole YAML document; name the dense model by the runs that share it.
 std::string dense_model_label(const RunPlan& plan, const PretrainGroup& g) {
-  return "dense model for " + std::to_string(g.runs.size()) + " run" + (g.runs.size() == 1 ? "" : "s") + " (" +
-         plan.points[g.runs.front()].run_id + (g.runs.size() == 1 ? ")" : ", ...)");
+  return "dense model for " + std::to_string(g.runs.size()) + " run" +
+         (g.runs.size() == 1 ? "" : "s") + " (" + plan.points[g.runs.front()].run_id +
+         (g.runs.size() == 1 ? ")" : ", ...)");
 }
 
 // "ok", or the status and reason of the run's recorded result.
-std::string run_outcome(const ResultsStore& store, const std::string& run_id, ExecutionSummary& summary) {
+std::string run_outcome(const ResultsStore& store, const std::string& run_id,
+                        ExecutionSummary& summary) {
   auto result = store.read_result(run_id);
   if (!result) return "?";
   std::string outcome = result->rows[0][*find_column(*result, "status")];
   auto reason = find_column(*result, "reason");
-  if (outcome == "ok") ++summary.ok;
-  else ++summary.failed;
+  if (outcome == "ok")
+    ++summary.ok;
+  else
+    ++summary.failed;
   if (outcome != "ok" && reason) outcome += " (" + result->rows[0][*reason] + ")";
   return outcome;
 }
@@ -150,8 +167,12 @@ std::string run_outcome(const ResultsStore& store, const std::string& run_id, Ex
 class PlanExecution {
  public:
   PlanExecution(const RunPlan& plan, const ResultsStore& store, const ExecutorOptions& options)
-      : plan_(plan), store_(store), options_(options), synchronised_(static_cast<bool>(options.barrier)),
-        work_(slice_work(plan, options.slice, synchronised_)), order_(plan.run_ids()),
+      : plan_(plan),
+        store_(store),
+        options_(options),
+        synchronised_(static_cast<bool>(options.barrier)),
+        work_(slice_work(plan, options.slice, synchronised_)),
+        order_(plan.run_ids()),
         pretrain_lost_(plan.groups.size(), false) {
     summary_.planned = work_.runs.size();
     finished_before_.assign(plan.points.size(), false);
@@ -169,7 +190,9 @@ class PlanExecution {
     Phase phase;
     phase.what = "pretrain";
     phase.name = [&](std::size_t t) { return dense_model_label(plan_, plan_.groups[groups[t]]); };
-    phase.run = [&](std::size_t t) { execute_pretrain(plan_, store_, pretrain, groups[t], options_.retry_failed); };
+    phase.run = [&](std::size_t t) {
+      execute_pretrain(plan_, store_, pretrain, groups[t], options_.retry_failed);
+    };
     phase.finished = [](std::size_t) { return std::string("done"); };
     phase.lost = [&](std::size_t t) {
       pretrain_lost_[groups[t]] = true;
@@ -204,7 +227,9 @@ class PlanExecution {
   const ExecutionSummary& summary() const { return summary_; }
 
  private:
-  bool unfinished(std::size_t i) const { return !store_.is_finished(plan_.points[i].run_id, options_.retry_failed); }
+  bool unfinished(std::size_t i) const {
+    return !store_.is_finished(plan_.points[i].run_id, options_.retry_failed);
+  }
 
   std::vector<std::size_t> runs_to_do() {
     std::vector<std::size_t> todo;
@@ -226,10 +251,11 @@ class PlanExecution {
   void log_plan(std::size_t todo) const {
     if (!options_.log) return;
     const int workers = std::max(1, std::min<int>(options_.jobs, static_cast<int>(todo)));
-    std::fprintf(options_.log, "poda: %zu run%s in this %s, %zu already finished, %zu to run on %d worker%s\n",
+    std::fprintf(options_.log,
+                 "poda: %zu run%s in this %s, %zu already finished, %zu to run on %d worker%s\n",
                  summary_.planned, summary_.planned == 1 ? "" : "s",
-                 synchronised_ || options_.slice.count > 1 ? "slice" : "sweep", summary_.skipped, todo, workers,
-                 workers > 1 ? "s" : "");
+                 synchronised_ || options_.slice.count > 1 ? "slice" : "sweep", summary_.skipped,
+                 todo, workers, workers > 1 ? "s" : "");
   }
 
   const RunPlan& plan_;

@@ -27,7 +27,8 @@ using RunFn = std::function<RunRow(const SweepPoint& point, const std::string& r
 // (ResultsStore::pretrain_dir of its key), for `first_run`, the group's first point.
 // Must be idempotent: keep a checkpoint that is already there. An exception marks
 // every unfinished run of the group failed with reason "pretraining failed: ...".
-using PretrainFn = std::function<void(const SweepPoint& first_run, const std::string& pretrain_dir)>;
+using PretrainFn =
+    std::function<void(const SweepPoint& first_run, const std::string& pretrain_dir)>;
 
 struct ExecutorOptions {
   int jobs = 1;                   // worker processes on this machine

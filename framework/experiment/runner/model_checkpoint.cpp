@@ -28,8 +28,10 @@ void load_model_checkpoint(Module& model, const Checkpoint& checkpoint, const st
   for (auto& [name, p] : model.named_parameters()) {
     const CheckpointEntry& e = fetch(name, p->value.shape());
     p->value.data() = e.value;
-    if (e.mask) p->set_mask(*e.mask);
-    else p->remove_mask();
+    if (e.mask)
+      p->set_mask(*e.mask);
+    else
+      p->remove_mask();
   }
   for (auto& [name, b] : model.named_buffers()) *b = fetch(name, to_shape(b->shape())).value;
   if (checkpoint.entries.size() != expected)

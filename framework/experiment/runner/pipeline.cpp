@@ -50,9 +50,8 @@ const LoadedData& cached_data(const DatasetConfig& d, std::uint64_t seed) {
   static std::string cached_key;
   static std::unique_ptr<LoadedData> cached;
   const std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", d.name, d.path,
-                                      d.split.val_fraction, d.split.val_count,
-                                      d.split.train_limit, d.split.val_limit,
-                                      d.split.test_limit, d.normalize, seed);
+                                      d.split.val_fraction, d.split.val_count, d.split.train_limit,
+                                      d.split.val_limit, d.split.test_limit, d.normalize, seed);
   if (!cached || key != cached_key) {
     cached.reset();  // free the old splits before loading the new ones
     cached = std::make_unique<LoadedData>(load_data(d, seed));
@@ -89,8 +88,7 @@ double metadata_number(const Checkpoint& c, const std::string& key, const std::s
   auto it = c.metadata.find(key);
   try {
     if (it != c.metadata.end()) return std::stod(it->second);
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
   throw CheckpointError(path + ": metadata '" + key + "' is missing or not a number");
 }
 
@@ -145,8 +143,8 @@ void pretrain(const ExperimentConfig& c, const std::string& dir, Progress& progr
     };
   const auto start = Clock::now();
   progress.message("pretraining the dense model");
-  const FitResult fit_result = fit(*model, data.splits, data.norm, c.train, c.seed, "dense", hooks,
-                                   &progress);
+  const FitResult fit_result =
+      fit(*model, data.splits, data.norm, c.train, c.seed, "dense", hooks, &progress);
   Checkpoint dense = model_to_checkpoint(*model);
   dense.metadata["best_epoch"] = std::to_string(fit_result.best_epoch);
   dense.metadata["val_acc"] = fixed(fit_result.best_val_acc, 6);
@@ -211,28 +209,31 @@ std::unique_ptr<WeightSnapshot> rewind_point(const RunContext& run) {
 // Writes rounds.csv again after every round, and says how the round went.
 std::function<void(const RoundRecord&)> round_logger(const RunContext& run) {
   auto rounds = std::make_shared<CsvTable>();
-  rounds->header = {"round", "target", "sparsity", "units_removed", "val_pruned", "test_pruned",
-                    "val_trained", "test_trained"};
-  return [rounds, path = run.run_dir + "/rounds.csv", &progress = run.progress](const RoundRecord& r) {
-    rounds->rows.push_back({std::to_string(r.round), fixed(r.target, 6),
-                            fixed(r.report.sparsity(), 6), fixed(r.report.units_removed(), 6),
-                            fixed(r.pruned.val), fixed(r.pruned.test), fixed(r.trained.val),
-                            fixed(r.trained.test)});
-    write_csv_file(path, *rounds);
-    progress.message(fmt::format("round {}: sparsity {:.4f}, val {:.2f}% -> {:.2f}%", r.round,
-                                 r.report.sparsity(), 100 * r.pruned.val, 100 * r.trained.val));
-  };
+  rounds->header = {"round",      "target",      "sparsity",    "units_removed",
+                    "val_pruned", "test_pruned", "val_trained", "test_trained"};
+  return
+      [rounds, path = run.run_dir + "/rounds.csv", &progress = run.progress](const RoundRecord& r) {
+        rounds->rows.push_back({std::to_string(r.round), fixed(r.target, 6),
+                                fixed(r.report.sparsity(), 6), fixed(r.report.units_removed(), 6),
+                                fixed(r.pruned.val), fixed(r.pruned.test), fixed(r.trained.val),
+                                fixed(r.trained.test)});
+        write_csv_file(path, *rounds);
+        progress.message(fmt::format("round {}: sparsity {:.4f}, val {:.2f}% -> {:.2f}%", r.round,
+                                     r.report.sparsity(), 100 * r.pruned.val, 100 * r.trained.val));
+      };
 }
 
 // A pruned run: the schedule with its fine-tuning. Returns the test accuracy right after
 // the first pruning step (acc_pruned; what that is depends on the schedule: docs/pruning.md).
 double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& record) {
   const ExperimentConfig& c = run.config;
-  ScheduleHooks hooks = trainer_hooks(run.data.splits, run.data.norm, c.train, c.seed,
-                                      run.log_epoch, &run.progress);
+  ScheduleHooks hooks =
+      trainer_hooks(run.data.splits, run.data.norm, c.train, c.seed, run.log_epoch, &run.progress);
   const std::unique_ptr<WeightSnapshot> rewind = rewind_point(run);
-  const ScheduleResult result = run_schedule(model, *c.prune, hooks, rewind.get(), round_logger(run));
-  if (!result.rounds.empty()) record.set("units_removed", result.rounds.back().report.units_removed());
+  const ScheduleResult result =
+      run_schedule(model, *c.prune, hooks, rewind.get(), round_logger(run));
+  if (!result.rounds.empty())
+    record.set("units_removed", result.rounds.back().report.units_removed());
   record.set("acc_before_finetune", result.before_finetune.test);
   return result.pruned.test;
 }
@@ -286,7 +287,11 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
   const auto start = Clock::now();
   set_blas_threads(c.threads);
   const std::string metrics_path = run_dir + "/metrics.jsonl";
-  const RunContext run{c, cached_data(c.dataset, c.seed), run_dir, pretrain_dir, progress,
+  const RunContext run{c,
+                       cached_data(c.dataset, c.seed),
+                       run_dir,
+                       pretrain_dir,
+                       progress,
                        [metrics_path](const EpochMetrics& m) { append_line_durably(metrics_path, to_json(m)); }};
   auto model = fresh_model(c, run.data);
   RunRecord record = settings_record(c);

@@ -6,8 +6,12 @@ namespace poda {
 
 namespace {
 
-std::string kind_key(const std::string& name) { return "quant." + name + ".kind"; }
-std::string bits_key(const std::string& name) { return "quant." + name + ".bits"; }
+std::string kind_key(const std::string& name) {
+  return "quant." + name + ".kind";
+}
+std::string bits_key(const std::string& name) {
+  return "quant." + name + ".bits";
+}
 
 Array array_of(const Shape& shape, const std::vector<float>& values) {
   Array a = empty_array(shape);
@@ -15,7 +19,8 @@ Array array_of(const Shape& shape, const std::vector<float>& values) {
   return a;
 }
 
-[[noreturn]] void fail(const std::string& source, const std::string& entry, const std::string& what) {
+[[noreturn]] void fail(const std::string& source, const std::string& entry,
+                       const std::string& what) {
   throw CheckpointError("checkpoint '" + source + "': " + entry + ": " + what);
 }
 
@@ -29,16 +34,18 @@ const CheckpointEntry& need_entry(const Checkpoint& c, const std::string& entry,
 // v must be an integer in [lo, hi]; returns it.
 int integral_in(float v, int lo, int hi, const std::string& source, const std::string& entry) {
   if (!(v >= static_cast<float>(lo) && v <= static_cast<float>(hi)) || std::nearbyint(v) != v)
-    fail(source, entry, "value " + std::to_string(v) + " is not an integer in [" +
-                            std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    fail(source, entry,
+         "value " + std::to_string(v) + " is not an integer in [" + std::to_string(lo) + ", " +
+             std::to_string(hi) + "]");
   return static_cast<int>(v);
 }
 
 void need_kind(const Checkpoint& c, const std::string& name, const std::string& kind,
                const std::string& source) {
   if (quantized_kind(c, name) != kind)
-    fail(source, name, "metadata " + kind_key(name) + " is '" + quantized_kind(c, name) +
-                           "', expected '" + kind + "'");
+    fail(source, name,
+         "metadata " + kind_key(name) + " is '" + quantized_kind(c, name) + "', expected '" + kind +
+             "'");
 }
 
 int metadata_bits(const Checkpoint& c, const std::string& name, const std::string& source) {
@@ -59,7 +66,8 @@ std::string quantized_kind(const Checkpoint& checkpoint, const std::string& name
 void add_int8_weights(Checkpoint& checkpoint, const std::string& name, const Int8Weights& weights) {
   std::vector<float> levels(weights.q.begin(), weights.q.end());
   checkpoint.entries.push_back({name + ".int8", array_of(weights.shape, levels), std::nullopt});
-  checkpoint.entries.push_back({name + ".scale", array_of({weights.grid.channels()}, weights.grid.scale), std::nullopt});
+  checkpoint.entries.push_back(
+      {name + ".scale", array_of({weights.grid.channels()}, weights.grid.scale), std::nullopt});
   checkpoint.metadata[kind_key(name)] = "int8";
 }
 
@@ -71,14 +79,17 @@ Int8Weights read_int8_weights(const Checkpoint& checkpoint, const std::string& n
   Int8Weights w;
   w.shape = to_shape(levels.value.shape());
   if (w.shape.empty() || scale.value.dimension() != 1 || scale.value.size() != w.shape[0])
-    fail(source, name + ".scale", "shape " + shape_str(to_shape(scale.value.shape())) +
-                                      " does not match the weight " + shape_str(w.shape));
+    fail(source, name + ".scale",
+         "shape " + shape_str(to_shape(scale.value.shape())) + " does not match the weight " +
+             shape_str(w.shape));
   for (float v : levels.value)
-    w.q.push_back(static_cast<std::int8_t>(integral_in(v, -kWeightQmax, kWeightQmax, source, name + ".int8")));
+    w.q.push_back(static_cast<std::int8_t>(
+        integral_in(v, -kWeightQmax, kWeightQmax, source, name + ".int8")));
   w.grid.qmin = -kWeightQmax;
   w.grid.qmax = kWeightQmax;
   for (float s : scale.value) {
-    if (!(s > 0.0f) || !std::isfinite(s)) fail(source, name + ".scale", "scale " + std::to_string(s) + " is not positive");
+    if (!(s > 0.0f) || !std::isfinite(s))
+      fail(source, name + ".scale", "scale " + std::to_string(s) + " is not positive");
     w.grid.scale.push_back(s);
   }
   w.grid.zero_point.assign(w.grid.scale.size(), 0);
@@ -93,8 +104,10 @@ void add_shared_weights(Checkpoint& checkpoint, const std::string& name,
     index[i] = pruned ? 0.0f : static_cast<float>(shared.assignment[i]);
     mask[i] = pruned ? 0.0f : 1.0f;
   }
-  checkpoint.entries.push_back({name + ".codebook", array_of({shared.centroids.size()}, shared.centroids), std::nullopt});
-  checkpoint.entries.push_back({name + ".codebook_index", array_of(shape, index), array_of(shape, mask)});
+  checkpoint.entries.push_back(
+      {name + ".codebook", array_of({shared.centroids.size()}, shared.centroids), std::nullopt});
+  checkpoint.entries.push_back(
+      {name + ".codebook_index", array_of(shape, index), array_of(shape, mask)});
   checkpoint.metadata[kind_key(name)] = "kmeans";
   checkpoint.metadata[bits_key(name)] = std::to_string(shared.bits);
 }
@@ -107,14 +120,16 @@ SharedWeights read_shared_weights(const Checkpoint& checkpoint, const std::strin
   SharedWeights s;
   s.bits = metadata_bits(checkpoint, name, source);
   if (codebook.value.dimension() != 1 || codebook.value.size() != (std::size_t{1} << s.bits))
-    fail(source, name + ".codebook", "holds " + std::to_string(codebook.value.size()) +
-                                         " centroids, expected 2^" + std::to_string(s.bits));
+    fail(source, name + ".codebook",
+         "holds " + std::to_string(codebook.value.size()) + " centroids, expected 2^" +
+             std::to_string(s.bits));
   s.centroids.assign(codebook.value.begin(), codebook.value.end());
   if (!index.mask) fail(source, name + ".codebook_index", "has no pruning mask");
   shape = to_shape(index.value.shape());
   const int last = static_cast<int>(s.centroids.size()) - 1;
   for (std::size_t i = 0; i < index.value.size(); ++i) {
-    const int keep = integral_in(index.mask->data()[i], 0, 1, source, name + ".codebook_index mask");
+    const int keep =
+        integral_in(index.mask->data()[i], 0, 1, source, name + ".codebook_index mask");
     const int k = integral_in(index.value.data()[i], 0, last, source, name + ".codebook_index");
     s.assignment.push_back(keep ? k : kPrunedWeight);
   }

@@ -22,7 +22,9 @@ std::string format_point_errors(const std::vector<PointError>& errors) {
     const auto& runs = runs_of[message];
     if (!out.empty()) out += "\n";
     out += runs.front();
-    if (runs.size() > 1) out += " (and " + std::to_string(runs.size() - 1) + " more run" + (runs.size() > 2 ? "s" : "") + ")";
+    if (runs.size() > 1)
+      out += " (and " + std::to_string(runs.size() - 1) + " more run" +
+             (runs.size() > 2 ? "s" : "") + ")";
     out += ": " + message;
   }
   return out;
@@ -34,7 +36,8 @@ std::vector<std::string> RunPlan::run_ids() const {
   return ids;
 }
 
-RunPlan make_run_plan(std::vector<SweepPoint> points, const ValidateFn& validate, const PretrainKeyFn& key) {
+RunPlan make_run_plan(std::vector<SweepPoint> points, const ValidateFn& validate,
+                      const PretrainKeyFn& key) {
   RunPlan plan;
   std::vector<PointError> errors;
   std::vector<std::string> keys(points.size());
@@ -77,7 +80,8 @@ Slice parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   if (slash == std::string::npos) throw bad();
   const auto parse = [&](const std::string& s) {
-    if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos) throw bad();
+    if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos)
+      throw bad();
     return std::stoi(s);
   };
   Slice slice{parse(text.substr(0, slash)), parse(text.substr(slash + 1))};
@@ -103,7 +107,8 @@ SliceWork slice_work(const RunPlan& plan, Slice slice, bool synchronised) {
     });
     std::vector<std::size_t> load(count, 0);
     for (std::size_t g : order) {
-      const std::size_t s = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+      const std::size_t s =
+          static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
       load[s] += plan.groups[g].runs.size();
       if (s == index)
         for (std::size_t i : plan.groups[g].runs) mine[i] = true;

@@ -49,13 +49,14 @@ struct RunPlan {
   std::vector<std::string> run_ids() const;
 };
 
-using ValidateFn = std::function<void(const SweepPoint&)>;           // throws on a bad point
+using ValidateFn = std::function<void(const SweepPoint&)>;            // throws on a bad point
 using PretrainKeyFn = std::function<std::string(const SweepPoint&)>;  // same key = same dense model
 
 // Validates every point (an exception from validate or key is that point's error)
 // and groups them. Throws RunPlanError with all errors before anything can run.
 // A null key function puts every run in a group of its own with key "".
-RunPlan make_run_plan(std::vector<SweepPoint> points, const ValidateFn& validate, const PretrainKeyFn& key);
+RunPlan make_run_plan(std::vector<SweepPoint> points, const ValidateFn& validate,
+                      const PretrainKeyFn& key);
 
 // The i-th of n independent workers (0 <= index < count).
 struct Slice {

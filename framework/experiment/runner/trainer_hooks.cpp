@@ -10,8 +10,7 @@ namespace poda {
 
 ScheduleHooks trainer_hooks(const DataSplits& data, const Normalization& norm,
                             const TrainSettings& base, std::uint64_t seed,
-                            std::function<void(const EpochMetrics&)> on_epoch,
-                            Progress* progress) {
+                            std::function<void(const EpochMetrics&)> on_epoch, Progress* progress) {
   ScheduleHooks hooks;
   auto calls = std::make_shared<std::uint64_t>(0);
   hooks.train = [&data, &norm, base, seed, on_epoch, progress, calls](Module& model,
@@ -21,7 +20,8 @@ ScheduleHooks trainer_hooks(const DataSplits& data, const Normalization& norm,
     s.lr = static_cast<float>(base.lr * r.lr_scale);
     s.schedule.total_epochs = r.epochs;  // a cosine schedule spans this phase
     TrainHooks th;
-    if (r.on_step) th.on_step_end = [f = r.on_step](std::size_t step) { f(static_cast<long>(step)); };
+    if (r.on_step)
+      th.on_step_end = [f = r.on_step](std::size_t step) { f(static_cast<long>(step)); };
     if (r.selectable) th.selectable = [f = r.selectable](int) { return f(); };
     th.on_epoch_end = on_epoch;
     th.sparsity = [&model] { return sparsity_report(model).sparsity(); };
@@ -35,7 +35,8 @@ ScheduleHooks trainer_hooks(const DataSplits& data, const Normalization& norm,
   };
   // Batch b is the b-th batch of one fixed shuffled order of the training split (stream 0;
   // training requests take streams 1, 2, ...).
-  auto loader = std::make_shared<BatchLoader>(data.train, base.batch_size, true, derive_seed(seed, 0), norm);
+  auto loader =
+      std::make_shared<BatchLoader>(data.train, base.batch_size, true, derive_seed(seed, 0), norm);
   auto next = std::make_shared<int>(0);
   auto batch = std::make_shared<Batch>();
   auto load = [loader, next, batch](int b) -> const Batch& {

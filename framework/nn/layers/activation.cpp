@@ -5,15 +5,22 @@
 
 namespace poda {
 
-Variable ReLU::forward(const Variable& x) { return relu(x); }
-Variable Tanh::forward(const Variable& x) { return poda::tanh(x); }
-Variable Sigmoid::forward(const Variable& x) { return sigmoid(x); }
+Variable ReLU::forward(const Variable& x) {
+  return relu(x);
+}
+Variable Tanh::forward(const Variable& x) {
+  return poda::tanh(x);
+}
+Variable Sigmoid::forward(const Variable& x) {
+  return sigmoid(x);
+}
 
 namespace {
 
 template <class M>
 LayerType activation_type(const std::string& help) {
-  return {{}, [](const LayerSpec&, const Shape&, BuildContext&) -> ModulePtr {
+  return {{},
+          [](const LayerSpec&, const Shape&, BuildContext&) -> ModulePtr {
             return std::make_shared<M>();
           },
           help};
@@ -29,8 +36,14 @@ const LayerTypeRegistrar sigmoid_type("sigmoid", activation_type<Sigmoid>("1 / (
 // ---- inference lowering (nn/lowering.h) ----
 namespace poda {
 
-void ReLU::lower(Lowering& to) { to.relu(); }
-void Tanh::lower(Lowering& to) { to.tanh(); }
-void Sigmoid::lower(Lowering& to) { to.sigmoid(); }
+void ReLU::lower(Lowering& to) {
+  to.relu();
+}
+void Tanh::lower(Lowering& to) {
+  to.tanh();
+}
+void Sigmoid::lower(Lowering& to) {
+  to.sigmoid();
+}
 
 }  // namespace poda

@@ -4,7 +4,9 @@
 
 namespace poda {
 
-Variable AvgPool2d::forward(const Variable& x) { return avg_pool2d(x, kernel_, stride_, padding_); }
+Variable AvgPool2d::forward(const Variable& x) {
+  return avg_pool2d(x, kernel_, stride_, padding_);
+}
 
 namespace {
 const LayerTypeRegistrar avgpool2d_type(
@@ -17,6 +19,8 @@ const LayerTypeRegistrar avgpool2d_type(
 // ---- inference lowering (nn/lowering.h) ----
 namespace poda {
 
-void AvgPool2d::lower(Lowering& to) { to.avg_pool2d(kernel_, stride_, padding_); }
+void AvgPool2d::lower(Lowering& to) {
+  to.avg_pool2d(kernel_, stride_, padding_);
+}
 
 }  // namespace poda

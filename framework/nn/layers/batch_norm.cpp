@@ -29,8 +29,8 @@ Variable BatchNorm::forward(const Variable& x) {
 
 Variable BatchNorm::forward_fused_with(const Variable& x, const Module& next) {
   if (!dynamic_cast<const ReLU*>(&next)) return {};
-  return batch_norm_relu(x, weight_->effective(), bias_->effective(), *running_mean_,
-                         *running_var_, is_training(), momentum_, eps_);
+  return batch_norm_relu(x, weight_->effective(), bias_->effective(), *running_mean_, *running_var_,
+                         is_training(), momentum_, eps_);
 }
 
 std::string BatchNorm::describe() const {
@@ -45,7 +45,7 @@ Shape BatchNorm::output_shape(const Shape& input) const {
 }
 
 ModulePtr BatchNorm::compacted(const std::vector<std::size_t>& in,
-                              const std::vector<std::size_t>&) const {
+                               const std::vector<std::size_t>&) const {
   auto bn = std::make_shared<BatchNorm>(in.size(), rank_, momentum_, eps_);
   gather_effective(*weight_, in, {0}, 1, 1, bn->weight());
   gather_effective(*bias_, in, {0}, 1, 1, bn->bias());
@@ -59,11 +59,11 @@ ModulePtr BatchNorm::compacted(const std::vector<std::size_t>& in,
 namespace {
 const LayerTypeRegistrar batchnorm_type(
     "batchnorm",
-    {{}, [](const LayerSpec&, const Shape& input, BuildContext&) -> ModulePtr {
+    {{},
+     [](const LayerSpec&, const Shape& input, BuildContext&) -> ModulePtr {
        // 1d or 2d from the incoming shape: (C) or (C, H, W).
        if (input.size() != 1 && input.size() != 3)
-         throw ShapeError("BatchNorm expects input (C) or (C, H, W) but gets " +
-                          shape_str(input));
+         throw ShapeError("BatchNorm expects input (C) or (C, H, W) but gets " + shape_str(input));
        return std::make_shared<BatchNorm>(input[0], input.size());
      },
      "batch normalisation over channels, 1d for (C), 2d for (C, H, W)"});
@@ -80,7 +80,7 @@ void BatchNorm::lower(Lowering& to) {
   Array scale = empty_array({channels_}), shift = empty_array({channels_});
   for (std::size_t c = 0; c < channels_; ++c) {
     scale(c) = gamma(c) / std::sqrt((*running_var_)(c) + eps_);
-    shift(c) = beta(c) - (*running_mean_)(c) * scale(c);
+    shift(c) = beta(c) - (*running_mean_)(c)*scale(c);
   }
   to.channel_affine(std::move(scale), std::move(shift));
 }

@@ -11,8 +11,9 @@ Conv2d::Conv2d(const Conv2dSettings& s, Init init, Rng& rng)
     : settings_(s), options_{s.stride, s.padding, s.dilation, s.groups} {
   if (s.in_channels == 0 || s.out_channels == 0 || s.kernel == 0 || s.stride == 0 ||
       s.dilation == 0 || s.groups == 0)
-    throw std::invalid_argument("Conv2d: channels, kernel, stride, dilation and groups must be "
-                                "positive");
+    throw std::invalid_argument(
+        "Conv2d: channels, kernel, stride, dilation and groups must be "
+        "positive");
   if (s.in_channels % s.groups || s.out_channels % s.groups)
     throw std::invalid_argument("Conv2d: groups " + std::to_string(s.groups) +
                                 " must divide input channels " + std::to_string(s.in_channels) +
@@ -48,17 +49,16 @@ Shape Conv2d::output_shape(const Shape& input) const {
   const std::size_t oh = conv_out_size(input[1], s.kernel, s.stride, s.padding, s.dilation);
   const std::size_t ow = conv_out_size(input[2], s.kernel, s.stride, s.padding, s.dilation);
   if (oh == 0 || ow == 0)
-    throw ShapeError("Conv2d kernel " + std::to_string(s.kernel) + "x" +
-                     std::to_string(s.kernel) + " (dilation " + std::to_string(s.dilation) +
-                     ") is larger than input " + shape_str(input) + " padded by " +
-                     std::to_string(s.padding));
+    throw ShapeError("Conv2d kernel " + std::to_string(s.kernel) + "x" + std::to_string(s.kernel) +
+                     " (dilation " + std::to_string(s.dilation) + ") is larger than input " +
+                     shape_str(input) + " padded by " + std::to_string(s.padding));
   return {s.out_channels, oh, ow};
 }
 
 std::size_t Conv2d::macs(const Shape& input) const {
   const Shape out = output_shape(input);
-  const std::size_t per_output = settings_.in_channels / settings_.groups * settings_.kernel *
-                                 settings_.kernel;
+  const std::size_t per_output =
+      settings_.in_channels / settings_.groups * settings_.kernel * settings_.kernel;
   return numel(out) * per_output;
 }
 
@@ -69,7 +69,7 @@ std::size_t Conv2d::effective_macs(const Shape& input) const {
 }
 
 ModulePtr Conv2d::compacted(const std::vector<std::size_t>& in,
-                           const std::vector<std::size_t>& out) const {
+                            const std::vector<std::size_t>& out) const {
   if (settings_.groups != 1) return nullptr;
   Conv2dSettings s = settings_;
   s.in_channels = in.size();
@@ -84,9 +84,14 @@ ModulePtr Conv2d::compacted(const std::vector<std::size_t>& in,
 namespace {
 const LayerTypeRegistrar conv2d_type(
     "conv2d",
-    {{{"out", KeyKind::count}, {"kernel", KeyKind::count}, {"stride", KeyKind::count},
-      {"padding", KeyKind::count}, {"dilation", KeyKind::count}, {"groups", KeyKind::count},
-      {"bias", KeyKind::flag}, {"init", KeyKind::text}},
+    {{{"out", KeyKind::count},
+      {"kernel", KeyKind::count},
+      {"stride", KeyKind::count},
+      {"padding", KeyKind::count},
+      {"dilation", KeyKind::count},
+      {"groups", KeyKind::count},
+      {"bias", KeyKind::flag},
+      {"init", KeyKind::text}},
      [](const LayerSpec& spec, const Shape& input, BuildContext& ctx) -> ModulePtr {
        if (input.size() != 3)
          throw ShapeError("Conv2d expects input (C, H, W) but gets " + shape_str(input));
@@ -103,8 +108,8 @@ const LayerTypeRegistrar conv2d_type(
          throw ShapeError("Conv2d groups " + std::to_string(s.groups) +
                           " must divide the input channels of " + shape_str(input) +
                           " and the output channels (" + std::to_string(s.out_channels) + ")");
-       const Init init = spec.strings.count("init") ? parse_init(spec.strings.at("init"))
-                                                    : ctx.init;
+       const Init init =
+           spec.strings.count("init") ? parse_init(spec.strings.at("init")) : ctx.init;
        return std::make_shared<Conv2d>(s, init, ctx.rng);
      },
      "2-D convolution: out, kernel, [stride: 1], [padding: 0], [dilation: 1], [groups: 1], "

@@ -39,10 +39,10 @@ Shape Dense::output_shape(const Shape& input) const {
 }
 
 ModulePtr Dense::compacted(const std::vector<std::size_t>& in,
-                          const std::vector<std::size_t>& out) const {
+                           const std::vector<std::size_t>& out) const {
   Rng rng(0);  // the initial values are all overwritten
-  auto d = std::make_shared<Dense>(in.size(), out.size(), bias_ != nullptr, Init::kaiming_uniform,
-                                   rng);
+  auto d =
+      std::make_shared<Dense>(in.size(), out.size(), bias_ != nullptr, Init::kaiming_uniform, rng);
   gather_effective(*weight_, out, in, in_, 1, d->weight());
   if (bias_) gather_effective(*bias_, out, {0}, 1, 1, *d->bias());
   return d;
@@ -50,18 +50,20 @@ ModulePtr Dense::compacted(const std::vector<std::size_t>& in,
 
 namespace {
 const LayerTypeRegistrar dense_type(
-    "dense",
-    {{{"in", KeyKind::count}, {"out", KeyKind::count}, {"bias", KeyKind::flag},
-      {"init", KeyKind::text}},
-     [](const LayerSpec& spec, const Shape& input, BuildContext& ctx) -> ModulePtr {
-       // `in` is optional: when given, it must match the incoming shape (checked by Dense).
-       const std::size_t in = spec.count_or("in", input.size() == 1 ? input[0] : numel(input));
-       const Init init = spec.strings.count("init") ? parse_init(spec.strings.at("init"))
-                                                    : ctx.init;
-       return std::make_shared<Dense>(in, spec.count("out"), spec.flag_or("bias", true), init,
-                                      ctx.rng);
-     },
-     "fully connected: out, [in], [bias: true], [init]"});
+    "dense", {{{"in", KeyKind::count},
+               {"out", KeyKind::count},
+               {"bias", KeyKind::flag},
+               {"init", KeyKind::text}},
+              [](const LayerSpec& spec, const Shape& input, BuildContext& ctx) -> ModulePtr {
+                // `in` is optional: when given, it must match the incoming shape (checked by Dense).
+                const std::size_t in =
+                    spec.count_or("in", input.size() == 1 ? input[0] : numel(input));
+                const Init init =
+                    spec.strings.count("init") ? parse_init(spec.strings.at("init")) : ctx.init;
+                return std::make_shared<Dense>(in, spec.count("out"), spec.flag_or("bias", true),
+                                               init, ctx.rng);
+              },
+              "fully connected: out, [in], [bias: true], [init]"});
 }  // namespace
 
 }  // namespace poda

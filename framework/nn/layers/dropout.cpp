@@ -18,18 +18,19 @@ Variable Dropout::forward(const Variable& x) {
   return dropout(x, p_, rng_);
 }
 
-std::string Dropout::describe() const { return "Dropout(p " + std::to_string(p_) + ")"; }
+std::string Dropout::describe() const {
+  return "Dropout(p " + std::to_string(p_) + ")";
+}
 
 namespace {
 const LayerTypeRegistrar dropout_type(
-    "dropout",
-    {{{"p", KeyKind::number}},
-     [](const LayerSpec& spec, const Shape&, BuildContext& ctx) -> ModulePtr {
-       // The seed comes from the model's generator: same model seed, same dropout masks.
-       return std::make_shared<Dropout>(static_cast<float>(spec.number_or("p", 0.5)),
-                                        ctx.rng.next());
-     },
-     "dropout: [p: 0.5], seeded from the model seed; identity in evaluation"});
+    "dropout", {{{"p", KeyKind::number}},
+                [](const LayerSpec& spec, const Shape&, BuildContext& ctx) -> ModulePtr {
+                  // The seed comes from the model's generator: same model seed, same dropout masks.
+                  return std::make_shared<Dropout>(static_cast<float>(spec.number_or("p", 0.5)),
+                                                   ctx.rng.next());
+                },
+                "dropout: [p: 0.5], seeded from the model seed; identity in evaluation"});
 }  // namespace
 
 }  // namespace poda

@@ -5,7 +5,9 @@
 
 namespace poda {
 
-Variable GlobalAvgPool::forward(const Variable& x) { return global_avg_pool(x); }
+Variable GlobalAvgPool::forward(const Variable& x) {
+  return global_avg_pool(x);
+}
 
 Shape GlobalAvgPool::output_shape(const Shape& input) const {
   if (input.size() != 3)
@@ -14,12 +16,13 @@ Shape GlobalAvgPool::output_shape(const Shape& input) const {
 }
 
 namespace {
-const LayerTypeRegistrar global_avgpool_type(
-    "global_avgpool",
-    {{}, [](const LayerSpec&, const Shape&, BuildContext&) -> ModulePtr {
-       return std::make_shared<GlobalAvgPool>();
-     },
-     "(C, H, W) -> (C), the mean of each channel"});
+const LayerTypeRegistrar global_avgpool_type("global_avgpool",
+                                             {{},
+                                              [](const LayerSpec&, const Shape&,
+                                                 BuildContext&) -> ModulePtr {
+                                                return std::make_shared<GlobalAvgPool>();
+                                              },
+                                              "(C, H, W) -> (C), the mean of each channel"});
 }  // namespace
 
 }  // namespace poda
@@ -27,6 +30,8 @@ const LayerTypeRegistrar global_avgpool_type(
 // ---- inference lowering (nn/lowering.h) ----
 namespace poda {
 
-void GlobalAvgPool::lower(Lowering& to) { to.global_avg_pool(); }
+void GlobalAvgPool::lower(Lowering& to) {
+  to.global_avg_pool();
+}
 
 }  // namespace poda

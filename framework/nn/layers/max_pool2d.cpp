@@ -4,7 +4,9 @@
 
 namespace poda {
 
-Variable MaxPool2d::forward(const Variable& x) { return max_pool2d(x, kernel_, stride_, padding_); }
+Variable MaxPool2d::forward(const Variable& x) {
+  return max_pool2d(x, kernel_, stride_, padding_);
+}
 
 namespace {
 const LayerTypeRegistrar maxpool2d_type(
@@ -16,6 +18,8 @@ const LayerTypeRegistrar maxpool2d_type(
 // ---- inference lowering (nn/lowering.h) ----
 namespace poda {
 
-void MaxPool2d::lower(Lowering& to) { to.max_pool2d(kernel_, stride_, padding_); }
+void MaxPool2d::lower(Lowering& to) {
+  to.max_pool2d(kernel_, stride_, padding_);
+}
 
 }  // namespace poda

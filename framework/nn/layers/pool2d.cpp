@@ -5,7 +5,10 @@
 namespace poda {
 
 Pool2d::Pool2d(std::string type, std::size_t kernel, std::size_t stride, std::size_t padding)
-    : kernel_(kernel), stride_(stride ? stride : kernel), padding_(padding), type_(std::move(type)) {
+    : kernel_(kernel),
+      stride_(stride ? stride : kernel),
+      padding_(padding),
+      type_(std::move(type)) {
   if (kernel == 0) throw std::invalid_argument(type_ + ": kernel must be positive");
 }
 

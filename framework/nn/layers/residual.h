@@ -25,7 +25,7 @@ class Residual : public Module {
  private:
   std::shared_ptr<Sequential> body_;
   std::shared_ptr<Sequential> shortcut_;  // null = identity
-  // ---- inference lowering (nn/lowering.h) ----
+                                          // ---- inference lowering (nn/lowering.h) ----
  public:
   void lower(Lowering& to) override;
 };

@@ -4,10 +4,10 @@
 
 namespace poda {
 namespace {
-const ZooRegistrar lenet300_100(
-    "lenet300_100",
-    {{layer("flatten"), layer("dense", "fc1", {{"out", 300}}), layer("relu"),
-      layer("dense", "fc2", {{"out", 100}}), layer("relu"), layer("dense", "fc3", {{"out", 10}})},
-     "LeNet-300-100 MLP (LeCun et al. 1998; Han et al. 2015)"});
+const ZooRegistrar lenet300_100("lenet300_100",
+                                {{layer("flatten"), layer("dense", "fc1", {{"out", 300}}),
+                                  layer("relu"), layer("dense", "fc2", {{"out", 100}}),
+                                  layer("relu"), layer("dense", "fc3", {{"out", 10}})},
+                                 "LeNet-300-100 MLP (LeCun et al. 1998; Han et al. 2015)"});
 }  // namespace
 }  // namespace poda

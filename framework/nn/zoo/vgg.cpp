@@ -18,8 +18,8 @@ std::vector<LayerSpec> vgg16() {
   for (std::size_t s = 0; s < stages.size(); ++s) {
     for (double width : stages[s]) {
       const std::string id = std::to_string(n++);
-      layers.push_back(
-          layer("conv2d", "conv" + id, {{"out", width}, {"kernel", 3}, {"padding", 1}, {"bias", 0}}));
+      layers.push_back(layer("conv2d", "conv" + id,
+                             {{"out", width}, {"kernel", 3}, {"padding", 1}, {"bias", 0}}));
       layers.push_back(layer("batchnorm", "bn" + id));
       layers.push_back(layer("relu"));
     }

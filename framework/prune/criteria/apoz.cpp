@@ -36,9 +36,10 @@ class Apoz : public Criterion {
   }
 };
 
-const CriterionRegistrar reg("apoz", [] { return std::make_unique<Apoz>(); },
-                             "1 - average percentage of zeros of a unit's activated output "
-                             "(Hu et al. 2016); neuron, filter");
+const CriterionRegistrar reg(
+    "apoz", [] { return std::make_unique<Apoz>(); },
+    "1 - average percentage of zeros of a unit's activated output "
+    "(Hu et al. 2016); neuron, filter");
 
 }  // namespace
 }  // namespace poda

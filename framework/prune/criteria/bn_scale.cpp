@@ -23,8 +23,9 @@ class BnScale : public Criterion {
   }
 };
 
-const CriterionRegistrar reg("bn_scale", [] { return std::make_unique<BnScale>(); },
-                             "|gamma| of the following BatchNorm; filter, neuron");
+const CriterionRegistrar reg(
+    "bn_scale", [] { return std::make_unique<BnScale>(); },
+    "|gamma| of the following BatchNorm; filter, neuron");
 
 }  // namespace
 }  // namespace poda

@@ -17,8 +17,10 @@ void for_each_batch_gradient(
     ctx.model->zero_grad();
     ctx.compute_gradients(*ctx.model, b);
     for (auto& [name, p] : params) {
-      if (p->value.has_grad()) visit(name, *p, p->value.grad());
-      else visit(name, *p, zeros_array(p->value.shape()));
+      if (p->value.has_grad())
+        visit(name, *p, p->value.grad());
+      else
+        visit(name, *p, zeros_array(p->value.shape()));
     }
   }
   ctx.model->zero_grad();  // what follows (fine-tuning) must not see these gradients

@@ -33,10 +33,12 @@ class GroupNorm : public Criterion {
   int p_;
 };
 
-const CriterionRegistrar l1("l1_norm", [] { return std::make_unique<GroupNorm>(1); },
-                            "L1 norm of each unit; neuron, filter, channel, block");
-const CriterionRegistrar l2("l2_norm", [] { return std::make_unique<GroupNorm>(2); },
-                            "L2 norm of each unit; neuron, filter, channel, block");
+const CriterionRegistrar l1(
+    "l1_norm", [] { return std::make_unique<GroupNorm>(1); },
+    "L1 norm of each unit; neuron, filter, channel, block");
+const CriterionRegistrar l2(
+    "l2_norm", [] { return std::make_unique<GroupNorm>(2); },
+    "L2 norm of each unit; neuron, filter, channel, block");
 
 }  // namespace
 }  // namespace poda

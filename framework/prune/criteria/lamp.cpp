@@ -32,8 +32,9 @@ class Lamp : public Criterion {
   }
 };
 
-const CriterionRegistrar reg("lamp", [] { return std::make_unique<Lamp>(); },
-                             "layer-adaptive magnitude (use with global scope); unstructured");
+const CriterionRegistrar reg(
+    "lamp", [] { return std::make_unique<Lamp>(); },
+    "layer-adaptive magnitude (use with global scope); unstructured");
 
 }  // namespace
 }  // namespace poda

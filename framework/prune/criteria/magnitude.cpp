@@ -19,8 +19,9 @@ class Magnitude : public Criterion {
   }
 };
 
-const CriterionRegistrar reg("magnitude", [] { return std::make_unique<Magnitude>(); },
-                             "|w|; any granularity (structured: summed per unit)");
+const CriterionRegistrar reg(
+    "magnitude", [] { return std::make_unique<Magnitude>(); },
+    "|w|; any granularity (structured: summed per unit)");
 
 }  // namespace
 }  // namespace poda

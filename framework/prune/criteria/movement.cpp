@@ -26,12 +26,13 @@ class Movement : public Criterion {
       }
       return;
     }
-    for_each_batch_gradient("movement", ctx, [&](const std::string& name, const Parameter& p,
-                                                 const Array& g) {
-      auto it = grads_.find(name);
-      if (it == grads_.end()) it = grads_.emplace(name, zeros_array(p.value.shape())).first;
-      it->second += g;
-    });
+    for_each_batch_gradient("movement", ctx,
+                            [&](const std::string& name, const Parameter& p, const Array& g) {
+                              auto it = grads_.find(name);
+                              if (it == grads_.end())
+                                it = grads_.emplace(name, zeros_array(p.value.shape())).first;
+                              it->second += g;
+                            });
   }
 
   Array score_weights(const std::string& name, const Parameter& p,
@@ -47,8 +48,9 @@ class Movement : public Criterion {
   std::map<std::string, Array> grads_;
 };
 
-const CriterionRegistrar reg("movement", [] { return std::make_unique<Movement>(); },
-                             "-w * accumulated gradient; unstructured, n_m, block");
+const CriterionRegistrar reg(
+    "movement", [] { return std::make_unique<Movement>(); },
+    "-w * accumulated gradient; unstructured, n_m, block");
 
 }  // namespace
 }  // namespace poda

@@ -27,8 +27,9 @@ class RandomScore : public Criterion {
   }
 };
 
-const CriterionRegistrar reg("random", [] { return std::make_unique<RandomScore>(); },
-                             "uniform random scores (seeded); any granularity");
+const CriterionRegistrar reg(
+    "random", [] { return std::make_unique<RandomScore>(); },
+    "uniform random scores (seeded); any granularity");
 
 }  // namespace
 }  // namespace poda

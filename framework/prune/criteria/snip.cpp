@@ -17,14 +17,15 @@ class Snip : public PreparedScores {
 
   void prepare(const std::vector<const PruneTarget*>&, CriterionContext& ctx) override {
     std::map<std::string, Array> grads;
-    for_each_batch_gradient("snip", ctx, [&](const std::string& name, const Parameter& p,
-                                             const Array& g) {
-      auto it = grads.find(name);
-      if (it == grads.end()) it = grads.emplace(name, zeros_array(p.value.shape())).first;
-      float* s = it->second.data();
-      const float* gd = g.data();
-      for (std::size_t i = 0, n = p.value.size(); i < n; ++i) s[i] += gd[i];
-    });
+    for_each_batch_gradient("snip", ctx,
+                            [&](const std::string& name, const Parameter& p, const Array& g) {
+                              auto it = grads.find(name);
+                              if (it == grads.end())
+                                it = grads.emplace(name, zeros_array(p.value.shape())).first;
+                              float* s = it->second.data();
+                              const float* gd = g.data();
+                              for (std::size_t i = 0, n = p.value.size(); i < n; ++i) s[i] += gd[i];
+                            });
     scores_.clear();
     double total = 0.0;
     for (auto& [name, p] : ctx.model->named_parameters()) {
@@ -42,8 +43,9 @@ class Snip : public PreparedScores {
   }
 };
 
-const CriterionRegistrar reg("snip", [] { return std::make_unique<Snip>(); },
-                             "|w * dL/dw| at initialisation, normalised; unstructured, n_m, block");
+const CriterionRegistrar reg(
+    "snip", [] { return std::make_unique<Snip>(); },
+    "|w * dL/dw| at initialisation, normalised; unstructured, n_m, block");
 
 }  // namespace
 }  // namespace poda

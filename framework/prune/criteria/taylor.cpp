@@ -15,18 +15,20 @@ class Taylor : public PreparedScores {
   void prepare(const std::vector<const PruneTarget*>&, CriterionContext& ctx) override {
     scores_.clear();
     const float inv = 1.0f / static_cast<float>(ctx.batches);
-    for_each_batch_gradient("taylor", ctx, [&](const std::string& name, const Parameter& p,
-                                               const Array& g) {
-      float* s = scores_for(name, p).data();
-      const float* w = p.value.data().data();
-      const float* gd = g.data();
-      for (std::size_t i = 0, n = p.value.size(); i < n; ++i) s[i] += std::fabs(w[i] * gd[i]) * inv;
-    });
+    for_each_batch_gradient("taylor", ctx,
+                            [&](const std::string& name, const Parameter& p, const Array& g) {
+                              float* s = scores_for(name, p).data();
+                              const float* w = p.value.data().data();
+                              const float* gd = g.data();
+                              for (std::size_t i = 0, n = p.value.size(); i < n; ++i)
+                                s[i] += std::fabs(w[i] * gd[i]) * inv;
+                            });
   }
 };
 
-const CriterionRegistrar reg("taylor", [] { return std::make_unique<Taylor>(); },
-                             "|w * dL/dw| averaged over data batches; any granularity");
+const CriterionRegistrar reg(
+    "taylor", [] { return std::make_unique<Taylor>(); },
+    "|w * dL/dw| averaged over data batches; any granularity");
 
 }  // namespace
 }  // namespace poda

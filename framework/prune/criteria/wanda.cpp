@@ -34,9 +34,9 @@ class Wanda : public PreparedScores {
   void score_weight(const PruneTarget& t, const std::vector<double>& input_norm) {
     const std::size_t out = t.out_units(), in_g = t.in_units(), kernel = t.kernel_size();
     if (input_norm.size() != in_g * t.groups)
-      throw std::invalid_argument("criterion 'wanda': layer '" + t.name + "' reads " +
-                                  std::to_string(in_g * t.groups) + " inputs but its statistics have " +
-                                  std::to_string(input_norm.size()));
+      throw std::invalid_argument(
+          "criterion 'wanda': layer '" + t.name + "' reads " + std::to_string(in_g * t.groups) +
+          " inputs but its statistics have " + std::to_string(input_norm.size()));
     float* s = scores_for(t.weight_name, *t.weight).data();
     const float* w = t.weight->value.data().data();
     const std::size_t per_group = out / t.groups;
@@ -57,9 +57,10 @@ class Wanda : public PreparedScores {
   }
 };
 
-const CriterionRegistrar reg("wanda", [] { return std::make_unique<Wanda>(); },
-                             "|w| * L2 norm of its input feature/channel over data batches "
-                             "(Sun et al. 2023); unstructured, n_m");
+const CriterionRegistrar reg(
+    "wanda", [] { return std::make_unique<Wanda>(); },
+    "|w| * L2 norm of its input feature/channel over data batches "
+    "(Sun et al. 2023); unstructured, n_m");
 
 }  // namespace
 }  // namespace poda

@@ -39,11 +39,12 @@ struct ScheduleHooks {
 };
 
 struct RoundRecord {
-  int round = 0;         // 1-based
-  double target = 0.0;   // cumulative target of this round
-  PruneStats stats;      // over the scope
-  SparsityReport report; // over the whole model, after the round's pruning
-  Accuracy pruned;       // right after pruning (lottery: after rewinding; gradual: the first mask update)
+  int round = 0;          // 1-based
+  double target = 0.0;    // cumulative target of this round
+  PruneStats stats;       // over the scope
+  SparsityReport report;  // over the whole model, after the round's pruning
+  Accuracy
+      pruned;  // right after pruning (lottery: after rewinding; gradual: the first mask update)
   Accuracy last_pruned;  // right after the round's last pruning step, before the training that
                          // follows it: gradual's last mask update, otherwise `pruned`
   Accuracy trained;      // after the round's (fine-)training
@@ -104,7 +105,8 @@ std::string round_phase(const std::string& what, int round, std::size_t rounds);
 // dense training; without it the schedule takes the model as freshly initialised, captures
 // it, and trains it densely first. `on_round` (may be empty) sees each round as it completes.
 ScheduleResult run_schedule(Module& model, const PruneSettings& settings,
-                            const ScheduleHooks& hooks, const WeightSnapshot* rewind_point = nullptr,
+                            const ScheduleHooks& hooks,
+                            const WeightSnapshot* rewind_point = nullptr,
                             const std::function<void(const RoundRecord&)>& on_round = {});
 
 }  // namespace poda

@@ -12,15 +12,17 @@ namespace {
 class Gradual : public Schedule {
  public:
   explicit Gradual(const ScheduleSpec& spec)
-      : s_i_(spec.number_or("initial_sparsity", 0.0)), t0_(count(spec, "start_step", 0)),
-        n_(count(spec, "prune_steps", 10)), dt_(count(spec, "step_interval", 100)),
+      : s_i_(spec.number_or("initial_sparsity", 0.0)),
+        t0_(count(spec, "start_step", 0)),
+        n_(count(spec, "prune_steps", 10)),
+        dt_(count(spec, "step_interval", 100)),
         spec_(spec) {}
 
   std::vector<FieldError> validate(const PruneSettings& s) const override {
     std::vector<FieldError> errors;
     if (!(s_i_ >= 0.0 && s_i_ <= s.sparsity))
-      errors.push_back({"schedule.initial_sparsity",
-                        "must be in [0, sparsity], got " + format_number(s_i_)});
+      errors.push_back(
+          {"schedule.initial_sparsity", "must be in [0, sparsity], got " + format_number(s_i_)});
     const double big = 1e12;
     check_range(spec_, "start_step", 0, 0, big, errors);
     check_range(spec_, "prune_steps", 10, 1, big, errors);
@@ -55,7 +57,8 @@ class Gradual : public Schedule {
     RoundRecord rec = run.round(1, s_f, stats);
     rec.pruned = first_pruned;
     rec.last_pruned = last_pruned;
-    if (ended_early) run.train(run.settings().finetune_epochs, run.settings().finetune_lr_scale, "finetune");
+    if (ended_early)
+      run.train(run.settings().finetune_epochs, run.settings().finetune_lr_scale, "finetune");
     rec.trained = run.evaluate();
     run.finish(std::move(rec));
   }
@@ -70,13 +73,14 @@ class Gradual : public Schedule {
 };
 
 const ScheduleRegistrar reg(
-    "gradual",
-    {{{"initial_sparsity", KeyKind::number}, {"start_step", KeyKind::count},
-      {"prune_steps", KeyKind::count}, {"step_interval", KeyKind::count},
-      {"train_epochs", KeyKind::count}},
-     [](const ScheduleSpec& spec) { return std::make_unique<Gradual>(spec); },
-     "cubic sparsity ramp during training (Zhu & Gupta): [initial_sparsity: 0], "
-     "[start_step: 0], [prune_steps: 10], [step_interval: 100], [train_epochs: 10]"});
+    "gradual", {{{"initial_sparsity", KeyKind::number},
+                 {"start_step", KeyKind::count},
+                 {"prune_steps", KeyKind::count},
+                 {"step_interval", KeyKind::count},
+                 {"train_epochs", KeyKind::count}},
+                [](const ScheduleSpec& spec) { return std::make_unique<Gradual>(spec); },
+                "cubic sparsity ramp during training (Zhu & Gupta): [initial_sparsity: 0], "
+                "[start_step: 0], [prune_steps: 10], [step_interval: 100], [train_epochs: 10]"});
 
 }  // namespace
 }  // namespace poda

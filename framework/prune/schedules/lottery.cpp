@@ -38,11 +38,13 @@ class Lottery : public Schedule {
     const bool reinit = spec_.flag_or("random_reinit", false);
     const std::vector<double> targets = RoundPath::from(spec_).targets(s.sparsity);
     for (std::size_t r = 0; r < targets.size(); ++r)
-      run.prune_and_train(r + 1, targets[r], epochs, 1.0,
-                          round_phase("round", r + 1, targets.size()), [&] {
-                            if (reinit) rewind_point->shuffled(derive_seed(s.seed, r + 1)).restore(run.model());
-                            else rewind_point->restore(run.model());
-                          });
+      run.prune_and_train(
+          r + 1, targets[r], epochs, 1.0, round_phase("round", r + 1, targets.size()), [&] {
+            if (reinit)
+              rewind_point->shuffled(derive_seed(s.seed, r + 1)).restore(run.model());
+            else
+              rewind_point->restore(run.model());
+          });
   }
 
  private:
@@ -65,7 +67,8 @@ class Lottery : public Schedule {
 
 std::map<std::string, KeyKind> lottery_keys() {
   std::map<std::string, KeyKind> keys = RoundPath::keys();
-  keys.insert({{"rewind_step", KeyKind::count}, {"random_reinit", KeyKind::flag},
+  keys.insert({{"rewind_step", KeyKind::count},
+               {"random_reinit", KeyKind::flag},
                {"train_epochs", KeyKind::count}});
   return keys;
 }

@@ -15,7 +15,8 @@ class OneShot : public Schedule {
 };
 
 const ScheduleRegistrar reg("one_shot",
-                            {{}, [](const ScheduleSpec&) { return std::make_unique<OneShot>(); },
+                            {{},
+                             [](const ScheduleSpec&) { return std::make_unique<OneShot>(); },
                              "prune once to the target, then fine-tune finetune_epochs"});
 
 }  // namespace

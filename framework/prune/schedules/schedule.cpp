@@ -16,8 +16,8 @@ Registry<ScheduleType>& registry() {
 std::unique_ptr<Schedule> make_schedule(const ScheduleSpec& spec) {
   const ScheduleType* type = find_schedule(spec.kind);
   if (!type)
-    throw std::invalid_argument("unknown schedule '" + spec.kind + "' (expected one of: " +
-                                join_names(schedule_names()) + ")");
+    throw std::invalid_argument("unknown schedule '" + spec.kind +
+                                "' (expected one of: " + join_names(schedule_names()) + ")");
   return type->make(spec);
 }
 
@@ -25,9 +25,13 @@ void register_schedule(const std::string& name, ScheduleType type) {
   registry().add(name, std::move(type));
 }
 
-const ScheduleType* find_schedule(const std::string& name) { return registry().find(name); }
+const ScheduleType* find_schedule(const std::string& name) {
+  return registry().find(name);
+}
 
-std::vector<std::string> schedule_names() { return registry().names(); }
+std::vector<std::string> schedule_names() {
+  return registry().names();
+}
 
 std::map<std::string, KeyKind> schedule_keys() {
   std::map<std::string, KeyKind> keys;
@@ -39,8 +43,10 @@ std::map<std::string, KeyKind> schedule_keys() {
 void check_range(const ScheduleSpec& spec, const std::string& key, double fallback, double min,
                  double max, std::vector<FieldError>& errors) {
   const double v = spec.number_or(key, fallback);
-  if (v < min) errors.push_back({"schedule." + key, "must be at least " + format_number(min)});
-  else if (v > max) errors.push_back({"schedule." + key, "must be at most " + format_number(max)});
+  if (v < min)
+    errors.push_back({"schedule." + key, "must be at least " + format_number(min)});
+  else if (v > max)
+    errors.push_back({"schedule." + key, "must be at most " + format_number(max)});
 }
 
 }  // namespace poda

@@ -43,7 +43,7 @@ using ScheduleFactory = std::function<std::unique_ptr<Schedule>(const ScheduleSp
 struct ScheduleType {
   std::map<std::string, KeyKind> keys;  // the keys it reads besides `kind`
   ScheduleFactory make;
-  std::string help;                     // one line for `poda list`
+  std::string help;  // one line for `poda list`
 };
 
 // Registering the same name twice throws.

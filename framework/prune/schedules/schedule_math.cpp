@@ -8,7 +8,8 @@ namespace poda {
 
 namespace {
 const std::vector<std::pair<IterativePath, std::string>> paths{
-    {IterativePath::geometric, "geometric"}, {IterativePath::fixed_rate, "fixed_rate"},
+    {IterativePath::geometric, "geometric"},
+    {IterativePath::fixed_rate, "fixed_rate"},
     {IterativePath::linear, "linear"}};
 }  // namespace
 
