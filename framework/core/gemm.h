@@ -1,5 +1,5 @@
 #pragma once
-// The one GEMM every matmul in poda goes through (STYLE.md habit 5).
+// The one GEMM every matmul in poda goes through.
 // Transposes are flags handed to BLAS, never materialised copies.
 #include <cstddef>
 

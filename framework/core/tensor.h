@@ -1,6 +1,6 @@
 #pragma once
 // The storage type of every tensor in poda: float32, row-major, dynamic rank.
-// Hot paths loop over .data() directly (see STYLE.md habit 4).
+// Hot paths loop over .data() directly: xtensor views cost 5-10x inside inner loops.
 #include <cstddef>
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// The inference path (issue 10): a model lowered once into a flat list of steps, apart from
+// The inference path: a model lowered once into a flat list of steps, apart from
 // autograd. Masks are folded into the weights, BatchNorm into the Conv/Dense before it;
 // there is no graph, and buffers are allocated once per largest batch, so run() allocates
 // nothing. Each Dense and Conv2d layer carries a dense and a sparse kernel and runs the one

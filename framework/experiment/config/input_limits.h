@@ -1,6 +1,6 @@
 #pragma once
 // Bounds on what an experiment file may ask for, checked before anything is allocated, so
-// a typo or a hostile file gets a clear error instead of exhausting memory (issue 9):
+// a typo or a hostile file gets a clear error instead of exhausting memory:
 // the file's size, the number of runs its sweep expands to, the parameters of its model.
 #include <cstddef>
 #include <optional>
