@@ -1,4 +1,4 @@
-// Exit codes (issue 9, README "Exit codes"): 0 only when every planned run is ok; 1 when the
+// Exit codes (README "Exit codes"): 0 only when every planned run is ok; 1 when the
 // sweep ran and some runs failed, with a one-line summary of them and their reasons; 2 for a
 // bad config, command line or input path; 3 for an internal error.
 #include <doctest/doctest.h>
@@ -19,13 +19,7 @@ namespace {
 
 // Two runs on the dataset in `data_dir`; `sparsities` is the swept list.
 std::string small_config(const fs::path& data_dir, const std::string& sparsities = "[0.5, 0.8]") {
-  return "name: small\nseed: 1\n"
-         "dataset: {name: mnist, path: " +
-         data_dir.string() +
-         ", val_count: 10}\n"
-         "model:\n  layers: [{type: flatten}, {type: dense, out: 8}, {type: relu}, {type: dense, "
-         "out: 10}]\n"
-         "train: {epochs: 1, batch_size: 16, lr: 0.05}\n"
+  return poda_test::small_mnist_config(data_dir) +
          "prune: {criterion: magnitude, sparsity: 0.5}\n"
          "sweep:\n  prune.sparsity: " +
          sparsities + "\n";
