@@ -1,4 +1,6 @@
 # The two commands of README.md. Everything else is CMake.
+# Ninja, not Make: a new source file then recompiles only itself (Make's generator
+# rewrites flags.make and with it rebuilds the precompiled header and every object).
 BUILD  ?= build
 CONFIG ?= experiments/quickstart.yaml
 JOBS   ?= $(shell nproc)
@@ -9,7 +11,7 @@ setup:
 	@scripts/setup.sh
 
 $(BUILD)/CMakeCache.txt: | setup
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
 
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
@@ -29,7 +31,7 @@ ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:d
 ASAN_EXCLUDE ?= $(shell cat tests/sanitizers/excluded_tests.txt | grep -v '^\#' | paste -sd'|')
 
 $(ASAN_BUILD)/CMakeCache.txt: | setup
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Release -DPODA_SANITIZE=address,undefined
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODA_SANITIZE=address,undefined
 
 test-asan: setup $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target poda poda_tests
@@ -42,7 +44,7 @@ FUZZ_TARGETS ?= fuzz_config fuzz_idx fuzz_cifar fuzz_checkpoint
 
 $(FUZZ_BUILD)/CMakeCache.txt:
 	scripts/setup.sh fuzz
-	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
 	  -DPODA_SANITIZE=address,undefined -DPODA_FUZZ=ON -DPODA_WITH_MPI=OFF
 
 fuzz: setup $(FUZZ_BUILD)/CMakeCache.txt

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake ninja-build pkg-config
   libxtensor-dev xtl-dev libxsimd-dev libxtensor-blas-dev libopenblas-dev
   libyaml-cpp-dev doctest-dev libcli11-dev libfmt-dev zlib1g-dev
   gnuplot-nox libopenmpi-dev openmpi-bin
