@@ -59,21 +59,30 @@ TEST_CASE("sparse kernels: CSR keeps exactly the non-zeros") {
   CHECK_THROWS_AS(csr_from_dense(wide.data(), 2, 70000), std::invalid_argument);
 }
 
-TEST_CASE("sparse kernels: matrix-vector product, both builds") {
-  const std::size_t rows = 150, cols = 1000;
-  const std::vector<float> w = ragged_matrix(rows, cols, 2), x = random_vector(cols, 3),
-                           bias = random_vector(rows, 4);
-  const CsrMatrix m = csr_from_dense(w.data(), rows, cols);
-  for (const auto& [name, fns] : builds()) {
-    CAPTURE(name);
-    std::vector<float> y(rows);
-    fns.first(m, bias.data(), x.data(), y.data());
-    for (std::size_t r = 0; r < rows; ++r) {
-      double expected = bias[r];
-      for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
-      CAPTURE(r);
-      CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
-    }
+TEST_CASE("sparse kernels: matrix-vector product, both builds, CSR and slices") {
+  // 150 rows end in a part-filled slice; 1000 and 1020 columns end in a block of 8 and of 28.
+  const std::size_t rows = 150;
+  for (std::size_t cols : {1000, 1020}) {
+    const std::vector<float> w = ragged_matrix(rows, cols, 2), x = random_vector(cols, 3),
+                             bias = random_vector(rows, 4);
+    const CsrMatrix plain = csr_from_dense(w.data(), rows, cols);
+    CsrMatrix sliced = plain;
+    add_matvec_slices(sliced);
+    CHECK(sliced.slices.slice_ptr.size() == 11);
+    for (const auto& [name, fns] : builds())
+      for (const CsrMatrix* m : {&plain, &sliced}) {
+        CAPTURE(name);
+        CAPTURE(cols);
+        CAPTURE(m->slices.empty());
+        std::vector<float> y(rows);
+        fns.first(*m, bias.data(), x.data(), y.data());
+        for (std::size_t r = 0; r < rows; ++r) {
+          double expected = bias[r];
+          for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
+          CAPTURE(r);
+          CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
+        }
+      }
   }
 }
 

@@ -50,6 +50,11 @@ DenseOp::DenseOp(std::string name, Array weight, Array bias)
   layout = Layout::feature_major;
 }
 
+void DenseOp::finalise() {
+  LinearOp::finalise();
+  if (sparse_unsupported().empty()) add_matvec_slices(csr_);
+}
+
 std::string DenseOp::sparse_unsupported() const {
   return in_ > max_csr_cols ? "more than 65536 inputs" : "";
 }

@@ -22,7 +22,7 @@ class LinearOp : public InferOp {
   // y * scale + shift folded into the weights and bias (an evaluation-mode BatchNorm).
   void fold_affine(const Array& scale, const Array& shift);
   // Builds the CSR copy; called once, after folding.
-  void finalise();
+  virtual void finalise();
   // Why the sparse kernel cannot run this layer, or "" when it can.
   virtual std::string sparse_unsupported() const = 0;
   // Dense multiply-accumulates per sample.
@@ -47,6 +47,7 @@ class LinearOp : public InferOp {
 class DenseOp : public LinearOp {
  public:
   DenseOp(std::string name, Array weight, Array bias);
+  void finalise() override;  // also the batch-1 slices
   void run(Workspace& ws, std::size_t batch) override;
   std::string describe() const override;
   std::string sparse_unsupported() const override;
