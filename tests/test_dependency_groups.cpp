@@ -21,7 +21,9 @@ using Role = GroupMember::Role;
 std::string describe(const DependencyGroup& g) {
   std::string out;
   for (const GroupMember& m : g.members) {
-    const char* role = m.role == Role::writes ? "writes" : m.role == Role::reads ? "reads" : "normalizes";
+    const char* role = m.role == Role::writes  ? "writes"
+                       : m.role == Role::reads ? "reads"
+                                               : "normalizes";
     out += (out.empty() ? "" : " ") + std::string(role) + ":" + m.name;
     if (m.fan_out != 1) out += "x" + std::to_string(m.fan_out);
   }
@@ -42,8 +44,11 @@ std::shared_ptr<Sequential> build(const std::vector<LayerSpec>& layers, const Sh
 
 LayerSpec conv(const std::string& name, double out, double kernel = 3, double groups = 1) {
   return layer("conv2d", name,
-               {{"out", out}, {"kernel", kernel}, {"padding", kernel == 3 ? 1 : 0},
-                {"groups", groups}, {"bias", 0}});
+               {{"out", out},
+                {"kernel", kernel},
+                {"padding", kernel == 3 ? 1 : 0},
+                {"groups", groups},
+                {"bias", 0}});
 }
 
 LayerSpec residual(const std::string& name, std::vector<LayerSpec> body,
@@ -138,13 +143,13 @@ TEST_CASE("dependency groups: conv -> flatten -> dense spreads a channel over H*
   CHECK(shape_of(*small, "fc2.weight") == Shape{3, 3});
 }
 
-TEST_CASE("dependency groups: a residual add with an identity shortcut ties the block to its input") {
-  auto model =
-      build({conv("stem", 4), layer("batchnorm", "bn"), layer("relu"),
-             residual("block", {conv("conv1", 6), layer("batchnorm", "bn1"), layer("relu"),
-                                conv("conv2", 4), layer("batchnorm", "bn2")}),
-             layer("relu"), layer("global_avgpool"), layer("dense", "fc", {{"out", 3}})},
-            {2, 5, 5});
+TEST_CASE(
+    "dependency groups: a residual add with an identity shortcut ties the block to its input") {
+  auto model = build({conv("stem", 4), layer("batchnorm", "bn"), layer("relu"),
+                      residual("block", {conv("conv1", 6), layer("batchnorm", "bn1"), layer("relu"),
+                                         conv("conv2", 4), layer("batchnorm", "bn2")}),
+                      layer("relu"), layer("global_avgpool"), layer("dense", "fc", {{"out", 3}})},
+                     {2, 5, 5});
   const auto groups = dependency_groups(*model);
   REQUIRE(groups.size() == 3);
   CHECK(describe(groups[0]) ==
@@ -161,16 +166,17 @@ TEST_CASE("dependency groups: a residual add with an identity shortcut ties the 
 }
 
 TEST_CASE("dependency groups: a projection shortcut joins the block's output, not its input") {
-  auto model = build(
-      {conv("stem", 4), layer("batchnorm", "bn"), layer("relu"),
-       residual("block", {conv("conv1", 6), layer("batchnorm", "bn1"), layer("relu"),
-                          conv("conv2", 8), layer("batchnorm", "bn2")},
-                {conv("conv", 8, 1), layer("batchnorm", "bn")}),
-       layer("relu"), layer("global_avgpool"), layer("dense", "fc", {{"out", 3}})},
-      {2, 5, 5});
+  auto model = build({conv("stem", 4), layer("batchnorm", "bn"), layer("relu"),
+                      residual("block",
+                               {conv("conv1", 6), layer("batchnorm", "bn1"), layer("relu"),
+                                conv("conv2", 8), layer("batchnorm", "bn2")},
+                               {conv("conv", 8, 1), layer("batchnorm", "bn")}),
+                      layer("relu"), layer("global_avgpool"), layer("dense", "fc", {{"out", 3}})},
+                     {2, 5, 5});
   const auto groups = dependency_groups(*model);
   REQUIRE(groups.size() == 4);
-  CHECK(describe(groups[0]) == "writes:stem normalizes:bn reads:block.body.conv1 reads:block.shortcut.conv");
+  CHECK(describe(groups[0]) ==
+        "writes:stem normalizes:bn reads:block.body.conv1 reads:block.shortcut.conv");
   CHECK(describe(groups[2]) ==
         "writes:block.body.conv2 normalizes:block.body.bn2 writes:block.shortcut.conv "
         "normalizes:block.shortcut.bn reads:fc");
@@ -192,7 +198,8 @@ TEST_CASE("dependency groups: a depthwise conv passes its channels on; a grouped
   CHECK(describe(groups[0]) == "writes:conv1 normalizes:bn1 writes:dw normalizes:bn2 reads:pw");
   CHECK(groups[0].prunable());
   CHECK(describe(groups[1]) == "writes:pw reads:grouped");
-  CHECK(groups[1].pinned == "grouped conv 'grouped' reads them (removing one unbalances the groups)");
+  CHECK(groups[1].pinned ==
+        "grouped conv 'grouped' reads them (removing one unbalances the groups)");
   CHECK(groups[2].pinned == "grouped conv 'grouped' writes them");
   auto small = prune_and_compact(*model, {2, 5, 5});
   check_whole_channels(*model, groups[0]);

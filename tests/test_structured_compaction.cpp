@@ -57,8 +57,8 @@ Variable batch_of(const Shape& input, std::size_t n, std::uint64_t seed) {
   return Variable(poda::testing::random_array(shape, seed, -1.0f, 1.0f));
 }
 
-void prune_filters(Sequential& model, const Shape& input, const std::string& criterion,
-                   Scope scope, double sparsity) {
+void prune_filters(Sequential& model, const Shape& input, const std::string& criterion, Scope scope,
+                   double sparsity) {
   PruneSettings s;
   s.criterion = criterion;
   s.granularity.kind = Granularity::filter;

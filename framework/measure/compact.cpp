@@ -123,7 +123,9 @@ CompactResult compact_model(Sequential& model, const Shape& input_shape) {
   const ModulePtr root(std::shared_ptr<Module>(), &model);
   ModulePtr out = compactor.copy(root, "", input_shape, carried);
   auto seq = std::dynamic_pointer_cast<Sequential>(out);
-  if (!seq) return {nullptr, compactor.reason_.empty() ? "the model cannot be compacted" : compactor.reason_};
+  if (!seq)
+    return {nullptr,
+            compactor.reason_.empty() ? "the model cannot be compacted" : compactor.reason_};
   seq->train(model.is_training());
   return {seq, ""};
 }

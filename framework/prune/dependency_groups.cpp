@@ -138,7 +138,8 @@ Carried Tracer::transform(Module& m, const std::string& name, Carried in) {
            (!in.flattened && in_total != from.channels))
     pin(in.space, "'" + name + "' reads " + std::to_string(in_total) + " inputs from " +
                       std::to_string(from.channels) + " channels");
-  const std::size_t fan_out = from.channels ? std::max<std::size_t>(1, in_total / from.channels) : 1;
+  const std::size_t fan_out =
+      from.channels ? std::max<std::size_t>(1, in_total / from.channels) : 1;
   add(in.space, Role::reads, m, name, fan_out);
   const std::size_t o = new_space(out);
   add(o, Role::writes, m, name);
@@ -174,8 +175,7 @@ bool masked_at(const Parameter* p, std::size_t i) {
 template <class Fn>
 void edit_mask(Parameter* p, Fn clear) {
   if (!p) return;
-  Array mask =
-      p->has_mask() ? Array(p->mask.data()) : Array(xt::ones<float>(p->value.shape()));
+  Array mask = p->has_mask() ? Array(p->mask.data()) : Array(xt::ones<float>(p->value.shape()));
   clear(mask.data());
   p->set_mask(std::move(mask));
 }

@@ -8,8 +8,9 @@
 namespace poda {
 
 namespace {
-const std::pair<GroupAggregation, const char*> aggregations[] = {
-    {GroupAggregation::sum, "sum"}, {GroupAggregation::mean, "mean"}, {GroupAggregation::max, "max"}};
+const std::pair<GroupAggregation, const char*> aggregations[] = {{GroupAggregation::sum, "sum"},
+                                                                 {GroupAggregation::mean, "mean"},
+                                                                 {GroupAggregation::max, "max"}};
 }  // namespace
 
 GroupAggregation parse_group_aggregation(const std::string& name) {

@@ -20,8 +20,7 @@ ModulePtr Residual::with_children(
   // children() lists the body first, then the projection shortcut when there is one.
   if (children.size() != (shortcut_ ? 2u : 1u)) return nullptr;
   auto body = std::dynamic_pointer_cast<Sequential>(children[0].second);
-  auto shortcut =
-      shortcut_ ? std::dynamic_pointer_cast<Sequential>(children[1].second) : nullptr;
+  auto shortcut = shortcut_ ? std::dynamic_pointer_cast<Sequential>(children[1].second) : nullptr;
   if (!body || (shortcut_ && !shortcut)) return nullptr;
   auto r = std::make_shared<Residual>(std::move(body), std::move(shortcut));
   r->train(is_training());
