@@ -264,13 +264,13 @@ void add_group_entries(std::vector<Plan>& plans, const std::vector<DependencyGro
   }
 }
 
-void prune_in_pools(std::vector<Plan>& plans, const Criterion& criterion,
+void prune_in_pools(Module& model, std::vector<Plan>& plans, const Criterion& criterion,
                     const CriterionContext& ctx, const PruneSettings& settings, double sparsity) {
   const GranularitySpec& g = settings.granularity;
   std::vector<Entry> entries;
   entries.reserve(2 * plans.size());
   if (g.removes_output_units()) {
-    const std::vector<DependencyGroup> groups = dependency_groups(*ctx.model);
+    const std::vector<DependencyGroup> groups = dependency_groups(model);
     add_group_entries(plans, groups, criterion, ctx, settings, entries);
     select_all(plans, entries, sparsity);
     apply_selection(entries, g);
@@ -343,7 +343,7 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
       p.t->weight->set_mask(n_m_mask(*p.t->weight, s, g.n, g.m));
     }
   } else {
-    prune_in_pools(plans, *criterion, ctx, settings, sparsity);
+    prune_in_pools(model, plans, *criterion, ctx, settings, sparsity);
   }
   mark_dead_inputs(targets);
   return count_pruned(plans, settings);
