@@ -151,7 +151,7 @@ TEST_CASE("a pruned filter goes with the matching filter of a depthwise consumer
     for (std::size_t o = 0; o < 4; ++o) {
       CHECK(slice_zero(c1->weight().value.data(), o, 0) == (o == 1));
       CHECK(slice_zero(dw->weight().value.data(), o, 0) == (o == 1));
-      CHECK((dw->bias()->value.data()(o) == 0.0f) == (o == 1));
+      CHECK((dw->bias()->mask.data()(o) == 0.0f) == (o == 1));
     }
     CHECK(targets[2].weight->has_mask());
     CHECK(fc_input_zero(*targets[2].weight, 1));

@@ -95,7 +95,11 @@ Carried Tracer::walk(Module& m, const std::string& name, Carried in) {
     }
     return summands.front();
   }
-  pin(in.space, "'" + name + "' (" + m.type_name() + ") has its own data flow");
+  // A container with some other data flow: each child is traced on its own, from channels
+  // nothing else writes. What enters or leaves it is exactly zero where a group's channel is
+  // masked, so the groups around it are still pruned; compaction stops at it.
+  for (const auto& [child_name, child] : m.children())
+    walk(*child, join(name, child_name), {new_space(0, "inside '" + name + "'"), false});
   return {new_space(0, "the output of '" + name + "' (" + m.type_name() + ")"), false};
 }
 
@@ -113,7 +117,8 @@ Carried Tracer::leaf(Module& m, const std::string& name, Carried in) {
     case Flow::transforms: return transform(m, name, in);
     case Flow::opaque: break;
   }
-  pin(in.space, "'" + name + "' (" + m.type_name() + ") reads them");
+  // An opaque layer (Sigmoid) ends the group without pinning it: a masked channel enters it
+  // as exact zeros whatever it computes from them; compaction stops at it.
   return {new_space(0, "the output of '" + name + "' (" + m.type_name() + ")"), false};
 }
 

@@ -28,8 +28,9 @@ struct GroupMember {
 struct DependencyGroup {
   std::size_t channels = 0;
   std::vector<GroupMember> members;  // in model order
-  // Why these channels must all stay (the network's input or output, an opaque layer, a
-  // grouped conv that is not depthwise, a shape the tracer cannot map); empty = prunable.
+  // Why these channels must all stay (the network's input or output, a grouped conv that is
+  // not depthwise, a weight that is not prunable, a shape the tracer cannot map); empty =
+  // prunable.
   std::string pinned;
   bool prunable() const { return pinned.empty(); }
   // The layers writing the group's channels (what criteria score), in model order.
