@@ -2,34 +2,30 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
-#include <utility>
 
 namespace poda {
 
 namespace {
-const std::pair<GroupAggregation, const char*> aggregations[] = {{GroupAggregation::sum, "sum"},
-                                                                 {GroupAggregation::mean, "mean"},
-                                                                 {GroupAggregation::max, "max"}};
+const char* const names[] = {"sum", "mean", "max"};  // indexed by GroupAggregation
 }  // namespace
 
 GroupAggregation parse_group_aggregation(const std::string& name) {
-  for (const auto& [a, n] : aggregations)
-    if (n == name) return a;
-  throw std::invalid_argument("unknown group_aggregation '" + name +
-                              "' (expected one of: sum, mean, max)");
+  const std::vector<std::string> all = group_aggregation_names();
+  const auto it = std::find(all.begin(), all.end(), name);
+  if (it == all.end())
+    throw std::invalid_argument("unknown group_aggregation '" + name +
+                                "' (expected one of: sum, mean, max)");
+  return static_cast<GroupAggregation>(it - all.begin());
 }
 
 std::string group_aggregation_name(GroupAggregation a) {
-  for (const auto& [e, n] : aggregations)
-    if (e == a) return n;
-  return "?";
+  return names[static_cast<std::size_t>(a)];
 }
 
 std::vector<std::string> group_aggregation_names() {
-  std::vector<std::string> out;
-  for (const auto& [e, n] : aggregations) out.push_back(n);
-  return out;
+  return {std::begin(names), std::end(names)};
 }
 
 std::vector<double> aggregate_group_scores(const std::vector<std::vector<double>>& per_writer,
