@@ -9,6 +9,10 @@ namespace {
 using Flow = Module::ChannelFlow;
 using Named = std::vector<std::pair<std::string, ModulePtr>>;
 
+std::string dotted(const std::string& prefix, const std::string& name) {
+  return prefix.empty() ? name : prefix + "." + name;
+}
+
 std::vector<std::size_t> all_indices(std::size_t n) {
   std::vector<std::size_t> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = i;
@@ -94,7 +98,7 @@ ModulePtr Compactor::copy(const ModulePtr& m, const std::string& name, const Sha
   if (m->chains_children()) {
     Shape at = shape;
     for (const auto& [child_name, child] : m->children()) {
-      ModulePtr copied = copy(child, child_name, at, c);
+      ModulePtr copied = copy(child, dotted(name, child_name), at, c);
       if (!copied) return nullptr;
       children.emplace_back(child_name, copied);
       at = child->output_shape(at);
@@ -104,7 +108,7 @@ ModulePtr Compactor::copy(const ModulePtr& m, const std::string& name, const Sha
     const Carried in = c;
     for (const auto& [child_name, child] : m->children()) {
       c = in;
-      ModulePtr copied = copy(child, child_name, shape, c);
+      ModulePtr copied = copy(child, dotted(name, child_name), shape, c);
       if (!copied) return nullptr;
       children.emplace_back(child_name, copied);
     }
