@@ -158,3 +158,15 @@ TEST_CASE("the layer floor: prune.min_units and prune.max_layer_sparsity") {
   CHECK(error_of(head + "  max_layer_sparsity: 1.5\n") ==
         "exp.yaml:4:23: 'prune.max_layer_sparsity': must be in (0, 1], got 1.5");
 }
+
+TEST_CASE("prune.group_aggregation: sum, mean (default) or max") {
+  const std::string head = "model: {zoo: lenet300_100}\nprune:\n  sparsity: 0.5\n";
+  CHECK(parse(head).prune->group_aggregation == GroupAggregation::mean);
+  CHECK(parse(head + "  group_aggregation: max\n").prune->group_aggregation ==
+        GroupAggregation::max);
+  CHECK(parse(head + "  group_aggregation: sum\n").prune->group_aggregation ==
+        GroupAggregation::sum);
+  const std::string error = error_of(head + "  group_aggregation: median\n");
+  CHECK(error.rfind("exp.yaml:4:22: ", 0) == 0);
+  CHECK(error.find("median") != std::string::npos);
+}

@@ -28,6 +28,11 @@ std::shared_ptr<Conv2d> conv(std::size_t in, std::size_t out, std::size_t k, std
   s.padding = padding;
   return std::make_shared<Conv2d>(s, Init::kaiming_uniform, rng);
 }
+bool fc_input_zero(const Parameter& w, std::size_t i) {  // w (out, in), masked column i
+  for (std::size_t o = 0; o < w.value.dim(0); ++o)
+    if (w.mask.data()(o, i) != 0.0f) return false;
+  return true;
+}
 bool slice_zero(const Array& w, std::size_t o, std::size_t c) {  // w (O, I, k, k)
   const std::size_t k2 = w.shape()[2] * w.shape()[3], in = w.shape()[1];
   for (std::size_t j = 0; j < k2; ++j)
@@ -117,7 +122,7 @@ TEST_CASE("channel pruning zeros the same input channel in every filter") {
   CHECK_FALSE(c1->weight().has_mask());  // the first conv's inputs are the image's channels
 }
 
-TEST_CASE("a pruned filter kills the matching filter of a depthwise consumer") {
+TEST_CASE("a pruned filter goes with the matching filter of a depthwise consumer (one group)") {
   Sequential m;
   auto c1 = conv(1, 4, 1);
   auto dw = conv(4, 4, 3, 4, 1);  // depthwise: filter o reads channel o only
@@ -130,6 +135,7 @@ TEST_CASE("a pruned filter kills the matching filter of a depthwise consumer") {
   Array w1 = Array{5, 0.1f, 6, 7};
   w1.reshape({4, 1, 1, 1});
   c1->weight().value.data() = w1;
+  dw->weight().value.data() = xt::ones<float>({4, 1, 3, 3});
   auto targets = collect_targets(m);
   CHECK(targets[1].groups == 4);
   CHECK(targets[0].consumer == &targets[1]);
@@ -139,14 +145,23 @@ TEST_CASE("a pruned filter kills the matching filter of a depthwise consumer") {
   s.criterion = "l1_norm";
   s.granularity.kind = Granularity::filter;
   s.scope = Scope::layer;
-  s.overrides = {{"dw", true, -1.0, 1.0}};
   CriterionContext ctx;
-  prune(m, s, 0.25, ctx);
-  CHECK(slice_zero(c1->weight().value.data(), 1, 0));
-  for (std::size_t o = 0; o < 4; ++o)
-    CHECK(slice_zero(dw->weight().value.data(), o, 0) == (o == 1));
-  // dw's filter 1 is dead but keeps its bias, so fc's input 1 is not (relu(bias) flows on).
-  CHECK_FALSE(targets[2].weight->has_mask());
+  SUBCASE("both writers of channel 1 lose it, and fc its input") {
+    prune(m, s, 0.25, ctx);
+    for (std::size_t o = 0; o < 4; ++o) {
+      CHECK(slice_zero(c1->weight().value.data(), o, 0) == (o == 1));
+      CHECK(slice_zero(dw->weight().value.data(), o, 0) == (o == 1));
+      CHECK((dw->bias()->mask.data()(o) == 0.0f) == (o == 1));
+    }
+    CHECK(targets[2].weight->has_mask());
+    CHECK(fc_input_zero(*targets[2].weight, 1));
+  }
+  SUBCASE("excluding the depthwise conv keeps the whole group") {
+    s.overrides = {{"dw", true, -1.0, 1.0}};
+    prune(m, s, 0.25, ctx);
+    CHECK_FALSE(c1->weight().has_mask());
+    CHECK_FALSE(dw->weight().has_mask());
+  }
 }
 
 TEST_CASE("residual blocks: chains traced inside the body, not across the add") {

@@ -1,47 +1,16 @@
 #include "measure/compact.h"
 
-#include "prune/dead_inputs.h"
+#include "prune/dependency_groups.h"
 
 namespace poda {
 
 namespace {
 
 using Flow = Module::ChannelFlow;
+using Named = std::vector<std::pair<std::string, ModulePtr>>;
 
-Parameter* own_parameter(Module& m, const std::string& name) {
-  for (auto& [n, p] : m.named_parameters())
-    if (n == name) return p;
-  return nullptr;
-}
-
-bool transforms(const Module& m) {
-  return m.channel_flow() == Flow::transforms;
-}
-
-// Layers this compactor can carry over: grouped convolutions and opaque layers it cannot.
-bool compactable(const Module& m) {
-  if (transforms(m)) return m.groups() == 1;
-  return m.channel_flow() != Flow::opaque;
-}
-
-// Output units that are not removed (prune/dead_inputs.h: weights, bias and the γ and β of
-// a BatchNorm before the next prunable layer all masked), the definition the pruner's counts
-// and runs.csv's units_removed use.
-std::vector<std::size_t> alive_units(const std::vector<Module*>& layers, std::size_t at) {
-  Parameter& w = *own_parameter(*layers[at], "weight");
-  const Parameter* b = own_parameter(*layers[at], "bias");
-  const Parameter *gamma = nullptr, *beta = nullptr;
-  for (std::size_t k = at + 1; k < layers.size() && !transforms(*layers[k]); ++k)
-    if (layers[k]->channel_flow() == Flow::normalizes) {
-      gamma = own_parameter(*layers[k], "weight");
-      beta = own_parameter(*layers[k], "bias");
-      break;
-    }
-  std::vector<std::size_t> alive;
-  for (std::size_t u = 0; u < w.value.dim(0); ++u)
-    if (!output_unit_removed(w, b, gamma, beta, u)) alive.push_back(u);
-  if (alive.empty()) alive.push_back(0);  // a fully pruned layer still needs a width
-  return alive;
+std::string dotted(const std::string& prefix, const std::string& name) {
+  return prefix.empty() ? name : prefix + "." + name;
 }
 
 std::vector<std::size_t> all_indices(std::size_t n) {
@@ -66,57 +35,103 @@ void flatten_kept(Carried& c, const Shape& shape) {
   c.flattened_spatial = spatial > 1;
 }
 
-// The layer of the copy for layers[i], updating what is carried to the next; a null module
-// with a reason when it cannot be built.
-std::pair<ModulePtr, std::string> compact_layer(const Sequential& model,
-                                                const std::vector<Module*>& layers, std::size_t i,
-                                                bool last_prunable, const Shape& shape,
-                                                Carried& c) {
-  const auto& [name, original] = model.children()[i];
-  switch (original->channel_flow()) {
+// Builds the copy module by module, carrying the kept channels along the data flow.
+class Compactor {
+ public:
+  explicit Compactor(Module& model) : groups_(dependency_groups(model)) {}
+  // The copy of m (named `name`) for input `shape`; nullptr with reason_ set when impossible.
+  ModulePtr copy(const ModulePtr& m, const std::string& name, const Shape& shape, Carried& c);
+  std::string reason_;
+
+ private:
+  ModulePtr fail(const std::string& name, const Module& m) {
+    if (reason_.empty())
+      reason_ = "layer '" + name + "' (" + m.type_name() + ") cannot be compacted";
+    return nullptr;
+  }
+  ModulePtr leaf(const ModulePtr& m, const std::string& name, const Shape& shape, Carried& c);
+  std::vector<std::size_t> kept_outputs(const Module& m) const;
+  std::vector<DependencyGroup> groups_;
+};
+
+// The channels `m` writes that its dependency group keeps: all of a pinned group's (the
+// classes of the output layer), at least one of a group removed entirely (a width of 0 is no
+// layer; its one channel computes zeros).
+std::vector<std::size_t> Compactor::kept_outputs(const Module& m) const {
+  const DependencyGroup* g = group_written_by(groups_, &m);
+  if (!g || !g->prunable()) return all_indices(g ? g->channels : 0);
+  std::vector<std::size_t> kept;
+  for (std::size_t ch = 0; ch < g->channels; ++ch)
+    if (!group_channel_removed(*g, ch)) kept.push_back(ch);
+  if (kept.empty()) kept.push_back(0);
+  return kept;
+}
+
+ModulePtr Compactor::leaf(const ModulePtr& m, const std::string& name, const Shape& shape,
+                          Carried& c) {
+  switch (m->channel_flow()) {
     case Flow::transforms: {
-      const Parameter* w = own_parameter(*original, "weight");
-      const auto rows = last_prunable ? all_indices(w->value.dim(0)) : alive_units(layers, i);
-      ModulePtr m = original->compacted(c.keep, rows);
-      c.keep = rows;
-      c.flattened_spatial = false;
-      return {m,
-              m ? "" : "layer '" + name + "' (" + original->type_name() + ") cannot be compacted"};
+      const DependencyGroup* g = group_written_by(groups_, m.get());
+      if (!g) return fail(name, *m);
+      const std::vector<std::size_t> rows = kept_outputs(*m);
+      ModulePtr out = m->compacted(c.keep, rows);
+      c = {rows, false};
+      return out ? out : fail(name, *m);
     }
     case Flow::normalizes:
-      if (c.flattened_spatial)
-        return {nullptr, "layer '" + name + "': BatchNorm after a spatial flatten"};
-      return {original->compacted(c.keep, c.keep), ""};
-    case Flow::flattens: flatten_kept(c, shape); return {original, ""};
-    case Flow::keeps_zeros: return {original, ""};  // stateless here: shared with the original
+      if (c.flattened_spatial) {
+        reason_ = "layer '" + name + "': BatchNorm after a spatial flatten";
+        return nullptr;
+      }
+      return m->compacted(c.keep, c.keep);
+    case Flow::flattens: flatten_kept(c, shape); return m;
+    case Flow::keeps_zeros: return m;  // stateless here: shared with the original
     case Flow::opaque: break;
   }
-  return {nullptr, "layer '" + name + "' (" + original->type_name() + ") cannot be compacted"};
+  return fail(name, *m);
+}
+
+ModulePtr Compactor::copy(const ModulePtr& m, const std::string& name, const Shape& shape,
+                          Carried& c) {
+  if (m->children().empty()) return leaf(m, name, shape, c);
+  Named children;
+  if (m->chains_children()) {
+    Shape at = shape;
+    for (const auto& [child_name, child] : m->children()) {
+      ModulePtr copied = copy(child, dotted(name, child_name), at, c);
+      if (!copied) return nullptr;
+      children.emplace_back(child_name, copied);
+      at = child->output_shape(at);
+    }
+  } else if (m->sums_children()) {
+    // Every summand reads the same channels and, being one dependency group, keeps the same.
+    const Carried in = c;
+    for (const auto& [child_name, child] : m->children()) {
+      c = in;
+      ModulePtr copied = copy(child, dotted(name, child_name), shape, c);
+      if (!copied) return nullptr;
+      children.emplace_back(child_name, copied);
+    }
+    if (m->adds_input() && c.keep != in.keep) return fail(name, *m);
+  }
+  ModulePtr out = children.empty() ? nullptr : m->with_children(children);
+  return out ? out : fail(name, *m);
 }
 
 }  // namespace
 
 CompactResult compact_model(Sequential& model, const Shape& input_shape) {
-  std::vector<Module*> layers;
-  std::size_t last_prunable = model.size();
-  for (const auto& [name, layer] : model.children()) {
-    if (!compactable(*layer))
-      return {nullptr, "layer '" + name + "' (" + layer->type_name() + ") cannot be compacted"};
-    if (transforms(*layer)) last_prunable = layers.size();
-    layers.push_back(layer.get());
-  }
-
-  auto out = std::make_shared<Sequential>();
-  Shape shape = input_shape;  // of the original model, per sample
-  Carried carried{all_indices(shape[0]), false};
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    auto [layer, reason] = compact_layer(model, layers, i, i == last_prunable, shape, carried);
-    if (!layer) return {nullptr, reason};
-    out->add(model.children()[i].first, layer);
-    shape = layers[i]->output_shape(shape);
-  }
-  out->train(model.is_training());
-  return {out, ""};
+  Compactor compactor(model);
+  Carried carried{all_indices(input_shape[0]), false};
+  // A non-owning handle: the copy shares no state with `model` but its stateless layers.
+  const ModulePtr root(std::shared_ptr<Module>(), &model);
+  ModulePtr out = compactor.copy(root, "", input_shape, carried);
+  auto seq = std::dynamic_pointer_cast<Sequential>(out);
+  if (!seq)
+    return {nullptr,
+            compactor.reason_.empty() ? "the model cannot be compacted" : compactor.reason_};
+  seq->train(model.is_training());
+  return {seq, ""};
 }
 
 }  // namespace poda

@@ -74,6 +74,17 @@ class Module {
   virtual std::size_t groups() const { return 1; }
   // Children run one after another on one input (Sequential): zeros are traced along them.
   virtual bool chains_children() const { return false; }
+  // Children all read the block's input and their outputs are added (Residual); with
+  // adds_input() the input itself is one more summand (an identity shortcut). The channels of
+  // every summand are then one channel space: removing one removes it from all of them.
+  virtual bool sums_children() const { return false; }
+  virtual bool adds_input() const { return false; }
+  // A copy of this container around other children (same names and order), so compaction
+  // can rebuild a block around compacted children; nullptr when the container cannot.
+  virtual std::shared_ptr<Module> with_children(
+      const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& children) const {
+    return nullptr;
+  }
   // A copy keeping input channels/features `in` and output units `out` (indices into this
   // layer's, ascending) with their effective (masked) values, or nullptr when the layer
   // cannot be compacted. `transforms` layers cut both; `normalizes` layers get in == out.

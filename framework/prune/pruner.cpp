@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "prune/dead_inputs.h"
+#include "prune/dependency_groups.h"
 #include "prune/select.h"
 #include "prune/units.h"
 
@@ -27,6 +28,7 @@ struct Entry {
   std::vector<double> scores;  // -inf where already dead
   std::vector<bool> pruned;
   std::size_t cap = 0;  // how many of its entries may be pruned (the layer floor)
+  const DependencyGroup* group = nullptr;  // neuron/filter: the channels are this group's
 };
 
 // How many of a layer's n units may be pruned: min_units stay, at most max_layer_sparsity go.
@@ -218,6 +220,10 @@ void select_all(std::vector<Plan>& plans, std::vector<Entry>& entries, double sp
 
 void apply_selection(std::vector<Entry>& entries, const GranularitySpec& g) {
   for (Entry& e : entries) {
+    if (e.group) {
+      mask_group_channels(*e.group, e.pruned);
+      continue;
+    }
     if (!g.structured()) {
       clear_at(e.param, e.pruned);
       continue;
@@ -233,11 +239,43 @@ void apply_selection(std::vector<Entry>& entries, const GranularitySpec& g) {
   }
 }
 
-void prune_in_pools(std::vector<Plan>& plans, const Criterion& criterion,
+// Neuron and filter pruning: one entry per prunable dependency group whose writers are all in
+// scope, scored by aggregating the writers' unit scores. The group follows the plan of its
+// first writer with a layer scope, if any (an override), else its first writer's.
+void add_group_entries(std::vector<Plan>& plans, const std::vector<DependencyGroup>& groups,
+                       const Criterion& criterion, const CriterionContext& ctx,
+                       const PruneSettings& settings, std::vector<Entry>& entries) {
+  for (const DependencyGroup& group : groups) {
+    if (!group.prunable()) continue;
+    std::vector<std::vector<double>> per_writer;
+    Plan* lead = nullptr;
+    for (const GroupMember* w : group.writers()) {
+      auto it = std::find_if(plans.begin(), plans.end(),
+                             [&](const Plan& p) { return p.t->layer == w->layer; });
+      if (it == plans.end()) break;  // a writer out of scope keeps the whole group
+      per_writer.push_back(unit_entry(*it, criterion, ctx, settings).scores);
+      if (!lead || (lead->global && !it->global)) lead = &*it;
+    }
+    if (per_writer.size() != group.writers().size()) continue;
+    Entry e{lead, nullptr, aggregate_group_scores(per_writer, settings.group_aggregation), {}};
+    e.cap = removable_units(group.channels, settings);
+    e.group = &group;
+    entries.push_back(std::move(e));
+  }
+}
+
+void prune_in_pools(Module& model, std::vector<Plan>& plans, const Criterion& criterion,
                     const CriterionContext& ctx, const PruneSettings& settings, double sparsity) {
   const GranularitySpec& g = settings.granularity;
   std::vector<Entry> entries;
   entries.reserve(2 * plans.size());
+  if (g.removes_output_units()) {
+    const std::vector<DependencyGroup> groups = dependency_groups(model);
+    add_group_entries(plans, groups, criterion, ctx, settings, entries);
+    select_all(plans, entries, sparsity);
+    apply_selection(entries, g);
+    return;
+  }
   for (Plan& p : plans) {
     if (g.structured())
       entries.push_back(unit_entry(p, criterion, ctx, settings));
@@ -305,7 +343,7 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
       p.t->weight->set_mask(n_m_mask(*p.t->weight, s, g.n, g.m));
     }
   } else {
-    prune_in_pools(plans, *criterion, ctx, settings, sparsity);
+    prune_in_pools(model, plans, *criterion, ctx, settings, sparsity);
   }
   mark_dead_inputs(targets);
   return count_pruned(plans, settings);

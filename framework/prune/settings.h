@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "prune/granularity.h"
+#include "prune/group_scores.h"
 
 namespace poda {
 
@@ -50,6 +51,9 @@ struct PruneSettings {
   // max_layer_sparsity of them go (1 = no cap). 0 units lets a layer collapse.
   int min_units = 1;
   double max_layer_sparsity = 1.0;
+  // Neuron and filter pruning remove dependency groups (prune/dependency_groups.h); a
+  // channel's score combines its writers' scores this way.
+  GroupAggregation group_aggregation = GroupAggregation::mean;
   double sparsity = 0.9;  // cumulative target
   ScheduleSpec schedule;
   int finetune_epochs = 3;

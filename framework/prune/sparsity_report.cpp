@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "prune/dead_inputs.h"
+#include "prune/dependency_groups.h"
 #include "prune/target.h"
 
 namespace poda {
@@ -16,11 +17,25 @@ std::size_t count_nonzero(const Parameter& p) {
     n += w[i] != 0.0f && (!m || m[i] != 0.0f);
   return n;
 }
+
+// The output units of t that are removed as compaction removes them: by its dependency group
+// (every writer and BatchNorm of the channel masked; none from a pinned group), or by the
+// one-layer definition of prune/dead_inputs.h when no group holds t.
+std::vector<bool> removed_units(const PruneTarget& t, const std::vector<DependencyGroup>& groups) {
+  const DependencyGroup* g = group_written_by(groups, t.layer);
+  if (!g) return dead_output_units(t);
+  std::vector<bool> removed(t.out_units(), false);
+  if (g->prunable())
+    for (std::size_t u = 0; u < removed.size(); ++u) removed[u] = group_channel_removed(*g, u);
+  return removed;
+}
+
 }  // namespace
 
 SparsityReport sparsity_report(Module& model) {
   SparsityReport r;
   const std::vector<PruneTarget> targets = collect_targets(model);
+  const std::vector<DependencyGroup> groups = dependency_groups(model);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const PruneTarget& t = targets[i];
     LayerSparsity l;
@@ -28,7 +43,7 @@ SparsityReport sparsity_report(Module& model) {
     l.params = t.weight->value.size();
     l.nonzero = count_nonzero(*t.weight);
     l.units = t.out_units();
-    for (bool removed : dead_output_units(t)) l.units_alive += !removed;
+    for (bool removed : removed_units(t, groups)) l.units_alive += !removed;
     r.params += l.params;
     r.nonzero += l.nonzero;
     // The last layer's units are the classes: never prunable, so not in the fraction.

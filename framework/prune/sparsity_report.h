@@ -1,7 +1,9 @@
 #pragma once
 // What is left of a model: per prunable layer and overall, counting the zeros of the
-// effective weights (value ⊙ mask), and the output units not removed (prune/dead_inputs.h's
-// one definition: weights, bias and following BatchNorm γ, β all masked).
+// effective weights (value ⊙ mask), and the output units not removed, by the definition
+// compaction uses: a channel of a dependency group (prune/dependency_groups.h) whose writers'
+// weights and biases and whose BatchNorms' γ and β are all masked; for a plain chain that is
+// prune/dead_inputs.h's one-layer definition.
 #include <string>
 #include <vector>
 

@@ -98,6 +98,8 @@ PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
   p.min_units = static_cast<int>(m.integer("min_units", p.min_units, 0, 1L << 30));
   p.max_layer_sparsity =
       m.any_number("max_layer_sparsity", p.max_layer_sparsity);  // validate() states the range
+  p.group_aggregation = parse_group_aggregation(m.text(
+      "group_aggregation", group_aggregation_name(p.group_aggregation), group_aggregation_names()));
   p.schedule = parse_schedule(m);
   p.finetune_epochs = static_cast<int>(m.integer("finetune_epochs", p.finetune_epochs, 0, 100000));
   p.finetune_lr_scale = m.any_number("finetune_lr_scale", p.finetune_lr_scale);

@@ -70,13 +70,25 @@ std::size_t Conv2d::effective_macs(const Shape& input) const {
 
 ModulePtr Conv2d::compacted(const std::vector<std::size_t>& in,
                             const std::vector<std::size_t>& out) const {
-  if (settings_.groups != 1) return nullptr;
+  // A depthwise conv (one input channel and one filter per group) stays depthwise when it
+  // keeps the same channels on both sides, and a grouped conv keeping all of them is copied;
+  // any other cut of a grouped conv would change its groups.
+  const std::size_t groups = settings_.groups, in_per_group = settings_.in_channels / groups;
+  const bool depthwise = groups == settings_.in_channels && groups == settings_.out_channels;
+  const bool whole = in.size() == settings_.in_channels && out.size() == settings_.out_channels;
+  if (groups != 1 && !(depthwise && in == out) && !whole) return nullptr;
   Conv2dSettings s = settings_;
   s.in_channels = in.size();
   s.out_channels = out.size();
+  s.groups = depthwise ? out.size() : groups;
   Rng rng(0);  // the initial values are all overwritten
   auto c = std::make_shared<Conv2d>(s, Init::kaiming_uniform, rng);
-  gather_effective(*weight_, out, in, settings_.in_channels, s.kernel * s.kernel, c->weight());
+  std::vector<std::size_t> cols = in;  // columns of the (C_out, C_in/groups, k) weight
+  if (groups != 1) {
+    cols.resize(in_per_group);
+    for (std::size_t i = 0; i < in_per_group; ++i) cols[i] = i;
+  }
+  gather_effective(*weight_, out, cols, in_per_group, s.kernel * s.kernel, c->weight());
   if (bias_) gather_effective(*bias_, out, {0}, 1, 1, *c->bias());
   return c;
 }

@@ -29,7 +29,8 @@ class Conv2d : public Module {
   std::size_t effective_macs(const Shape& input) const override;
   ChannelFlow channel_flow() const override { return ChannelFlow::transforms; }
   std::size_t groups() const override { return settings_.groups; }
-  // Grouped convolutions are not compacted (a kept channel would change groups): nullptr.
+  // Grouped convolutions are not compacted (a kept channel would change groups), except a
+  // depthwise one keeping the same channels in and out: nullptr.
   ModulePtr compacted(const std::vector<std::size_t>& in,
                       const std::vector<std::size_t>& out) const override;
 

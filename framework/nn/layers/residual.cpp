@@ -15,6 +15,18 @@ Variable Residual::forward(const Variable& x) {
   return add(body_->forward(x), shortcut_ ? shortcut_->forward(x) : x);
 }
 
+ModulePtr Residual::with_children(
+    const std::vector<std::pair<std::string, ModulePtr>>& children) const {
+  // children() lists the body first, then the projection shortcut when there is one.
+  if (children.size() != (shortcut_ ? 2u : 1u)) return nullptr;
+  auto body = std::dynamic_pointer_cast<Sequential>(children[0].second);
+  auto shortcut = shortcut_ ? std::dynamic_pointer_cast<Sequential>(children[1].second) : nullptr;
+  if (!body || (shortcut_ && !shortcut)) return nullptr;
+  auto r = std::make_shared<Residual>(std::move(body), std::move(shortcut));
+  r->train(is_training());
+  return r;
+}
+
 std::string Residual::describe() const {
   return "Residual(" + std::to_string(body_->size()) + " layers, " +
          (shortcut_ ? "projection" : "identity") + " shortcut)";

@@ -19,6 +19,11 @@ class Residual : public Module {
   std::size_t macs(const Shape& input) const override;
   std::size_t effective_macs(const Shape& input) const override;
 
+  bool sums_children() const override { return true; }
+  bool adds_input() const override { return !shortcut_; }
+  ModulePtr with_children(
+      const std::vector<std::pair<std::string, ModulePtr>>& children) const override;
+
   Sequential& body() { return *body_; }
   Sequential* shortcut() { return shortcut_.get(); }
 

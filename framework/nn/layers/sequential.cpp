@@ -7,6 +7,14 @@ Sequential& Sequential::add(const std::string& name, ModulePtr layer) {
   return *this;
 }
 
+ModulePtr Sequential::with_children(
+    const std::vector<std::pair<std::string, ModulePtr>>& children) const {
+  auto s = std::make_shared<Sequential>();
+  for (const auto& [name, child] : children) s->add(name, child);
+  s->train(is_training());
+  return s;
+}
+
 Variable Sequential::forward(const Variable& x) {
   Variable h = x;
   const auto& layers = children();

@@ -17,6 +17,8 @@ class Sequential : public Module {
   std::size_t effective_macs(const Shape& input) const override;
   std::size_t size() const { return children().size(); }
   bool chains_children() const override { return true; }
+  ModulePtr with_children(
+      const std::vector<std::pair<std::string, ModulePtr>>& children) const override;
   void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 };
 
