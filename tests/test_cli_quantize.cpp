@@ -27,6 +27,10 @@ std::string quick_deep_compression() {
   doc["prune"]["finetune_epochs"] = 1;
   doc["quantize"]["finetune_epochs"] = 1;
   doc["quantize"]["calibration"]["batches"] = 2;
+  doc["measure"]["latency_batch_sizes"] = YAML::Load("[1, 8]");
+  doc["measure"]["latency_seconds"] = 0.01;
+  doc["measure"]["latency_warmup_seconds"] = 0.01;
+  doc["measure"]["latency_min_calls"] = 5;
   YAML::Node sweep;
   sweep["zip"]["model.zoo"] =
       YAML::Load("[lenet300_100, lenet300_100, lenet300_100, lenet5_caffe]");
@@ -59,11 +63,16 @@ TEST_CASE("cli: deep_compression.yaml, shortened, prunes then quantizes (k-means
   const auto acc_quant = poda_test::column_values(runs, "acc_quant");
   const auto ratio = poda_test::column_values(runs, "compression_ratio");
   const auto bytes = poda_test::column_values(runs, "bytes_quant");
+  const auto int8_latency = poda_test::column_values(runs, "latency_b8_us_int8");
   for (std::size_t r = 0; r < runs.rows.size(); ++r) {
     CAPTURE(runs.rows[r][0]);
     CHECK(std::stod(acc_quant[r]) > 0.3);  // ten classes: well above chance after one epoch
     CHECK(std::stod(ratio[r]) > 10.0);     // 90% pruned, at most 8 bits a weight
     CHECK(std::stoll(bytes[r]) > 0);
+    if (kind[r] == "int8")
+      CHECK(std::stod(int8_latency[r]) > 0.0);
+    else
+      CHECK(int8_latency[r].empty());
     CHECK(fs::exists(results / "dc_quick" / "runs" / runs.rows[r][0] / "quantized.ckpt"));
   }
   CHECK(kind == std::vector<std::string>{"kmeans", "int8", "int8", "kmeans"});
