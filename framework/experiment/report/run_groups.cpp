@@ -63,8 +63,9 @@ std::vector<Run> read_runs(const RunTable& t) {
 }
 
 void find_setting_columns(RunTable& t) {
+  // Optional grouping columns (quant_kind, ...) are only in results that set them.
   for (const RunColumn& c : run_columns())
-    if (c.groups) t.setting_columns.push_back(c.name);
+    if (c.groups && find_column(t.csv, c.name)) t.setting_columns.push_back(c.name);
   for (const std::string& name : t.csv.header) {
     const auto path = swept_path(name);
     if (path && *path != "seed" && !ends_with(*path, ".seed")) t.setting_columns.push_back(name);
