@@ -64,6 +64,7 @@ TEST_CASE("cli: deep_compression.yaml, shortened, prunes then quantizes (k-means
   const auto bits = poda_test::column_values(runs, "bits");
   const auto acc = poda_test::column_values(runs, "acc");
   const auto acc_quant = poda_test::column_values(runs, "acc_quant");
+  const auto before = poda_test::column_values(runs, "acc_quant_before_finetune");
   const auto ratio = poda_test::column_values(runs, "compression_ratio");
   const auto bytes = poda_test::column_values(runs, "bytes_quant");
   const auto int8_latency = poda_test::column_values(runs, "latency_b8_us_int8");
@@ -75,6 +76,8 @@ TEST_CASE("cli: deep_compression.yaml, shortened, prunes then quantizes (k-means
     if (r < 3) CHECK(std::stod(acc_quant[r]) > 0.3);
     CHECK(std::stod(ratio[r]) > 10.0);  // 90% pruned, at most 8 bits a weight
     CHECK(std::stoll(bytes[r]) > 0);
+    // Only a fine-tuned quantization (k-means, int8 aware) has a before.
+    CHECK(before[r].empty() == (mode[r] == "post_training" && kind[r] == "int8"));
     if (kind[r] == "int8")
       CHECK(std::stod(int8_latency[r]) > 0.0);
     else

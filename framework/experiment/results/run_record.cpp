@@ -82,6 +82,7 @@ const std::vector<RunColumn>& run_columns() {
       {"quant_mode", text, 0, optional, setting, {"quantize.mode"}, "int8: post_training or aware"},
       {"bits", text, 0, optional, setting, {}, "bits per weight (k-means: conv/dense when they differ)"},
       {"acc_quant", real, 4, optional, measured, {}, "test accuracy of the quantized model"},
+      {"acc_quant_before_finetune", real, 4, optional, measured, {}, "the same before its fine-tuning (k-means, int8 aware)"},
       {"bytes_quant", count, 0, optional, measured, {}, "stored size: relative indices, codes, codebooks or scales, biases"},
       {"compression_ratio", real, 2, optional, measured, {}, "dense fp32 bytes / bytes_quant"},
       {"latency_b<B>_us_int8", real, 2, optional, measured, {}, "median µs per batch, int8 kernels (quantize runs)"},

@@ -23,10 +23,13 @@ TrainSettings finetune_settings(const ExperimentConfig& c) {
   return t;
 }
 
+// Records the quantized model's test accuracy before the fine-tuning, then fine-tunes it.
 void finetune(Module& model, const QuantizeRun& run, const std::string& phase,
-              std::function<void(std::size_t)> on_step) {
+              std::function<void(std::size_t)> on_step, RunRecord& record) {
   const TrainSettings t = finetune_settings(run.config);
   if (t.epochs < 1) return;
+  record.set("acc_quant_before_finetune",
+             evaluate(model, run.data.splits.test, run.data.norm, t.eval_batch_size).accuracy);
   TrainHooks hooks;
   hooks.on_epoch_end = run.log_epoch;
   hooks.on_step_end = std::move(on_step);
@@ -38,14 +41,14 @@ void finetune(Module& model, const QuantizeRun& run, const std::string& phase,
 // int8: calibrate the inputs of the weight layers, optionally fine-tune through fake
 // quantization (grids fixed, masks kept), then store the weights as int8 levels.
 std::shared_ptr<Sequential> quantize_int8(Sequential& model, const QuantizeRun& run,
-                                          QuantizedModel& quantized) {
+                                          QuantizedModel& quantized, RunRecord& record) {
   const QuantizeSettings& q = *run.config.quantize;
   quantized.input_grids = calibrate_layer_inputs(model, run.data.splits.train, run.data.norm,
                                                  run.config.train.batch_size, q.calibration);
   auto simulated = with_input_fake_quant(model, quantized.input_grids);
   if (q.mode == QuantMode::aware) {
     set_weight_fake_quant(model, true);
-    finetune(*simulated, run, "quantize_aware", {});
+    finetune(*simulated, run, "quantize_aware", {}, record);
     set_weight_fake_quant(model, false);
   }
   materialize_int8_weights(model);
@@ -53,12 +56,14 @@ std::shared_ptr<Sequential> quantize_int8(Sequential& model, const QuantizeRun& 
 }
 
 // k-means: share the weights, then move only the centroids by their summed gradients.
-void quantize_kmeans(Sequential& model, const QuantizeRun& run, QuantizedModel& quantized) {
+void quantize_kmeans(Sequential& model, const QuantizeRun& run, QuantizedModel& quantized,
+                     RunRecord& record) {
   const QuantizeSettings& q = *run.config.quantize;
   quantized.shared = share_model_weights(model, q.sharing);
   const float lr = finetune_settings(run.config).lr;
-  finetune(model, run, "quantize_kmeans",
-           [&quantized, lr](std::size_t) { step_centroids(quantized.shared, lr); });
+  finetune(
+      model, run, "quantize_kmeans",
+      [&quantized, lr](std::size_t) { step_centroids(quantized.shared, lr); }, record);
   sync_centroids_from_weights(quantized.shared);
 }
 
@@ -95,11 +100,11 @@ void run_quantize_phase(Sequential& model, const QuantizeRun& run, RunRecord& re
   std::vector<LayerCodes> codes;
   std::shared_ptr<Sequential> evaluated;
   if (q.kind == QuantKind::int8) {
-    evaluated = quantize_int8(model, run, quantized);
+    evaluated = quantize_int8(model, run, quantized, record);
     codes = int8_model_codes(model, q.conv_index_bits, q.dense_index_bits);
     if (run.config.latency) record_int8_latency(model, run, quantized.input_grids, record);
   } else {
-    quantize_kmeans(model, run, quantized);
+    quantize_kmeans(model, run, quantized, record);
     evaluated = std::shared_ptr<Sequential>(std::shared_ptr<Sequential>{}, &model);
     codes = kmeans_model_codes(model, quantized.shared, q.conv_index_bits, q.dense_index_bits);
   }
