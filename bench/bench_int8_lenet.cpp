@@ -3,11 +3,14 @@
 // int8 dense (quantize input, gemm_u8s8, dequantize with bias and ReLU) and int8 sparse on
 // the same weights pruned to 90% by magnitude. Also the bare GEMMs, and the int8 scalar path.
 // Ratios are taken per round and their median reported (the machine is shared and noisy).
+// The same weights also run through the inference engine (infer/plan.h): the fp32 dense plan
+// and the int8 plans (dense packed GEMM, sparse int8 GEMM) with the same input grids.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,6 +18,9 @@
 #include "core/blas_runtime.h"
 #include "core/cpu_features.h"
 #include "core/gemm.h"
+#include "infer/plan.h"
+#include "nn/model_builder.h"
+#include "nn/zoo.h"
 #include "quantize/int8_linear.h"
 
 namespace {
@@ -82,6 +88,28 @@ Model build_model(const std::vector<float>& x) {
     act.swap(next);
   }
   return m;
+}
+
+// LeNet-300-100 from the zoo holding the pruned fp32 weights (masks where they are 0), and
+// the int8 input grid of each of its Dense layers, for the inference engine.
+std::shared_ptr<Sequential> engine_model(const Model& m, Int8Inputs& grids) {
+  Rng rng(0);
+  auto model =
+      build_model(find_zoo_model("lenet300_100")->layers, {1, 28, 28}, Init::kaiming_uniform, rng);
+  int l = 0;
+  for (const auto& [name, layer] : model->children()) {
+    if (layer->type_name() != "Dense") continue;
+    const Fp32Layer& f = m.fp32_pruned[l];
+    auto params = layer->named_parameters();  // weight, bias
+    Parameter& w = *params[0].second;
+    std::copy(f.w.begin(), f.w.end(), w.value.data().begin());
+    std::copy(f.b.begin(), f.b.end(), params[1].second->value.data().begin());
+    Array mask = empty_array(w.value.shape());
+    for (std::size_t i = 0; i < f.w.size(); ++i) mask.data()[i] = f.w[i] != 0.0f ? 1.0f : 0.0f;
+    w.set_mask(std::move(mask));
+    grids[name] = m.dense_pruned[l++].input_grid;
+  }
+  return model;
 }
 
 // This thread's CPU time: on a machine shared by many processes, wall time mostly measures
@@ -173,6 +201,11 @@ int main(int argc, char** argv) {
   // The bare GEMMs of the three layers (every layer reads the first K values of one input).
   std::vector<std::uint8_t> qx(kBatch * 784, 100);
   std::vector<std::int32_t> acc(kBatch * 300);
+  Int8Inputs grids;
+  auto net = engine_model(model, grids);
+  auto plan_fp32 = build_plan(*net, {1, 28, 28}, Dispatch::dense);
+  auto plan_int8_dense = build_plan(*net, {1, 28, 28}, Dispatch::dense, grids);
+  auto plan_int8_sparse = build_plan(*net, {1, 28, 28}, Dispatch::sparse, grids);
   std::vector<Variant> variants = {
       {"fp32 dense (sgemm)", [&] { run(model.fp32, fp32); }, {}},
       {"int8 dense", [&] { run(model.dense, int8); }, {}},
@@ -197,10 +230,17 @@ int main(int argc, char** argv) {
            gemm_u8s8(kBatch, qx.data(), l.in, l.dense, acc.data(), l.out);
        },
        {}},
+      {"engine: fp32 dense plan, 90% pruned", [&] { plan_fp32->run(x.data(), kBatch); }, {}},
+      {"engine: int8 dense plan, 90% pruned", [&] { plan_int8_dense->run(x.data(), kBatch); }, {}},
+      {"engine: int8 sparse plan, 90% pruned",
+       [&] { plan_int8_sparse->run(x.data(), kBatch); },
+       {}},
   };
   run_rounds(variants, {{"speed-up int8 dense over fp32 dense", {0, 1}},
                         {"speed-up int8 sparse over int8 dense (90%)", {2, 3}},
                         {"speed-up int8 GEMMs over fp32 GEMMs", {5, 6}},
-                        {"speed-up int8 VNNI over int8 scalar", {4, 1}}});
+                        {"speed-up int8 VNNI over int8 scalar", {4, 1}},
+                        {"engine: int8 dense plan over fp32 dense plan", {7, 8}},
+                        {"engine: int8 sparse plan over int8 dense plan (90%)", {8, 9}}});
   return 0;
 }

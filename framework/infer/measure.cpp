@@ -81,4 +81,26 @@ InferenceMeasurement measure_inference(Sequential& model, const Shape& input_sha
   return m;
 }
 
+InferenceMeasurement measure_int8_inference(Sequential& model, const Shape& input_shape,
+                                            const InferenceMeasureSettings& settings,
+                                            const Int8Inputs& int8) {
+  InferenceMeasurement m;
+  m.threads = blas_threads();
+  std::unique_ptr<InferencePlan> fp32 = build_plan(model, input_shape, Dispatch::dense);
+  std::unique_ptr<InferencePlan> plan = build_plan(model, input_shape, Dispatch::measured, int8);
+  for (std::size_t batch : settings.batch_sizes) {
+    Array x = empty_array({batch * numel(input_shape)});  // (B, input...)
+    Rng rng(1);
+    for (float& v : x) v = rng.normal();
+    fp32->prepare(batch);
+    plan->prepare(batch);  // times the int8 dense and sparse GEMMs of each layer
+    const std::vector<LatencyStats> stats = measure_alternating(
+        {[&] { fp32->run(x.data(), batch); }, [&] { plan->run(x.data(), batch); }},
+        settings.protocol);
+    m.values.push_back({latency_column(batch, "us", "int8"), stats[1].median_us});
+    m.layer_log.push_back(choice_log(*plan, batch));
+  }
+  return m;
+}
+
 }  // namespace poda

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "infer/int8_ops.h"
 #include "measure/latency.h"
 #include "nn/layers/sequential.h"
 
@@ -38,5 +39,13 @@ std::vector<std::string> inference_column_names(const std::vector<std::size_t>& 
 
 InferenceMeasurement measure_inference(Sequential& model, const Shape& input_shape,
                                        const InferenceMeasureSettings& settings);
+
+// The int8 path of a quantized model: the layers named in `int8` on the int8 kernels, each
+// Dense on whichever of the int8 dense and sparse GEMMs measured faster (Dispatch::measured),
+// timed by the same protocol, alternating with the fp32 dense plan of the same model.
+// values: latency_b<B>_us_int8 per batch size; layer_log: each layer's kernel.
+InferenceMeasurement measure_int8_inference(Sequential& model, const Shape& input_shape,
+                                            const InferenceMeasureSettings& settings,
+                                            const Int8Inputs& int8);
 
 }  // namespace poda

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "infer/int8_ops.h"
 #include "infer/linear_ops.h"
 #include "infer/op.h"
 #include "nn/module.h"
@@ -80,5 +81,9 @@ class InferencePlan {
 // Throws std::invalid_argument naming a layer that has no lowering.
 std::unique_ptr<InferencePlan> build_plan(Module& model, const Shape& input_shape,
                                           Dispatch dispatch);
+// The same with the layers named in `int8` run in int8 (infer/int8_ops.h) on those input
+// grids; dense / sparse / measured then choose between the int8 dense and sparse GEMMs.
+std::unique_ptr<InferencePlan> build_plan(Module& model, const Shape& input_shape,
+                                          Dispatch dispatch, const Int8Inputs& int8);
 
 }  // namespace poda

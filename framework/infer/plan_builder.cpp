@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/ops.h"
+#include "infer/int8_ops.h"
 #include "infer/plan.h"
 #include "infer/simple_ops.h"
 
@@ -15,29 +16,34 @@ namespace {
 
 class PlanBuilder : public Lowering {
  public:
-  explicit PlanBuilder(const Shape& input) : shape_(input) {
+  PlanBuilder(const Shape& input, const Int8Inputs& int8) : shape_(input), int8_(int8) {
     slot_numel_.push_back(numel(input));  // slot 0: the caller's input
     pinned_.insert(0);
   }
 
   void dense(Array weight, Array bias) override {
-    to_layout(Layout::feature_major);
+    const auto grid = int8_.find(layer_name());
+    to_layout(grid == int8_.end() ? Layout::feature_major : Layout::batch_major);
     if (weight.dimension() != 2 || weight.shape()[1] != numel(shape_))
       throw ShapeError("layer '" + layer_name() + "': Dense weight " +
                        shape_str(to_shape(weight.shape())) + " does not fit input " +
                        shape_str(shape_));
-    auto op = std::make_unique<DenseOp>(layer_name(), std::move(weight), std::move(bias));
-    LinearOp* linear = op.get();
-    emit(std::move(op), false);
-    pending_ = linear;
+    if (grid != int8_.end())
+      emit_linear(std::make_unique<Int8DenseOp>(layer_name(), std::move(weight), std::move(bias),
+                                                grid->second));
+    else
+      emit_linear(std::make_unique<DenseOp>(layer_name(), std::move(weight), std::move(bias)));
   }
 
   void conv2d(Array weight, Array bias, const ConvGeometry& g) override {
     to_layout(Layout::batch_major);
-    auto op = std::make_unique<ConvOp>(layer_name(), std::move(weight), std::move(bias), g, shape_);
-    LinearOp* linear = op.get();
-    emit(std::move(op), false);
-    pending_ = linear;
+    const auto grid = int8_.find(layer_name());
+    if (grid != int8_.end() && g.groups == 1)
+      emit_linear(std::make_unique<Int8ConvOp>(layer_name(), std::move(weight), std::move(bias), g,
+                                               shape_, grid->second));
+    else
+      emit_linear(
+          std::make_unique<ConvOp>(layer_name(), std::move(weight), std::move(bias), g, shape_));
   }
 
   void channel_affine(Array scale, Array shift) override {
@@ -119,6 +125,13 @@ class PlanBuilder : public Lowering {
     ops_.push_back(std::move(op));
   }
 
+  // A Dense/Conv2d: a following channel affine folds into it.
+  void emit_linear(std::unique_ptr<LinearOp> op) {
+    LinearOp* linear = op.get();
+    emit(std::move(op), false);
+    pending_ = linear;
+  }
+
   void activation(const std::string& name, ActivationOp::Fn fn) {
     auto op = std::make_unique<ActivationOp>(name, fn);
     op->layout = layout_;
@@ -151,6 +164,7 @@ class PlanBuilder : public Lowering {
   Shape shape_;
   Layout layout_ = Layout::batch_major;
   LinearOp* pending_ = nullptr;  // the Dense/Conv2d whose output is the current activation
+  const Int8Inputs& int8_;       // layers run in int8, with their input grids
 };
 
 void PlanBuilder::residual_end() {
@@ -178,8 +192,13 @@ std::unique_ptr<InferencePlan> PlanBuilder::finish(const Shape& input, Dispatch 
 
 std::unique_ptr<InferencePlan> build_plan(Module& model, const Shape& input_shape,
                                           Dispatch dispatch) {
+  return build_plan(model, input_shape, dispatch, Int8Inputs{});
+}
+
+std::unique_ptr<InferencePlan> build_plan(Module& model, const Shape& input_shape,
+                                          Dispatch dispatch, const Int8Inputs& int8) {
   model.output_shape(input_shape);  // a ShapeError naming the layer, before any lowering
-  PlanBuilder builder(input_shape);
+  PlanBuilder builder(input_shape, int8);
   model.lower(builder);
   return builder.finish(input_shape, dispatch);
 }

@@ -2,12 +2,14 @@
 
 #include <stdexcept>
 
+#include "core/fake_quant.h"
 #include "core/ops.h"
 
 namespace poda {
 
 Variable Parameter::effective() const {
-  return has_mask() ? mul(value, mask) : value;
+  Variable masked = has_mask() ? mul(value, mask) : value;
+  return fake_quant ? fake_quantize_weight(masked) : masked;
 }
 
 void Parameter::set_mask(Array mask_values) {

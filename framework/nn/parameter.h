@@ -14,9 +14,13 @@ struct Parameter {
   Variable value;  // requires_grad
   Variable mask;   // undefined = dense; else same shape, 1 keep / 0 pruned, no grad
   bool prunable = false;
+  // Quantization-aware training: effective() goes through fake_quantize_weight (core/
+  // fake_quant.h), so the forward sees the int8 weight and the gradient passes straight through.
+  bool fake_quant = false;
 
   bool has_mask() const { return mask.defined(); }
-  // value ⊙ mask as a graph op when masked, the value itself otherwise.
+  // value ⊙ mask as a graph op when masked, the value itself otherwise; fake-quantized on
+  // its per-channel int8 grid when fake_quant is set (a pruned weight stays exactly 0).
   Variable effective() const;
   // Installs a mask (shape-checked) and zeros the pruned values at once.
   void set_mask(Array mask_values);

@@ -8,6 +8,7 @@
 #include "experiment/config/config_source.h"
 #include "experiment/config/input_limits.h"
 #include "experiment/config/prune_config.h"
+#include "experiment/config/quantize_config.h"
 #include "nn/model_builder.h"
 #include "nn/parameter_budget.h"
 #include "nn/zoo.h"
@@ -82,6 +83,15 @@ void check_model_shapes(const ExperimentConfig& c, const YamlMap& m) {
 
 Shape dataset_input_shape(const DatasetConfig& d) {
   return d.name == "cifar10" ? Shape{3, 32, 32} : Shape{1, 28, 28};
+}
+
+long training_batches(const DatasetConfig& d, std::size_t batch_size) {
+  const double total = d.name == "cifar10" ? 50000.0 : 60000.0;
+  const double val = d.split.val_count > 0 ? static_cast<double>(d.split.val_count)
+                                           : std::round(d.split.val_fraction * total);
+  double train = std::max(0.0, total - val);
+  if (d.split.train_limit > 0) train = std::min(train, static_cast<double>(d.split.train_limit));
+  return static_cast<long>(std::ceil(train / static_cast<double>(batch_size)));
 }
 
 std::vector<LayerSpec> parse_layer_list(const YAML::Node& list, const std::string& file,
@@ -240,6 +250,12 @@ ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::stri
   c.model = parse_model(m.map("model"));
   c.train = m.has("train") ? parse_train(m.map("train"), TrainSettings{}) : TrainSettings{};
   if (m.has("prune")) c.prune = parse_prune(m.map("prune"), c.seed);
+  if (m.has("quantize")) {
+    c.quantize = parse_quantize(m.map("quantize"));
+    const auto too_many =
+        check_calibration_batches(*c.quantize, training_batches(c.dataset, c.train.batch_size));
+    if (too_many) throw quantize_config_error(m.node("quantize"), file, *too_many);
+  }
   if (m.has("measure")) c.latency = parse_measure(m.map("measure"));
   m.finish();
   check_model_shapes(c, m);

@@ -4,7 +4,7 @@
 // Only io/ below it; nothing here runs anything.
 //
 // The experiment file, parsed once into validated structs, so nothing downstream walks YAML.
-// Sections: name, seed, threads, dataset, model, train, prune and measure (the sweep block
+// Sections: name, seed, threads, dataset, model, train, prune, quantize and measure (the sweep block
 // is expanded before, by sweep.h).
 #include <cstdint>
 #include <optional>
@@ -20,6 +20,7 @@
 #include "nn/init.h"
 #include "nn/layer_spec.h"
 #include "prune/settings.h"
+#include "quantize/settings.h"
 #include "train/train_settings.h"
 
 namespace poda {
@@ -33,6 +34,10 @@ struct DatasetConfig {
 
 // The per-sample input shape (C, H, W) a dataset produces, without reading it.
 Shape dataset_input_shape(const DatasetConfig& d);
+// Training batches per epoch after the validation carve-out and train_limit, from the
+// dataset's published size (60,000 MNIST / Fashion-MNIST images, 50,000 CIFAR-10), without
+// reading it.
+long training_batches(const DatasetConfig& d, std::size_t batch_size);
 
 struct ModelConfig {
   std::string zoo;                // a zoo name, or "" when layers are given
@@ -49,6 +54,7 @@ struct ExperimentConfig {
   ModelConfig model;
   TrainSettings train;
   std::optional<PruneSettings> prune;               // absent: a dense run
+  std::optional<QuantizeSettings> quantize;         // applied after pruning; absent: fp32
   std::optional<InferenceMeasureSettings> latency;  // measure.latency: time the final model
 };
 

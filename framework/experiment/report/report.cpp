@@ -8,6 +8,7 @@
 
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/plots.h"
+#include "experiment/report/quantize_report.h"
 
 namespace poda {
 namespace {
@@ -51,48 +52,6 @@ std::string cell(std::string s) {
     out += c;
   }
   return out.empty() ? " " : out;
-}
-
-// A metric over a setting's ok runs.
-Stat setting_stat(const RunTable& t, const Setting& s, const std::string& column) {
-  std::vector<double> v;
-  for (std::size_t i : s.runs)
-    if (t.runs[i].ok) v.push_back(t.number(t.runs[i], column));
-  return stat_of(v);
-}
-
-// One line per series: x = mean of x_column, y = mean ± std of y_column, per target.
-std::vector<Series> series_of(const RunTable& t, const std::string& x_column,
-                              const std::string& y_column) {
-  std::vector<Series> out;
-  for (const auto& label : t.series_labels) {
-    Series line;
-    line.label = label;
-    for (const auto& s : t.settings) {
-      if (s.series_label != label) continue;
-      Stat x = setting_stat(t, s, x_column);
-      Stat y = setting_stat(t, s, y_column);
-      if (x.n == 0 || y.n == 0) continue;
-      line.x.push_back(x.mean);
-      line.y.push_back(y.mean);
-      line.y_err.push_back(y.std);
-    }
-    if (!line.x.empty()) out.push_back(std::move(line));
-  }
-  for (auto& line : out) {  // lines are drawn in x order
-    std::vector<std::size_t> idx(line.x.size());
-    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    std::sort(idx.begin(), idx.end(),
-              [&](std::size_t a, std::size_t b) { return line.x[a] < line.x[b]; });
-    Series sorted{line.label, {}, {}, {}};
-    for (std::size_t i : idx) {
-      sorted.x.push_back(line.x[i]);
-      sorted.y.push_back(line.y[i]);
-      sorted.y_err.push_back(line.y_err[i]);
-    }
-    line = std::move(sorted);
-  }
-  return out;
 }
 
 struct ReportState {
@@ -310,6 +269,9 @@ void draw_plots(ReportState& st, const RunTable& t) {
 
   draw_latency(st, t);
   draw_layer_sparsity(st, t);
+  if (has_quantization(t))
+    draw_line(st, "accuracy_vs_compressed_size", "Quantized accuracy vs compressed size",
+              accuracy_vs_compressed_size(t));
 }
 
 std::string report_markdown(const ReportState& st, const RunTable& t,
@@ -322,8 +284,13 @@ std::string report_markdown(const ReportState& st, const RunTable& t,
         std::to_string(t.runs.size() - ok) +
         " not ok. Means ± sample standard deviations over seeds of the runs with status `ok`; "
         "test accuracy is that of the model chosen on validation data.\n\n";
-  md += "Regenerate with `poda report <this folder>`.\n\n## Summary\n\n" + summary_table(t) +
-        "\n## Plots\n\n";
+  md += "Regenerate with `poda report <this folder>`.\n\n## Summary\n\n" + summary_table(t);
+  if (has_quantization(t))
+    md +=
+        "\n## Quantization\n\nThe pruned model (acc, fp32) and the same model quantized "
+        "(acc_quant), with its stored size and the ratio to dense fp32.\n\n" +
+        quantization_table(t);
+  md += "\n## Plots\n\n";
   for (const auto& p : st.plot_lines) md += p + "\n";
   for (const auto& e : st.plot_errors) md += "Plot not drawn: " + e + "\n\n";
   if (ok != t.runs.size()) {

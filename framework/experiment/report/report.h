@@ -17,7 +17,9 @@ namespace poda {
 //   plots/latency_b<B>_vs_sparsity.{svg,png}  per batch size with latency_b<B>_us_* columns
 //   plots/layer_sparsity[_k].{svg,png}        per-layer sparsity of each series at its
 //                                             highest target, at most 6 series per plot
-//   report.md                                 summary table, plot links, failed runs
+//   plots/accuracy_vs_compressed_size.{svg,png}  quantized runs: acc_quant vs bytes_quant
+//   report.md                                 summary table, quantization table (when
+//                                             quantized), plot links, failed runs
 // Only runs with status "ok" enter plots and means. Unreadable per-layer tables
 // are listed as warnings in report.md. Throws ReportError naming the file when
 // runs.csv is missing or malformed; when a plot cannot be drawn (e.g. no gnuplot),

@@ -63,8 +63,9 @@ std::vector<Run> read_runs(const RunTable& t) {
 }
 
 void find_setting_columns(RunTable& t) {
+  // Optional grouping columns (quant_kind, ...) are only in results that set them.
   for (const RunColumn& c : run_columns())
-    if (c.groups) t.setting_columns.push_back(c.name);
+    if (c.groups && find_column(t.csv, c.name)) t.setting_columns.push_back(c.name);
   for (const std::string& name : t.csv.header) {
     const auto path = swept_path(name);
     if (path && *path != "seed" && !ends_with(*path, ".seed")) t.setting_columns.push_back(name);
@@ -173,6 +174,48 @@ RunTable load_run_table(const std::string& path) {
   group_settings(t);
   sort_settings(t);
   return t;
+}
+
+// A metric over a setting's ok runs.
+Stat setting_stat(const RunTable& t, const Setting& s, const std::string& column) {
+  std::vector<double> v;
+  for (std::size_t i : s.runs)
+    if (t.runs[i].ok) v.push_back(t.number(t.runs[i], column));
+  return stat_of(v);
+}
+
+// One line per series: x = mean of x_column, y = mean ± std of y_column, per target.
+std::vector<Series> series_of(const RunTable& t, const std::string& x_column,
+                              const std::string& y_column) {
+  std::vector<Series> out;
+  for (const auto& label : t.series_labels) {
+    Series line;
+    line.label = label;
+    for (const auto& s : t.settings) {
+      if (s.series_label != label) continue;
+      Stat x = setting_stat(t, s, x_column);
+      Stat y = setting_stat(t, s, y_column);
+      if (x.n == 0 || y.n == 0) continue;
+      line.x.push_back(x.mean);
+      line.y.push_back(y.mean);
+      line.y_err.push_back(y.std);
+    }
+    if (!line.x.empty()) out.push_back(std::move(line));
+  }
+  for (auto& line : out) {  // lines are drawn in x order
+    std::vector<std::size_t> idx(line.x.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(),
+              [&](std::size_t a, std::size_t b) { return line.x[a] < line.x[b]; });
+    Series sorted{line.label, {}, {}, {}};
+    for (std::size_t i : idx) {
+      sorted.x.push_back(line.x[i]);
+      sorted.y.push_back(line.y[i]);
+      sorted.y_err.push_back(line.y_err[i]);
+    }
+    line = std::move(sorted);
+  }
+  return out;
 }
 
 }  // namespace poda

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "experiment/io/csv.h"
+#include "experiment/io/plots.h"
 #include "experiment/results/run_record.h"
 
 namespace poda {
@@ -63,5 +64,13 @@ std::string setting_label(const std::string& column);
 // Parses and groups `runs_csv_path`. Throws ReportError naming the file when it
 // is missing, malformed, lacks a required column, or has a bad target_sparsity.
 RunTable load_run_table(const std::string& runs_csv_path);
+
+// A metric over a setting's ok runs.
+Stat setting_stat(const RunTable& t, const Setting& s, const std::string& column);
+
+// One line per series: x = mean of x_column, y = mean ± std of y_column, per setting, in
+// x order.
+std::vector<Series> series_of(const RunTable& t, const std::string& x_column,
+                              const std::string& y_column);
 
 }  // namespace poda

@@ -1,5 +1,7 @@
 #include "experiment/runner/model_checkpoint.h"
 
+#include "experiment/runner/quantized_checkpoint.h"
+
 namespace poda {
 
 Checkpoint model_to_checkpoint(Module& model) {
@@ -34,9 +36,14 @@ void load_model_checkpoint(Module& model, const Checkpoint& checkpoint, const st
       p->remove_mask();
   }
   for (auto& [name, b] : model.named_buffers()) *b = fetch(name, to_shape(b->shape())).value;
-  if (checkpoint.entries.size() != expected)
-    throw CheckpointError(source + ": holds " + std::to_string(checkpoint.entries.size()) +
-                          " entries, the model has " + std::to_string(expected));
+  // A quantized model's checkpoint also holds its quantized form (quantized_checkpoint.h):
+  // those entries are not the model's and are skipped.
+  std::size_t held = 0;
+  for (const CheckpointEntry& e : checkpoint.entries)
+    held += is_quantization_entry(checkpoint, e.name) ? 0 : 1;
+  if (held != expected)
+    throw CheckpointError(source + ": holds " + std::to_string(held) + " entries, the model has " +
+                          std::to_string(expected));
 }
 
 }  // namespace poda

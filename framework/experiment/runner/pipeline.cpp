@@ -16,6 +16,7 @@
 #include "experiment/results/run_record.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
+#include "experiment/runner/quantize_phase.h"
 #include "experiment/runner/trainer_hooks.h"
 #include "measure/compact.h"
 #include "infer/measure.h"
@@ -103,6 +104,7 @@ RunRecord settings_record(const ExperimentConfig& c) {
   r.set("granularity", p ? granularity_name(p->granularity.kind) : "none");
   r.set("scope", p ? scope_name(p->scope) : "none");
   r.set("target_sparsity", p ? p->sparsity : 0.0);
+  record_quantize_settings(c, r);
   return r;
 }
 
@@ -302,6 +304,8 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
   else
     acc_dense = train_dense(*model, run, record);
   const std::string disconnected = record_final_model(*model, run, record);
+  if (c.quantize)
+    run_quantize_phase(*model, {c, run.data, run_dir, progress, run.log_epoch}, record);
   record.set("acc_dense", acc_dense);
   record.set("acc_pruned", acc_pruned);
   record.set("pretrain_seconds", dense.pretrain_seconds);

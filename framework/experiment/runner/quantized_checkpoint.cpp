@@ -136,4 +136,15 @@ SharedWeights read_shared_weights(const Checkpoint& checkpoint, const std::strin
   return s;
 }
 
+bool is_quantization_entry(const Checkpoint& checkpoint, const std::string& entry) {
+  for (const char* suffix : {".int8", ".scale", ".codebook", ".codebook_index"}) {
+    const std::string sfx = suffix;
+    if (entry.size() > sfx.size() &&
+        entry.compare(entry.size() - sfx.size(), sfx.size(), sfx) == 0 &&
+        !quantized_kind(checkpoint, entry.substr(0, entry.size() - sfx.size())).empty())
+      return true;
+  }
+  return false;
+}
+
 }  // namespace poda

@@ -32,4 +32,9 @@ SharedWeights read_shared_weights(const Checkpoint& checkpoint, const std::strin
 // "int8", "kmeans", or "" when the parameter is not quantized in this checkpoint.
 std::string quantized_kind(const Checkpoint& checkpoint, const std::string& name);
 
+// Whether `entry` is one of the entries above (".int8", ".scale", ".codebook",
+// ".codebook_index" of a parameter whose quant kind metadata is set): what the ordinary
+// model loader skips.
+bool is_quantization_entry(const Checkpoint& checkpoint, const std::string& entry);
+
 }  // namespace poda

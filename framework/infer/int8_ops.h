@@ -1,0 +1,61 @@
+#pragma once
+// Dense and Conv2d layers of an inference plan run in int8: the input quantized on the
+// layer's calibrated uint8 grid, weights on their per-channel int8 grid (core/quant_params.h),
+// exact integer sums, then back to float with the zero-point correction and the bias:
+//   y[n] = s_x * s_w[n] * (acc[n] - z_x * sum_k q_w[n, k]) + b[n].
+// Both are batch-major. Int8DenseOp's two paths are the packed int8 GEMM (VNNI where the CPU
+// has it) and the sparse int8 GEMM, so the plan's dispatch picks between them per layer as
+// it does for fp32; Int8ConvOp goes through im2col and the packed GEMM only.
+// The weights are quantized at the first reserve(), after any BatchNorm was folded in.
+#include <map>
+#include <string>
+
+#include "core/gemm_int8.h"
+#include "core/conv_int8.h"
+#include "infer/linear_ops.h"
+#include "quantize/int8_linear.h"
+
+namespace poda {
+
+// The calibrated input grid of each layer run in int8, by its dotted name ("fc1").
+using Int8Inputs = std::map<std::string, QuantGrid>;
+
+class Int8DenseOp : public LinearOp {
+ public:
+  Int8DenseOp(std::string name, Array weight, Array bias, QuantGrid input_grid);
+  void reserve(std::size_t batch) override;
+  void run(Workspace& ws, std::size_t batch) override;
+  std::string describe() const override;
+  std::string sparse_unsupported() const override { return ""; }
+  std::size_t macs() const override { return weight_.size(); }
+
+ private:
+  QuantGrid input_grid_;
+  bool built_ = false;
+  Int8Linear dense_, sparse_;
+};
+
+class Int8ConvOp : public LinearOp {
+ public:
+  // groups must be 1 (the builder keeps fp32 otherwise).
+  Int8ConvOp(std::string name, Array weight, Array bias, const ConvGeometry& g, const Shape& input,
+             QuantGrid input_grid);
+  void reserve(std::size_t batch) override;
+  void run(Workspace& ws, std::size_t batch) override;
+  std::string describe() const override;
+  std::string sparse_unsupported() const override { return "int8 Conv2d runs the packed GEMM"; }
+  std::size_t macs() const override;
+
+ private:
+  Int8ConvShape shape_;  // batch set per run
+  std::size_t c_out_, pixels_;
+  QuantGrid input_grid_;
+  bool built_ = false;
+  PackedInt8Weights packed_;
+  std::vector<float> output_scale_;            // (C_out): s_x * s_w[n]
+  std::vector<std::int32_t> zero_point_term_;  // (C_out): z_x * sum_k q_w[n, k]
+  std::vector<std::uint8_t> qx_;               // (B, C_in, H, W)
+  std::vector<std::int32_t> acc_;              // (B, C_out, H_out, W_out)
+};
+
+}  // namespace poda
