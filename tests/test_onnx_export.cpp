@@ -9,6 +9,7 @@
 
 #include "cli_process.h"
 #include "data/batch_loader.h"
+#include "data/mnist.h"
 #include "experiment/config/config.h"
 #include "experiment/io/checkpoint.h"
 #include "experiment/runner/data_source.h"

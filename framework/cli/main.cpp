@@ -143,6 +143,7 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
   add_plugin_option(s.list, s.plugins);
   s.bench = add_bench(app, s.bench_options);
   s.export_ = add_export(app, s.export_options);
+  add_plugin_option(s.export_, s.plugins);
   s.import = add_import(app, s.import_options);
 }
 
