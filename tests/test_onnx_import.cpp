@@ -33,7 +33,7 @@ const char* kResidualNet = R"(model:
         - {type: relu}
         - {type: conv2d, out: 8, kernel: 3, padding: 1}
       shortcut:
-        - {type: conv2d, out: 8, kernel: 1, stride: 2, bias: 0}
+        - {type: conv2d, out: 8, kernel: 1, stride: 2, bias: false}
     - {type: relu}
     - {type: avgpool2d, kernel: 2, padding: 1}
     - {type: maxpool2d, kernel: 2}
@@ -84,6 +84,11 @@ TEST_CASE("onnx import of poda's own export computes the same function (round tr
   for (auto& [name, m] : back->named_modules())
     batch_norms += dynamic_cast<BatchNorm*>(m) != nullptr;
   CHECK(batch_norms == 0);
+  // The printed layer list is a valid model section: it builds the same architecture.
+  const ExperimentConfig c = parse_experiment_config(
+      YAML::Load("model: {layers: " + layers_yaml(imported.layers) + "}"), "imported.yaml");
+  CHECK(build_model(c.model.layers, {2, 12, 12}, c.model.init, *std::make_unique<Rng>(1))
+            ->parameter_count() == back->parameter_count());
 }
 
 TEST_CASE("onnx import: MatMul + Add is a Dense layer; an unknown op names its node") {

@@ -38,7 +38,7 @@ class OnnxBuilder : public Lowering {
   void dense(Array weight, Array bias) override {
     if (shape_.size() != 1) flatten();
     const std::size_t out = weight.shape()[0];
-    if (bias.size() == 0) bias = zeros_array({out});
+    if (bias.dimension() == 0) bias = zeros_array({out});  // none: a 0-d Array
     pending_ = {constant(layer_name() + ".weight", weight), constant(layer_name() + ".bias", bias)};
     node("Gemm", layer_name(), {current_, pending_.weight, pending_.bias}, {onnx_int("transB", 1)});
     shape_ = {out};
@@ -47,7 +47,7 @@ class OnnxBuilder : public Lowering {
 
   void conv2d(Array weight, Array bias, const ConvGeometry& g) override {
     const std::size_t out = weight.shape()[0];
-    if (bias.size() == 0) bias = zeros_array({out});
+    if (bias.dimension() == 0) bias = zeros_array({out});  // none: a 0-d Array
     const auto k = static_cast<std::int64_t>(g.kernel), s = static_cast<std::int64_t>(g.stride),
                p = static_cast<std::int64_t>(g.padding), d = static_cast<std::int64_t>(g.dilation);
     pending_ = {constant(layer_name() + ".weight", weight), constant(layer_name() + ".bias", bias)};

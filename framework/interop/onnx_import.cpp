@@ -175,7 +175,12 @@ bool GraphWalker::reaches(const std::string& from, const std::string& to) const 
 void append_yaml(std::string& out, const LayerSpec& s) {
   out += "{type: " + s.type;
   if (!s.name.empty()) out += ", name: " + s.name;
-  for (const auto& [key, value] : s.numbers) out += ", " + key + ": " + format_number(value);
+  const LayerType* type = find_layer_type(s.type);
+  for (const auto& [key, value] : s.numbers) {
+    auto kind = type ? type->keys.find(key) : std::map<std::string, KeyKind>::const_iterator{};
+    const bool flag = type && kind != type->keys.end() && kind->second == KeyKind::flag;
+    out += ", " + key + ": " + (flag ? (value != 0.0 ? "true" : "false") : format_number(value));
+  }
   for (const auto& [key, list] : s.lists) out += ", " + key + ": " + layers_yaml(list);
   out += "}";
 }
