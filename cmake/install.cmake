@@ -56,4 +56,5 @@ install(FILES ${CMAKE_BINARY_DIR}/podaConfig.cmake ${CMAKE_BINARY_DIR}/podaConfi
 # temporary prefix and builds and runs examples/ against it (with its plug-in).
 add_test(NAME examples_against_installed_poda
          COMMAND bash ${CMAKE_SOURCE_DIR}/tests/run_examples.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+add_dependencies(poda_tests poda_archive)  # so that building the tests builds what it installs
 set_tests_properties(examples_against_installed_poda PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)

@@ -1,6 +1,7 @@
 #include "cli/import_command.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/commands.h"
 #include "experiment/io/atomic_file.h"
@@ -26,6 +27,9 @@ std::string join(const std::vector<float>& v) {
 }  // namespace
 
 int command_import(const ImportOptions& o) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(o.model, ec))
+    throw OnnxError(o.model + ": no such file");  // an input error (exit code 2), not an I/O one
   const ImportedModel imported = import_onnx(parse_onnx(read_file(o.model), o.model), o.model);
   auto model = build_imported(imported);
   Checkpoint checkpoint = model_to_checkpoint(*model);
