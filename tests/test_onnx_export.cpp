@@ -156,7 +156,7 @@ TEST_CASE("onnx export: a filter-pruned conv net with BatchNorm, compacted, as i
   fs::remove_all(e.dir);
 }
 
-TEST_CASE("onnx export: a missing checkpoint or a model that cannot compact is exit code 2") {
+TEST_CASE("onnx export: a checkpoint without its run config is exit code 2, naming the config") {
   const fs::path dir = fs::temp_directory_path() / ("poda_onnx_bad" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const auto missing = poda_test::run_poda(
