@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev doctest-dev libcli11-dev libfmt-dev zlib1g-dev
   gnuplot-nox libopenmpi-dev openmpi-bin
   dataset-fashion-mnist
+  python3-onnx python3-opencv  # consumers of `poda export` in the tests: checker, OpenCV DNN
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang-14 libclang-rt-14-dev llvm-14)

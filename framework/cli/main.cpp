@@ -8,8 +8,11 @@
 
 #include "cli/bench.h"
 #include "cli/commands.h"
+#include "cli/export_command.h"
+#include "cli/import_command.h"
 #include "cli/info.h"
 #include "cli/list.h"
+#include "cli/plugins.h"
 #include "core/blas_runtime.h"
 #include "data/data_error.h"
 #include "experiment/io/checkpoint.h"
@@ -17,6 +20,7 @@
 #include "experiment/runner/run_plan.h"
 #include "experiment/config/sweep.h"
 #include "experiment/io/yaml_reader.h"
+#include "interop/onnx_model.h"
 
 namespace {
 
@@ -27,7 +31,12 @@ struct Subcommands {
   CLI::App* info = nullptr;
   CLI::App* list = nullptr;
   CLI::App* bench = nullptr;
+  CLI::App* export_ = nullptr;
+  CLI::App* import = nullptr;
+  poda::ImportOptions import_options;
   poda::RunOptions run_options;
+  poda::ExportOptions export_options;
+  std::vector<std::string> plugins;
   poda::BenchOptions bench_options;
   std::string check_config, report_dir, list_what;
   std::size_t check_max_runs = poda::kDefaultMaxRuns, report_max_runs = poda::kDefaultMaxRuns;
@@ -72,6 +81,35 @@ CLI::App* add_bench(CLI::App& app, poda::BenchOptions& o) {
   return bench;
 }
 
+void add_plugin_option(CLI::App* command, std::vector<std::string>& plugins) {
+  command->add_option("--plugin", plugins,
+                      "shared library adding criteria, schedules, layers or zoo models");
+}
+
+CLI::App* add_export(CLI::App& app, poda::ExportOptions& o) {
+  CLI::App* e = app.add_subcommand(
+      "export", "Write a trained model, folded (masks applied, BatchNorm folded), as ONNX");
+  e->add_option("checkpoint", o.checkpoint, "trained checkpoint, e.g. a run's final.ckpt")
+      ->required();
+  e->add_option("out", o.out, "file to write")->required();
+  e->add_option("--format", o.format, "onnx or poda-sparse (CSR-16 weights)")
+      ->check(CLI::IsMember({"onnx", "poda-sparse"}))
+      ->capture_default_str();
+  e->add_option("--config", o.config, "the run's config (default: config.yaml beside it)");
+  e->add_flag("--compact", o.compact, "write the compacted model (dead units removed)");
+  return e;
+}
+
+CLI::App* add_import(CLI::App& app, poda::ImportOptions& o) {
+  CLI::App* i = app.add_subcommand(
+      "import", "Build a poda model and checkpoint from an ONNX graph of poda's layer types");
+  i->add_option("model", o.model, "ONNX file")->required();
+  i->add_option("out", o.out, "checkpoint to write")->required();
+  i->add_option("--evaluate", o.evaluate, "print the test accuracy on this dataset")
+      ->check(CLI::IsMember({"fashion-mnist", "mnist", "cifar10"}));
+  return i;
+}
+
 void add_subcommands(CLI::App& app, Subcommands& s) {
   poda::RunOptions& o = s.run_options;
   s.run = app.add_subcommand("run", "Run an experiment file: every point of its sweep");
@@ -86,10 +124,12 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
       ->check(shard_error);
   s.run->add_flag("--retry-failed", o.retry_failed, "run failed runs again");
   add_max_runs(s.run, o.max_runs);
+  add_plugin_option(s.run, s.plugins);
 
   s.check = app.add_subcommand("check", "Validate an experiment file and list its runs");
   s.check->add_option("config", s.check_config, "experiment YAML file")->required();
   add_max_runs(s.check, s.check_max_runs);
+  add_plugin_option(s.check, s.plugins);
 
   s.report = app.add_subcommand(
       "report", "Merge runs.csv from the run folders and regenerate report.md and plots/");
@@ -100,10 +140,16 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
   s.list =
       app.add_subcommand("list", "List criteria, granularities, schedules, layers and zoo models");
   s.list->add_option("what", s.list_what, "criteria | granularities | schedules | layers | zoo");
+  add_plugin_option(s.list, s.plugins);
   s.bench = add_bench(app, s.bench_options);
+  s.export_ = add_export(app, s.export_options);
+  add_plugin_option(s.export_, s.plugins);
+  s.import = add_import(app, s.import_options);
 }
 
 int run_subcommand(Subcommands& s, int& argc, char**& argv) {
+  for (const std::string& line : poda::load_plugins(s.plugins))
+    std::fprintf(stderr, "poda: plug-in %s\n", line.c_str());
   if (*s.run) {
     // Under mpirun each rank runs its slice of the sweep; rank 0 writes runs.csv and report.
     std::unique_ptr<poda::MpiWorld> world = poda::MpiWorld::join_if_launched(&argc, &argv);
@@ -125,6 +171,8 @@ int run_subcommand(Subcommands& s, int& argc, char**& argv) {
     }
   }
   if (*s.bench) return poda::command_bench(s.bench_options);
+  if (*s.export_) return poda::command_export(s.export_options);
+  if (*s.import) return poda::command_import(s.import_options);
   std::fputs(poda::poda_info_text().c_str(), stdout);
   return poda::kExitOk;
 }
@@ -142,6 +190,10 @@ int report_error() {
   } catch (const poda::DataError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const poda::CheckpointError& e) {
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const poda::PluginError& e) {
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const poda::OnnxError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "poda: internal error: %s\n", e.what());

@@ -1,0 +1,72 @@
+#include "cli/export_command.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "experiment/config/config.h"
+#include "experiment/config/config_source.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/runner/data_source.h"
+#include "experiment/runner/model_checkpoint.h"
+#include "interop/sparse_export.h"
+#include "interop/onnx_export.h"
+#include "measure/compact.h"
+#include "nn/model_builder.h"
+
+namespace poda {
+namespace {
+
+struct TrainedModel {
+  std::shared_ptr<Sequential> model;
+  Shape input;
+  Normalization norm;
+};
+
+// The run's config says the architecture and the data (for the normalisation it trained with).
+TrainedModel load_trained(const ExportOptions& o) {
+  const std::string config_path =
+      o.config.empty()
+          ? (std::filesystem::path(o.checkpoint).parent_path() / "config.yaml").string()
+          : o.config;
+  const ExperimentConfig c = parse_experiment_config(
+      parse_config_text(read_config_file(config_path), config_path), config_path);
+  TrainedModel t;
+  t.input = dataset_input_shape(c.dataset);
+  Rng rng(c.seed);
+  t.model = build_model(c.model.layers, t.input, c.model.init, rng);
+  load_model_checkpoint(*t.model, load_checkpoint(o.checkpoint), o.checkpoint);
+  t.model->eval();
+  t.norm =
+      c.dataset.normalize ? load_data(c.dataset, c.seed).norm : identity_normalization(t.input[0]);
+  return t;
+}
+
+}  // namespace
+
+int command_export(const ExportOptions& o) {
+  TrainedModel t = load_trained(o);
+  if (o.compact) {
+    CompactResult compact = compact_model(*t.model, t.input);
+    if (!compact.model) {
+      std::fprintf(stderr, "poda: error: %s cannot be compacted: %s\n", o.checkpoint.c_str(),
+                   compact.reason.c_str());
+      return kExitInputError;
+    }
+    t.model = compact.model;
+  }
+  try {
+    if (o.format == "onnx")
+      write_file_atomically(o.out, serialize_onnx(export_onnx(*t.model, t.input, t.norm)));
+    else
+      write_file_atomically(o.out, serialize_sparse_model(*t.model, t.input, t.norm));
+  } catch (const std::invalid_argument& e) {  // a layer without an inference lowering
+    std::fprintf(stderr, "poda: error: %s: %s\n", o.checkpoint.c_str(), e.what());
+    return kExitInputError;
+  }
+  std::printf("poda export: %s -> %s (%s%s)\n", o.checkpoint.c_str(), o.out.c_str(),
+              o.format.c_str(), o.compact ? ", compacted" : "");
+  return kExitOk;
+}
+
+}  // namespace poda

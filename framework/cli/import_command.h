@@ -1,0 +1,14 @@
+#pragma once
+// `poda import MODEL.onnx OUT.ckpt`: a network trained elsewhere becomes a poda checkpoint.
+#include <string>
+
+namespace poda {
+
+struct ImportOptions {
+  std::string model, out;
+  std::string evaluate;  // a dataset name: print the imported model's test accuracy on it
+};
+
+int command_import(const ImportOptions& options);
+
+}  // namespace poda

@@ -1,0 +1,225 @@
+// import_onnx: walks the graph from its input, one chain of nodes at a time; a tensor read by
+// two nodes opens a residual block that ends at the Add joining its two branches.
+#include "interop/onnx_import.h"
+
+#include <algorithm>
+#include <set>
+
+#include "interop/onnx_import_ops.h"
+#include "nn/model_builder.h"
+#include "prune/settings.h"
+
+namespace poda {
+namespace {
+
+class GraphWalker {
+ public:
+  GraphWalker(const OnnxModel& m, const std::string& source) : m_(m), source_(source) {
+    for (const OnnxTensor& t : m.initializers) constants_[t.name] = &t;
+    for (std::size_t i = 0; i < m.nodes.size(); ++i) {
+      const OnnxNode& n = m.nodes[i];
+      if (n.op_type == "Constant") {
+        const OnnxAttribute* value = n.attribute("value");
+        if (!value) throw OnnxError(source + ": " + n.label() + " has no tensor 'value'");
+        constants_[n.outputs.at(0)] = &value->tensor;
+        continue;
+      }
+      for (const std::string& in : n.inputs)
+        if (!in.empty() && !constants_.count(in)) consumers_[in].push_back(i);
+    }
+  }
+
+  ImportedModel run();
+
+ private:
+  std::vector<LayerSpec> walk(std::string& t, std::size_t stop, ImportedModel& out);
+  LayerSpec residual(std::string& t, ImportedModel& out);
+  std::size_t find_join(const std::string& t) const;
+  bool reaches(const std::string& from, const std::string& to) const;
+  std::vector<std::size_t> consumers(const std::string& t) const {
+    auto it = consumers_.find(t);
+    return it == consumers_.end() ? std::vector<std::size_t>{} : it->second;
+  }
+  void leading_normalization(std::string& t, ImportedModel& out);
+
+  const OnnxModel& m_;
+  std::string source_;
+  std::map<std::string, const OnnxTensor*> constants_;
+  std::map<std::string, std::vector<std::size_t>> consumers_;
+  std::string output_;
+};
+
+ImportedModel GraphWalker::run() {
+  const OnnxValue* input = nullptr;
+  for (const OnnxValue& v : m_.inputs)
+    if (!constants_.count(v.name) && !input) input = &v;
+  if (!input || m_.outputs.size() != 1)
+    throw OnnxError(source_ + ": poda imports graphs of one input and one output");
+  ImportedModel out;
+  for (std::size_t i = 1; i < input->dims.size(); ++i) {
+    if (input->dims[i] <= 0)
+      throw OnnxError(source_ + ": input '" + input->name + "' has no fixed size on axis " +
+                      std::to_string(i));
+    out.input.push_back(static_cast<std::size_t>(input->dims[i]));
+  }
+  output_ = m_.outputs[0].name;
+  std::string t = input->name;
+  out.norm = identity_normalization(out.input.empty() ? 1 : out.input[0]);
+  leading_normalization(t, out);
+  out.layers = walk(t, m_.nodes.size(), out);
+  if (t != output_)
+    throw OnnxError(source_ + ": the walk from the input ends at '" + t + "', not at the output '" +
+                    output_ + "'");
+  return out;
+}
+
+// Sub(x, mean) then Div(., std) with per-channel constants: the normalisation, not layers.
+void GraphWalker::leading_normalization(std::string& t, ImportedModel& out) {
+  const auto first = consumers(t);
+  if (first.size() != 1 || m_.nodes[first[0]].op_type != "Sub") return;
+  const OnnxNode& sub = m_.nodes[first[0]];
+  const auto second = consumers(sub.outputs[0]);
+  if (second.size() != 1 || m_.nodes[second[0]].op_type != "Div") return;
+  const OnnxNode& div = m_.nodes[second[0]];
+  auto mean = constants_.find(sub.inputs.at(1)), std = constants_.find(div.inputs.at(1));
+  if (mean == constants_.end() || std == constants_.end() || out.input.empty()) return;
+  const std::size_t c = out.input[0];
+  if (mean->second->floats.size() != c || std->second->floats.size() != c) return;
+  out.norm.mean = mean->second->floats;
+  out.norm.std = std->second->floats;
+  t = div.outputs[0];
+}
+
+std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, ImportedModel& out) {
+  std::vector<LayerSpec> layers;
+  while (t != output_) {
+    const auto next = consumers(t);
+    if (next.empty()) break;
+    if (next.size() > 2)
+      throw OnnxError(source_ + ": tensor '" + t + "' feeds " + std::to_string(next.size()) +
+                      " nodes; poda imports chains and two-branch residual blocks");
+    if (next.size() == 2) {
+      layers.push_back(residual(t, out));
+      continue;
+    }
+    if (next[0] == stop) break;
+    const OnnxNode& n = m_.nodes[next[0]];
+    OpContext ctx{constants_, source_, out.parameters, out.buffers};
+    std::optional<LayerSpec> spec = convert_node(n, ctx);
+    t = n.outputs.at(0);
+    if (n.op_type == "MatMul") {  // MatMul + Add (a constant bias): one Dense layer
+      const auto add = consumers(t);
+      if (add.size() == 1 && m_.nodes[add[0]].op_type == "Add" &&
+          add_matmul_bias(*spec, m_.nodes[add[0]], t, ctx))
+        t = m_.nodes[add[0]].outputs.at(0);
+    }
+    if (spec) layers.push_back(std::move(*spec));
+  }
+  return layers;
+}
+
+// t feeds two branches joined by an Add: a residual block.
+LayerSpec GraphWalker::residual(std::string& t, ImportedModel& out) {
+  const std::size_t join = find_join(t);
+  if (join == m_.nodes.size())
+    throw OnnxError(source_ + ": tensor '" + t + "' feeds two nodes that no Add joins again");
+  std::vector<ImportedModel> branches;  // layers and weights of each branch, walked apart
+  branches.reserve(2);
+  for (std::size_t c : consumers(t)) {
+    ImportedModel& b = branches.emplace_back();
+    if (c == join) continue;  // the identity
+    const OnnxNode& first = m_.nodes[c];
+    OpContext ctx{constants_, source_, b.parameters, b.buffers};
+    if (auto spec = convert_node(first, ctx)) b.layers.push_back(std::move(*spec));
+    std::string branch = first.outputs.at(0);
+    for (LayerSpec& s : walk(branch, join, b)) b.layers.push_back(std::move(s));
+  }
+  // The longer branch is the body; a Residual lists the body's weights before the shortcut's.
+  if (branches[1].layers.size() > branches[0].layers.size()) std::swap(branches[0], branches[1]);
+  LayerSpec spec;
+  spec.type = "residual";
+  for (ImportedModel& b : branches) {
+    for (Array& a : b.parameters) out.parameters.push_back(std::move(a));
+    for (Array& a : b.buffers) out.buffers.push_back(std::move(a));
+  }
+  spec.lists["layers"] = std::move(branches[0].layers);
+  if (!branches[1].layers.empty()) spec.lists["shortcut"] = std::move(branches[1].layers);
+  t = m_.nodes[join].outputs.at(0);
+  return spec;
+}
+
+std::size_t GraphWalker::find_join(const std::string& t) const {
+  for (std::size_t i = 0; i < m_.nodes.size(); ++i) {
+    const OnnxNode& n = m_.nodes[i];
+    if (n.op_type != "Add" || n.inputs.size() != 2) continue;
+    if (constants_.count(n.inputs[0]) || constants_.count(n.inputs[1])) continue;
+    if (reaches(t, n.inputs[0]) && reaches(t, n.inputs[1])) return i;
+  }
+  return m_.nodes.size();
+}
+
+bool GraphWalker::reaches(const std::string& from, const std::string& to) const {
+  std::vector<std::string> todo{from};
+  std::set<std::string> seen;
+  while (!todo.empty()) {
+    const std::string t = todo.back();
+    todo.pop_back();
+    if (t == to) return true;
+    if (!seen.insert(t).second) continue;
+    for (std::size_t c : consumers(t))
+      for (const std::string& o : m_.nodes[c].outputs) todo.push_back(o);
+  }
+  return false;
+}
+
+void append_yaml(std::string& out, const LayerSpec& s) {
+  out += "{type: " + s.type;
+  if (!s.name.empty()) out += ", name: " + s.name;
+  const LayerType* type = find_layer_type(s.type);
+  for (const auto& [key, value] : s.numbers) {
+    auto kind = type ? type->keys.find(key) : std::map<std::string, KeyKind>::const_iterator{};
+    const bool flag = type && kind != type->keys.end() && kind->second == KeyKind::flag;
+    out += ", " + key + ": " + (flag ? (value != 0.0 ? "true" : "false") : format_number(value));
+  }
+  for (const auto& [key, list] : s.lists) out += ", " + key + ": " + layers_yaml(list);
+  out += "}";
+}
+
+}  // namespace
+
+ImportedModel import_onnx(const OnnxModel& model, const std::string& source) {
+  return GraphWalker(model, source).run();
+}
+
+std::shared_ptr<Sequential> build_imported(const ImportedModel& imported) {
+  Rng rng(0);
+  auto model = build_model(imported.layers, imported.input, Init::kaiming_uniform, rng);
+  auto params = model->named_parameters();
+  auto buffers = model->named_buffers();
+  if (params.size() != imported.parameters.size() || buffers.size() != imported.buffers.size())
+    throw OnnxError("imported model: " + std::to_string(imported.parameters.size()) +
+                    " parameters for a model of " + std::to_string(params.size()));
+  auto load = [](const std::string& name, Array& to, const Array& from) {
+    if (to.shape() != from.shape())
+      throw OnnxError("imported model: '" + name + "' is " + shape_str(to_shape(from.shape())) +
+                      " in the graph, " + shape_str(to_shape(to.shape())) + " in poda");
+    to = from;
+  };
+  for (std::size_t i = 0; i < params.size(); ++i)
+    load(params[i].first, params[i].second->value.data(), imported.parameters[i]);
+  for (std::size_t i = 0; i < buffers.size(); ++i)
+    load(buffers[i].first, *buffers[i].second, imported.buffers[i]);
+  model->eval();
+  return model;
+}
+
+std::string layers_yaml(const std::vector<LayerSpec>& layers) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (i) out += ", ";
+    append_yaml(out, layers[i]);
+  }
+  return out + "]";
+}
+
+}  // namespace poda

@@ -1,0 +1,37 @@
+#pragma once
+// Interchange, the import: an ONNX graph of the layer types poda has becomes poda layer specs
+// (the form a config's `model: {layers: [...]}` takes) and their weights, so a network
+// trained elsewhere can be pruned and fine-tuned in poda. Supported: Gemm (alpha = beta = 1)
+// and MatMul + Add, Conv (square kernels, symmetric padding), BatchNormalization, Relu, Tanh,
+// Sigmoid, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape to (N, -1), Dropout and
+// Identity, and Add of two branches (a residual block). A leading Sub and Div by constants
+// on the input (what export_onnx writes) become the normalisation. Anything else is an
+// OnnxError naming the node and its op.
+#include <string>
+#include <vector>
+
+#include "data/normalization.h"
+#include "interop/onnx_model.h"
+#include "nn/layer_spec.h"
+#include "nn/layers/sequential.h"
+
+namespace poda {
+
+struct ImportedModel {
+  std::vector<LayerSpec> layers;
+  Shape input;         // one sample, e.g. (1, 28, 28)
+  Normalization norm;  // identity when the graph has no leading Sub/Div
+  // The values of the model's parameters and then of its buffers, in the order
+  // named_parameters() and named_buffers() list them for a model built from `layers`.
+  std::vector<Array> parameters, buffers;
+};
+
+ImportedModel import_onnx(const OnnxModel& model, const std::string& source);
+
+// Builds the model of `imported` and loads its weights.
+std::shared_ptr<Sequential> build_imported(const ImportedModel& imported);
+
+// `layers` as a YAML flow list, for a config's model section.
+std::string layers_yaml(const std::vector<LayerSpec>& layers);
+
+}  // namespace poda
