@@ -8,6 +8,7 @@
 
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/plots.h"
+#include "experiment/results/results_store.h"
 
 namespace poda {
 namespace {
@@ -356,6 +357,13 @@ void write_report(const std::string& results_dir) {
   ReportState st;
   st.dir = results_dir;
   draw_plots(st, t);
+  std::string trimmed = results_dir;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  const fs::path dir(trimmed);
+  const ResultsStore store(dir.parent_path().string(), dir.filename().string());
+  for (const auto& [id, problem] : store.unreadable_runs())
+    st.warnings.push_back("run '" + id + "' is left out: its result cannot be trusted (" +
+                          problem + "); `poda run` does it again");
   write_file_atomically((fs::path(results_dir) / "report.md").string(),
                         report_markdown(st, t, results_dir));
   if (!st.plot_errors.empty())
