@@ -148,9 +148,10 @@ std::string find_idx_file(const std::string& path) {
   return "";
 }
 
-IdxImages read_idx_images(const std::string& requested) {
-  const std::string path = open_path(requested);
-  GzReader in(path);
+namespace {
+
+// The sizes of an image file's header (pixels left empty), checked as read_idx_images does.
+IdxImages image_header(GzReader& in, const std::string& path) {
   const auto dims = read_header(in, path, kImageMagic, "idx3-ubyte images");
   IdxImages out;
   out.count = dims[0];
@@ -159,6 +160,34 @@ IdxImages read_idx_images(const std::string& requested) {
   if (out.count == 0 || out.rows == 0 || out.cols == 0)
     throw DataError(fmt::format("{}: bad dimensions: header declares {} images of {}x{}", path,
                                 out.count, out.rows, out.cols));
+  return out;
+}
+
+std::size_t label_count(GzReader& in, const std::string& path) {
+  const std::size_t count = read_header(in, path, kLabelMagic, "idx1-ubyte labels")[0];
+  if (count == 0)
+    throw DataError(fmt::format("{}: bad dimensions: header declares 0 labels", path));
+  return count;
+}
+
+}  // namespace
+
+IdxImages read_idx_image_header(const std::string& requested) {
+  const std::string path = open_path(requested);
+  GzReader in(path);
+  return image_header(in, path);
+}
+
+std::size_t read_idx_label_count(const std::string& requested) {
+  const std::string path = open_path(requested);
+  GzReader in(path);
+  return label_count(in, path);
+}
+
+IdxImages read_idx_images(const std::string& requested) {
+  const std::string path = open_path(requested);
+  GzReader in(path);
+  IdxImages out = image_header(in, path);
   const std::uint64_t bytes = std::uint64_t(out.count) * out.rows * out.cols;
   const std::string declared =
       fmt::format("{} images of {}x{} ({} bytes)", out.count, out.rows, out.cols, bytes);
@@ -172,10 +201,7 @@ IdxImages read_idx_images(const std::string& requested) {
 std::vector<std::uint8_t> read_idx_labels(const std::string& requested, std::size_t num_classes) {
   const std::string path = open_path(requested);
   GzReader in(path);
-  const auto dims = read_header(in, path, kLabelMagic, "idx1-ubyte labels");
-  const std::size_t count = dims[0];
-  if (count == 0)
-    throw DataError(fmt::format("{}: bad dimensions: header declares 0 labels", path));
+  const std::size_t count = label_count(in, path);
   const std::string declared = fmt::format("{} labels ({} bytes)", count, count);
   auto labels = read_body(in, path, count, declared);
   for (std::size_t i = 0; i < count; ++i)
