@@ -44,8 +44,12 @@ TEST_CASE("exit codes: 0 when every run is ok, also when all were done before") 
 
 TEST_CASE("exit codes: 1 when runs failed, with every failed run and its reason on one line") {
   poda_test::TempDir tmp("poda_exit_codes");
-  // The dataset folder is missing: every run fails when it loads its data.
-  poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "no_data"));
+  // The training images end early: their header passes the checks made before anything runs,
+  // and every run fails when it loads the data.
+  poda_test::write_small_mnist(tmp.path / "data");
+  const fs::path images = tmp.path / "data" / "train-images-idx3-ubyte";
+  fs::resize_file(images, fs::file_size(images) - 100);
+  poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "data"));
   const std::string results = (tmp.path / "results").string();
   const Finished f =
       run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results}, tmp.path, "run");
@@ -56,7 +60,8 @@ TEST_CASE("exit codes: 1 when runs failed, with every failed run and its reason 
   REQUIRE(at != std::string::npos);
   const std::string summary = f.err.substr(at, f.err.find('\n', at) - at);
   CHECK(summary.find("; sparsity=0.8 (failed: ") != std::string::npos);
-  CHECK(summary.find("no_data: folder does not exist") != std::string::npos);
+  CHECK(summary.find("train-images-idx3-ubyte: truncated: header declares 40 images") !=
+        std::string::npos);
 
   // Failed runs are finished: a second call skips them, and still says they are not ok.
   const Finished again = run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results},
