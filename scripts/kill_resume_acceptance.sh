@@ -63,17 +63,28 @@ start=$(date +%s.%N)
 "$PODA" run "$WORK/sweep.yaml" --results "$WORK/clean" --jobs 2 > "$WORK/clean.log" 2>&1 ||
   { echo "the uninterrupted run failed:"; cat "$WORK/clean.log"; exit 1; }
 clean_seconds=$(python3 -c "import time; print(round(time.time() - $start, 1))")
-echo "uninterrupted run: ${clean_seconds} s, $(($(wc -l < "$WORK/clean/sweep/runs.csv") - 1)) runs"
+# Kills land while runs are being computed: up to the last result of the uninterrupted run
+# (the report and plots after it take a while too, but hold no run).
+work_seconds=$(python3 -c "import glob, os; print(round(max(os.path.getmtime(p) for p in
+  glob.glob('$WORK/clean/sweep/runs/*/result.csv')) - $start, 1))")
+echo "uninterrupted run: ${clean_seconds} s, the last result after ${work_seconds} s," \
+  "$(($(wc -l < "$WORK/clean/sweep/runs.csv") - 1)) runs"
 
-# One round: start, kill (parent alone or the group) after a random delay, check, resume, compare.
+# One round: start, kill (parent alone or the group) after a random delay, check, resume,
+# compare. Returns 3 when the sweep had ended before the kill (the round does not count).
 round() {
-  local mode=$1 i=$2 dir="$WORK/${1}_$2"
+  local mode=$1 i=$2 max_delay=$3 dir="$WORK/${1}_$2"
+  rm -rf "$dir"
   local delay
-  delay=$(python3 -c "import random; print(round(random.uniform(0.3, $clean_seconds), 2))")
+  delay=$(python3 -c "import random; print(round(random.uniform(0.3, $max_delay), 2))")
   setsid "$PODA" run "$WORK/sweep.yaml" --results "$dir" --jobs 2 > "$dir.log" 2>&1 &
   local pid=$!
   sleep "$delay"
-  local done_before strays="-"
+  if ! kill -0 "$pid" 2>/dev/null; then
+    wait "$pid" 2>/dev/null
+    echo "$mode: the sweep ended before the kill at $delay s; again with a shorter delay"
+    return 3
+  fi
   if [ "$mode" = parent ]; then
     kill -9 "$pid" 2>/dev/null
   else
@@ -82,7 +93,9 @@ round() {
   wait "$pid" 2>/dev/null
   sleep 2
   # Live processes left in the group (zombies waiting for a reaper do not count).
+  local strays
   strays=$(ps -e -o pgid=,stat= | awk -v g="$pid" '$1 == g && $2 !~ /Z/' | wc -l)
+  local done_before
   done_before=$(find "$dir" -name result.csv 2>/dev/null | wc -l)
   "$PODA" run "$WORK/sweep.yaml" --results "$dir" --jobs 2 > "$dir.resume.log" 2>&1
   local code=$?
@@ -96,7 +109,14 @@ round() {
 }
 
 for mode in parent group; do
-  for i in $(seq 1 "$ROUNDS"); do round "$mode" "$i"; done
+  max_delay=$work_seconds
+  for i in $(seq 1 "$ROUNDS"); do
+    for attempt in 1 2 3 4 5; do
+      round "$mode" "$i" "$max_delay" && break
+      [ $? = 3 ] || break
+      max_delay=$(python3 -c "print(max(0.5, $max_delay / 2))")
+    done
+  done
 done
 
 # Two writers at once on one folder.

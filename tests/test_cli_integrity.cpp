@@ -7,11 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli_process.h"
+#include "experiment/io/file_lock.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;
@@ -144,7 +147,37 @@ TEST_CASE("integrity: a damaged dense.ckpt is trained again; stale temp files ar
   check_same_rows(dir, reference);  // the dense model trained again is the same model
 }
 
-TEST_CASE("concurrency: a second poda run on the same folder waits, then finds all done") {
+TEST_CASE("concurrency: poda run waits, saying so, while another process holds the folder") {
+  poda_test::TempDir tmp("poda_cli_two_writers");
+  poda_test::write_text(tmp.path / "tiny.yaml", two_runs());
+  const fs::path results = tmp.path / "results", dir = results / "tiny";
+  std::vector<std::string> argv = {poda_test::poda_binary(), "run",
+                                   (tmp.path / "tiny.yaml").string(), "--results",
+                                   results.string()};
+  const std::string log = (tmp.path / "run.log").string();
+  std::optional<poda::FileLock> held =
+      poda::FileLock::try_acquire((dir / ".lock").string(), poda::FileLock::Mode::exclusive);
+  REQUIRE(held);
+  held->note("pid 4242 on elsewhere\n");
+  poda_test::Child child(argv, log, log);
+  REQUIRE(child.started());
+  const bool waiting = poda_test::wait_until(
+      [&] { return poda_test::read_text(log).find("poda: waiting: ") != std::string::npos; }, 60s);
+  INFO("log:\n" << poda_test::read_text(log));
+  REQUIRE(waiting);
+  CHECK(poda_test::read_text(log).find("another poda run (pid 4242 on elsewhere) is writing " +
+                                       dir.string()) != std::string::npos);
+  std::this_thread::sleep_for(300ms);
+  CHECK(child.running());
+  CHECK_FALSE(fs::exists(dir / "runs"));  // nothing written while the other holds the folder
+  held.reset();
+  const std::optional<int> code = child.wait(120s);
+  REQUIRE(code);
+  CHECK(*code == poda::kExitOk);
+  CHECK(poda_test::read_csv(dir / "runs.csv").rows.size() == 2);
+}
+
+TEST_CASE("concurrency: two poda run on one folder at once run each run once") {
   poda_test::TempDir tmp("poda_cli_two_writers");
   poda_test::write_text(tmp.path / "tiny.yaml", four_runs());
   const fs::path results = tmp.path / "results", dir = results / "tiny";
@@ -152,28 +185,22 @@ TEST_CASE("concurrency: a second poda run on the same folder waits, then finds a
       "run", (tmp.path / "tiny.yaml").string(), "--results", results.string(), "--jobs", "2"};
   std::vector<std::string> argv = args;
   argv.insert(argv.begin(), poda_test::poda_binary());
-  const std::string first_log = (tmp.path / "first.log").string();
-  poda_test::Child first(argv, first_log, first_log);
-  REQUIRE(first.started());
-  // The first one holds the folder's lock once its note names it.
-  REQUIRE(poda_test::wait_until(
-      [&] {
-        return poda_test::read_text(dir / ".lock").rfind("pid " + std::to_string(first.pid()), 0) ==
-               0;
-      },
-      30s));
-  const poda_test::Finished second = poda_test::run_poda(args, tmp.path, "second", 120s);
-  const std::optional<int> first_code = first.wait(120s);
-  const std::string log = poda_test::read_text(first_log);
-  INFO("first:\n" << log << "\nsecond:\n" << second.err);
-  REQUIRE(first_code);
-  CHECK(*first_code == poda::kExitOk);
-  CHECK(second.code == poda::kExitOk);
-  CHECK(second.err.find("poda: waiting: another poda run (pid " + std::to_string(first.pid())) !=
-        std::string::npos);
-  CHECK(second.err.find("4 already finished, 0 to run") != std::string::npos);
-  CHECK(count_of(log, " start ") == 5);  // one pretraining and four runs, each once
-  CHECK(count_of(second.err, " start ") == 0);
+  const std::string log_a = (tmp.path / "a.log").string(), log_b = (tmp.path / "b.log").string();
+  std::optional<int> code_a, code_b;
+  {
+    poda_test::Child a(argv, log_a, log_a), b(argv, log_b, log_b);
+    REQUIRE(a.started());
+    REQUIRE(b.started());
+    code_a = a.wait(120s);
+    code_b = b.wait(120s);
+  }
+  const std::string logs = poda_test::read_text(log_a) + poda_test::read_text(log_b);
+  INFO("logs:\n" << logs);
+  REQUIRE(code_a);
+  REQUIRE(code_b);
+  CHECK(*code_a == poda::kExitOk);
+  CHECK(*code_b == poda::kExitOk);
+  CHECK(count_of(logs, " start ") == 5);  // one pretraining and four runs, each once
   const poda::CsvTable rows = poda_test::read_csv(dir / "runs.csv");
   CHECK(rows.rows.size() == 4);
 

@@ -194,8 +194,9 @@ class PlanExecution {
         order_(plan.run_ids()),
         pretrain_lost_(plan.groups.size(), false) {
     summary_.planned = work_.runs.size();
+    // Once per run: the check reads the run's final.ckpt, which can be large.
     finished_before_.assign(plan.points.size(), false);
-    for (std::size_t i : work_.runs) finished_before_[i] = !unfinished(i);
+    for (std::size_t i = 0; i < plan.points.size(); ++i) finished_before_[i] = !unfinished(i);
   }
 
   // Phase 1: each needed dense model once.
@@ -203,7 +204,7 @@ class PlanExecution {
     std::vector<std::size_t> groups;
     for (std::size_t g : work_.pretrain_groups) {
       bool needed = false;
-      for (std::size_t i : plan_.groups[g].runs) needed = needed || unfinished(i);
+      for (std::size_t i : plan_.groups[g].runs) needed = needed || !finished_before_[i];
       if (needed && pretrain) groups.push_back(g);
     }
     Phase phase;
