@@ -108,8 +108,7 @@ ImageSet load_cifar10_split(const std::string& dir, bool train, std::size_t reco
   return load_files(split_paths(dir, train), records_per_file);
 }
 
-std::size_t check_cifar10_split(const std::string& dir, bool train,
-                                std::size_t records_per_file) {
+std::size_t check_cifar10_split(const std::string& dir, bool train, std::size_t records_per_file) {
   std::size_t total = 0;
   for (const std::string& path : split_paths(dir, train))
     total += record_count(path, records_per_file);

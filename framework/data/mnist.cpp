@@ -41,8 +41,8 @@ std::size_t check_mnist_split(const std::string& dir, bool train) {
   const std::string labels_path = locate(dir, prefix + "-labels-idx1-ubyte");
   const IdxImages images = read_idx_image_header(images_path);
   if (images.rows != 28 || images.cols != 28)
-    throw DataError(fmt::format("{}: images of {}x{}, expected 28x28", images_path, images.rows,
-                                images.cols));
+    throw DataError(
+        fmt::format("{}: images of {}x{}, expected 28x28", images_path, images.rows, images.cols));
   const std::size_t labels = read_idx_label_count(labels_path);
   if (labels != images.count)
     throw DataError(fmt::format("{}: holds {} images but {} holds {} labels", images_path,

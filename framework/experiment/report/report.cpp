@@ -350,8 +350,8 @@ void warn_unreadable_runs(ReportState& st) {
   if (dir.filename() == "." || dir.filename() == "..") dir = fs::weakly_canonical(dir);
   const ResultsStore store(dir.parent_path().string(), dir.filename().string());
   for (const auto& [id, problem] : store.unreadable_runs())
-    st.warnings.push_back("run '" + id + "' is left out: its result cannot be trusted (" +
-                          problem + "); `poda run` does it again");
+    st.warnings.push_back("run '" + id + "' is left out: its result cannot be trusted (" + problem +
+                          "); `poda run` does it again");
 }
 
 }  // namespace

@@ -73,12 +73,13 @@ void check_run_inputs(const ExperimentConfig& c, const YAML::Node& document) {
                                   c.dataset.name, kDatasetClasses));
   const SplitOptions& s = c.dataset.split;
   const std::size_t val =
-      s.val_count > 0 ? s.val_count : static_cast<std::size_t>(std::llround(s.val_fraction * double(full)));
+      s.val_count > 0 ? s.val_count
+                      : static_cast<std::size_t>(std::llround(s.val_fraction * double(full)));
   if (val >= full)
-    throw ConfigError(fmt::format("{}: a validation set of {} leaves no training data out of the "
-                                  "{} training samples",
-                                  where_in(c.file, document, {"dataset", "val_count"}),
-                                  val, full));
+    throw ConfigError(
+        fmt::format("{}: a validation set of {} leaves no training data out of the "
+                    "{} training samples",
+                    where_in(c.file, document, {"dataset", "val_count"}), val, full));
   if (!c.prune) return;
   const long rewind = make_schedule(c.prune->schedule)->rewind_step().value_or(0);
   std::size_t train = full - val;
@@ -88,8 +89,8 @@ void check_run_inputs(const ExperimentConfig& c, const YAML::Node& document) {
   if (rewind > steps)
     throw ConfigError(fmt::format(
         "{}: rewind_step {} is beyond the dense training ({} epochs of {} batches: {} steps)",
-        where_in(c.file, document, {"prune", "schedule", "rewind_step"}), rewind,
-        c.train.epochs, batches, steps));
+        where_in(c.file, document, {"prune", "schedule", "rewind_step"}), rewind, c.train.epochs,
+        batches, steps));
 }
 
 LoadedData load_data(const DatasetConfig& d, std::uint64_t seed) {
