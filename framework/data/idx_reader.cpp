@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -172,16 +173,54 @@ std::size_t label_count(GzReader& in, const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// A plain (not gzipped) file's size against its header, from the file system alone: what
+// read_body would find, with its messages. A gzipped file's size says nothing of its data.
+void check_plain_size(const std::string& path, std::uint64_t header_bytes, std::uint64_t body,
+                      const std::string& declared) {
+  unsigned char magic[2] = {0, 0};
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    const std::size_t got = std::fread(magic, 1, 2, f);
+    std::fclose(f);
+    if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) return;
+  }
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec || size < header_bytes) return;  // the header read has said what is wrong
+  const std::uint64_t have = size - header_bytes;
+  if (have < body)
+    throw DataError(fmt::format("{}: truncated: header declares {} but only {} bytes follow", path,
+                                declared, have));
+  if (have > body)
+    throw DataError(
+        fmt::format("{}: trailing data: header declares {} but {} bytes follow "
+                    "({} too many)",
+                    path, declared, have, have - body));
+}
+
+}  // namespace
+
 IdxImages read_idx_image_header(const std::string& requested) {
   const std::string path = open_path(requested);
   GzReader in(path);
-  return image_header(in, path);
+  IdxImages out = image_header(in, path);
+  const std::uint64_t bytes = std::uint64_t(out.count) * out.rows * out.cols;
+  const std::string declared =
+      fmt::format("{} images of {}x{} ({} bytes)", out.count, out.rows, out.cols, bytes);
+  if (bytes > kMaxBytes)
+    throw DataError(fmt::format("{}: corrupt header: declares {}, more than any idx file holds",
+                                path, declared));
+  check_plain_size(path, 16, bytes, declared);
+  return out;
 }
 
 std::size_t read_idx_label_count(const std::string& requested) {
   const std::string path = open_path(requested);
   GzReader in(path);
-  return label_count(in, path);
+  const std::size_t count = label_count(in, path);
+  check_plain_size(path, 8, count, fmt::format("{} labels ({} bytes)", count, count));
+  return count;
 }
 
 IdxImages read_idx_images(const std::string& requested) {
