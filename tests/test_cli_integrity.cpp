@@ -121,7 +121,7 @@ TEST_CASE("integrity: a tampered result.csv or final.ckpt is listed by report, t
   check_same_rows(dir, reference);
 }
 
-TEST_CASE("integrity: a damaged dense.ckpt is trained again; stale temp files are removed") {
+TEST_CASE("integrity: a damaged dense.ckpt is trained again, stale temp files are removed") {
   poda_test::TempDir tmp("poda_cli_integrity");
   poda_test::write_text(tmp.path / "tiny.yaml", two_runs());
   const fs::path dir = tmp.path / "results" / "tiny";

@@ -135,7 +135,7 @@ TEST_CASE("file locks: exclusive excludes, shared shares, release on destruction
   CHECK(poda::FileLock::try_acquire(path, Mode::exclusive));
 }
 
-TEST_CASE("writer lock: slices of one sweep coexist; a whole run or the same slice waits") {
+TEST_CASE("writer lock: slices of one sweep coexist, a whole run or the same slice waits") {
   poda_test::TempDir tmp("poda_lock");
   using Mode = poda::FileLock::Mode;
   const std::string dir = tmp.str();
