@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -151,17 +152,30 @@ std::string find_idx_file(const std::string& path) {
 
 namespace {
 
-// The sizes of an image file's header (pixels left empty), checked as read_idx_images does.
-IdxImages image_header(GzReader& in, const std::string& path) {
+// An image file's header (pixels left empty), checked as read_idx_images does, with the
+// byte count it declares and how messages describe it.
+struct ImageHeader {
+  IdxImages images;
+  std::uint64_t bytes = 0;
+  std::string declared;
+};
+
+ImageHeader image_header(GzReader& in, const std::string& path) {
   const auto dims = read_header(in, path, kImageMagic, "idx3-ubyte images");
-  IdxImages out;
+  ImageHeader h;
+  IdxImages& out = h.images;
   out.count = dims[0];
   out.rows = dims[1];
   out.cols = dims[2];
   if (out.count == 0 || out.rows == 0 || out.cols == 0)
     throw DataError(fmt::format("{}: bad dimensions: header declares {} images of {}x{}", path,
                                 out.count, out.rows, out.cols));
-  return out;
+  h.bytes = std::uint64_t(out.count) * out.rows * out.cols;
+  h.declared = fmt::format("{} images of {}x{} ({} bytes)", out.count, out.rows, out.cols, h.bytes);
+  if (h.bytes > kMaxBytes)
+    throw DataError(fmt::format("{}: corrupt header: declares {}, more than any idx file holds",
+                                path, h.declared));
+  return h;
 }
 
 std::size_t label_count(GzReader& in, const std::string& path) {
@@ -204,15 +218,9 @@ void check_plain_size(const std::string& path, std::uint64_t header_bytes, std::
 IdxImages read_idx_image_header(const std::string& requested) {
   const std::string path = open_path(requested);
   GzReader in(path);
-  IdxImages out = image_header(in, path);
-  const std::uint64_t bytes = std::uint64_t(out.count) * out.rows * out.cols;
-  const std::string declared =
-      fmt::format("{} images of {}x{} ({} bytes)", out.count, out.rows, out.cols, bytes);
-  if (bytes > kMaxBytes)
-    throw DataError(fmt::format("{}: corrupt header: declares {}, more than any idx file holds",
-                                path, declared));
-  check_plain_size(path, 16, bytes, declared);
-  return out;
+  ImageHeader h = image_header(in, path);
+  check_plain_size(path, 16, h.bytes, h.declared);
+  return h.images;
 }
 
 std::size_t read_idx_label_count(const std::string& requested) {
@@ -226,15 +234,9 @@ std::size_t read_idx_label_count(const std::string& requested) {
 IdxImages read_idx_images(const std::string& requested) {
   const std::string path = open_path(requested);
   GzReader in(path);
-  IdxImages out = image_header(in, path);
-  const std::uint64_t bytes = std::uint64_t(out.count) * out.rows * out.cols;
-  const std::string declared =
-      fmt::format("{} images of {}x{} ({} bytes)", out.count, out.rows, out.cols, bytes);
-  if (bytes > kMaxBytes)
-    throw DataError(fmt::format("{}: corrupt header: declares {}, more than any idx file holds",
-                                path, declared));
-  out.pixels = read_body(in, path, static_cast<std::size_t>(bytes), declared);
-  return out;
+  ImageHeader h = image_header(in, path);
+  h.images.pixels = read_body(in, path, static_cast<std::size_t>(h.bytes), h.declared);
+  return std::move(h.images);
 }
 
 std::vector<std::uint8_t> read_idx_labels(const std::string& requested, std::size_t num_classes) {
