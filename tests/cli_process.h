@@ -89,6 +89,7 @@ class Child {
   }
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   bool running() const { return pid_ > 0 && !status_; }
 
   // The exit code, or -signal; nullopt when it is still running after `timeout`.
@@ -109,6 +110,15 @@ class Child {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return status_;
+  }
+
+  // SIGKILL to the process alone (not the workers it forked), then reap it.
+  void kill_parent() {
+    if (!running()) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
+    status_ = -SIGKILL;
   }
 
   // SIGKILL to the whole group (the process and every worker it forked), then reap.

@@ -44,8 +44,14 @@ TEST_CASE("exit codes: 0 when every run is ok, also when all were done before") 
 
 TEST_CASE("exit codes: 1 when runs failed, with every failed run and its reason on one line") {
   poda_test::TempDir tmp("poda_exit_codes");
-  // The dataset folder is missing: every run fails when it loads its data.
-  poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "no_data"));
+  // A training label is out of range: the headers pass the checks made before anything runs,
+  // and every run fails when it loads the data.
+  poda_test::write_small_mnist(tmp.path / "data");
+  const fs::path labels = tmp.path / "data" / "train-labels-idx1-ubyte";
+  std::string bytes = poda_test::read_text(labels);
+  bytes[8] = 12;  // the first label, after the 8-byte header
+  poda_test::write_text(labels, bytes);
+  poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "data"));
   const std::string results = (tmp.path / "results").string();
   const Finished f =
       run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results}, tmp.path, "run");
@@ -56,7 +62,8 @@ TEST_CASE("exit codes: 1 when runs failed, with every failed run and its reason 
   REQUIRE(at != std::string::npos);
   const std::string summary = f.err.substr(at, f.err.find('\n', at) - at);
   CHECK(summary.find("; sparsity=0.8 (failed: ") != std::string::npos);
-  CHECK(summary.find("no_data: folder does not exist") != std::string::npos);
+  CHECK(summary.find("train-labels-idx1-ubyte: label 12 at index 0 is out of range") !=
+        std::string::npos);
 
   // Failed runs are finished: a second call skips them, and still says they are not ok.
   const Finished again = run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results},
@@ -91,6 +98,7 @@ TEST_CASE("exit codes: 2 for a usage error, a bad config path and a missing resu
 
 TEST_CASE("exit codes: --max-runs raises or lowers the sweep limit of run and check") {
   poda_test::TempDir tmp("poda_exit_codes");
+  poda_test::write_small_mnist(tmp.path / "data");  // check reads the dataset's headers
   poda_test::write_text(tmp.path / "small.yaml",
                         small_config(tmp.path / "data", "[0.1, 0.2, 0.3]"));
   const std::string config = (tmp.path / "small.yaml").string();

@@ -11,10 +11,12 @@
 #include "experiment/io/atomic_file.h"
 #include "experiment/config/config.h"
 #include "experiment/config/config_source.h"
+#include "experiment/runner/data_source.h"
 #include "experiment/runner/executor.h"
 #include "experiment/runner/pipeline.h"
 #include "experiment/report/report.h"
 #include "experiment/results/results_store.h"
+#include "experiment/results/writer_lock.h"
 #include "experiment/config/sweep.h"
 
 namespace poda {
@@ -31,7 +33,8 @@ ExperimentConfig parse_point(const SweepPoint& point, const std::string& file) {
   return parse_experiment_config(point.config, file);
 }
 
-// Reads, expands and validates every point before anything runs.
+// Reads, expands and validates every point before anything runs, down to the headers of the
+// dataset files (check_run_inputs).
 LoadedExperiment load_experiment(const std::string& file, std::size_t max_runs) {
   LoadedExperiment e;
   e.text = read_config_file(file);
@@ -39,7 +42,7 @@ LoadedExperiment load_experiment(const std::string& file, std::size_t max_runs) 
   if (!root || root.IsNull()) throw ConfigError(file + ": the file is empty");
   e.plan = make_run_plan(
       expand_sweep_source(e.text, file, max_runs),
-      [&](const SweepPoint& p) { parse_point(p, file); },
+      [&](const SweepPoint& p) { check_run_inputs(parse_point(p, file), p.config); },
       [&](const SweepPoint& p) { return pretrain_key(parse_point(p, file), p.config); });
   e.name = parse_point(e.plan.points.front(), file).name;
   for (const SweepPoint& p : e.plan.points)
@@ -54,10 +57,16 @@ std::string run_config_text(const SweepPoint& p) {
 
 // A finished run whose config has changed since (the file was edited) is not finished any
 // more: its result is dropped so the executor redoes it. Every MPI rank decides the same.
+// A result that fails its checksums is not trusted either (the executor redoes it): say why.
 void forget_changed_runs(const RunPlan& plan, const ResultsStore& store) {
   namespace fs = std::filesystem;
   for (const SweepPoint& p : plan.points) {
     if (!fs::exists(store.result_path(p.run_id))) continue;
+    const std::string problem = store.result_problem(p.run_id);
+    if (!problem.empty()) {
+      fmt::print(stderr, "poda: run {}: {}; running it again\n", p.run_id, problem);
+      continue;
+    }
     const fs::path saved = fs::path(store.dir()) / "runs" / p.run_id / "config.yaml";
     std::error_code ec;
     if (fs::exists(saved) && read_file(saved.string()) == run_config_text(p)) continue;
@@ -117,8 +126,6 @@ int command_run(const RunOptions& options) {
   const LoadedExperiment e = load_experiment(options.config, options.max_runs);
   const ResultsStore store(options.results_root, e.name);
   const bool mpi = static_cast<bool>(options.mpi_barrier);
-  if (!mpi || options.mpi_slice.index == 0) store.write_config(e.text);
-
   ExecutorOptions exec;
   exec.jobs = options.jobs;
   exec.retry_failed = options.retry_failed;
@@ -127,6 +134,12 @@ int command_run(const RunOptions& options) {
     exec.slice = options.mpi_slice;
     exec.barrier = options.mpi_barrier;
   }
+  const WriterLock writer(store.dir(), exec.slice.index, exec.slice.count, stderr);
+  if (writer.sole_writer())
+    if (const std::size_t n = remove_stale_temp_files(store.dir()))
+      fmt::print(stderr, "poda: removed {} temporary file{} of writes that were killed\n", n,
+                 n == 1 ? "" : "s");
+  if (!mpi || options.mpi_slice.index == 0) store.write_config(e.text);
   const bool parallel = options.jobs > 1 || mpi;
   auto config_of = [&](const SweepPoint& p) {
     ExperimentConfig c = parse_point(p, options.config);
@@ -189,7 +202,11 @@ int command_report(const std::string& results_dir, std::size_t max_runs) {
   const std::size_t rows = store.rebuild_runs_csv(order);
   write_report(store.dir());
   fmt::print("{}: {} runs, report.md and plots/ written\n", store.dir(), rows);
-  return kExitOk;
+  // Listed in report.md's warnings too; a script learns of them from the exit code.
+  const auto unreadable = store.unreadable_runs();
+  for (const auto& [id, problem] : unreadable)
+    fmt::print(stderr, "poda: run {} left out of runs.csv: {}\n", id, problem);
+  return unreadable.empty() ? kExitOk : kExitRunsFailed;
 }
 
 }  // namespace poda

@@ -78,7 +78,10 @@ ImageSet read_cifar10_file(const std::string& path, std::size_t records_per_file
   return load_files({path}, records_per_file);
 }
 
-ImageSet load_cifar10_split(const std::string& dir, bool train, std::size_t records_per_file) {
+namespace {
+
+// The split's files, each checked to be there.
+std::vector<std::string> split_paths(const std::string& dir, bool train) {
   namespace fs = std::filesystem;
   std::vector<std::string> names;
   if (train)
@@ -96,7 +99,20 @@ ImageSet load_cifar10_split(const std::string& dir, bool train, std::size_t reco
           dir, name));
     paths.push_back(path);
   }
-  return load_files(paths, records_per_file);
+  return paths;
+}
+
+}  // namespace
+
+ImageSet load_cifar10_split(const std::string& dir, bool train, std::size_t records_per_file) {
+  return load_files(split_paths(dir, train), records_per_file);
+}
+
+std::size_t check_cifar10_split(const std::string& dir, bool train, std::size_t records_per_file) {
+  std::size_t total = 0;
+  for (const std::string& path : split_paths(dir, train))
+    total += record_count(path, records_per_file);
+  return total;
 }
 
 std::string default_cifar10_dir() {

@@ -21,6 +21,11 @@ ImageSet read_cifar10_file(const std::string& path,
 ImageSet load_cifar10_split(const std::string& dir, bool train,
                             std::size_t records_per_file = kCifar10RecordsPerFile);
 
+// Checks the split without reading its records: every file present, of whole records (as
+// many as records_per_file). Returns the record count; DataError naming the file.
+std::size_t check_cifar10_split(const std::string& dir, bool train,
+                                std::size_t records_per_file = kCifar10RecordsPerFile);
+
 // "datasets/cifar-10-batches-bin", relative to the working directory.
 std::string default_cifar10_dir();
 

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -148,34 +150,99 @@ std::string find_idx_file(const std::string& path) {
   return "";
 }
 
-IdxImages read_idx_images(const std::string& requested) {
-  const std::string path = open_path(requested);
-  GzReader in(path);
+namespace {
+
+// An image file's header (pixels left empty), checked as read_idx_images does, with the
+// byte count it declares and how messages describe it.
+struct ImageHeader {
+  IdxImages images;
+  std::uint64_t bytes = 0;
+  std::string declared;
+};
+
+ImageHeader image_header(GzReader& in, const std::string& path) {
   const auto dims = read_header(in, path, kImageMagic, "idx3-ubyte images");
-  IdxImages out;
+  ImageHeader h;
+  IdxImages& out = h.images;
   out.count = dims[0];
   out.rows = dims[1];
   out.cols = dims[2];
   if (out.count == 0 || out.rows == 0 || out.cols == 0)
     throw DataError(fmt::format("{}: bad dimensions: header declares {} images of {}x{}", path,
                                 out.count, out.rows, out.cols));
-  const std::uint64_t bytes = std::uint64_t(out.count) * out.rows * out.cols;
-  const std::string declared =
-      fmt::format("{} images of {}x{} ({} bytes)", out.count, out.rows, out.cols, bytes);
-  if (bytes > kMaxBytes)
+  h.bytes = std::uint64_t(out.count) * out.rows * out.cols;
+  h.declared = fmt::format("{} images of {}x{} ({} bytes)", out.count, out.rows, out.cols, h.bytes);
+  if (h.bytes > kMaxBytes)
     throw DataError(fmt::format("{}: corrupt header: declares {}, more than any idx file holds",
-                                path, declared));
-  out.pixels = read_body(in, path, static_cast<std::size_t>(bytes), declared);
-  return out;
+                                path, h.declared));
+  return h;
+}
+
+std::size_t label_count(GzReader& in, const std::string& path) {
+  const std::size_t count = read_header(in, path, kLabelMagic, "idx1-ubyte labels")[0];
+  if (count == 0)
+    throw DataError(fmt::format("{}: bad dimensions: header declares 0 labels", path));
+  return count;
+}
+
+}  // namespace
+
+namespace {
+
+// A plain (not gzipped) file's size against its header, from the file system alone: what
+// read_body would find, with its messages. A gzipped file's size says nothing of its data.
+void check_plain_size(const std::string& path, std::uint64_t header_bytes, std::uint64_t body,
+                      const std::string& declared) {
+  unsigned char magic[2] = {0, 0};
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    const std::size_t got = std::fread(magic, 1, 2, f);
+    std::fclose(f);
+    if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) return;
+  }
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec || size < header_bytes) return;  // the header read has said what is wrong
+  const std::uint64_t have = size - header_bytes;
+  if (have < body)
+    throw DataError(fmt::format("{}: truncated: header declares {} but only {} bytes follow", path,
+                                declared, have));
+  if (have > body)
+    throw DataError(
+        fmt::format("{}: trailing data: header declares {} but {} bytes follow "
+                    "({} too many)",
+                    path, declared, have, have - body));
+}
+
+}  // namespace
+
+IdxImages read_idx_image_header(const std::string& requested) {
+  const std::string path = open_path(requested);
+  GzReader in(path);
+  ImageHeader h = image_header(in, path);
+  check_plain_size(path, 16, h.bytes, h.declared);
+  return h.images;
+}
+
+std::size_t read_idx_label_count(const std::string& requested) {
+  const std::string path = open_path(requested);
+  GzReader in(path);
+  const std::size_t count = label_count(in, path);
+  check_plain_size(path, 8, count, fmt::format("{} labels ({} bytes)", count, count));
+  return count;
+}
+
+IdxImages read_idx_images(const std::string& requested) {
+  const std::string path = open_path(requested);
+  GzReader in(path);
+  ImageHeader h = image_header(in, path);
+  h.images.pixels = read_body(in, path, static_cast<std::size_t>(h.bytes), h.declared);
+  return std::move(h.images);
 }
 
 std::vector<std::uint8_t> read_idx_labels(const std::string& requested, std::size_t num_classes) {
   const std::string path = open_path(requested);
   GzReader in(path);
-  const auto dims = read_header(in, path, kLabelMagic, "idx1-ubyte labels");
-  const std::size_t count = dims[0];
-  if (count == 0)
-    throw DataError(fmt::format("{}: bad dimensions: header declares 0 labels", path));
+  const std::size_t count = label_count(in, path);
   const std::string declared = fmt::format("{} labels ({} bytes)", count, count);
   auto labels = read_body(in, path, count, declared);
   for (std::size_t i = 0; i < count; ++i)

@@ -23,6 +23,11 @@ IdxImages read_idx_images(const std::string& path);
 // Magic 0x00000801; every label must be < num_classes.
 std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t num_classes = 10);
 
+// Only the headers, checked as above (the data is not read): an image file's count and
+// sizes (pixels left empty), and a label file's count.
+IdxImages read_idx_image_header(const std::string& path);
+std::size_t read_idx_label_count(const std::string& path);
+
 // `path` if it exists, else its ".gz" / plain twin if that exists, else "".
 std::string find_idx_file(const std::string& path);
 

@@ -35,6 +35,21 @@ std::string default_fashion_mnist_dir() {
   return "/usr/share/datasets/fashion-mnist";
 }
 
+std::size_t check_mnist_split(const std::string& dir, bool train) {
+  const std::string prefix = train ? "train" : "t10k";
+  const std::string images_path = locate(dir, prefix + "-images-idx3-ubyte");
+  const std::string labels_path = locate(dir, prefix + "-labels-idx1-ubyte");
+  const IdxImages images = read_idx_image_header(images_path);
+  if (images.rows != 28 || images.cols != 28)
+    throw DataError(
+        fmt::format("{}: images of {}x{}, expected 28x28", images_path, images.rows, images.cols));
+  const std::size_t labels = read_idx_label_count(labels_path);
+  if (labels != images.count)
+    throw DataError(fmt::format("{}: holds {} images but {} holds {} labels", images_path,
+                                images.count, labels_path, labels));
+  return images.count;
+}
+
 ImageSet load_mnist_split(const std::string& dir, bool train) {
   const std::string prefix = train ? "train" : "t10k";
   const std::string images_path = locate(dir, prefix + "-images-idx3-ubyte");

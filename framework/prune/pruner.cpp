@@ -129,6 +129,15 @@ void check_overrides_match(const PruneSettings& settings, const std::vector<Prun
   }
 }
 
+std::unique_ptr<Criterion> supporting_criterion(const PruneSettings& settings) {
+  std::unique_ptr<Criterion> criterion = make_criterion(settings.criterion);
+  if (!criterion->supports(settings.granularity.kind))
+    throw std::invalid_argument("criterion '" + settings.criterion +
+                                "' does not support granularity '" +
+                                granularity_name(settings.granularity.kind) + "'");
+  return criterion;
+}
+
 // The targets in scope, each with its own target sparsity and pool.
 std::vector<Plan> plan_targets(std::vector<PruneTarget>& targets, const PruneSettings& settings,
                                const Criterion& criterion, double sparsity) {
@@ -326,11 +335,7 @@ double override_target(double s, double final, const LayerOverride& o) {
 PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
                  CriterionContext& ctx) {
   const GranularitySpec& g = settings.granularity;
-  std::unique_ptr<Criterion> criterion = make_criterion(settings.criterion);
-  if (!criterion->supports(g.kind))
-    throw std::invalid_argument("criterion '" + settings.criterion +
-                                "' does not support granularity '" + granularity_name(g.kind) +
-                                "'");
+  std::unique_ptr<Criterion> criterion = supporting_criterion(settings);
   if (!ctx.model) ctx.model = &model;
 
   std::vector<PruneTarget> targets = collect_targets(model);
@@ -347,6 +352,44 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
   }
   mark_dead_inputs(targets);
   return count_pruned(plans, settings);
+}
+
+namespace {
+
+// Why plan_targets left no layer to prune.
+std::string nothing_to_prune(const std::vector<PruneTarget>& targets, const PruneSettings& settings,
+                             const Criterion& criterion) {
+  if (targets.empty()) return "the model has no prunable layer (Dense or Conv2d)";
+  std::size_t scored = 0;
+  for (const PruneTarget& t : targets) scored += criterion.can_score(t);
+  if (scored == 0)
+    return "criterion '" + settings.criterion + "' can score no layer of this model" +
+           (settings.criterion == "bn_scale" ? " (it needs a BatchNorm after a layer)" : "");
+  return "no layer is left to prune: every prunable layer is excluded (exclude_first, "
+         "exclude_last, overrides, or the granularity's own rule for the first and last layer)";
+}
+
+}  // namespace
+
+void check_prunable(Module& model, const PruneSettings& settings) {
+  const GranularitySpec& g = settings.granularity;
+  const std::unique_ptr<Criterion> criterion = supporting_criterion(settings);
+  std::vector<PruneTarget> targets = collect_targets(model);
+  check_overrides_match(settings, targets);
+  const std::vector<Plan> plans = plan_targets(targets, settings, *criterion, settings.sparsity);
+  if (plans.empty()) throw std::invalid_argument(nothing_to_prune(targets, settings, *criterion));
+  if (g.kind != Granularity::block) return;
+  for (const Plan& p : plans) {
+    // (out, in*kH*kW): the view the blocks tile.
+    const std::size_t rows = p.t->weight->value.dim(0);
+    const std::size_t cols = p.t->weight->value.size() / rows;
+    if (static_cast<std::size_t>(g.block_rows) > rows ||
+        static_cast<std::size_t>(g.block_cols) > cols)
+      throw std::invalid_argument("a block of " + std::to_string(g.block_rows) + " x " +
+                                  std::to_string(g.block_cols) + " is larger than layer '" +
+                                  p.t->name + "' (" + std::to_string(rows) + " x " +
+                                  std::to_string(cols) + " as (out, in*kH*kW))");
+  }
 }
 
 }  // namespace poda

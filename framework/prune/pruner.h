@@ -22,6 +22,12 @@ struct PruneStats {
 PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
                  CriterionContext& ctx);
 
+// What prune() would refuse or silently skip, checked before anything runs: throws
+// std::invalid_argument for an unsupported criterion/granularity pair, an override naming no
+// layer, no layer left to prune (every layer excluded, or a criterion that scores no layer of
+// this model, e.g. bn_scale without BatchNorm) and a block larger than a layer in scope.
+void check_prunable(Module& model, const PruneSettings& settings);
+
 // The target of an overridden layer when the scope's target is s on the way to `final`:
 // rate_scale a gives 1 - (1 - s)^a; an explicit final sparsity S_l gives the same form with
 // a = log(1 - S_l) / log(1 - final), so the layer reaches S_l exactly when s reaches final.

@@ -12,6 +12,7 @@
 #include "nn/model_builder.h"
 #include "nn/parameter_budget.h"
 #include "nn/zoo.h"
+#include "prune/pruner.h"
 
 namespace poda {
 
@@ -66,16 +67,24 @@ LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std
 }
 
 // Builds the model once for the dataset's input shape, so a layer that does not fit is
-// reported at load time with the layer and both shapes.
+// reported at load time with the layer and both shapes; then checks that the pruning
+// settings can prune something of it.
 void check_model_shapes(const ExperimentConfig& c, const YamlMap& m) {
   Rng rng(0);
   const ParameterBudget budget(kMaxModelParameters);  // sizes checked before allocating
+  std::shared_ptr<Sequential> model;
   try {
-    build_model(c.model.layers, dataset_input_shape(c.dataset), c.model.init, rng);
+    model = build_model(c.model.layers, dataset_input_shape(c.dataset), c.model.init, rng);
   } catch (const ShapeError& e) {
     const std::string what = e.what();
     // Layer specs from the file carry their own file:line:col; zoo models get the model's.
     throw ConfigError(what.rfind(c.file, 0) == 0 ? what : m.where("model") + ": " + what);
+  }
+  if (!c.prune) return;
+  try {
+    check_prunable(*model, *c.prune);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(m.where("prune") + ": " + e.what());
   }
 }
 
@@ -149,7 +158,9 @@ ModelConfig parse_model(YamlMap m) {
 
 TrainSettings parse_train(YamlMap m, const TrainSettings& defaults) {
   TrainSettings t = defaults;
-  t.epochs = static_cast<int>(m.integer("epochs", t.epochs, 0, 100000));
+  // At least 1: every run trains (the dense run, the shared pretraining, or the training
+  // after pruning at initialisation), and 0 epochs would report an untrained model.
+  t.epochs = static_cast<int>(m.integer("epochs", t.epochs, 1, 100000));
   t.batch_size = static_cast<std::size_t>(
       m.integer("batch_size", static_cast<long>(t.batch_size), 1, 1 << 20));
   t.eval_batch_size = static_cast<std::size_t>(

@@ -32,6 +32,10 @@ struct DatasetConfig {
   bool normalize = true;               // per-channel mean/std of the training split
 };
 
+// Every dataset poda reads (Fashion-MNIST, MNIST, CIFAR-10) has ten classes: the width the
+// model's output must have.
+inline constexpr std::size_t kDatasetClasses = 10;
+
 // The per-sample input shape (C, H, W) a dataset produces, without reading it.
 Shape dataset_input_shape(const DatasetConfig& d);
 // Training batches per epoch after the validation carve-out and train_limit, from the

@@ -1,5 +1,6 @@
 #include "experiment/io/atomic_file.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -139,6 +140,30 @@ void append_line_durably(const std::string& path, const std::string& line) {
     fail("cannot fsync", path, err);
   }
   if (::close(fd) != 0) fail("cannot close", path, errno);
+}
+
+namespace {
+
+// "<name>.tmp.XXXXXX" with mkstemp's six letters or digits.
+bool is_temp_name(const std::string& name) {
+  const std::size_t at = name.rfind(".tmp.");
+  if (at == std::string::npos || at == 0 || name.size() - at != 11) return false;
+  for (std::size_t i = at + 5; i < name.size(); ++i)
+    if (!std::isalnum(static_cast<unsigned char>(name[i]))) return false;
+  return true;
+}
+
+}  // namespace
+
+std::size_t remove_stale_temp_files(const std::string& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code file_ec;
+    if (it->is_regular_file(file_ec) && is_temp_name(it->path().filename().string()))
+      removed += fs::remove(it->path(), file_ec) ? 1 : 0;
+  }
+  return removed;
 }
 
 std::string read_file(const std::string& path) {

@@ -6,6 +6,7 @@
 //
 // Crash-safe file writes for results, so an interrupted sweep (kill -9, power loss)
 // never leaves a half-written runs.csv, report or checkpoint behind.
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -39,6 +40,12 @@ void append_line_durably(const std::string& path, const std::string& line);
 // The complete lines of a JSON-lines file (those ending in '\n'), dropping a torn
 // final line. A missing file yields no lines. Throws FileWriteError if unreadable.
 std::vector<std::string> read_complete_lines(const std::string& path);
+
+// Removes the temporary files write_file_atomically leaves behind when it is killed between
+// creating and renaming one (<name>.tmp.XXXXXX), in `dir` and its sub-folders. Only safe while
+// no other process writes there (e.g. under the folder's exclusive lock, io/file_lock.h).
+// Returns how many were removed; a missing folder has none.
+std::size_t remove_stale_temp_files(const std::string& dir);
 
 // The whole file as bytes. Throws FileWriteError naming the path if it cannot be read.
 std::string read_file(const std::string& path);

@@ -4,9 +4,8 @@
 #include <limits>
 #include <set>
 
-#include <zlib.h>
-
 #include "experiment/io/atomic_file.h"
+#include "experiment/io/checksum.h"
 
 namespace poda {
 namespace {
@@ -14,19 +13,6 @@ namespace {
 constexpr char kMagic[8] = {'P', 'O', 'D', 'A', 'C', 'K', 'P', 'T'};
 constexpr std::size_t kHeaderSize = sizeof(kMagic) + 4;
 constexpr std::size_t kCrcSize = 4;
-
-std::uint32_t crc32_of(const char* data, std::size_t size) {
-  uLong crc = ::crc32(0L, Z_NULL, 0);
-  // zlib takes a uInt length; feed large bodies in chunks.
-  constexpr std::size_t kChunk = std::size_t{1} << 30;
-  while (size > 0) {
-    std::size_t n = size < kChunk ? size : kChunk;
-    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(data), static_cast<uInt>(n));
-    data += n;
-    size -= n;
-  }
-  return static_cast<std::uint32_t>(crc);
-}
 
 // ---- writing ----
 

@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -132,8 +133,13 @@ class Pool {
   void spawn(std::size_t w) {
     std::fflush(stdout);
     std::fflush(stderr);
+    const pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid == 0) {
+      // A worker dies with its parent: a resume after the parent alone was killed must not
+      // find strays still running (and writing) the runs it is about to redo. getppid()
+      // catches a parent that died before the request took effect.
+      if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(70);
       ::close(fds_[0]);
       worker_main(static_cast<std::uint32_t>(w), n_, next_, fds_[1], task_);
     }

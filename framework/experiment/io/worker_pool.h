@@ -19,7 +19,8 @@ struct WorkerEvents {
 // and exceptions propagate). jobs > 1: min(jobs, n) forked workers take the next
 // task from a shared atomic counter, so a slow or dead worker never holds back the
 // others; a task that throws in a worker ends that worker (reported as lost, the
-// message on stderr) and the others carry on. Returns when every worker has exited.
+// message on stderr) and the others carry on. A worker is killed (SIGKILL) when the calling
+// process dies. Returns when every worker has exited.
 void run_tasks(std::size_t n, int jobs, const std::function<void(std::size_t)>& task,
                const WorkerEvents& events);
 

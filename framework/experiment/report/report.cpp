@@ -9,6 +9,7 @@
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/plots.h"
 #include "experiment/report/quantize_report.h"
+#include "experiment/results/results_store.h"
 
 namespace poda {
 namespace {
@@ -308,6 +309,18 @@ std::string report_markdown(const ReportState& st, const RunTable& t,
   return md;
 }
 
+// The runs whose result.csv or final.ckpt fails its checks are not in runs.csv: say so.
+void warn_unreadable_runs(ReportState& st) {
+  std::string trimmed = st.dir;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  fs::path dir = fs::path(trimmed).lexically_normal();
+  if (dir.filename() == "." || dir.filename() == "..") dir = fs::weakly_canonical(dir);
+  const ResultsStore store(dir.parent_path().string(), dir.filename().string());
+  for (const auto& [id, problem] : store.unreadable_runs())
+    st.warnings.push_back("run '" + id + "' is left out: its result cannot be trusted (" + problem +
+                          "); `poda run` does it again");
+}
+
 }  // namespace
 
 void write_report(const std::string& results_dir) {
@@ -323,6 +336,7 @@ void write_report(const std::string& results_dir) {
   ReportState st;
   st.dir = results_dir;
   draw_plots(st, t);
+  warn_unreadable_runs(st);
   write_file_atomically((fs::path(results_dir) / "report.md").string(),
                         report_markdown(st, t, results_dir));
   if (!st.plot_errors.empty())

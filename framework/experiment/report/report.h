@@ -20,7 +20,8 @@ namespace poda {
 //   plots/accuracy_vs_compressed_size.{svg,png}  quantized runs: acc_quant vs bytes_quant
 //   report.md                                 summary table, quantization table (when
 //                                             quantized), plot links, failed runs
-// Only runs with status "ok" enter plots and means. Unreadable per-layer tables
+// Only runs with status "ok" enter plots and means. Runs whose result fails its checksums
+// (results_store.h) and unreadable per-layer tables
 // are listed as warnings in report.md. Throws ReportError naming the file when
 // runs.csv is missing or malformed; when a plot cannot be drawn (e.g. no gnuplot),
 // report.md is still written, noting it, and then ReportError is thrown.

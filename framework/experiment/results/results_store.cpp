@@ -5,8 +5,9 @@
 #include <set>
 #include <stdexcept>
 
-#include "experiment/io/atomic_file.h"
 #include "experiment/config/sweep.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/io/checksum.h"
 
 namespace poda {
 namespace {
@@ -25,6 +26,53 @@ std::string make_dir(const std::string& path) {
   fs::create_directories(path, ec);
   if (ec) throw FileWriteError("cannot create folder '" + path + "': " + ec.message());
   return path;
+}
+
+constexpr const char* kCkptCrc = "final_ckpt_crc32";
+constexpr const char* kResultCrc = "result_crc32";
+
+// A result file's row without its checksum columns, or why it cannot be used.
+struct CheckedResult {
+  std::optional<CsvTable> table;
+  std::string problem;
+  std::string ckpt_crc;  // final.ckpt's recorded CRC-32, "" when the run saved none
+};
+
+CheckedResult check_result_file(const std::string& path) {
+  CheckedResult r;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    r.problem = "no result";
+    return r;
+  }
+  CsvTable t;
+  try {
+    t = read_csv_file(path);
+  } catch (const std::exception& e) {
+    r.problem = e.what();  // torn or not CSV: the run did not finish cleanly
+    return r;
+  }
+  const std::size_t n = t.header.size();
+  if (t.rows.size() != 1 || n < 2 || t.header[n - 2] != kCkptCrc || t.header[n - 1] != kResultCrc) {
+    r.problem = path + ": not a one-row result ending in its checksum columns";
+    return r;
+  }
+  const std::string row_crc = t.rows[0][n - 1];
+  t.header.pop_back();
+  t.rows[0].pop_back();
+  if (crc32_hex(to_csv(t)) != row_crc) {
+    r.problem = path + ": the row does not match its result_crc32 (changed or damaged)";
+    return r;
+  }
+  r.ckpt_crc = t.rows[0][n - 2];
+  t.header.pop_back();
+  t.rows[0].pop_back();
+  if (!find_column(t, "status")) {
+    r.problem = path + ": no status column";
+    return r;
+  }
+  r.table = std::move(t);
+  return r;
 }
 
 }  // namespace
@@ -66,21 +114,30 @@ std::string ResultsStore::pretrain_dir(const std::string& pretrain_key) const {
 }
 
 std::optional<CsvTable> ResultsStore::read_result(const std::string& run_id) const {
-  const std::string path = result_path(run_id);
+  return check_result_file(result_path(run_id)).table;
+}
+
+std::string ResultsStore::result_problem(const std::string& run_id) const {
+  CheckedResult r = check_result_file(result_path(run_id));
+  if (!r.table || r.ckpt_crc.empty()) return r.problem;
+  const std::string ckpt = dir_ + "/runs/" + run_id + "/final.ckpt";
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  if (!fs::is_regular_file(ckpt, ec)) return ckpt + ": missing, yet its result.csv names it";
+  std::string actual;
   try {
-    CsvTable table = read_csv_file(path);
-    if (table.rows.size() != 1 || !find_column(table, "status")) return std::nullopt;
-    return table;
-  } catch (const std::exception&) {
-    return std::nullopt;  // unreadable or not CSV: the run did not finish cleanly
+    actual = crc32_hex(read_file(ckpt));
+  } catch (const FileWriteError& e) {
+    return e.what();
   }
+  if (actual != r.ckpt_crc)
+    return ckpt + ": CRC-32 " + actual + " differs from the " + r.ckpt_crc +
+           " its result.csv recorded (changed or damaged)";
+  return "";
 }
 
 bool ResultsStore::is_finished(const std::string& run_id, bool retry_failed) const {
   auto result = read_result(run_id);
-  if (!result) return false;
+  if (!result || !result_problem(run_id).empty()) return false;
   if (!retry_failed) return true;
   return result->rows[0][*find_column(*result, "status")] != "failed";
 }
@@ -109,6 +166,11 @@ void ResultsStore::record(const std::string& run_id, const RunRow& row) const {
     add(column, value);
   }
   if (!has_status) add("status", "ok");
+  const std::string ckpt = dir_ + "/runs/" + run_id + "/final.ckpt";
+  std::error_code ec;
+  add(kCkptCrc, fs::is_regular_file(ckpt, ec) ? crc32_hex(read_file(ckpt)) : "");
+  const std::string row_crc = crc32_hex(to_csv(table));
+  add(kResultCrc, row_crc);
   write_csv_file(result_path(run_id), table);
 }
 
@@ -118,6 +180,19 @@ std::size_t ResultsStore::rebuild_runs_csv(const std::vector<std::string>& run_o
     if (auto result = read_result(id)) all = merge_tables(all, *result);
   write_csv_file(runs_csv_path(), all);
   return all.rows.size();
+}
+
+std::vector<std::pair<std::string, std::string>> ResultsStore::unreadable_runs() const {
+  std::vector<std::pair<std::string, std::string>> runs;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_ + "/runs", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string id = it->path().filename().string();
+    if (!it->is_directory(ec) || !fs::exists(result_path(id), ec)) continue;
+    const std::string problem = result_problem(id);
+    if (!problem.empty()) runs.emplace_back(id, problem);
+  }
+  std::sort(runs.begin(), runs.end());
+  return runs;
 }
 
 std::vector<std::string> ResultsStore::finished_run_ids() const {

@@ -6,6 +6,8 @@
 #include <exception>
 #include <optional>
 
+#include "experiment/io/atomic_file.h"
+#include "experiment/io/file_lock.h"
 #include "experiment/io/worker_pool.h"
 
 namespace poda {
@@ -52,14 +54,31 @@ void execute_run(const RunPlan& plan, const ResultsStore& store, const RunFn& ru
   store.record(point.run_id, row);  // the last act: from here on the run counts as finished
 }
 
+// One process trains each dense model: another slice or `poda run` that needs it waits
+// here for the lock, then finds the checkpoint and keeps it.
+FileLock lock_pretraining(const std::string& dir, std::FILE* log) {
+  FileLock lock =
+      FileLock::acquire(dir + "/.lock", FileLock::Mode::exclusive, [&](const std::string& holder) {
+        if (!log) return;
+        std::fprintf(log, "poda: waiting for another poda run (%s) pretraining in %s\n",
+                     holder.c_str(), dir.c_str());
+        std::fflush(log);
+      });
+  lock.note(lock_holder_note());
+  remove_stale_temp_files(dir);  // of an attempt that was killed mid-write
+  return lock;
+}
+
 void execute_pretrain(const RunPlan& plan, const ResultsStore& store, const PretrainFn& pretrain,
-                      std::size_t group, bool retry_failed) {
+                      std::size_t group, const ExecutorOptions& options) {
   const PretrainGroup& g = plan.groups[group];
   try {
-    pretrain(plan.points[g.runs.front()], store.pretrain_dir(g.key));
+    const std::string dir = store.pretrain_dir(g.key);
+    const FileLock lock = lock_pretraining(dir, options.log);
+    pretrain(plan.points[g.runs.front()], dir);
   } catch (const std::exception& e) {
     for (std::size_t i : g.runs)
-      if (!store.is_finished(plan.points[i].run_id, retry_failed))
+      if (!store.is_finished(plan.points[i].run_id, options.retry_failed))
         store.record(plan.points[i].run_id,
                      failed_row(plan.points[i], std::string("pretraining failed: ") + e.what()));
   }
@@ -175,8 +194,9 @@ class PlanExecution {
         order_(plan.run_ids()),
         pretrain_lost_(plan.groups.size(), false) {
     summary_.planned = work_.runs.size();
+    // Once per run: the check reads the run's final.ckpt, which can be large.
     finished_before_.assign(plan.points.size(), false);
-    for (std::size_t i : work_.runs) finished_before_[i] = !unfinished(i);
+    for (std::size_t i = 0; i < plan.points.size(); ++i) finished_before_[i] = !unfinished(i);
   }
 
   // Phase 1: each needed dense model once.
@@ -184,14 +204,14 @@ class PlanExecution {
     std::vector<std::size_t> groups;
     for (std::size_t g : work_.pretrain_groups) {
       bool needed = false;
-      for (std::size_t i : plan_.groups[g].runs) needed = needed || unfinished(i);
+      for (std::size_t i : plan_.groups[g].runs) needed = needed || !finished_before_[i];
       if (needed && pretrain) groups.push_back(g);
     }
     Phase phase;
     phase.what = "pretrain";
     phase.name = [&](std::size_t t) { return dense_model_label(plan_, plan_.groups[groups[t]]); };
     phase.run = [&](std::size_t t) {
-      execute_pretrain(plan_, store_, pretrain, groups[t], options_.retry_failed);
+      execute_pretrain(plan_, store_, pretrain, groups[t], options_);
     };
     phase.finished = [](std::size_t) { return std::string("done"); };
     phase.lost = [&](std::size_t t) {

@@ -25,7 +25,8 @@ using RunFn = std::function<RunRow(const SweepPoint& point, const std::string& r
 
 // Trains and saves the dense model of a pretraining group into `pretrain_dir`
 // (ResultsStore::pretrain_dir of its key), for `first_run`, the group's first point.
-// Must be idempotent: keep a checkpoint that is already there. An exception marks
+// Called under the folder's lock (io/file_lock.h), so one process at a time trains a dense
+// model. Must be idempotent: keep a checkpoint that is already there and sound. An exception marks
 // every unfinished run of the group failed with reason "pretraining failed: ...".
 using PretrainFn =
     std::function<void(const SweepPoint& first_run, const std::string& pretrain_dir)>;

@@ -125,9 +125,30 @@ std::string pretrain_key(const ExperimentConfig& c, const YAML::Node& document) 
   return out.c_str();
 }
 
+namespace {
+
+// Whether the pretraining in `dir` is complete and every file of it passes its checks; a
+// damaged one is said so on `progress`, to be trained again rather than fail every run.
+bool sound_pretraining(const ExperimentConfig& c, const std::string& dir, Progress& progress) {
+  const std::string dense_path = dir + "/dense.ckpt";
+  if (!file_exists(dense_path)) return false;
+  const long rewind_step = lottery_rewind_step(c);
+  try {
+    for (const char* file : {"/dense.ckpt", "/init.ckpt", "/rewind.ckpt"})
+      if (file != std::string("/rewind.ckpt") || rewind_step > 0) load_checkpoint(dir + file);
+    return true;
+  } catch (const std::exception& e) {
+    progress.message(std::string("training the dense model again: ") + e.what());
+    std::remove(dense_path.c_str());
+    return false;
+  }
+}
+
+}  // namespace
+
 void pretrain(const ExperimentConfig& c, const std::string& dir, Progress& progress) {
   const std::string dense_path = dir + "/dense.ckpt";
-  if (file_exists(dense_path)) return;
+  if (sound_pretraining(c, dir, progress)) return;
   std::remove((dir + "/metrics.jsonl").c_str());  // an interrupted attempt's epochs
   set_blas_threads(c.threads);
   const LoadedData& data = cached_data(c.dataset, c.seed);

@@ -20,7 +20,8 @@ namespace poda {
 // "" when the run trains from scratch (no prune section, pruning at initialisation).
 std::string pretrain_key(const ExperimentConfig& config, const YAML::Node& document);
 
-// Trains the dense model into `dir` unless dense.ckpt is already there.
+// Trains the dense model into `dir` unless dense.ckpt is already there and it and the
+// init/rewind checkpoints beside it pass their checks (a damaged one is trained again).
 void pretrain(const ExperimentConfig& config, const std::string& dir, Progress& progress);
 
 // One run; `pretrain_dir` is "" when pretrain_key() is "".
