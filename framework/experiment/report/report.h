@@ -15,9 +15,12 @@ namespace poda {
 //   plots/accuracy_vs_sparsity.{svg,png}      one line per series, mean ± std over seeds
 //   plots/accuracy_vs_effective_macs.{svg,png}
 //   plots/latency_b<B>_vs_sparsity.{svg,png}  per batch size with latency_b<B>_us_* columns
+//   plots/accuracy_vs_latency_b<B>.{svg,png}  accuracy against each path's latency, same
+//   plots/accuracy_per_round.{svg,png}        runs that prune in rounds (round_curves.h)
 //   plots/layer_sparsity[_k].{svg,png}        per-layer sparsity of each series at its
 //                                             highest target, at most 6 series per plot
-//   report.md                                 summary table, plot links, failed runs
+//   report.md                                 summary table (n per row), plot links,
+//                                             per-round table, failed runs
 // Only runs with status "ok" enter plots and means. Unreadable per-layer tables
 // are listed as warnings in report.md. Throws ReportError naming the file when
 // runs.csv is missing or malformed; when a plot cannot be drawn (e.g. no gnuplot),
