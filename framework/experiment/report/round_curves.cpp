@@ -1,5 +1,6 @@
 #include "experiment/report/round_curves.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -83,6 +84,21 @@ void add_setting(const RunTable& t, const Setting& s, const std::string& label,
   out.plot.series.push_back(std::move(line));
 }
 
+// The setting by what varies in the sweep besides the target ("prune.schedule.random_reinit=
+// true"), shorter than its series label, which names the constant settings too.
+std::string curve_label(const RunTable& t, const Setting& s) {
+  std::string label;
+  for (std::size_t i = 0; i < t.setting_columns.size(); ++i) {
+    const std::string& c = t.setting_columns[i];
+    if (c == "target_sparsity" ||
+        std::find(t.varying_setting_columns.begin(), t.varying_setting_columns.end(), c) ==
+            t.varying_setting_columns.end())
+      continue;
+    label += (label.empty() ? "" : ", ") + setting_label(c) + "=" + s.values[i];
+  }
+  return label.empty() ? s.series_label : label;
+}
+
 }  // namespace
 
 RoundCurves round_curves(const RunTable& t, const std::string& results_dir) {
@@ -90,8 +106,8 @@ RoundCurves round_curves(const RunTable& t, const std::string& results_dir) {
   std::map<std::string, int> settings_per_series;
   for (const auto& s : t.settings) ++settings_per_series[s.series_label];
   for (const auto& s : t.settings) {
-    std::string label = s.series_label;
-    if (settings_per_series[label] > 1) {
+    std::string label = curve_label(t, s);
+    if (settings_per_series[s.series_label] > 1) {
       char target[32];
       std::snprintf(target, sizeof(target), " @ %.2f", s.target_sparsity);
       label += target;
