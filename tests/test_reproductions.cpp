@@ -166,17 +166,17 @@ const std::vector<QuickStudy>& studies() {
          check_lottery(r, 12, {{"conv1", 0.1}, {"conv2", 0.1}, {"fc1", 0.2}, {"fc3", 0.1}});
          CHECK(round_accuracy(r, false, 10) > round_accuracy(r, true, 10));
        }},
-      {"lottery_conv2", 1,
+      {"lottery_conv2", 2,
        [](const QuickResult& r) {
          check_lottery(r, 3, {{"conv2", 0.1}, {"fc1", 0.2}, {"fc3", 0.1}});
        },
        true},
-      {"lottery_conv4", 1,
+      {"lottery_conv4", 2,
        [](const QuickResult& r) {
          check_lottery(r, 3, {{"conv4", 0.1}, {"fc2", 0.2}, {"fc3", 0.1}});
        },
        true},
-      {"lottery_conv6", 1,
+      {"lottery_conv6", 2,
        [](const QuickResult& r) {
          check_lottery(r, 3, {{"conv6", 0.15}, {"fc1", 0.2}, {"fc3", 0.1}});
        },
