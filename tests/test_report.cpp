@@ -126,8 +126,7 @@ TEST_CASE("write_report builds the summary table, failed runs and plots from run
         std::string::npos);
   if (!plots) return;
   for (const char* name : {"accuracy_vs_sparsity", "accuracy_vs_effective_macs",
-                           "latency_b1_vs_sparsity", "accuracy_vs_latency_b1",
-                           "layer_sparsity"}) {
+                           "latency_b1_vs_sparsity", "accuracy_vs_latency_b1", "layer_sparsity"}) {
     CAPTURE(name);
     CHECK(md.find(std::string("](plots/") + name + ".png)") != std::string::npos);
     for (const char* ext : {".svg", ".png"}) {

@@ -347,8 +347,10 @@ std::string report_markdown(const ReportState& st, const RunTable& t,
   for (const auto& p : st.plot_lines) md += p + "\n";
   for (const auto& e : st.plot_errors) md += "Plot not drawn: " + e + "\n\n";
   if (!st.rounds_table.empty())
-    md += "## Per-round accuracy\n\nAfter each round's training (runs/<run_id>/rounds.csv); "
-          "round 0 is the dense model.\n\n" + st.rounds_table + "\n";
+    md +=
+        "## Per-round accuracy\n\nAfter each round's training (runs/<run_id>/rounds.csv); "
+        "round 0 is the dense model.\n\n" +
+        st.rounds_table + "\n";
   if (ok != t.runs.size()) {
     md += "## Runs not ok\n\n| run_id | status | reason |\n|---|---|---|\n";
     for (const auto& run : t.runs)
