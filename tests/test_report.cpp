@@ -113,19 +113,20 @@ TEST_CASE("write_report builds the summary table, failed runs and plots from run
   // (prune.sparsity = target_sparsity, prune.schedule.kind = schedule) are dropped.
   CHECK(md.find("`criterion` = magnitude") != std::string::npos);
   CHECK(md.find("| prune.sparsity |") == std::string::npos);
-  CHECK(md.find("| schedule | granularity | target_sparsity | ok | failed | acc |") !=
+  CHECK(md.find("| schedule | granularity | target_sparsity | n | failed | acc |") !=
         std::string::npos);
   // one_shot/unstructured at 0.5: acc = 0.875 + 0.002*seed -> mean 0.878, std 0.001414
   CHECK(md.find(
             "| one_shot | unstructured | 0.500000 | 2 | 0 | 0.8780 ± 0.0014 | 0.5015 ± 0.0007 |") !=
         std::string::npos);
-  CHECK(md.find("| iterative | neuron | 0.900000 | 1 | 1 | 0.8020 ± 0.0000 |") !=
+  // One ok run: a mean without a std (not "± 0.0000").
+  CHECK(md.find("| iterative | neuron | 0.900000 | 1 | 1 | 0.8020 | 0.9010 |") !=
         std::string::npos);
   CHECK(md.find("| iterative_neuron_0.9_s2 | failed | loss became NaN at epoch 2 |") !=
         std::string::npos);
   if (!plots) return;
   for (const char* name : {"accuracy_vs_sparsity", "accuracy_vs_effective_macs",
-                           "latency_b1_vs_sparsity", "layer_sparsity"}) {
+                           "latency_b1_vs_sparsity", "accuracy_vs_latency_b1", "layer_sparsity"}) {
     CAPTURE(name);
     CHECK(md.find(std::string("](plots/") + name + ".png)") != std::string::npos);
     for (const char* ext : {".svg", ".png"}) {
@@ -140,6 +141,38 @@ TEST_CASE("write_report builds the summary table, failed runs and plots from run
         "one_shot / neuron / magnitude", "one_shot / unstructured / magnitude"})
     CHECK(svg.find(label) != std::string::npos);
   CHECK(md.find("## Warnings") == std::string::npos);
+  CHECK(md.find("## Per-round accuracy") == std::string::npos);  // no rounds.csv here
+}
+
+TEST_CASE("write_report draws per-round curves from rounds.csv, round 0 being the dense model") {
+  poda_test::TempDir dir("poda_report_rounds");
+  poda::CsvTable runs = fake_runs(dir.path);
+  // Three rounds for the two seeds of one setting, accuracy 0.880, 0.860, 0.800 (+0.001 for
+  // seed 2).
+  for (const char* id : {"iterative_unstructured_0.9_s1", "iterative_unstructured_0.9_s2"}) {
+    const std::string plus = std::string(id).back() == '2' ? "1" : "0";
+    poda::CsvTable rounds{{"round", "target", "sparsity", "units_removed", "val_pruned",
+                           "test_pruned", "val_trained", "test_trained"},
+                          {{"1", "0.5", "0.5", "0", "0.1", "0.1", "0.9", "0.88" + plus},
+                           {"2", "0.8", "0.8", "0", "0.1", "0.1", "0.9", "0.86" + plus},
+                           {"3", "0.9", "0.9", "0", "0.1", "0.1", "0.9", "0.80" + plus}}};
+    poda::write_csv_file((dir.path / "runs" / id / "rounds.csv").string(), rounds);
+  }
+  poda::write_csv_file((dir.path / "runs.csv").string(), runs);
+  const bool plots = poda::gnuplot_available();
+  if (plots)
+    poda::write_report(dir.path.string());
+  else
+    report_error(dir.path);
+  const std::string md = poda::read_file((dir.path / "report.md").string());
+  CAPTURE(md);
+  CHECK(md.find("## Per-round accuracy") != std::string::npos);
+  const std::string curve = "| schedule=iterative, granularity=unstructured @ 0.90 |";
+  CHECK(md.find(curve + " 0 | 1.0000 | 0.8900 ± 0.0000 | 2 |") != std::string::npos);
+  CHECK(md.find(curve + " 1 | 0.5000 | 0.8805 ± 0.0007 | 2 |") != std::string::npos);
+  CHECK(md.find(curve + " 3 | 0.1000 | 0.8005 ± 0.0007 | 2 |") != std::string::npos);
+  CHECK(md.find("schedule=one_shot") == std::string::npos);  // no rounds.csv
+  if (plots) CHECK(fs::exists(dir.path / "plots" / "accuracy_per_round.png"));
 }
 
 TEST_CASE("write_report is reproducible from the files alone and reports missing layer tables") {

@@ -10,6 +10,7 @@
 #include "experiment/io/plots.h"
 #include "experiment/report/quantize_report.h"
 #include "experiment/results/results_store.h"
+#include "experiment/report/round_curves.h"
 
 namespace poda {
 namespace {
@@ -39,9 +40,10 @@ std::string si(double v) {
   return buf;
 }
 
+// The std only from two values on: one run has none (not 0).
 std::string mean_std(const Stat& s, int digits) {
   if (s.n == 0) return "–";
-  return fixed(s.mean, digits) + " ± " + fixed(s.std, digits);
+  return fixed(s.mean, digits) + (s.n >= 2 ? " ± " + fixed(s.std, digits) : "");
 }
 
 std::string cell(std::string s) {
@@ -60,6 +62,7 @@ struct ReportState {
   std::vector<std::string> plot_lines;  // markdown for the plots section
   std::vector<std::string> warnings;
   std::vector<std::string> plot_errors;
+  std::string rounds_table;  // per-round accuracies (round_curves.h), markdown
 };
 
 void draw_line(ReportState& st, const std::string& name, const std::string& caption,
@@ -198,6 +201,17 @@ void draw_latency(ReportState& st, const RunTable& t) {
         lat.series.push_back(std::move(s));
       }
     draw_line(st, "latency_b" + b + "_vs_sparsity", "Latency at batch " + b + " vs sparsity", lat);
+    LinePlot acc;  // the trade-off itself: what each path costs for the accuracy it keeps
+    acc.title = "Test accuracy vs measured latency at batch " + b + " (mean ± std over seeds)";
+    acc.x_label = "latency per batch (us, log scale)";
+    acc.y_label = "test accuracy";
+    acc.log_x = true;
+    for (const char* path : inference_paths)
+      for (Series s : series_of(t, "latency_b" + b + "_us_" + path, "acc")) {
+        s.label += std::string(" (") + path + ")";
+        acc.series.push_back(std::move(s));
+      }
+    draw_line(st, "accuracy_vs_latency_b" + b, "Accuracy vs latency at batch " + b, acc);
   }
 }
 
@@ -225,7 +239,7 @@ std::string summary_table(const RunTable& t) {
   if (!constants.empty()) md += "Same in every run: " + constants + ".\n\n";
   md += "|";
   for (const auto& c : columns) md += " " + setting_label(c) + " |";
-  md += " ok | failed | acc | sparsity | effective MACs | acc_dense | acc_pruned |";
+  md += " n | failed | acc | sparsity | effective MACs | acc_dense | acc_pruned |";
   for (const std::string& c : latency) md += " " + c + " |";
   md += "\n|";
   for (std::size_t i = 0; i < columns.size() + 7 + latency.size(); ++i) md += "---|";
@@ -243,7 +257,7 @@ std::string summary_table(const RunTable& t) {
     md += " " + std::to_string(ok) + " | " + std::to_string(failed) + " | " +
           mean_std(setting_stat(t, s, "acc"), 4) + " | " +
           mean_std(setting_stat(t, s, "sparsity"), 4) + " | " +
-          (macs.n ? si(macs.mean) + " ± " + si(macs.std) : std::string("–")) + " | " +
+          (macs.n ? si(macs.mean) + (macs.n >= 2 ? " ± " + si(macs.std) : "") : "–") + " | " +
           mean_std(setting_stat(t, s, "acc_dense"), 4) + " | " +
           mean_std(setting_stat(t, s, "acc_pruned"), 4) + " |";
     for (const std::string& c : latency) md += " " + mean_std(setting_stat(t, s, c), 1) + " |";
@@ -273,6 +287,11 @@ void draw_plots(ReportState& st, const RunTable& t) {
   if (has_quantization(t))
     draw_line(st, "accuracy_vs_compressed_size", "Quantized accuracy vs compressed size",
               accuracy_vs_compressed_size(t));
+  RoundCurves rounds = round_curves(t, st.dir);
+  st.warnings.insert(st.warnings.end(), rounds.warnings.begin(), rounds.warnings.end());
+  if (!rounds.plot.series.empty())
+    draw_line(st, "accuracy_per_round", "Accuracy per round vs remaining weights", rounds.plot);
+  st.rounds_table = rounds.table_markdown;
 }
 
 std::string report_markdown(const ReportState& st, const RunTable& t,
@@ -283,8 +302,9 @@ std::string report_markdown(const ReportState& st, const RunTable& t,
       "# Results: " + fs::path(results_dir).lexically_normal().filename().string() + "\n\n";
   md += std::to_string(t.runs.size()) + " runs: " + std::to_string(ok) + " ok, " +
         std::to_string(t.runs.size() - ok) +
-        " not ok. Means ± sample standard deviations over seeds of the runs with status `ok`; "
-        "test accuracy is that of the model chosen on validation data.\n\n";
+        " not ok. Means ± sample standard deviations over the `n` seeds of the runs with status "
+        "`ok` (the std from n = 2 on); test accuracy is that of the model chosen on validation "
+        "data.\n\n";
   md += "Regenerate with `poda report <this folder>`.\n\n## Summary\n\n" + summary_table(t);
   if (has_quantization(t))
     md +=
@@ -294,6 +314,11 @@ std::string report_markdown(const ReportState& st, const RunTable& t,
   md += "\n## Plots\n\n";
   for (const auto& p : st.plot_lines) md += p + "\n";
   for (const auto& e : st.plot_errors) md += "Plot not drawn: " + e + "\n\n";
+  if (!st.rounds_table.empty())
+    md +=
+        "## Per-round accuracy\n\nAfter each round's training (runs/<run_id>/rounds.csv); "
+        "round 0 is the dense model.\n\n" +
+        st.rounds_table + "\n";
   if (ok != t.runs.size()) {
     md += "## Runs not ok\n\n| run_id | status | reason |\n|---|---|---|\n";
     for (const auto& run : t.runs)

@@ -15,11 +15,14 @@ namespace poda {
 //   plots/accuracy_vs_sparsity.{svg,png}      one line per series, mean ± std over seeds
 //   plots/accuracy_vs_effective_macs.{svg,png}
 //   plots/latency_b<B>_vs_sparsity.{svg,png}  per batch size with latency_b<B>_us_* columns
+//   plots/accuracy_vs_latency_b<B>.{svg,png}  accuracy against each path's latency, same
+//   plots/accuracy_per_round.{svg,png}        runs that prune in rounds (round_curves.h)
 //   plots/layer_sparsity[_k].{svg,png}        per-layer sparsity of each series at its
 //                                             highest target, at most 6 series per plot
 //   plots/accuracy_vs_compressed_size.{svg,png}  quantized runs: acc_quant vs bytes_quant
-//   report.md                                 summary table, quantization table (when
-//                                             quantized), plot links, failed runs
+//   report.md                                 summary table (n per row), quantization table
+//                                             (when quantized), plot links, per-round
+//                                             table, failed runs
 // Only runs with status "ok" enter plots and means. Runs whose result fails its checksums
 // (results_store.h) and unreadable per-layer tables
 // are listed as warnings in report.md. Throws ReportError naming the file when
