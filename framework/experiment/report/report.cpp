@@ -9,8 +9,8 @@
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/plots.h"
 #include "experiment/report/quantize_report.h"
-#include "experiment/results/results_store.h"
 #include "experiment/report/round_curves.h"
+#include "experiment/results/results_store.h"
 
 namespace poda {
 namespace {
