@@ -70,7 +70,7 @@ TEST_CASE("sparse kernels: matrix-vector product, both builds, CSR and slices") 
     add_matvec_slices(sliced);
     CHECK(sliced.slices.slice_ptr.size() == 11);
     for (const auto& [name, fns] : builds())
-      for (const CsrMatrix* m : {&plain, &sliced}) {
+      for (const CsrMatrix* m : {&plain, static_cast<const CsrMatrix*>(&sliced)}) {
         CAPTURE(name);
         CAPTURE(cols);
         CAPTURE(m->slices.empty());
