@@ -9,10 +9,10 @@ set xlabel 'stored bytes: indices, codes, codebooks or scales, biases (log scale
 set ylabel 'test accuracy, quantized'
 set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
 set logscale x
-plot 'accuracy_vs_compressed_size.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 / dataset.train_limit=0', \
-     'accuracy_vs_compressed_size.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=2 / dataset.train_limit=20000', \
-     'accuracy_vs_compressed_size.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 / dataset.train_limit=0', \
-     'accuracy_vs_compressed_size.dat' index 3 using 1:2:3 with yerrorlines lw 2 pt 4 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=2 / dataset.train_limit=20000'
+plot 'accuracy_vs_compressed_size.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3', \
+     'accuracy_vs_compressed_size.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8', \
+     'accuracy_vs_compressed_size.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3', \
+     'accuracy_vs_compressed_size.dat' index 3 using 1:2:3 with yerrorlines lw 2 pt 4 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8'
 set terminal pngcairo size 960,600 noenhanced font 'Sans,11' background '#ffffff'
 set output 'accuracy_vs_compressed_size.png.tmp'
 replot

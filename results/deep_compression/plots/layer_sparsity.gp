@@ -13,10 +13,10 @@ set boxwidth 0.9
 set yrange [0:*]
 set xtics nomirror rotate by -30 left
 set grid ytics
-plot 'layer_sparsity.dat' using 2:xtic(1) title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 / dataset.train_limit=0 @ 0.95', \
-     '' using 3 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=2 / dataset.train_limit=20000 @ 0.90', \
-     '' using 4 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 / dataset.train_limit=0 @ 0.95', \
-     '' using 5 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=2 / dataset.train_limit=20000 @ 0.90'
+plot 'layer_sparsity.dat' using 2:xtic(1) title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 @ 0.95', \
+     '' using 3 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 @ 0.90', \
+     '' using 4 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 @ 0.95', \
+     '' using 5 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 @ 0.90'
 set terminal pngcairo size 960,712 noenhanced font 'Sans,11' background '#ffffff'
 set output 'layer_sparsity.png.tmp'
 replot
