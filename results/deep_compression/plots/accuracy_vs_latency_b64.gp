@@ -1,0 +1,27 @@
+# written by poda; rerun with: gnuplot accuracy_vs_latency_b64.gp
+set terminal svg size 960,600 dynamic noenhanced font 'Sans,12' background '#ffffff'
+set output 'accuracy_vs_latency_b64.svg.tmp'
+set datafile missing '?'
+set title 'Test accuracy vs measured latency at batch 64 (mean ± std over seeds)'
+set grid
+set key outside right top vertical box
+set xlabel 'latency per batch (us, log scale)'
+set ylabel 'test accuracy'
+set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
+set logscale x
+plot 'accuracy_vs_latency_b64.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 (dense)', \
+     'accuracy_vs_latency_b64.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 (dense)', \
+     'accuracy_vs_latency_b64.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 (dense)', \
+     'accuracy_vs_latency_b64.dat' index 3 using 1:2:3 with yerrorlines lw 2 pt 4 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 (dense)', \
+     'accuracy_vs_latency_b64.dat' index 4 using 1:2:3 with yerrorlines lw 2 pt 5 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 (sparse)', \
+     'accuracy_vs_latency_b64.dat' index 5 using 1:2:3 with yerrorlines lw 2 pt 6 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 (sparse)', \
+     'accuracy_vs_latency_b64.dat' index 6 using 1:2:3 with yerrorlines lw 2 pt 7 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 (sparse)', \
+     'accuracy_vs_latency_b64.dat' index 7 using 1:2:3 with yerrorlines lw 2 pt 8 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 (sparse)', \
+     'accuracy_vs_latency_b64.dat' index 8 using 1:2:3 with yerrorlines lw 2 pt 9 ps 0.8 dt 2 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 (compact)', \
+     'accuracy_vs_latency_b64.dat' index 9 using 1:2:3 with yerrorlines lw 2 pt 10 ps 0.8 dt 2 title 'one_shot / unstructured / magnitude / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 (compact)', \
+     'accuracy_vs_latency_b64.dat' index 10 using 1:2:3 with yerrorlines lw 2 pt 11 ps 0.8 dt 2 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 (compact)', \
+     'accuracy_vs_latency_b64.dat' index 11 using 1:2:3 with yerrorlines lw 2 pt 12 ps 0.8 dt 2 title 'one_shot / unstructured / magnitude / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 (compact)'
+set terminal pngcairo size 960,600 noenhanced font 'Sans,11' background '#ffffff'
+set output 'accuracy_vs_latency_b64.png.tmp'
+replot
+unset output
