@@ -17,12 +17,12 @@
 #include <vector>
 
 #include "core/blas_runtime.h"
-#include "core/random.h"
 #include "experiment/io/plots.h"
 #include "infer/plan.h"
 #include "infer/sparse_kernels.h"
 #include "infer/synthetic.h"
 #include "measure/compact.h"
+#include "infer/measure.h"
 #include "measure/latency.h"
 
 using namespace poda;
@@ -41,18 +41,6 @@ const BenchModel models[] = {{"lenet300_100", "LeNet-300-100", {1, 28, 28}},
                              {"conv4", "Conv-4", {3, 32, 32}}};
 const std::size_t batches[2] = {1, 64};
 LatencyProtocol protocol;
-
-// Median µs of plans a and b at one batch size, timed in alternation.
-std::pair<double, double> time_pair(InferencePlan& a, InferencePlan& b, std::size_t batch) {
-  std::vector<float> x(batch * numel(a.input_shape()));
-  Rng rng(2);
-  for (float& v : x) v = rng.normal();
-  a.prepare(batch);
-  b.prepare(batch);
-  const auto stats = measure_alternating(
-      {[&] { a.run(x.data(), batch); }, [&] { b.run(x.data(), batch); }}, protocol);
-  return {stats[0].median_us, stats[1].median_us};
-}
 
 struct Point {
   double x;           // sparsity, or fraction of units removed
@@ -73,7 +61,8 @@ std::vector<Point> unstructured_sweep(const BenchModel& m) {
     auto sparse = build_plan(*model, m.input, Dispatch::measured);
     Point p{s, {}, {}, {}};
     for (int b = 0; b < 2; ++b) {
-      const auto [d, o] = time_pair(*dense, *sparse, batches[b]);
+      const auto t = time_plans({dense.get(), sparse.get()}, m.input, batches[b], protocol);
+      const double d = t[0].median_us, o = t[1].median_us;
       p.speedup[b] = d / o;
       p.dense_us[b] = d;
       p.other_us[b] = o;
@@ -101,7 +90,8 @@ std::vector<Point> structured_sweep(const BenchModel& m) {
     Point p{s, {}, {}, {}};
     p.mac_reduction = double(dense->macs()) / double(small->macs());
     for (int b = 0; b < 2; ++b) {
-      const auto [d, o] = time_pair(*dense, *small, batches[b]);
+      const auto t = time_plans({dense.get(), small.get()}, m.input, batches[b], protocol);
+      const double d = t[0].median_us, o = t[1].median_us;
       p.speedup[b] = d / o;
       p.dense_us[b] = d;
       p.other_us[b] = o;

@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "core/blas_runtime.h"
-#include "core/random.h"
 #include "infer/plan.h"
 #include "infer/synthetic.h"
 #include "measure/compact.h"
+#include "infer/measure.h"
 #include "measure/latency.h"
 #include "prune/pruner.h"
 
@@ -43,19 +43,6 @@ void prune_groups(Module& model, double sparsity) {
   prune(model, s, sparsity, ctx);
 }
 
-// Median µs of the dense and the compacted plan at one batch size, timed in alternation.
-std::pair<double, double> time_pair(InferencePlan& a, InferencePlan& b, std::size_t batch,
-                                    const LatencyProtocol& protocol) {
-  std::vector<float> x(batch * numel(input));
-  Rng rng(2);
-  for (float& v : x) v = rng.normal();
-  a.prepare(batch);
-  b.prepare(batch);
-  const auto stats = measure_alternating(
-      {[&] { a.run(x.data(), batch); }, [&] { b.run(x.data(), batch); }}, protocol);
-  return {stats[0].median_us, stats[1].median_us};
-}
-
 void sweep(const BenchModel& m, const LatencyProtocol& protocol) {
   for (double s : {0.25, 0.5, 0.75}) {
     auto model = synthetic_model(m.zoo, input, 1);
@@ -71,7 +58,8 @@ void sweep(const BenchModel& m, const LatencyProtocol& protocol) {
                 double(dense->macs()) / double(small->macs()), dense_params / 1e3,
                 compact.model->parameter_count() / 1e3);
     for (std::size_t b : batches) {
-      const auto [d, c] = time_pair(*dense, *small, b, protocol);
+      const auto t = time_plans({dense.get(), small.get()}, input, b, protocol);
+      const double d = t[0].median_us, c = t[1].median_us;
       std::printf("  b%zu %8.1f -> %8.1f us (%4.2fx)", b, d, c, d / c);
     }
     std::printf("\n");

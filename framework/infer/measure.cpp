@@ -1,6 +1,7 @@
 #include "infer/measure.h"
 
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "core/blas_runtime.h"
@@ -22,6 +23,20 @@ std::string choice_log(InferencePlan& plan, std::size_t batch) {
 }
 
 }  // namespace
+
+std::vector<LatencyStats> time_plans(const std::vector<InferencePlan*>& plans,
+                                     const Shape& input_shape, std::size_t batch,
+                                     const LatencyProtocol& protocol) {
+  Array x = empty_array({batch * numel(input_shape)});  // (B, input...)
+  Rng rng(1);
+  for (float& v : x) v = rng.normal();
+  std::vector<std::function<void()>> calls;
+  for (InferencePlan* plan : plans) {
+    plan->prepare(batch);
+    calls.push_back([plan, &x, batch] { plan->run(x.data(), batch); });
+  }
+  return measure_alternating(calls, protocol);
+}
 
 double InferenceMeasurement::value(const std::string& name) const {
   for (const NamedValue& v : values)
@@ -55,15 +70,11 @@ InferenceMeasurement measure_inference(Sequential& model, const Shape& input_sha
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<NamedValue> medians, p90s;
   for (std::size_t batch : settings.batch_sizes) {
-    Array x = empty_array({batch * numel(input_shape)});  // (B, input...)
-    Rng rng(1);
-    for (float& v : x) v = rng.normal();
-    std::vector<std::function<void()>> calls;
+    std::vector<InferencePlan*> timed_plans;
     for (auto& plan : plans)
-      if (plan) calls.push_back([&plan, &x, batch] { plan->run(x.data(), batch); });
-    for (auto& plan : plans)
-      if (plan) plan->prepare(batch);  // the sparse plan times its layers here, not below
-    const std::vector<LatencyStats> stats = measure_alternating(calls, settings.protocol);
+      if (plan) timed_plans.push_back(plan.get());
+    const std::vector<LatencyStats> stats =
+        time_plans(timed_plans, input_shape, batch, settings.protocol);
     for (std::size_t p = 0; p < 3; ++p) {
       const bool timed = p < stats.size() && (p < 2 || plans[2]);
       medians.push_back(
@@ -89,14 +100,9 @@ InferenceMeasurement measure_int8_inference(Sequential& model, const Shape& inpu
   std::unique_ptr<InferencePlan> fp32 = build_plan(model, input_shape, Dispatch::dense);
   std::unique_ptr<InferencePlan> plan = build_plan(model, input_shape, Dispatch::measured, int8);
   for (std::size_t batch : settings.batch_sizes) {
-    Array x = empty_array({batch * numel(input_shape)});  // (B, input...)
-    Rng rng(1);
-    for (float& v : x) v = rng.normal();
-    fp32->prepare(batch);
-    plan->prepare(batch);  // times the int8 dense and sparse GEMMs of each layer
-    const std::vector<LatencyStats> stats = measure_alternating(
-        {[&] { fp32->run(x.data(), batch); }, [&] { plan->run(x.data(), batch); }},
-        settings.protocol);
+    // The int8 plan's preparation times the int8 dense and sparse GEMMs of each layer.
+    const std::vector<LatencyStats> stats =
+        time_plans({fp32.get(), plan.get()}, input_shape, batch, settings.protocol);
     m.values.push_back({latency_column(batch, "us", "int8"), stats[1].median_us});
     m.layer_log.push_back(choice_log(*plan, batch));
   }

@@ -16,6 +16,8 @@
 
 namespace poda {
 
+class InferencePlan;
+
 struct InferenceMeasureSettings {
   std::vector<std::size_t> batch_sizes{1, 64};
   LatencyProtocol protocol;
@@ -33,6 +35,12 @@ struct InferenceMeasurement {
   std::vector<std::string> layer_log;           // per batch size: each layer's kernel and why
   double value(const std::string& name) const;  // NaN when absent
 };
+
+// Latency of each plan at one batch size, timed in alternation on one seeded random input
+// (B, input...); each plan is prepared first (a measured plan times its layers there).
+std::vector<LatencyStats> time_plans(const std::vector<InferencePlan*>& plans,
+                                     const Shape& input_shape, std::size_t batch,
+                                     const LatencyProtocol& protocol);
 
 // The column names measure_inference() fills for these batch sizes, in order.
 std::vector<std::string> inference_column_names(const std::vector<std::size_t>& batch_sizes);
