@@ -124,46 +124,45 @@ TEST_CASE("structured compaction: hand-derived counts of ResNet-20 at half width
   CHECK(dense->macs(resnet_input) == resnet_macs(16, 32, 64));
 }
 
-TEST_CASE("structured compaction: ResNet-20 by filters, every criterion, 25/50/75%") {
+// Prunes a fresh model from `make` by filters with every criterion, scope and sparsity and
+// checks its compacted copy: the same outputs, fewer MACs, and at layer scope the parameter
+// and MAC counts `expect` derives from the sparsity.
+template <class Make, class Expect>
+void check_filter_compaction(Make make, const Shape& input, Expect expect) {
   for (const char* criterion : criteria)
     for (double sparsity : {0.25, 0.5, 0.75})
       for (Scope scope : {Scope::layer, Scope::global}) {
         CAPTURE(criterion);
         CAPTURE(sparsity);
         CAPTURE(scope_name(scope));
-        auto model = build(find_zoo_model("resnet20")->layers, resnet_input);
-        prune_filters(*model, resnet_input, criterion, scope, sparsity);
-        const CompactResult c = compact_model(*model, resnet_input);
+        auto model = make();
+        prune_filters(*model, input, criterion, scope, sparsity);
+        const CompactResult c = compact_model(*model, input);
         REQUIRE_MESSAGE(c.model, c.reason);
-        const Variable x = batch_of(resnet_input, 3, 31);
+        const Variable x = batch_of(input, 3, 31);
         NoGradGuard no_grad;
         CHECK(xt::allclose(model->forward(x).data(), c.model->forward(x).data(), 1e-5, 1e-5));
-        CHECK(c.model->macs(resnet_input) < model->macs(resnet_input));
+        CHECK(c.model->macs(input) < model->macs(input));
         if (scope != Scope::layer) continue;
-        const std::size_t a = kept(16, sparsity), b = kept(32, sparsity), w = kept(64, sparsity);
-        CHECK(c.model->parameter_count() == resnet_params(a, b, w));
-        CHECK(c.model->macs(resnet_input) == resnet_macs(a, b, w));
+        const auto [params, macs] = expect(sparsity);
+        CHECK(c.model->parameter_count() == params);
+        CHECK(c.model->macs(input) == macs);
       }
 }
 
+TEST_CASE("structured compaction: ResNet-20 by filters, every criterion, 25/50/75%") {
+  check_filter_compaction([] { return build(find_zoo_model("resnet20")->layers, resnet_input); },
+                          resnet_input,
+                          [](double s) {
+                            const std::size_t a = kept(16, s), b = kept(32, s), w = kept(64, s);
+                            return std::pair(resnet_params(a, b, w), resnet_macs(a, b, w));
+                          });
+}
+
 TEST_CASE("structured compaction: a VGG-style net by filters, every criterion, 25/50/75%") {
-  for (const char* criterion : criteria)
-    for (double sparsity : {0.25, 0.5, 0.75})
-      for (Scope scope : {Scope::layer, Scope::global}) {
-        CAPTURE(criterion);
-        CAPTURE(sparsity);
-        CAPTURE(scope_name(scope));
-        auto model = build(vgg_style(), vgg_input);
-        prune_filters(*model, vgg_input, criterion, scope, sparsity);
-        const CompactResult c = compact_model(*model, vgg_input);
-        REQUIRE_MESSAGE(c.model, c.reason);
-        const Variable x = batch_of(vgg_input, 3, 31);
-        NoGradGuard no_grad;
-        CHECK(xt::allclose(model->forward(x).data(), c.model->forward(x).data(), 1e-5, 1e-5));
-        CHECK(c.model->macs(vgg_input) < model->macs(vgg_input));
-        if (scope != Scope::layer) continue;
-        const std::size_t a = kept(8, sparsity), b = kept(16, sparsity);
-        CHECK(c.model->parameter_count() == vgg_params(a, b));
-        CHECK(c.model->macs(vgg_input) == vgg_macs(a, b));
-      }
+  check_filter_compaction([] { return build(vgg_style(), vgg_input); }, vgg_input,
+                          [](double s) {
+                            const std::size_t a = kept(8, s), b = kept(16, s);
+                            return std::pair(vgg_params(a, b), vgg_macs(a, b));
+                          });
 }
