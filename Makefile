@@ -26,7 +26,7 @@ test: build
 ASAN_BUILD ?= build-asan
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 PODA_TEST_TIMEOUT_SCALE=8
 # Tests that train for minutes under the sanitizers; see tests/sanitizers/README.md.
 ASAN_EXCLUDE ?= $(shell cat tests/sanitizers/excluded_tests.txt | grep -v '^\#' | paste -sd'|')
 

@@ -23,6 +23,18 @@
 
 namespace poda_test {
 
+// Every wait here stretches by PODA_TEST_TIMEOUT_SCALE (an integer, default 1): poda runs
+// several times slower under the sanitizers (`make test-asan` sets it), and a slow child
+// must not be taken for a hung one.
+inline int timeout_scale() {
+  static const int scale = [] {
+    const char* text = std::getenv("PODA_TEST_TIMEOUT_SCALE");
+    const int value = text ? std::atoi(text) : 1;
+    return value > 0 ? value : 1;
+  }();
+  return scale;
+}
+
 inline std::string poda_binary() {
 #ifdef PODA_BINARY
   return PODA_BINARY;
@@ -94,7 +106,7 @@ class Child {
 
   // The exit code, or -signal; nullopt when it is still running after `timeout`.
   std::optional<int> wait(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + timeout * timeout_scale();
     while (running()) {
       int status = 0;
       const pid_t r = ::waitpid(pid_, &status, WNOHANG);
@@ -172,7 +184,7 @@ inline Finished run_poda(std::vector<std::string> args, const std::filesystem::p
 
 // Polls `done` every few milliseconds; false when `timeout` passes first.
 inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout * timeout_scale();
   while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
