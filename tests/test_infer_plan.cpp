@@ -127,9 +127,15 @@ void check_plans(Sequential& model, const Array& inputs) {
         auto plan = build_plan(model, {1, 28, 28}, d);
         CHECK(relative_error(plan->forward(x), reference) <= 1e-5);
       }
-      if (compact.model) {
-        auto plan = build_plan(*compact.model, {1, 28, 28}, Dispatch::dense);
+      for (DenseKernel k : {DenseKernel::gemm, DenseKernel::direct}) {
+        CAPTURE(dense_kernel_name(k));
+        auto plan = build_plan(model, {1, 28, 28}, Dispatch::dense);
+        plan->force_dense_kernel(k);
         CHECK(relative_error(plan->forward(x), reference) <= 1e-5);
+        if (!compact.model) continue;
+        auto small = build_plan(*compact.model, {1, 28, 28}, Dispatch::dense);
+        small->force_dense_kernel(k);
+        CHECK(relative_error(small->forward(x), reference) <= 1e-5);
       }
     }
   }
@@ -163,6 +169,64 @@ TEST_CASE("infer: a fully pruned layer") {
         p->set_mask(zeros_array(p->value.shape()));
     check_plans(*model, inputs);
   }
+}
+
+TEST_CASE("infer: the direct convolution on the zoo's shapes, channels 1 to 64, odd widths") {
+  struct Case {
+    std::size_t c_in, c_out, kernel, padding, h, w, groups;
+  };
+  // LeNet-5's, Caffe LeNet's and Conv-4's layers whole and cut down, odd maps, grouped
+  const Case cases[] = {{1, 1, 5, 2, 28, 28, 1},   {1, 6, 5, 2, 28, 28, 1},
+                        {6, 16, 5, 0, 14, 14, 1},  {2, 3, 5, 0, 13, 11, 1},
+                        {1, 20, 5, 0, 28, 28, 1},  {20, 50, 5, 0, 12, 12, 1},
+                        {3, 64, 3, 1, 9, 7, 1},    {64, 64, 3, 1, 8, 8, 1},
+                        {64, 5, 3, 1, 5, 17, 1},   {7, 9, 3, 1, 15, 15, 1},
+                        {6, 10, 3, 2, 9, 10, 2},   {8, 8, 3, 1, 6, 6, 8}};
+  IsaGuard guard;
+  for (const Case& t : cases) {
+    CAPTURE(t.c_in);
+    CAPTURE(t.c_out);
+    CAPTURE(t.h);
+    CAPTURE(t.w);
+    Rng rng(t.c_in * 100 + t.c_out);
+    Conv2dSettings s;
+    s.in_channels = t.c_in;
+    s.out_channels = t.c_out;
+    s.kernel = t.kernel;
+    s.padding = t.padding;
+    s.groups = t.groups;
+    Sequential m;
+    m.add("conv", std::make_shared<Conv2d>(s, Init::kaiming_uniform, rng));
+    m.add("relu", std::make_shared<ReLU>());
+    const Shape input{t.c_in, t.h, t.w};
+    for (std::size_t batch : {1, 3}) {
+      CAPTURE(batch);
+      const Array x = poda::testing::random_array({batch, t.c_in, t.h, t.w}, batch, -1.0f, 1.0f);
+      Array reference;
+      {
+        NoGradGuard no_grad;
+        reference = m.forward(Variable(x)).data();
+      }
+      for (KernelIsa isa : isas()) {
+        set_kernel_isa(isa);
+        CAPTURE(kernel_isa_name(isa));
+        auto plan = build_plan(m, input, Dispatch::dense);
+        plan->force_dense_kernel(DenseKernel::direct);
+        CHECK(relative_error(plan->forward(x), reference) <= 1e-5);
+        CHECK(plan->describe(batch).find("dense direct") != std::string::npos);
+      }
+    }
+  }
+}
+
+TEST_CASE("infer: a ReLU after a Dense or Conv2d runs in its epilogue") {
+  auto model = synthetic_model("lenet5", {1, 28, 28}, 7);
+  auto plan = build_plan(*model, {1, 28, 28}, Dispatch::dense);
+  plan->force_dense_kernel(DenseKernel::direct);
+  const std::string text = plan->describe(1);
+  CHECK(text.find("Conv2d(1 -> 6, 5x5, out 28x28) + ReLU") != std::string::npos);
+  CHECK(text.find("Dense(120 -> 84) + ReLU") != std::string::npos);
+  CHECK(text.find("Dense(84 -> 10) ") != std::string::npos);  // the last layer has none
 }
 
 TEST_CASE("infer: BatchNorm folds into the Conv2d or Dense before it") {

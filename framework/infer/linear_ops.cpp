@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "core/gemm.h"
 #include "core/ops.h"
+#include "infer/direct_kernels.h"
 #include "infer/sparse_kernels.h"
 
 namespace poda {
@@ -13,6 +15,29 @@ namespace poda {
 const char* kernel_path_name(KernelPath p) {
   return p == KernelPath::sparse ? "sparse" : "dense";
 }
+
+const char* dense_kernel_name(DenseKernel k) {
+  return k == DenseKernel::direct ? "direct" : "gemm";
+}
+
+namespace {
+
+// y (rows, n) += bias (rows) per row, then ReLU when relu: the epilogue of a GEMM.
+void add_bias(float* y, std::size_t rows, std::size_t n, const float* bias, bool relu) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    float* yr = y + r * n;
+    if (relu)
+      for (std::size_t i = 0; i < n; ++i) yr[i] = std::max(yr[i] + bias[r], 0.0f);
+    else
+      for (std::size_t i = 0; i < n; ++i) yr[i] += bias[r];
+  }
+}
+
+void relu_in_place(float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = std::max(y[i], 0.0f);
+}
+
+}  // namespace
 
 LinearOp::LinearOp(std::string name, Array weight, Array bias)
     : name_(std::move(name)), weight_(std::move(weight)), bias_(weight_.shape()[0], 0.0f) {
@@ -60,19 +85,25 @@ std::string DenseOp::sparse_unsupported() const {
 }
 
 std::string DenseOp::describe() const {
-  return "Dense(" + std::to_string(in_) + " -> " + std::to_string(out_) + ")";
+  return "Dense(" + std::to_string(in_) + " -> " + std::to_string(out_) + ")" +
+         (relu_ ? " + ReLU" : "");
 }
 
 void DenseOp::run(Workspace& ws, std::size_t batch) {
   const float* x = ws.slot(in);  // (in, B)
   float* y = ws.slot(out);       // (out, B)
   if (path_ == KernelPath::sparse) {
-    if (batch == 1) return sparse_matvec(csr_, bias_.data(), x, y);
-    return sparse_rows_strided(csr_, bias_.data(), x, batch, batch, y, batch);
+    if (batch == 1)
+      sparse_matvec(csr_, bias_.data(), x, y);
+    else
+      sparse_rows_strided(csr_, bias_.data(), x, batch, batch, y, batch);
+    if (relu_) relu_in_place(y, out_ * batch);
+    return;
   }
+  if (batch == 1 && dense_kernel_ == DenseKernel::direct)
+    return dense_matvec(weight_.data(), out_, in_, bias_.data(), x, y, relu_);
   gemm(false, false, out_, batch, in_, 1.0f, weight_.data(), x, 0.0f, y);
-  for (std::size_t r = 0; r < out_; ++r)
-    for (std::size_t b = 0; b < batch; ++b) y[r * batch + b] += bias_[r];
+  add_bias(y, out_, batch, bias_.data(), relu_);
 }
 
 // ---- Conv2d ----
@@ -104,6 +135,14 @@ ConvOp::ConvOp(std::string name, Array weight, Array bias, const ConvGeometry& g
   wide_.resize(c_out_ * oh_ * wp_);
 }
 
+bool ConvOp::fuse_max_pool2x2() {
+  if (pool_ || oh_ < 2 || ow_ < 2) return false;
+  pool_ = true;
+  out_shape = {c_out_, oh_ / 2, ow_ / 2};
+  full_.resize(c_out_ * oh_ * ow_);
+  return true;
+}
+
 std::string ConvOp::sparse_unsupported() const {
   if (g_.stride != 1) return "stride " + std::to_string(g_.stride);
   if (c_in_ / g_.groups * g_.kernel * g_.kernel > max_csr_cols) return "more than 65536 inputs";
@@ -114,7 +153,8 @@ std::string ConvOp::sparse_unsupported() const {
 std::string ConvOp::describe() const {
   return "Conv2d(" + std::to_string(c_in_) + " -> " + std::to_string(c_out_) + ", " +
          std::to_string(g_.kernel) + "x" + std::to_string(g_.kernel) + ", out " +
-         std::to_string(oh_) + "x" + std::to_string(ow_) + ")";
+         std::to_string(oh_) + "x" + std::to_string(ow_) + ")" + (relu_ ? " + ReLU" : "") +
+         (pool_ ? " + MaxPool2d(2)" : "");
 }
 
 std::size_t ConvOp::macs() const {
@@ -124,10 +164,13 @@ std::size_t ConvOp::macs() const {
 void ConvOp::run(Workspace& ws, std::size_t batch) {
   const float* x = ws.slot(in);  // (B, C_in, H, W)
   float* y = ws.slot(out);       // (B, C_out, H_out, W_out)
-  const std::size_t in_numel = c_in_ * h_ * w_, out_numel = c_out_ * oh_ * ow_;
+  const std::size_t in_numel = c_in_ * h_ * w_, out_numel = numel(out_shape);
+  const bool direct = dense_kernel_ == DenseKernel::direct && has_direct(batch);
   for (std::size_t b = 0; b < batch; ++b) {
     if (path_ == KernelPath::sparse)
       run_sparse(x + b * in_numel, y + b * out_numel);
+    else if (direct)
+      run_direct(x + b * in_numel, y + b * out_numel);
     else
       run_dense(x + b * in_numel, y + b * out_numel);
   }
@@ -160,6 +203,7 @@ void ConvOp::run_dense(const float* x, float* y) {
   const std::size_t p = oh_ * ow_, k2 = g_.kernel * g_.kernel;
   const bool pointwise = g_.kernel == 1 && g_.stride == 1 && g_.padding == 0;
   const float* cols = x;  // a 1x1 convolution's patches are the input itself
+  float* full = pool_ ? full_.data() : y;  // (C_out, P)
   if (!pointwise) {
     im2col(x, c_in_, h_, w_, g_, oh_, ow_, cols_.data());
     cols = cols_.data();
@@ -168,27 +212,46 @@ void ConvOp::run_dense(const float* x, float* y) {
   const std::size_t og = c_out_ / g_.groups, kg = c_in_ / g_.groups * k2;
   for (std::size_t grp = 0; grp < g_.groups; ++grp)
     gemm(false, false, og, p, kg, 1.0f, weight_.data() + grp * og * kg, cols + grp * kg * p, 0.0f,
-         y + grp * og * p);
+         full + grp * og * p);
+  add_bias(full, c_out_, p, bias_.data(), relu_);
+  if (pool_) store(full, ow_, p, y);
+}
+
+const float* ConvOp::padded_plane(const float* x) {
+  if (!g_.padding) return x;
+  for (std::size_t c = 0; c < c_in_; ++c)
+    for (std::size_t i = 0; i < h_; ++i)
+      std::memcpy(&padded_[(c * hp_ + i + g_.padding) * wp_ + g_.padding], x + (c * h_ + i) * w_,
+                  w_ * sizeof(float));
+  return padded_.data();
+}
+
+void ConvOp::store(const float* src, std::size_t row_stride, std::size_t plane_stride,
+                   float* y) const {
+  const float floor = relu_ ? 0.0f : -std::numeric_limits<float>::infinity();
+  if (pool_)
+    return max_pool2x2(src, row_stride, plane_stride, c_out_, oh_ / 2, ow_ / 2, floor, y);
   for (std::size_t o = 0; o < c_out_; ++o)
-    for (std::size_t i = 0; i < p; ++i) y[o * p + i] += bias_[o];
+    for (std::size_t i = 0; i < oh_; ++i) {
+      const float* row = src + o * plane_stride + i * row_stride;  // (W_out)
+      float* dst = y + (o * oh_ + i) * ow_;
+      for (std::size_t j = 0; j < ow_; ++j) dst[j] = std::max(row[j], floor);
+    }
 }
 
 void ConvOp::run_sparse(const float* x, float* y) {
-  const float* plane = x;  // (C_in, Hp, Wp)
-  if (g_.padding) {
-    for (std::size_t c = 0; c < c_in_; ++c)
-      for (std::size_t i = 0; i < h_; ++i)
-        std::memcpy(&padded_[(c * hp_ + i + g_.padding) * wp_ + g_.padding], x + (c * h_ + i) * w_,
-                    w_ * sizeof(float));
-    plane = padded_.data();
-  }
-  // wide (C_out, L), position p = oh*Wp + ow; columns ow >= W_out are dropped below.
+  // wide (C_out, L): the positions up to the last output, L = (H_out - 1) * Wp + W_out
   const std::size_t L = (oh_ - 1) * wp_ + ow_, ldw = oh_ * wp_;
-  sparse_rows_shifted(csr_, col_offset_.data(), row_base_.data(), bias_.data(), plane, L,
-                      wide_.data(), ldw);
-  for (std::size_t o = 0; o < c_out_; ++o)
-    for (std::size_t i = 0; i < oh_; ++i)
-      std::memcpy(y + (o * oh_ + i) * ow_, &wide_[o * ldw + i * wp_], ow_ * sizeof(float));
+  sparse_rows_shifted(csr_, col_offset_.data(), row_base_.data(), bias_.data(), padded_plane(x),
+                      L, wide_.data(), ldw);
+  store(wide_.data(), wp_, ldw, y);
+}
+
+void ConvOp::run_direct(const float* x, float* y) {
+  const std::size_t L = (oh_ - 1) * wp_ + ow_, ldw = oh_ * wp_;
+  dense_rows_shifted(weight_.data(), c_out_, col_offset_.size(), col_offset_.data(),
+                     row_base_.data(), bias_.data(), padded_plane(x), L, wide_.data(), ldw);
+  store(wide_.data(), wp_, ldw, y);
 }
 
 }  // namespace poda

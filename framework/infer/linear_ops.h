@@ -1,7 +1,8 @@
 #pragma once
-// Dense and Conv2d layers of an inference plan, each holding both kernels: dense (OpenBLAS
-// GEMM on the folded weights) and sparse (CSR, infer/sparse_kernels.h). The plan chooses one
-// per layer and batch size (infer/plan.h); a BatchNorm that follows is folded in first.
+// Dense and Conv2d layers of an inference plan, each holding both kernels: dense (the folded
+// weights, through OpenBLAS GEMM or a direct kernel, infer/direct_kernels.h) and sparse (CSR,
+// infer/sparse_kernels.h). The plan chooses per layer and batch size (infer/plan.h); a
+// BatchNorm that follows is folded in first, a ReLU that follows runs in the layer's epilogue.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +15,10 @@ namespace poda {
 
 enum class KernelPath { dense, sparse };
 const char* kernel_path_name(KernelPath p);
+// How the dense path runs: the GEMM library (im2col first for a convolution) or a direct
+// kernel without either's fixed costs.
+enum class DenseKernel { gemm, direct };
+const char* dense_kernel_name(DenseKernel k);
 
 class LinearOp : public InferOp {
  public:
@@ -27,9 +32,18 @@ class LinearOp : public InferOp {
   virtual std::string sparse_unsupported() const = 0;
   // Dense multiply-accumulates per sample.
   virtual std::size_t macs() const = 0;
+  // Whether the dense path has a direct kernel at this batch size.
+  virtual bool has_direct(std::size_t batch) const { return false; }
+  // Takes over the ReLU that follows the layer; false when the layer cannot.
+  virtual bool fuse_relu() { return false; }
+  // Takes over a 2x2 max pooling at stride 2 that follows (out_shape becomes the pooled
+  // shape); false when the layer cannot.
+  virtual bool fuse_max_pool2x2() { return false; }
   const std::string& name() const { return name_; }
   void set_path(KernelPath p) { path_ = p; }
   KernelPath path() const { return path_; }
+  void set_dense_kernel(DenseKernel k) { dense_kernel_ = k; }
+  DenseKernel dense_kernel() const { return dense_kernel_; }
   const CsrMatrix& sparse() const { return csr_; }
   std::size_t bytes_dense() const { return (weight_.size() + bias_.size()) * sizeof(float); }
   std::size_t bytes_sparse() const;
@@ -41,13 +55,17 @@ class LinearOp : public InferOp {
   std::vector<std::int32_t> col_offset_;  // sparse: column -> input offset (see sparse_kernels.h)
   CsrMatrix csr_;
   KernelPath path_ = KernelPath::dense;
+  DenseKernel dense_kernel_ = DenseKernel::gemm;
+  bool relu_ = false;  // a fused ReLU
 };
 
-// y (out, B) = W (out, in) · x (in, B) + b, feature-major.
+// y (out, B) = W (out, in) · x (in, B) + b, feature-major; direct at batch 1 only.
 class DenseOp : public LinearOp {
  public:
   DenseOp(std::string name, Array weight, Array bias);
   void finalise() override;  // also the batch-1 slices
+  bool has_direct(std::size_t batch) const override { return batch == 1; }
+  bool fuse_relu() override { return relu_ = true; }
   void run(Workspace& ws, std::size_t batch) override;
   std::string describe() const override;
   std::string sparse_unsupported() const override;
@@ -58,9 +76,13 @@ class DenseOp : public LinearOp {
 };
 
 // y (B, C_out, H_out, W_out) = conv(x (B, C_in, H, W)) + b, batch-major, one sample at a time.
+// The direct and sparse kernels run stride-1 convolutions on the padded plane.
 class ConvOp : public LinearOp {
  public:
   ConvOp(std::string name, Array weight, Array bias, const ConvGeometry& g, const Shape& input);
+  bool has_direct(std::size_t) const override { return sparse_unsupported().empty(); }
+  bool fuse_relu() override { return relu_ = true; }
+  bool fuse_max_pool2x2() override;
   void run(Workspace& ws, std::size_t batch) override;
   std::string describe() const override;
   std::string sparse_unsupported() const override;
@@ -69,7 +91,14 @@ class ConvOp : public LinearOp {
  private:
   void run_dense(const float* x, float* y);   // one sample: im2col, a GEMM per group
   void run_sparse(const float* x, float* y);  // one sample: padded plane, shifted sparse rows
+  void run_direct(const float* x, float* y);  // one sample: padded plane, shifted dense rows
+  const float* padded_plane(const float* x);  // (C_in, Hp, Wp): x itself without padding
+  // y (C_out, out_shape...) from the full output src (C_out, H_out, W_out) with the given
+  // row and channel strides: the fused ReLU and 2x2 max pooling, if any.
+  void store(const float* src, std::size_t row_stride, std::size_t plane_stride, float* y) const;
   ConvGeometry g_;
+  bool pool_ = false;                   // a fused 2x2 max pooling
+  std::vector<float> full_;             // (C_out, H_out * W_out): the GEMM's output when pooling
   std::size_t c_in_, h_, w_, c_out_, oh_, ow_, hp_, wp_;
   std::vector<float> cols_;             // (C_in * k * k, H_out * W_out)
   std::vector<float> padded_;           // (C_in, Hp, Wp)

@@ -86,11 +86,14 @@ const std::vector<LayerChoice>& InferencePlan::choices(std::size_t batch) {
 }
 
 void InferencePlan::apply(const std::vector<LayerChoice>& choices) {
-  for (std::size_t i = 0; i < linear_.size(); ++i) linear_[i]->set_path(choices[i].path);
+  for (std::size_t i = 0; i < linear_.size(); ++i) {
+    linear_[i]->set_path(choices[i].path);
+    linear_[i]->set_dense_kernel(choices[i].dense_kernel);
+  }
 }
 
 std::vector<LayerChoice> InferencePlan::choose(std::size_t batch) {
-  if (dispatch_ == Dispatch::measured) {  // fill every slot with plausible activations
+  if (dispatch_ == Dispatch::measured || !forced_dense_) {  // fill every slot plausibly
     for (LinearOp* op : linear_) op->set_path(KernelPath::dense);
     ws_.slots[0] = calibration_input_.data();
     for (auto& op : ops_) op->run(ws_, batch);
@@ -111,31 +114,56 @@ double call_us(InferOp& op, Workspace& ws, std::size_t batch) {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// The fastest of alternating calls of the two kernels (the minimum: a shared machine only
-// ever adds time), about 2 ms each, 5 to 40 calls.
-void time_both(LinearOp& op, Workspace& ws, std::size_t batch, LayerChoice& c) {
-  double best[2] = {1e30, 1e30};
+// The fastest of alternating calls of two variants of op, each set up by select(0 or 1)
+// (the minimum: a shared machine only ever adds time), about 2 ms each, 5 to 40 calls.
+template <class Select>
+void time_alternating(LinearOp& op, Workspace& ws, std::size_t batch, Select select,
+                      double best[2]) {
+  best[0] = best[1] = 1e30;
   int reps = 5;
   for (int i = 0; i < reps; ++i)
-    for (KernelPath p : {KernelPath::dense, KernelPath::sparse}) {
-      op.set_path(p);
+    for (int v : {0, 1}) {
+      select(v);
       const double us = call_us(op, ws, batch);
-      if (i > 0) best[int(p)] = std::min(best[int(p)], us);  // call 0 warms the caches
-      if (i == 0 && p == KernelPath::sparse)
-        reps = std::clamp(int(2000.0 / std::max(us, 1e-3)), 5, 40);
+      if (i > 0) best[v] = std::min(best[v], us);  // call 0 warms the caches
+      if (i == 0 && v == 1) reps = std::clamp(int(2000.0 / std::max(us, 1e-3)), 5, 40);
     }
+}
+
+void time_both(LinearOp& op, Workspace& ws, std::size_t batch, LayerChoice& c) {
+  double best[2];
+  time_alternating(op, ws, batch, [&op](int v) { op.set_path(KernelPath(v)); }, best);
   c.dense_us = best[int(KernelPath::dense)];
   c.sparse_us = best[int(KernelPath::sparse)];
   c.path = c.sparse_us < c.dense_us ? KernelPath::sparse : KernelPath::dense;
+  op.set_path(c.path);
   c.reason = "measured";
 }
 
 }  // namespace
 
+// GEMM or direct for the dense path: forced, or timed where the layer has both.
+void InferencePlan::pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoice& c) {
+  c.dense_kernel = DenseKernel::gemm;
+  if (op.has_direct(batch) && forced_dense_) {
+    c.dense_kernel = *forced_dense_;
+  } else if (op.has_direct(batch) &&
+             !(dispatch_ == Dispatch::sparse && op.sparse_unsupported().empty())) {
+    double best[2];
+    op.set_path(KernelPath::dense);
+    time_alternating(op, ws_, batch, [&op](int v) { op.set_dense_kernel(DenseKernel(v)); }, best);
+    c.gemm_us = best[int(DenseKernel::gemm)];
+    c.direct_us = best[int(DenseKernel::direct)];
+    if (c.direct_us < c.gemm_us) c.dense_kernel = DenseKernel::direct;
+  }
+  op.set_dense_kernel(c.dense_kernel);
+}
+
 LayerChoice InferencePlan::choose_layer(LinearOp& op, std::size_t batch) {
   LayerChoice c;
   c.name = op.name();
   c.kind = op.describe();
+  pick_dense_kernel(op, batch, c);
   const std::string unsupported = op.sparse_unsupported();
   c.density = unsupported.empty() ? op.sparse().density() : 1.0;
   if (!unsupported.empty()) {
@@ -159,9 +187,17 @@ std::string InferencePlan::describe(std::size_t batch) {
   std::string text;
   char line[256];
   for (const LayerChoice& c : picked) {
-    std::snprintf(line, sizeof line, "  %-12s %-34s density %5.3f  %-6s", c.name.c_str(),
-                  c.kind.c_str(), c.density, kernel_path_name(c.path));
+    const std::string kernel = c.path == KernelPath::sparse
+                                   ? "sparse"
+                                   : std::string("dense ") + dense_kernel_name(c.dense_kernel);
+    std::snprintf(line, sizeof line, "  %-12s %-41s density %5.3f  %-12s", c.name.c_str(),
+                  c.kind.c_str(), c.density, kernel.c_str());
     text += line;
+    if (c.direct_us >= 0) {
+      std::snprintf(line, sizeof line, "  (gemm %.1f us, direct %.1f us)", c.gemm_us,
+                    c.direct_us);
+      text += line;
+    }
     if (c.dense_us >= 0) {
       std::snprintf(line, sizeof line, "  (dense %.1f us, sparse %.1f us)", c.dense_us,
                     c.sparse_us);
@@ -172,6 +208,29 @@ std::string InferencePlan::describe(std::size_t batch) {
     text += "\n";
   }
   return text;
+}
+
+std::string InferencePlan::profile(std::size_t batch, int calls) {
+  prepare(batch);
+  ws_.slots[0] = calibration_input_.data();
+  std::vector<std::vector<double>> us(ops_.size());
+  for (int i = 0; i <= calls; ++i)
+    for (std::size_t s = 0; s < ops_.size(); ++s) {
+      const double t = call_us(*ops_[s], ws_, batch);
+      if (i > 0) us[s].push_back(t);  // run 0 warms the caches
+    }
+  std::string text;
+  char line[256];
+  double total = 0.0;
+  for (std::size_t s = 0; s < ops_.size(); ++s) {
+    std::nth_element(us[s].begin(), us[s].begin() + us[s].size() / 2, us[s].end());
+    const double median = us[s][us[s].size() / 2];
+    total += median;
+    std::snprintf(line, sizeof line, "  %-52s %9.2f us\n", ops_[s]->describe().c_str(), median);
+    text += line;
+  }
+  std::snprintf(line, sizeof line, "  %-52s %9.2f us\n", "sum of step medians", total);
+  return text + line;
 }
 
 std::size_t InferencePlan::bytes_dense() const {

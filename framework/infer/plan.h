@@ -9,8 +9,11 @@
 //   measured  per layer and batch size, whichever of the two measured faster on this
 //             machine (a layer denser than max_sparse_density is not even tried), so the
 //             plan is never slower than the dense one by more than timing noise.
+// The dense kernel itself is GEMM or direct (infer/linear_ops.h), also timed per layer and
+// batch size wherever a layer has both, unless force_dense_kernel() fixed it.
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +32,9 @@ struct LayerChoice {
   std::string name, kind;  // "fc1", "Dense(784 -> 300)"
   double density = 1.0;    // non-zero weights / weights
   KernelPath path = KernelPath::dense;
-  double dense_us = -1.0, sparse_us = -1.0;  // the measured times (-1: not measured)
+  DenseKernel dense_kernel = DenseKernel::gemm;  // what the dense path runs
+  double dense_us = -1.0, sparse_us = -1.0;      // the measured times (-1: not measured)
+  double gemm_us = -1.0, direct_us = -1.0;       // the two dense kernels, when timed
   std::string reason;
 };
 
@@ -43,11 +48,17 @@ class InferencePlan {
   const float* run(const float* x, std::size_t batch);
   Array forward(const Array& x);  // the same for a (B, input...) array
 
+  // Runs every dense path on kernel k instead of timing GEMM against direct (call before the
+  // first run; layers without a direct kernel keep GEMM).
+  void force_dense_kernel(DenseKernel k) { forced_dense_ = k; }
   // Sizes the buffers and picks every layer's kernel for this batch size.
   void prepare(std::size_t batch);
   const std::vector<LayerChoice>& choices(std::size_t batch);
   // One line per step, with each layer's kernel at this batch size.
   std::string describe(std::size_t batch);
+  // Where the time goes: every step's median µs over `calls` runs of the plan on a fixed
+  // input at this batch size, one line per step, and their sum.
+  std::string profile(std::size_t batch, int calls);
 
   const Shape& input_shape() const { return input_shape_; }
   const Shape& output_shape() const { return output_shape_; }
@@ -62,6 +73,7 @@ class InferencePlan {
   void allocate(std::size_t batch);
   std::vector<LayerChoice> choose(std::size_t batch);
   LayerChoice choose_layer(LinearOp& op, std::size_t batch);
+  void pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoice& c);
   void apply(const std::vector<LayerChoice>& choices);
 
   std::vector<std::unique_ptr<InferOp>> ops_;
@@ -70,6 +82,7 @@ class InferencePlan {
   int output_slot_;
   Shape input_shape_, output_shape_;
   Dispatch dispatch_;
+  std::optional<DenseKernel> forced_dense_;
   Workspace ws_;
   std::size_t capacity_ = 0;  // the batch the buffers hold
   std::vector<std::pair<std::size_t, std::vector<LayerChoice>>> choices_;  // per batch size

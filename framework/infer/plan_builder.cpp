@@ -1,8 +1,8 @@
 // build_plan(): the Lowering (nn/lowering.h) that turns a model's description of itself into
 // an InferencePlan. It tracks the current activation (slot, sample shape, layout), inserts
 // transposes where Dense layers (feature-major) meet the rest (batch-major), folds a
-// channel affine into the Dense/Conv2d it directly follows, and never writes a slot that a
-// residual block still needs.
+// channel affine, a ReLU and a 2x2 max pooling into the Dense/Conv2d they directly follow,
+// and never writes a slot that a residual block still needs.
 #include <set>
 #include <stdexcept>
 
@@ -57,7 +57,13 @@ class PlanBuilder : public Lowering {
     emit(std::move(op), true);
   }
 
-  void relu() override { activation("ReLU", &ActivationOp::relu); }
+  void relu() override {
+    if (pending_ && pending_->fuse_relu()) {  // the layer's epilogue applies it
+      pending_ = nullptr;                     // a BatchNorm after the ReLU cannot fold
+      return;
+    }
+    activation("ReLU", &ActivationOp::relu);
+  }
   void tanh() override { activation("Tanh", &ActivationOp::tanh); }
   void sigmoid() override { activation("Sigmoid", &ActivationOp::sigmoid); }
 
@@ -73,13 +79,13 @@ class PlanBuilder : public Lowering {
 
   void flatten() override {
     shape_ = {numel(shape_)};  // the same memory in either layout
-    pending_ = nullptr;
+    pending_ = producer_ = nullptr;
   }
 
   void residual_begin() override {
     residuals_.push_back({slot_, shape_, layout_, -1, {}, layout_});
     pinned_.insert(slot_);
-    pending_ = nullptr;
+    pending_ = producer_ = nullptr;
   }
 
   void residual_shortcut() override {
@@ -91,7 +97,7 @@ class PlanBuilder : public Lowering {
     slot_ = r.input_slot;
     shape_ = r.input_shape;
     layout_ = r.input_layout;
-    pending_ = nullptr;
+    pending_ = producer_ = nullptr;
   }
 
   void residual_end() override;
@@ -121,7 +127,7 @@ class PlanBuilder : public Lowering {
     slot_ = op->out;
     shape_ = op->out_shape;
     layout_ = op->layout;
-    pending_ = nullptr;
+    pending_ = producer_ = nullptr;
     ops_.push_back(std::move(op));
   }
 
@@ -129,7 +135,7 @@ class PlanBuilder : public Lowering {
   void emit_linear(std::unique_ptr<LinearOp> op) {
     LinearOp* linear = op.get();
     emit(std::move(op), false);
-    pending_ = linear;
+    pending_ = producer_ = linear;
   }
 
   void activation(const std::string& name, ActivationOp::Fn fn) {
@@ -139,6 +145,12 @@ class PlanBuilder : public Lowering {
   }
 
   void pool(bool max, std::size_t kernel, std::size_t stride, std::size_t padding) {
+    const bool pool2x2 = max && kernel == 2 && stride == 2 && padding == 0;
+    if (pool2x2 && producer_ && producer_->fuse_max_pool2x2()) {  // in the layer's epilogue
+      shape_ = producer_->out_shape;
+      pending_ = producer_ = nullptr;
+      return;
+    }
     to_layout(Layout::batch_major);
     if (shape_.size() != 3)
       throw ShapeError("layer '" + layer_name() + "': pooling needs (C, H, W), not " +
@@ -164,6 +176,7 @@ class PlanBuilder : public Lowering {
   Shape shape_;
   Layout layout_ = Layout::batch_major;
   LinearOp* pending_ = nullptr;  // the Dense/Conv2d whose output is the current activation
+  LinearOp* producer_ = nullptr;  // the same, or with a fused ReLU after it
   const Int8Inputs& int8_;       // layers run in int8, with their input grids
 };
 
