@@ -155,7 +155,7 @@ void check_targets(const std::vector<std::vector<Point>>& un,
       expect(at(un[m], 0.9).speedup[b] >= 2,
              std::string(models[m].label) +
                  fmt(" 90%% b%.0f >= 2x: %.2fx", double(batches[b]), at(un[m], 0.9).speedup[b]));
-  for (int m : {1, 3})
+  for (int m : {1, 2, 3})
     for (const Point& p : st[m])
       for (int b : {0, 1})
         expect(p.speedup[b] >= 0.7 * p.mac_reduction,
