@@ -29,6 +29,12 @@ using namespace poda;
 
 namespace {
 
+// What the autograd model computes on x, without recording a graph: the reference.
+Array eval_forward(Module& model, const Array& x) {
+  NoGradGuard no_grad;
+  return model.forward(Variable(x)).data();
+}
+
 // (n, 1, 28, 28): normalised Fashion-MNIST test images, or seeded normal values.
 Array real_inputs(std::size_t n) {
   try {
@@ -114,11 +120,7 @@ void check_plans(Sequential& model, const Array& inputs) {
   for (std::size_t batch : {1, 8, 37}) {
     CAPTURE(batch);
     Array x = xt::view(inputs, xt::range(0, batch));
-    Array reference;
-    {
-      NoGradGuard no_grad;
-      reference = model.forward(Variable(x)).data();
-    }
+    const Array reference = eval_forward(model, x);
     for (KernelIsa isa : isas()) {
       set_kernel_isa(isa);
       CAPTURE(kernel_isa_name(isa));
@@ -202,11 +204,7 @@ TEST_CASE("infer: the direct convolution on the zoo's shapes, channels 1 to 64, 
     for (std::size_t batch : {1, 3}) {
       CAPTURE(batch);
       const Array x = poda::testing::random_array({batch, t.c_in, t.h, t.w}, batch, -1.0f, 1.0f);
-      Array reference;
-      {
-        NoGradGuard no_grad;
-        reference = m.forward(Variable(x)).data();
-      }
+      const Array reference = eval_forward(m, x);
       for (KernelIsa isa : isas()) {
         set_kernel_isa(isa);
         CAPTURE(kernel_isa_name(isa));
