@@ -173,17 +173,19 @@ TEST_CASE("infer: a fully pruned layer") {
   }
 }
 
-TEST_CASE("infer: the direct convolution on the zoo's shapes, channels 1 to 64, odd widths") {
+TEST_CASE("infer: the direct convolution on the zoo's shapes, 1 to 64 channels, odd maps") {
   struct Case {
     std::size_t c_in, c_out, kernel, padding, h, w, groups;
   };
-  // LeNet-5's, Caffe LeNet's and Conv-4's layers whole and cut down, odd maps, grouped
+  // LeNet-5's, Caffe LeNet's and Conv-4's layers whole and cut down, odd maps, grouped, one
+  // or two filters (the few-filter kernel)
   const Case cases[] = {{1, 1, 5, 2, 28, 28, 1},   {1, 6, 5, 2, 28, 28, 1},
                         {6, 16, 5, 0, 14, 14, 1},  {2, 3, 5, 0, 13, 11, 1},
                         {1, 20, 5, 0, 28, 28, 1},  {20, 50, 5, 0, 12, 12, 1},
                         {3, 64, 3, 1, 9, 7, 1},    {64, 64, 3, 1, 8, 8, 1},
                         {64, 5, 3, 1, 5, 17, 1},   {7, 9, 3, 1, 15, 15, 1},
-                        {6, 10, 3, 2, 9, 10, 2},   {8, 8, 3, 1, 6, 6, 8}};
+                        {6, 10, 3, 2, 9, 10, 2},   {8, 8, 3, 1, 6, 6, 8},
+                        {3, 2, 3, 1, 29, 19, 1},   {4, 1, 3, 0, 10, 33, 1}};
   IsaGuard guard;
   for (const Case& t : cases) {
     CAPTURE(t.c_in);

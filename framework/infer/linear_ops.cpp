@@ -8,6 +8,7 @@
 #include "core/gemm.h"
 #include "core/ops.h"
 #include "infer/direct_kernels.h"
+#include "infer/few_filter_conv.h"
 #include "infer/sparse_kernels.h"
 
 namespace poda {
@@ -133,6 +134,8 @@ ConvOp::ConvOp(std::string name, Array weight, Array bias, const ConvGeometry& g
     row_base_.push_back(static_cast<std::int32_t>(o / (c_out_ / g.groups) * cg * hp_ * wp_));
   if (g.padding) padded_.assign(c_in_ * hp_ * wp_, 0.0f);  // the border stays zero
   wide_.resize(c_out_ * oh_ * wp_);
+  few_filters_ = c_out_ <= max_few_filters && g.groups == 1 && g.dilation == 1 &&
+                 few_filter_conv_supports(k);
 }
 
 bool ConvOp::fuse_max_pool2x2() {
@@ -248,6 +251,11 @@ void ConvOp::run_sparse(const float* x, float* y) {
 }
 
 void ConvOp::run_direct(const float* x, float* y) {
+  if (few_filters_) {
+    conv_few_filters(weight_.data(), c_out_, c_in_, g_.kernel, bias_.data(), padded_plane(x),
+                     oh_, ow_, wide_.data(), oh_ * wp_);
+    return store(wide_.data(), wp_, oh_ * wp_, y);
+  }
   const std::size_t L = (oh_ - 1) * wp_ + ow_, ldw = oh_ * wp_;
   dense_rows_shifted(weight_.data(), c_out_, col_offset_.size(), col_offset_.data(),
                      row_base_.data(), bias_.data(), padded_plane(x), L, wide_.data(), ldw);

@@ -109,6 +109,10 @@ class ConvOp : public LinearOp {
   std::vector<float> padded_;           // (C_in, Hp, Wp)
   std::vector<float> wide_;             // (C_out, L): output rows Wp wide
   std::vector<std::int32_t> row_base_;  // (C_out): first input channel of the row's group
+  // Up to this many filters the direct path shares input loads across output rows
+  // (infer/few_filter_conv.h) rather than across filters.
+  static constexpr std::size_t max_few_filters = 2;
+  bool few_filters_ = false;
 };
 
 }  // namespace poda

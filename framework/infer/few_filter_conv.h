@@ -1,0 +1,34 @@
+#pragma once
+// A stride-1 convolution for layers with one to three filters, as structured pruning leaves
+// them (LeNet-5's first layer with 75% of its filters removed keeps one). dense_rows_shifted
+// shares each loaded input vector across four filters; with one filter it loads an input
+// vector for every multiply-add. This kernel shares the loads across output rows instead:
+// the input row i + kh feeds output row i through tap row kh, so a block of NV output rows
+// loads NV + k - 1 input rows per (channel, kw) for NV * k multiply-adds. Both builds as in
+// infer/sparse_kernels.h (AVX-512 and a portable fallback, one process-wide switch).
+#include <cstddef>
+
+namespace poda {
+
+// The kernel sizes the AVX-512 build unrolls; other sizes take dense_rows_shifted.
+bool few_filter_conv_supports(std::size_t kernel);
+
+// For every filter f < filters, output row i < oh, column j < ow (columns ow..wp of y's rows
+// are left as they are):
+//   y[f, i, j] = bias[f] + Σ_{c, kh, kw} w[f, c, kh, kw] * xp[c, i + kh, j + kw]
+// w (filters, c_in, k, k); xp the zero-padded input (c_in, hp, wp), hp = oh + k - 1,
+// wp = ow + k - 1; y (filters, oh, wp) with planes y_plane apart.
+void conv_few_filters(const float* w, std::size_t filters, std::size_t c_in, std::size_t k,
+                      const float* bias, const float* xp, std::size_t oh, std::size_t ow, float* y,
+                      std::size_t y_plane);
+
+namespace kernels {
+void conv_few_filters_portable(const float* w, std::size_t filters, std::size_t c_in, std::size_t k,
+                               const float* bias, const float* xp, std::size_t oh, std::size_t ow,
+                               float* y, std::size_t y_plane);
+void conv_few_filters_avx512(const float* w, std::size_t filters, std::size_t c_in, std::size_t k,
+                             const float* bias, const float* xp, std::size_t oh, std::size_t ow,
+                             float* y, std::size_t y_plane);
+}  // namespace kernels
+
+}  // namespace poda
