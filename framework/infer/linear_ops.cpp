@@ -8,7 +8,7 @@
 #include "core/gemm.h"
 #include "core/ops.h"
 #include "infer/direct_kernels.h"
-#include "infer/few_filter_conv.h"
+#include "infer/small_layer_kernels.h"
 #include "infer/sparse_kernels.h"
 
 namespace poda {
@@ -79,6 +79,11 @@ DenseOp::DenseOp(std::string name, Array weight, Array bias)
 void DenseOp::finalise() {
   LinearOp::finalise();
   if (sparse_unsupported().empty()) add_matvec_slices(csr_);
+  weight_t_.clear();
+  if (out_ > narrow_matvec_max_rows) return;
+  weight_t_.resize(weight_.size());  // (in, out)
+  for (std::size_t o = 0; o < out_; ++o)
+    for (std::size_t i = 0; i < in_; ++i) weight_t_[i * out_ + o] = weight_.data()[o * in_ + i];
 }
 
 std::string DenseOp::sparse_unsupported() const {
@@ -101,6 +106,8 @@ void DenseOp::run(Workspace& ws, std::size_t batch) {
     if (relu_) relu_in_place(y, out_ * batch);
     return;
   }
+  if (batch == 1 && dense_kernel_ == DenseKernel::direct && !weight_t_.empty())
+    return matvec_narrow(weight_t_.data(), out_, in_, bias_.data(), x, y, relu_);
   if (batch == 1 && dense_kernel_ == DenseKernel::direct)
     return dense_matvec(weight_.data(), out_, in_, bias_.data(), x, y, relu_);
   gemm(false, false, out_, batch, in_, 1.0f, weight_.data(), x, 0.0f, y);
@@ -135,7 +142,7 @@ ConvOp::ConvOp(std::string name, Array weight, Array bias, const ConvGeometry& g
   if (g.padding) padded_.assign(c_in_ * hp_ * wp_, 0.0f);  // the border stays zero
   wide_.resize(c_out_ * oh_ * wp_);
   few_filters_ = c_out_ <= max_few_filters && g.groups == 1 && g.dilation == 1 &&
-                 few_filter_conv_supports(k);
+                 conv_few_filters_supports(k);
 }
 
 bool ConvOp::fuse_max_pool2x2() {

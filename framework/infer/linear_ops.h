@@ -78,6 +78,7 @@ class DenseOp : public LinearOp {
 
  private:
   std::size_t in_, out_;
+  std::vector<float> weight_t_;  // (in, out), for the batch-1 kernel of narrow layers
 };
 
 // y (B, C_out, H_out, W_out) = conv(x (B, C_in, H, W)) + b, batch-major, one sample at a time.
@@ -110,7 +111,7 @@ class ConvOp : public LinearOp {
   std::vector<float> wide_;             // (C_out, L): output rows Wp wide
   std::vector<std::int32_t> row_base_;  // (C_out): first input channel of the row's group
   // Up to this many filters the direct path shares input loads across output rows
-  // (infer/few_filter_conv.h) rather than across filters.
+  // (infer/small_layer_kernels.h) rather than across filters.
   static constexpr std::size_t max_few_filters = 2;
   bool few_filters_ = false;
 };

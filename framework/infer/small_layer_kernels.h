@@ -1,17 +1,24 @@
 #pragma once
-// A stride-1 convolution for layers with one to three filters, as structured pruning leaves
-// them (LeNet-5's first layer with 75% of its filters removed keeps one). dense_rows_shifted
+// Kernels for the small layers structured pruning leaves, where infer/direct_kernels.h's
+// blocking runs out of work to share. Both builds as in infer/sparse_kernels.h (AVX-512 and
+// a portable fallback, one process-wide switch).
+//
+// A stride-1 convolution for layers with one or two filters (LeNet-5's first layer with 75%
+// of its filters removed keeps one). dense_rows_shifted
 // shares each loaded input vector across four filters; with one filter it loads an input
 // vector for every multiply-add. This kernel shares the loads across output rows instead:
 // the input row i + kh feeds output row i through tap row kh, so a block of NV output rows
-// loads NV + k - 1 input rows per (channel, kw) for NV * k multiply-adds. Both builds as in
-// infer/sparse_kernels.h (AVX-512 and a portable fallback, one process-wide switch).
+// loads NV + k - 1 input rows per (channel, kw) for NV * k multiply-adds.
+//
+// A batch-1 Dense layer with at most 32 outputs: dense_matvec ends every output row with a
+// sum across vector lanes, which costs more than its few multiply-adds here. This kernel
+// keeps the outputs in the lanes and reads the weights transposed, one input at a time.
 #include <cstddef>
 
 namespace poda {
 
 // The kernel sizes the AVX-512 build unrolls; other sizes take dense_rows_shifted.
-bool few_filter_conv_supports(std::size_t kernel);
+bool conv_few_filters_supports(std::size_t kernel);
 
 // For every filter f < filters, output row i < oh, column j < ow (columns ow..wp of y's rows
 // are left as they are):
@@ -22,7 +29,19 @@ void conv_few_filters(const float* w, std::size_t filters, std::size_t c_in, std
                       const float* bias, const float* xp, std::size_t oh, std::size_t ow, float* y,
                       std::size_t y_plane);
 
+// The most outputs matvec_narrow takes.
+constexpr std::size_t narrow_matvec_max_rows = 32;
+
+// y (rows) = act(bias (rows) + Σ_c x[c] * wt[c, 0:rows)), rows <= narrow_matvec_max_rows,
+// wt (cols, rows) the transposed weights; act = ReLU when relu, else none.
+void matvec_narrow(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
+                   const float* x, float* y, bool relu);
+
 namespace kernels {
+void matvec_narrow_portable(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
+                            const float* x, float* y, bool relu);
+void matvec_narrow_avx512(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
+                          const float* x, float* y, bool relu);
 void conv_few_filters_portable(const float* w, std::size_t filters, std::size_t c_in, std::size_t k,
                                const float* bias, const float* xp, std::size_t oh, std::size_t ow,
                                float* y, std::size_t y_plane);

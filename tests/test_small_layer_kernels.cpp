@@ -1,13 +1,15 @@
-// The few-filter convolution against a double-precision loop, in both builds (portable and
-// AVX-512): kernels 3 and 5, one to three filters and channels, maps whose heights split
-// unevenly into row blocks and whose widths leave partial vectors; the junk columns of each
-// wide output row stay untouched.
+// The small-layer kernels against double-precision loops, in both builds (portable and
+// AVX-512). The few-filter convolution: kernels 3 and 5, one to three filters and channels,
+// maps whose heights split unevenly into row blocks and whose widths leave partial vectors;
+// the junk columns of each wide output row stay untouched. The narrow matrix-vector
+// product: 1 to 32 outputs, inputs around the four-input steps, with and without ReLU.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "core/random.h"
-#include "infer/few_filter_conv.h"
+#include "infer/small_layer_kernels.h"
 #include "infer/sparse_kernels.h"
 
 using namespace poda;
@@ -17,10 +19,14 @@ namespace {
 using FewFilters = void (*)(const float*, std::size_t, std::size_t, std::size_t, const float*,
                             const float*, std::size_t, std::size_t, float*, std::size_t);
 
-std::vector<std::pair<const char*, FewFilters>> builds() {
-  std::vector<std::pair<const char*, FewFilters>> b{
-      {"portable", kernels::conv_few_filters_portable}};
-  if (avx512_kernels_available()) b.push_back({"avx512", kernels::conv_few_filters_avx512});
+using Narrow = void (*)(const float*, std::size_t, std::size_t, const float*, const float*, float*,
+                        bool);
+
+std::vector<std::pair<const char*, std::pair<FewFilters, Narrow>>> builds() {
+  std::vector<std::pair<const char*, std::pair<FewFilters, Narrow>>> b{
+      {"portable", {kernels::conv_few_filters_portable, kernels::matvec_narrow_portable}}};
+  if (avx512_kernels_available())
+    b.push_back({"avx512", {kernels::conv_few_filters_avx512, kernels::matvec_narrow_avx512}});
   return b;
 }
 
@@ -45,7 +51,7 @@ TEST_CASE("few-filter convolution: every shape around the row blocks and vector 
             const std::vector<float> w = random_vector(filters * c_in * k * k, k + filters),
                                      bias = random_vector(filters, c_in),
                                      xp = random_vector(c_in * plane, oh * 100 + ow);
-            for (const auto& [name, fn] : builds()) {
+            for (const auto& [name, fns] : builds()) {
               CAPTURE(name);
               CAPTURE(k);
               CAPTURE(filters);
@@ -53,7 +59,8 @@ TEST_CASE("few-filter convolution: every shape around the row blocks and vector 
               CAPTURE(oh);
               CAPTURE(ow);
               std::vector<float> y(filters * y_plane, untouched);
-              fn(w.data(), filters, c_in, k, bias.data(), xp.data(), oh, ow, y.data(), y_plane);
+              fns.first(w.data(), filters, c_in, k, bias.data(), xp.data(), oh, ow, y.data(),
+                        y_plane);
               for (std::size_t f = 0; f < filters; ++f)
                 for (std::size_t i = 0; i < oh; ++i)
                   for (std::size_t j = 0; j < wp; ++j) {
@@ -69,4 +76,29 @@ TEST_CASE("few-filter convolution: every shape around the row blocks and vector 
                   }
             }
           }
+}
+
+TEST_CASE("narrow matrix-vector product: 1 to 32 outputs, with and without ReLU") {
+  for (std::size_t rows : {1, 5, 16, 17, 30, 32})
+    for (std::size_t cols : {1, 3, 4, 5, 21, 100}) {
+      const std::vector<float> wt = random_vector(cols * rows, rows + cols),
+                               x = random_vector(cols, 3), bias = random_vector(rows, 4);
+      for (const auto& [name, fns] : builds())
+        for (bool relu : {false, true}) {
+          CAPTURE(name);
+          CAPTURE(rows);
+          CAPTURE(cols);
+          CAPTURE(relu);
+          std::vector<float> y(rows + 1, -7.0f);
+          fns.second(wt.data(), rows, cols, bias.data(), x.data(), y.data(), relu);
+          for (std::size_t r = 0; r < rows; ++r) {
+            double expected = bias[r];
+            for (std::size_t c = 0; c < cols; ++c) expected += double(wt[c * rows + r]) * x[c];
+            if (relu) expected = std::max(expected, 0.0);
+            CAPTURE(r);
+            CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
+          }
+          CHECK(y[rows] == -7.0f);  // nothing written past the outputs
+        }
+    }
 }

@@ -1,11 +1,13 @@
-// The ISA dispatch and the portable build of the few-filter convolution.
-#include "infer/few_filter_conv.h"
+// The ISA dispatch and the portable builds of the small-layer kernels.
+#include "infer/small_layer_kernels.h"
+
+#include <algorithm>
 
 #include "infer/sparse_kernels.h"
 
 namespace poda {
 
-bool few_filter_conv_supports(std::size_t kernel) {
+bool conv_few_filters_supports(std::size_t kernel) {
   return kernel == 3 || kernel == 5;
 }
 
@@ -18,7 +20,24 @@ void conv_few_filters(const float* w, std::size_t filters, std::size_t c_in, std
     kernels::conv_few_filters_portable(w, filters, c_in, k, bias, xp, oh, ow, y, y_plane);
 }
 
+void matvec_narrow(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
+                   const float* x, float* y, bool relu) {
+  if (kernel_isa() == KernelIsa::avx512)
+    kernels::matvec_narrow_avx512(wt, rows, cols, bias, x, y, relu);
+  else
+    kernels::matvec_narrow_portable(wt, rows, cols, bias, x, y, relu);
+}
+
 namespace kernels {
+
+void matvec_narrow_portable(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
+                            const float* x, float* y, bool relu) {
+  for (std::size_t r = 0; r < rows; ++r) y[r] = bias[r];
+  for (std::size_t c = 0; c < cols; ++c)
+    for (std::size_t r = 0; r < rows; ++r) y[r] += x[c] * wt[c * rows + r];
+  if (relu)
+    for (std::size_t r = 0; r < rows; ++r) y[r] = std::max(y[r], 0.0f);
+}
 
 void conv_few_filters_portable(const float* w, std::size_t filters, std::size_t c_in, std::size_t k,
                                const float* bias, const float* xp, std::size_t oh, std::size_t ow,

@@ -1,6 +1,6 @@
-// The AVX-512 build of the few-filter convolution, compiled with target attributes like
+// The AVX-512 builds of the small-layer kernels, compiled with target attributes like
 // infer/direct_kernels_avx512.cpp and run only where avx512_kernels_available() said yes.
-#include "infer/few_filter_conv.h"
+#include "infer/small_layer_kernels.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -12,6 +12,11 @@
 
 namespace poda::kernels {
 namespace {
+
+// Lanes of the first min(n, 16) elements.
+PODA_AVX512 inline __mmask16 lanes(std::size_t n) {
+  return n >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << n) - 1u);
+}
 
 // NV output rows x 16 columns (lanes m) of one filter, kernel K:
 //   y[r, 0:16) = bias + Σ_{c, kh, kw} w[c, kh, kw] * x[c, r + kh, kw + 0:16)
@@ -59,19 +64,49 @@ PODA_AVX512 void filter(const float* w, std::size_t c_in, float bias, const floa
   for (std::size_t i = 0; i < oh; i += rows)
     for (std::size_t j = 0; j < ow; j += 16) {
       const std::size_t n = std::min<std::size_t>(16, ow - j);
-      const __mmask16 m = n == 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << n) - 1u);
-      rows_upto<K, max_rows>(std::min(rows, oh - i), w, c_in, bias, xp + i * wp + j, wp, plane, m,
-                             y + i * wp + j);
+      rows_upto<K, max_rows>(std::min(rows, oh - i), w, c_in, bias, xp + i * wp + j, wp, plane,
+                             lanes(n), y + i * wp + j);
     }
 }
 
 }  // namespace
 
+// Two vectors of outputs; four inputs per step into four accumulator pairs, so eight FMA
+// chains hide the latency that one pair would wait on.
+PODA_AVX512 void matvec_narrow_avx512(const float* wt, std::size_t rows, std::size_t cols,
+                                      const float* bias, const float* x, float* y, bool relu) {
+  const __mmask16 m0 = lanes(rows), m1 = rows > 16 ? lanes(rows - 16) : 0;
+  __m512 a0[4], a1[4];
+  for (int u = 0; u < 4; ++u) a0[u] = a1[u] = _mm512_setzero_ps();
+  std::size_t c = 0;
+  for (; c + 4 <= cols; c += 4) PODA_UNROLL for (int u = 0; u < 4; ++u) {
+      const __m512 xv = _mm512_set1_ps(x[c + u]);
+      const float* w = wt + (c + u) * rows;  // (rows)
+      a0[u] = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(m0, w), a0[u]);
+      a1[u] = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(m1, w + 16), a1[u]);
+    }
+  for (; c < cols; ++c) {
+    const __m512 xv = _mm512_set1_ps(x[c]);
+    a0[0] = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(m0, wt + c * rows), a0[0]);
+    a1[0] = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(m1, wt + c * rows + 16), a1[0]);
+  }
+  __m512 s0 = _mm512_add_ps(_mm512_add_ps(a0[0], a0[1]), _mm512_add_ps(a0[2], a0[3]));
+  __m512 s1 = _mm512_add_ps(_mm512_add_ps(a1[0], a1[1]), _mm512_add_ps(a1[2], a1[3]));
+  s0 = _mm512_add_ps(s0, _mm512_maskz_loadu_ps(m0, bias));
+  s1 = _mm512_add_ps(s1, _mm512_maskz_loadu_ps(m1, bias + 16));
+  if (relu) {
+    s0 = _mm512_maskz_max_ps(0xFFFF, s0, _mm512_setzero_ps());
+    s1 = _mm512_maskz_max_ps(0xFFFF, s1, _mm512_setzero_ps());
+  }
+  _mm512_mask_storeu_ps(y, m0, s0);
+  _mm512_mask_storeu_ps(y + 16, m1, s1);
+}
+
 PODA_AVX512 void conv_few_filters_avx512(const float* w, std::size_t filters, std::size_t c_in,
                                          std::size_t k, const float* bias, const float* xp,
                                          std::size_t oh, std::size_t ow, float* y,
                                          std::size_t y_plane) {
-  if (!few_filter_conv_supports(k))
+  if (!conv_few_filters_supports(k))
     return conv_few_filters_portable(w, filters, c_in, k, bias, xp, oh, ow, y, y_plane);
   for (std::size_t f = 0; f < filters; ++f) {
     const float* wf = w + f * c_in * k * k;
@@ -87,6 +122,10 @@ PODA_AVX512 void conv_few_filters_avx512(const float* w, std::size_t filters, st
 #else  // not x86-64 GCC/Clang: never selected (avx512_kernels_available() is false)
 
 namespace poda::kernels {
+void matvec_narrow_avx512(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
+                          const float* x, float* y, bool relu) {
+  matvec_narrow_portable(wt, rows, cols, bias, x, y, relu);
+}
 void conv_few_filters_avx512(const float* w, std::size_t filters, std::size_t c_in, std::size_t k,
                              const float* bias, const float* xp, std::size_t oh, std::size_t ow,
                              float* y, std::size_t y_plane) {
