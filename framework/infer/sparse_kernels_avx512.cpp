@@ -13,6 +13,10 @@
 namespace poda::kernels {
 namespace {
 
+// Every lane, for the zero-masked forms of shuffles and widenings: GCC 12's unmasked ones
+// trip -Wmaybe-uninitialized on their undefined pass-through.
+constexpr __mmask16 all_lanes = 0xFFFF;
+
 // The first n (< 16) lanes.
 PODA_AVX512 inline __mmask16 first_lanes(std::size_t n) {
   return static_cast<__mmask16>((1u << n) - 1u);
@@ -108,7 +112,8 @@ PODA_AVX512 inline __mmask16 lanes(std::size_t n) {
 // acc (16 rows) += val (16) * x[col0 + idx (16)], the inputs x[col0 : col0+32) in lo and hi.
 PODA_AVX512 inline __m512 slot(const float* val, const std::uint8_t* idx, __m512 lo, __m512 hi,
                                __m512 acc) {
-  const __m512i i = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(idx)));
+  const __m512i i =
+      _mm512_maskz_cvtepu8_epi32(all_lanes, _mm_loadu_si128(reinterpret_cast<const __m128i*>(idx)));
   return _mm512_fmadd_ps(_mm512_loadu_ps(val), _mm512_permutex2var_ps(lo, i, hi), acc);
 }
 
@@ -157,24 +162,25 @@ PODA_AVX512 inline void transpose16(const float* src, std::size_t lds, float* ds
   __m512 r[16], t[16];
   for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + i * lds);
   for (int i = 0; i < 16; i += 2) {
-    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    t[i] = _mm512_maskz_unpacklo_ps(all_lanes, r[i], r[i + 1]);
+    t[i + 1] = _mm512_maskz_unpackhi_ps(all_lanes, r[i], r[i + 1]);
   }
   for (int i = 0; i < 16; i += 4) {
-    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i] = _mm512_maskz_shuffle_ps(all_lanes, t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm512_maskz_shuffle_ps(all_lanes, t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm512_maskz_shuffle_ps(all_lanes, t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm512_maskz_shuffle_ps(all_lanes, t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
   }
   for (int i = 0; i < 4; ++i) {
-    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
-    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
+    t[i] = _mm512_maskz_shuffle_f32x4(all_lanes, r[i], r[i + 4], 0x88);
+    t[i + 4] = _mm512_maskz_shuffle_f32x4(all_lanes, r[i], r[i + 4], 0xdd);
+    t[i + 8] = _mm512_maskz_shuffle_f32x4(all_lanes, r[i + 8], r[i + 12], 0x88);
+    t[i + 12] = _mm512_maskz_shuffle_f32x4(all_lanes, r[i + 8], r[i + 12], 0xdd);
   }
   for (int i = 0; i < 8; ++i) {
-    _mm512_storeu_ps(dst + i * ldd, _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88));
-    _mm512_storeu_ps(dst + (i + 8) * ldd, _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd));
+    _mm512_storeu_ps(dst + i * ldd, _mm512_maskz_shuffle_f32x4(all_lanes, t[i], t[i + 8], 0x88));
+    _mm512_storeu_ps(dst + (i + 8) * ldd,
+                     _mm512_maskz_shuffle_f32x4(all_lanes, t[i], t[i + 8], 0xdd));
   }
 }
 
