@@ -1,4 +1,6 @@
-// Convolution forward by im2col + GEMM, and how the GEMMs are batched.
+// Convolution forward by im2col + GEMM, and how the GEMMs are batched. Stride-1 convs take
+// the direct kernels of conv_direct.h instead (no patch matrix: see the README, CIFAR-scale
+// training).
 //
 // A thread's slice of the batch is cut into chunks; for each chunk and group the patches are
 // unrolled into cols (K, Bc*OHW), so one GEMM covers Bc samples. 1x1 stride-1 unpadded convs
@@ -9,6 +11,7 @@
 #include <cctype>
 #include <string>
 
+#include "core/conv_direct.h"
 #include "core/conv_kernels.h"
 #include "core/conv_workspace.h"
 #include "core/gemm.h"
@@ -119,7 +122,10 @@ std::size_t conv_chunk_samples(const ConvDims& d) {
 void conv_forward(float* y, bool accumulate, const float* x, const float* w, const float* bias,
                   const ConvDims& d) {
   parallel_for(d.B, [&](std::size_t lo, std::size_t hi, int) {
-    forward_samples(y, accumulate, x, w, bias, d, lo, hi);
+    if (conv_direct_applies(d))
+      conv_forward_direct(y, accumulate, x, w, bias, d, lo, hi);
+    else
+      forward_samples(y, accumulate, x, w, bias, d, lo, hi);
   });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The convolution kernels behind conv2d (ops_conv.cpp): im2col + the one GEMM wrapper, the
-// batch split between the compute threads (parallel.h). Each thread keeps its own workspace,
+// The convolution kernels behind conv2d (ops_conv.cpp): the im2col-free kernels of
+// conv_direct.h for stride-1 convs, im2col + the one GEMM wrapper for the rest, the batch
+// split between the compute threads (parallel.h). Each thread keeps its own workspace,
 // grown to the largest layer it has seen, so a training step allocates nothing here.
 #include <cstddef>
 
