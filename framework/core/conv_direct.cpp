@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/conv_kernels.h"
 #include "core/conv_workspace.h"
 #include "core/direct_kernels.h"
 #include "core/gemm.h"
@@ -104,7 +105,8 @@ bool conv_direct_applies(const ConvDims& d) {
 }
 
 void conv_forward_direct(float* y, bool accumulate, const float* x, const float* w,
-                         const float* bias, const ConvDims& d, std::size_t lo, std::size_t hi) {
+                         const float* bias, const ConvDims& d, std::size_t lo, std::size_t hi,
+                         std::uint8_t* relu_mask) {
   const Wide g(d);
   const std::size_t chunk = chunk_samples(d, g);
   ConvWorkspace& ws = conv_workspace();
@@ -124,6 +126,8 @@ void conv_forward_direct(float* y, bool accumulate, const float* x, const float*
                          span);
     }
     narrow(wide, d, g, b0, bc, accumulate, y);
+    const std::size_t first = b0 * d.C_out * d.OHW();
+    if (relu_mask) relu_with_mask(y + first, relu_mask + first, bc * d.C_out * d.OHW());
   }
 }
 

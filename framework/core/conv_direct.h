@@ -6,6 +6,7 @@
 // patch matrix. The forward runs the direct kernel of core/direct_kernels.h; the weight
 // gradient one GEMM per tap over the chunk, dy padded the same way with its junk zeroed.
 #include <cstddef>
+#include <cstdint>
 
 #include "core/conv_geometry.h"
 
@@ -15,9 +16,11 @@ namespace poda {
 // a 1x1 unpadded conv (which already is one GEMM per sample without im2col).
 bool conv_direct_applies(const ConvDims& d);
 
-// Samples [lo, hi) of conv_forward: y (B, C_out, OH, OW) = conv(x, w) + bias (or + y).
+// Samples [lo, hi) of conv_forward: y (B, C_out, OH, OW) = conv(x, w) + bias (or + y), then
+// the ReLU of relu_mask when there is one (conv_kernels.h).
 void conv_forward_direct(float* y, bool accumulate, const float* x, const float* w,
-                         const float* bias, const ConvDims& d, std::size_t lo, std::size_t hi);
+                         const float* bias, const ConvDims& d, std::size_t lo, std::size_t hi,
+                         std::uint8_t* relu_mask);
 
 // Samples [lo, hi) of conv_backward_weight: dw (C_out, C_in, kH, kW) = beta * dw + Σ_b ...
 void conv_weight_grad_direct(float* dw, float beta, const float* dy, const float* x,

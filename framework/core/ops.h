@@ -26,6 +26,9 @@ std::size_t conv_out_size(std::size_t in, std::size_t kernel, std::size_t stride
 //   input channels [g*C_in/groups, (g+1)*C_in/groups).
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
                 const Conv2dOptions& options);
+// relu(conv2d(...)) in one pass over the output each way (Conv2d followed by ReLU).
+Variable conv2d_relu(const Variable& x, const Variable& weight, const Variable& bias,
+                     const Conv2dOptions& options);
 // How conv2d lays out its GEMMs: automatic picks per convolution and BLAS core (see
 // ops_conv.cpp); the others force one way, for tests and benchmarks. Process-wide.
 enum class ConvBatching { automatic, per_sample, batched };
