@@ -99,10 +99,11 @@ TEST_CASE("conv2d direct: full Jacobian on odd shapes, paddings and kernels, bot
 }
 
 TEST_CASE("conv2d direct: equals im2col + GEMM within 1e-5, chunked and on two threads") {
-  // 32 channels of 30x30 padded to 32x32: two samples per chunk, so 5 samples are chunks
-  // of 2, 2 and 1 (on one thread) or 2+1 and 2 (on two).
+  // The first case, 17 channels of 16x16 padded planes (4,352 floats a sample), runs 3
+  // samples per chunk (conv_direct.cpp: about 16k floats): chunks of 3, 3 and 1 on one
+  // thread, 3+1 and 3 on two; the second chunks of 2 and 1, the third one chunk of all 4.
   const Case cases[] = {
-      {"3x3 pad 1, 32 -> 17 channels", 5, 32, 30, 30, 17, 3, 1},
+      {"3x3 pad 1, 8 -> 17 channels", 7, 8, 14, 14, 17, 3, 1},
       {"3x3 pad 2, 17 -> 33 channels", 3, 17, 9, 11, 33, 3, 2},
       {"5x5 pad 1, 19 -> 16 channels", 4, 19, 8, 13, 16, 5, 1},
   };
