@@ -65,6 +65,8 @@ TEST_CASE("conv2d direct: the shapes it takes") {
   CHECK_FALSE(conv_direct_applies(dims(3, 2, 1, 1, 1)));
   CHECK_FALSE(conv_direct_applies(dims(3, 1, 2, 2, 1)));
   CHECK_FALSE(conv_direct_applies(dims(3, 1, 1, 1, 2)));
+  CHECK(conv_direct_applies(ConvDims{1, 1, 20, 20, 1, 16, 16, 5, 5, 1, 0, 1, 1}));
+  CHECK_FALSE(conv_direct_applies(ConvDims{1, 1, 20, 20, 1, 17, 17, 4, 4, 1, 0, 1, 1}));
 }
 
 TEST_CASE("conv2d direct: full Jacobian on odd shapes, paddings and kernels, both builds") {

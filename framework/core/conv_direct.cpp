@@ -25,7 +25,7 @@ namespace {
 ConvAlgorithm g_algorithm = ConvAlgorithm::automatic;
 
 // Floats past the last padded plane that the last taps read (the kernel's masked vectors
-// never read past L): kW - 1, rounded up.
+// never read past L): kW - 1, so conv_direct_applies keeps kW <= 16.
 constexpr std::size_t slack = 16;
 
 // The wide-row geometry of one layer.
@@ -103,7 +103,7 @@ void set_conv_algorithm(ConvAlgorithm algorithm) {
 
 bool conv_direct_applies(const ConvDims& d) {
   return g_algorithm == ConvAlgorithm::automatic && d.stride == 1 && d.dil == 1 && d.groups == 1 &&
-         !d.pointwise();
+         !d.pointwise() && d.kW <= slack;
 }
 
 void conv_forward_direct(float* y, bool accumulate, const float* x, const float* w,
