@@ -3,7 +3,9 @@
 // estimate (the step's convolution and dense GEMMs alone) and, with --profile, where the
 // step's time goes, per op family.
 //   bench_conv_train [seconds per model, default 2.5] [--threads N] [--profile]
-//                    [--per-sample | --batched (force conv2d's GEMM batching)] [model ...]
+//                    [--per-sample | --batched (force conv2d's GEMM batching)]
+//                    [--im2col (no direct stride-1 kernels: im2col + GEMM for every conv)]
+//                    [model ...]
 // Run it with OPENBLAS_CORETYPE set to compare BLAS kernels (e.g. Haswell, Cooperlake).
 
 #include <algorithm>
@@ -186,6 +188,8 @@ int main(int argc, char** argv) {
       set_conv_batching(ConvBatching::per_sample);
     else if (!std::strcmp(argv[a], "--batched"))
       set_conv_batching(ConvBatching::batched);
+    else if (!std::strcmp(argv[a], "--im2col"))
+      set_conv_algorithm(ConvAlgorithm::im2col);
     else if (a == 1 && std::atof(argv[a]) > 0.0)
       seconds = std::atof(argv[a]);
     else

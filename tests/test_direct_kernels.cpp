@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/random.h"
-#include "infer/direct_kernels.h"
+#include "core/direct_kernels.h"
 #include "infer/sparse_kernels.h"
 
 using namespace poda;

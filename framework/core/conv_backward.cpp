@@ -2,12 +2,14 @@
 //
 // The data gradient of a stride-1 convolution is itself a convolution: dy padded by
 // dil*(k-1) - pad, correlated with the weights flipped in space and transposed in channels.
-// That runs im2col + a GEMM of the forward pass's good shape (M = C_in, K = C_out*kH*kW)
-// instead of the (K, OHW) = w^T @ dy GEMM with the short inner dimension C_out and a
-// scatter-add (col2im) of nine times the input's size. Other convs take the col2im path.
+// That runs conv_forward (the direct kernels, or im2col + a GEMM of the forward pass's good
+// shape, M = C_in, K = C_out*kH*kW) instead of the (K, OHW) = w^T @ dy GEMM with the short
+// inner dimension C_out and a scatter-add (col2im) of nine times the input's size. Other
+// convs take the col2im path. Weight gradients of stride-1 convs run conv_direct.h's GEMMs.
 #include <algorithm>
 #include <cstring>
 
+#include "core/conv_direct.h"
 #include "core/conv_kernels.h"
 #include "core/conv_workspace.h"
 #include "core/gemm.h"
@@ -113,11 +115,12 @@ void conv_backward_weight(float* dw, float beta, const float* dy, const float* x
   const std::size_t size = d.C_out * d.K();
   const int slots = parallel_slots(d.B);
   float* partial = grow(conv_workspace().partial, (slots - 1) * size);
+  const auto samples = conv_direct_applies(d) ? conv_weight_grad_direct : weight_grad_samples;
   parallel_for(d.B, [&](std::size_t lo, std::size_t hi, int slot) {
     if (slot == 0)
-      weight_grad_samples(dw, beta, dy, x, d, lo, hi);
+      samples(dw, beta, dy, x, d, lo, hi);
     else
-      weight_grad_samples(partial + (slot - 1) * size, 0.0f, dy, x, d, lo, hi);
+      samples(partial + (slot - 1) * size, 0.0f, dy, x, d, lo, hi);
   });
   for (int s = 1; s < slots; ++s)
     for (std::size_t i = 0; i < size; ++i) dw[i] += partial[(s - 1) * size + i];

@@ -1,4 +1,6 @@
-// Convolution forward by im2col + GEMM, and how the GEMMs are batched.
+// Convolution forward by im2col + GEMM, and how the GEMMs are batched. Stride-1 convs take
+// the direct kernels of conv_direct.h instead (no patch matrix: see the README, CIFAR-scale
+// training).
 //
 // A thread's slice of the batch is cut into chunks; for each chunk and group the patches are
 // unrolled into cols (K, Bc*OHW), so one GEMM covers Bc samples. 1x1 stride-1 unpadded convs
@@ -9,12 +11,14 @@
 #include <cctype>
 #include <string>
 
+#include "core/conv_direct.h"
 #include "core/conv_kernels.h"
 #include "core/conv_workspace.h"
 #include "core/gemm.h"
 #include "core/im2col.h"
 #include "core/ops.h"
 #include "core/parallel.h"
+#include "core/profile.h"
 
 namespace poda {
 
@@ -68,7 +72,7 @@ void scatter_output(float* y, bool accumulate, const float* out, const float* bi
 
 // Samples [lo, hi) of conv_forward, on the calling thread.
 void forward_samples(float* y, bool accumulate, const float* x, const float* w, const float* bias,
-                     const ConvDims& d, std::size_t lo, std::size_t hi) {
+                     const ConvDims& d, std::size_t lo, std::size_t hi, std::uint8_t* relu_mask) {
   const std::size_t OHW = d.OHW(), cout_g = d.cout_g(), K = d.K();
   const std::size_t chunk = conv_chunk_samples(d);
   ConvWorkspace& ws = conv_workspace();
@@ -93,6 +97,8 @@ void forward_samples(float* y, bool accumulate, const float* x, const float* w, 
       gemm(false, false, cout_g, N, K, 1.0f, wg, src, 0.0f, out);
       scatter_output(y, accumulate, out, bias, d, b0, bc, g);
     }
+    const std::size_t first = b0 * d.C_out * OHW, n = std::min(chunk, hi - b0) * d.C_out * OHW;
+    if (relu_mask) relu_with_mask(y + first, relu_mask + first, n);
   }
 }
 
@@ -116,10 +122,22 @@ std::size_t conv_chunk_samples(const ConvDims& d) {
   return std::clamp<std::size_t>((std::size_t(1) << 20) / (d.K() * d.OHW()), 1, d.B);
 }
 
+void relu_with_mask(float* y, std::uint8_t* mask, std::size_t n) {
+  ProfileScope scope(ProfileOp::activation);
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool on = y[i] > 0.0f;
+    mask[i] = on;
+    y[i] = on ? y[i] : 0.0f;
+  }
+}
+
 void conv_forward(float* y, bool accumulate, const float* x, const float* w, const float* bias,
-                  const ConvDims& d) {
+                  const ConvDims& d, std::uint8_t* relu_mask) {
   parallel_for(d.B, [&](std::size_t lo, std::size_t hi, int) {
-    forward_samples(y, accumulate, x, w, bias, d, lo, hi);
+    if (conv_direct_applies(d))
+      conv_forward_direct(y, accumulate, x, w, bias, d, lo, hi, relu_mask);
+    else
+      forward_samples(y, accumulate, x, w, bias, d, lo, hi, relu_mask);
   });
 }
 

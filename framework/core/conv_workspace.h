@@ -2,6 +2,7 @@
 // Per-thread scratch buffers of the convolution kernels: grown to the largest layer seen,
 // then reused by every later call on that thread, so training steps allocate nothing.
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace poda {
@@ -11,6 +12,12 @@ struct ConvWorkspace {
   std::vector<float> gathered;  // (C_out/groups, Bc*OHW) one group's output or its gradient
   std::vector<float> weights;   // (C_in, C_out, kH, kW) flipped weights of the data gradient
   std::vector<float> partial;   // (slots-1, C_out*K) other threads' weight gradients
+  // The direct kernels (conv_direct.cpp):
+  std::vector<float> padded;          // (C_in, Bc, Hp, Wp) a chunk's zero-padded input
+  std::vector<float> wide;            // (C_out, Bc, Hp, Wp) its output, or its dy, junk zeroed
+  std::vector<float> tap_grads;       // (kH*kW, C_out, C_in) the weight gradient, tap-major
+  std::vector<float> zeros;           // (C_out) the bias of a conv without one
+  std::vector<std::int32_t> offsets;  // (C_in*kH*kW) where each input column starts
 };
 
 inline ConvWorkspace& conv_workspace() {

@@ -26,10 +26,18 @@ std::size_t conv_out_size(std::size_t in, std::size_t kernel, std::size_t stride
 //   input channels [g*C_in/groups, (g+1)*C_in/groups).
 Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
                 const Conv2dOptions& options);
+// relu(conv2d(...)) in one pass over the output each way (Conv2d followed by ReLU).
+Variable conv2d_relu(const Variable& x, const Variable& weight, const Variable& bias,
+                     const Conv2dOptions& options);
 // How conv2d lays out its GEMMs: automatic picks per convolution and BLAS core (see
 // ops_conv.cpp); the others force one way, for tests and benchmarks. Process-wide.
 enum class ConvBatching { automatic, per_sample, batched };
 void set_conv_batching(ConvBatching mode);
+// Which kernels conv2d runs: automatic takes the im2col-free direct kernels for stride-1
+// convs (conv_direct.h) and im2col + GEMM for the rest; im2col forces im2col + GEMM
+// everywhere, for tests and benchmarks. Process-wide.
+enum class ConvAlgorithm { automatic, im2col };
+void set_conv_algorithm(ConvAlgorithm algorithm);
 
 // ---- pooling (ops_pool.cpp): windows of kernel x kernel, same stride and padding on H, W ----
 // (B, C, H, W) -> (B, C, H_out, W_out); padding never wins the max.

@@ -1,5 +1,7 @@
 // The conv2d op: shape checks, the graph node, and the GEMMs it stands for. The kernels, forward
 // and backward side by side, are in conv_forward.cpp and conv_backward.cpp.
+#include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -51,18 +53,36 @@ std::size_t conv_out_size(std::size_t in, std::size_t kernel, std::size_t stride
   return (in + 2 * padding - span) / stride + 1;
 }
 
-Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
-                const Conv2dOptions& opt) {
+namespace {
+
+// dy (B, C_out, OH, OW) where the ReLU let its input through, else 0.
+Array masked_grad(const Array& dy, const std::uint8_t* mask) {
+  ProfileScope scope(ProfileOp::activation);
+  Array g = empty_array(to_shape(dy.shape()));
+  const float* src = dy.data();
+  float* dst = g.data();
+  for (std::size_t i = 0, n = g.size(); i < n; ++i) dst[i] = mask[i] ? src[i] : 0.0f;
+  return g;
+}
+
+// conv2d, and with relu the ReLU after it in the same output pass. The backward needs the
+// ReLU's mask, not its output: it keeps one byte per output instead of a second tensor.
+Variable conv2d_op(const Variable& x, const Variable& weight, const Variable& bias,
+                   const Conv2dOptions& opt, bool relu) {
   const ConvDims d = conv_dims(x, weight, bias, opt);
   const bool has_bias = bias.defined();
   note_conv_gemms(d, x.requires_grad());
   Array y = empty_array({d.B, d.C_out, d.OH, d.OW});
+  // Left uninitialised: conv_forward writes every byte. Shared, so the grad fn stays copyable.
+  const std::shared_ptr<std::uint8_t[]> mask(relu ? new std::uint8_t[y.size()] : nullptr);
   conv_forward(y.data(), false, x.data().data(), weight.data().data(),
-               has_bias ? bias.data().data() : nullptr, d);
+               has_bias ? bias.data().data() : nullptr, d, mask.get());
   std::vector<Variable> inputs{x, weight};
   if (has_bias) inputs.push_back(bias);
   return Variable::from_op(
-      std::move(y), std::move(inputs), [d](std::vector<Variable>& in, const Array& dy) {
+      std::move(y), std::move(inputs), [d, mask](std::vector<Variable>& in, const Array& dy_out) {
+        const Array masked = mask ? masked_grad(dy_out, mask.get()) : Array();
+        const Array& dy = mask ? masked : dy_out;
         // Each buffer and its beta come first: grad_accumulator sets beta, and a call's
         // arguments are evaluated in no fixed order. The first layer's input needs no gradient:
         // its data-gradient work is skipped.
@@ -75,6 +95,18 @@ Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
         if (dw) conv_backward_weight(dw, beta_w, dy.data(), in[0].data().data(), d);
         if (dx) conv_backward_data(dx, beta_x, dy.data(), in[1].data().data(), d);
       });
+}
+
+}  // namespace
+
+Variable conv2d(const Variable& x, const Variable& weight, const Variable& bias,
+                const Conv2dOptions& opt) {
+  return conv2d_op(x, weight, bias, opt, false);
+}
+
+Variable conv2d_relu(const Variable& x, const Variable& weight, const Variable& bias,
+                     const Conv2dOptions& opt) {
+  return conv2d_op(x, weight, bias, opt, true);
 }
 
 }  // namespace poda

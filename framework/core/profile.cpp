@@ -14,6 +14,8 @@ std::vector<GemmNote> g_notes;
 const char* profile_op_name(ProfileOp op) {
   static const char* const names[] = {"im2col/col2im: im2col",
                                       "im2col/col2im: col2im",
+                                      "direct conv: kernel",
+                                      "direct conv: pad/unpad",
                                       "GEMM",
                                       "BatchNorm (+ReLU fused)",
                                       "ReLU / activations",

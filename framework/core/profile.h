@@ -13,6 +13,8 @@ namespace poda {
 enum class ProfileOp {
   im2col,
   col2im,
+  conv_direct,
+  conv_layout,
   gemm,
   batch_norm,
   activation,

@@ -7,7 +7,7 @@
 
 #include "core/gemm.h"
 #include "core/ops.h"
-#include "infer/direct_kernels.h"
+#include "core/direct_kernels.h"
 #include "infer/small_layer_kernels.h"
 #include "infer/sparse_kernels.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 // Dense and Conv2d layers of an inference plan, each holding both kernels: dense (the folded
-// weights, through OpenBLAS GEMM or a direct kernel, infer/direct_kernels.h) and sparse (CSR,
+// weights, through OpenBLAS GEMM or a direct kernel, core/direct_kernels.h) and sparse (CSR,
 // infer/sparse_kernels.h). The plan chooses per layer and batch size (infer/plan.h); a
 // BatchNorm that follows is folded in first, a ReLU that follows runs in the layer's epilogue.
 #include <cstdint>

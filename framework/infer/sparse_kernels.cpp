@@ -1,46 +1,13 @@
-// The ISA switch and the portable builds of the sparse kernels (plain loops the compiler
+// The dispatch and the portable builds of the sparse kernels (plain loops the compiler
 // may vectorise for whatever target it builds for).
 #include "infer/sparse_kernels.h"
 
 #include <algorithm>
-#include <stdexcept>
-
-#include "core/cpu_features.h"
 
 namespace poda {
-namespace {
-
-KernelIsa& active_isa() {
-  static KernelIsa isa = avx512_kernels_available() ? KernelIsa::avx512 : KernelIsa::portable;
-  return isa;
-}
-
-}  // namespace
-
-bool avx512_kernels_available() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  return cpu_features().avx512_base();
-#else
-  return false;
-#endif
-}
-
-KernelIsa kernel_isa() {
-  return active_isa();
-}
-
-void set_kernel_isa(KernelIsa isa) {
-  if (isa == KernelIsa::avx512 && !avx512_kernels_available())
-    throw std::invalid_argument("AVX-512 kernels requested but this CPU has no AVX-512 F/BW/DQ/VL");
-  active_isa() = isa;
-}
-
-const char* kernel_isa_name(KernelIsa isa) {
-  return isa == KernelIsa::avx512 ? "avx512" : "portable";
-}
 
 void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
-  if (active_isa() == KernelIsa::avx512)
+  if (kernel_isa() == KernelIsa::avx512)
     kernels::sparse_matvec_avx512(w, bias, x, y);
   else
     kernels::sparse_matvec_portable(w, bias, x, y);
@@ -49,7 +16,7 @@ void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float*
 void sparse_rows_shifted(const CsrMatrix& w, const std::int32_t* col_offset,
                          const std::int32_t* row_base, const float* bias, const float* x,
                          std::size_t L, float* y, std::size_t ldy) {
-  if (active_isa() == KernelIsa::avx512)
+  if (kernel_isa() == KernelIsa::avx512)
     kernels::sparse_rows_shifted_avx512(w, col_offset, row_base, bias, x, L, y, ldy);
   else
     kernels::sparse_rows_shifted_portable(w, col_offset, row_base, bias, x, L, y, ldy);
@@ -57,14 +24,14 @@ void sparse_rows_shifted(const CsrMatrix& w, const std::int32_t* col_offset,
 
 void sparse_rows_strided(const CsrMatrix& w, const float* bias, const float* x, std::size_t ldx,
                          std::size_t L, float* y, std::size_t ldy) {
-  if (active_isa() == KernelIsa::avx512)
+  if (kernel_isa() == KernelIsa::avx512)
     kernels::sparse_rows_strided_avx512(w, bias, x, ldx, L, y, ldy);
   else
     kernels::sparse_rows_strided_portable(w, bias, x, ldx, L, y, ldy);
 }
 
 void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst) {
-  if (active_isa() == KernelIsa::avx512)
+  if (kernel_isa() == KernelIsa::avx512)
     kernels::transpose_avx512(src, rows, cols, dst);
   else
     kernels::transpose_portable(src, rows, cols, dst);

@@ -1,21 +1,14 @@
 #pragma once
 // The sparse kernels of the inference path, in two builds: AVX-512 (where this CPU has it)
 // and a portable C++ fallback that the tests also run. A process-wide switch chooses; the
-// default is AVX-512 when the CPU and OS support it.
+// default is AVX-512 when the CPU and OS support it (core/kernel_isa.h).
 #include <cstddef>
 #include <cstdint>
 
+#include "core/kernel_isa.h"
 #include "infer/csr.h"
 
 namespace poda {
-
-enum class KernelIsa { portable, avx512 };
-
-bool avx512_kernels_available();
-KernelIsa kernel_isa();
-// Throws std::invalid_argument for avx512 on a CPU without it.
-void set_kernel_isa(KernelIsa isa);
-const char* kernel_isa_name(KernelIsa isa);
 
 // Sparse matrix-vector product, batch 1:
 //   y (rows) = bias (rows, or null) + w (rows, cols) · x (cols)

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "nn/layer_spec.h"
+#include "nn/layers/activation.h"
 
 namespace poda {
 
@@ -28,6 +29,11 @@ Conv2d::Conv2d(const Conv2dSettings& s, Init init, Rng& rng)
 
 Variable Conv2d::forward(const Variable& x) {
   return conv2d(x, weight_->effective(), bias_ ? bias_->effective() : Variable(), options_);
+}
+
+Variable Conv2d::forward_fused_with(const Variable& x, const Module& next) {
+  if (!dynamic_cast<const ReLU*>(&next)) return {};
+  return conv2d_relu(x, weight_->effective(), bias_ ? bias_->effective() : Variable(), options_);
 }
 
 std::string Conv2d::describe() const {

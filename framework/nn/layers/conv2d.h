@@ -22,6 +22,8 @@ class Conv2d : public Module {
  public:
   Conv2d(const Conv2dSettings& settings, Init init, Rng& rng);
   Variable forward(const Variable& x) override;
+  // Conv2d then ReLU: one output pass (core's conv2d_relu).
+  Variable forward_fused_with(const Variable& x, const Module& next) override;
   std::string type_name() const override { return "Conv2d"; }
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;

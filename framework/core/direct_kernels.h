@@ -1,10 +1,11 @@
 #pragma once
-// Dense-weight kernels of the inference path that skip the GEMM library: a direct
-// (im2col-free) stride-1 convolution and a batch-1 matrix-vector product. Small layers (the
-// few channels and neurons a structured-pruned model keeps) spend more time in im2col, in
-// the library's per-call set-up and in separate bias and activation passes than in their
-// multiply-accumulates; these kernels have neither. Both builds as in infer/sparse_kernels.h
-// (AVX-512 and a portable fallback, chosen by the same process-wide switch).
+// Dense-weight kernels that skip the GEMM library: a direct (im2col-free) stride-1
+// convolution and a batch-1 matrix-vector product. Small layers (the few channels and
+// neurons a structured-pruned model keeps) spend more time in im2col, in the library's
+// per-call set-up and in separate bias and activation passes than in their
+// multiply-accumulates; these kernels have neither. The inference path (infer/linear_ops.h)
+// and the training convolutions (core/conv_direct.cpp) both run them. Two builds, AVX-512
+// and a portable fallback, chosen by the process-wide switch of core/kernel_isa.h.
 #include <cstddef>
 #include <cstdint>
 
@@ -13,7 +14,7 @@ namespace poda {
 // Dense rows times shifted vectors, vectorised along L: for every row r,
 //   y[r, 0:L) = bias[r] + Σ_k w[r, k] * x[row_base[r] + col_offset[k] + 0:L)
 // w (rows, K) row-major, bias (rows), y (rows, L) with row stride ldy; row_base may be null.
-// The stride-1 convolution of sparse_rows_shifted (infer/sparse_kernels.h) with every tap.
+// The dense form of sparse_rows_shifted (infer/sparse_kernels.h): a stride-1 convolution.
 void dense_rows_shifted(const float* w, std::size_t rows, std::size_t K,
                         const std::int32_t* col_offset, const std::int32_t* row_base,
                         const float* bias, const float* x, std::size_t L, float* y,

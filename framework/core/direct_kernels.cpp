@@ -1,10 +1,10 @@
 // The ISA dispatch and the portable builds of the direct kernels (plain loops the compiler
 // may vectorise for whatever target it builds for).
-#include "infer/direct_kernels.h"
+#include "core/direct_kernels.h"
 
 #include <algorithm>
 
-#include "infer/sparse_kernels.h"
+#include "core/kernel_isa.h"
 
 namespace poda {
 

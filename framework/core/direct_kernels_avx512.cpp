@@ -1,6 +1,6 @@
 // The AVX-512 builds of the direct kernels, compiled with target attributes like
 // infer/sparse_kernels_avx512.cpp and run only where avx512_kernels_available() said yes.
-#include "infer/direct_kernels.h"
+#include "core/direct_kernels.h"
 
 #include <algorithm>
 

@@ -1,0 +1,165 @@
+// Stride-1 convolutions on the wide-row layout (see conv_direct.h).
+//
+// A chunk of bc samples is spread into padded planes (C, bc, Hp, Wp). Output position
+// q = b*Hp*Wp + oh*Wp + ow of the chunk reads input q + kh*Wp + kw for tap (kh, kw), so the
+// chunk's outputs are one run of L = (bc-1)*Hp*Wp + OH*Wp positions per channel, of which
+// the columns ow >= OW and the rows oh >= OH between samples are junk: dropped from the
+// forward's output, zeroed in the weight gradient's dy.
+#include "core/conv_direct.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "core/conv_kernels.h"
+#include "core/conv_workspace.h"
+#include "core/direct_kernels.h"
+#include "core/gemm.h"
+#include "core/ops.h"
+#include "core/profile.h"
+
+namespace poda {
+
+namespace {
+
+ConvAlgorithm g_algorithm = ConvAlgorithm::automatic;
+
+// Floats past the last padded plane that the last taps read (the kernel's masked vectors
+// never read past L): kW - 1, so conv_direct_applies keeps kW <= 16.
+constexpr std::size_t slack = 16;
+
+// The wide-row geometry of one layer.
+struct Wide {
+  std::size_t Hp, Wp, plane;
+  explicit Wide(const ConvDims& d) : Hp(d.H + 2 * d.pad), Wp(d.W + 2 * d.pad), plane(Hp * Wp) {}
+  // Output positions of a chunk of bc samples.
+  std::size_t length(const ConvDims& d, std::size_t bc) const {
+    return (bc - 1) * plane + d.OH * Wp;
+  }
+};
+
+// Samples per chunk: the padded input (or dy) of a chunk stays near 64 KB, so ResNet-20
+// and Conv-4 run one sample at a time. Measured on ResNet-20 (bench_conv_train): chunks of
+// 256 KB ran about 8% slower, of 1 MB 25% slower (the chunk then leaves L2).
+std::size_t chunk_samples(const ConvDims& d, const Wide& g) {
+  const std::size_t per_sample = std::max(d.C_in, d.C_out) * g.plane;
+  return std::max<std::size_t>(1, (std::size_t(1) << 14) / per_sample);
+}
+
+// dst (C, bc, Hp, Wp) = samples [b0, b0+bc) of src (B, C, h, w), each plane placed at row and
+// column `pad` of a zeroed Hp x Wp plane; then `slack` zeros.
+void spread(const float* src, std::size_t C, std::size_t h, std::size_t w, std::size_t b0,
+            std::size_t bc, std::size_t pad, const Wide& g, float* dst) {
+  ProfileScope scope(ProfileOp::conv_layout);
+  for (std::size_t c = 0; c < C; ++c)
+    for (std::size_t b = 0; b < bc; ++b) {
+      const float* s = src + ((b0 + b) * C + c) * h * w;  // (h, w)
+      float* p = dst + (c * bc + b) * g.plane;            // (Hp, Wp)
+      std::fill(p, p + pad * g.Wp, 0.0f);
+      for (std::size_t i = 0; i < h; ++i) {
+        float* row = p + (pad + i) * g.Wp;
+        std::fill(row, row + pad, 0.0f);
+        std::memcpy(row + pad, s + i * w, w * sizeof(float));
+        std::fill(row + pad + w, row + g.Wp, 0.0f);
+      }
+      std::fill(p + (pad + h) * g.Wp, p + g.plane, 0.0f);
+    }
+  std::fill(dst + C * bc * g.plane, dst + C * bc * g.plane + slack, 0.0f);
+}
+
+// y (B, C_out, OH, OW) at samples [b0, b0+bc) = (or +=) wide (C_out, bc, Hp, Wp) without junk.
+void narrow(const float* wide, const ConvDims& d, const Wide& g, std::size_t b0, std::size_t bc,
+            bool accumulate, float* y) {
+  ProfileScope scope(ProfileOp::conv_layout);
+  for (std::size_t o = 0; o < d.C_out; ++o)
+    for (std::size_t b = 0; b < bc; ++b) {
+      const float* p = wide + (o * bc + b) * g.plane;  // (Hp, Wp)
+      float* dst = y + ((b0 + b) * d.C_out + o) * d.OHW();
+      for (std::size_t i = 0; i < d.OH; ++i, dst += d.OW, p += g.Wp)
+        if (accumulate)
+          for (std::size_t j = 0; j < d.OW; ++j) dst[j] += p[j];
+        else
+          std::memcpy(dst, p, d.OW * sizeof(float));
+    }
+}
+
+// offsets (C_in*kH*kW): where input column k = (c, kh, kw) of w starts in a chunk's planes.
+const std::int32_t* tap_offsets(const ConvDims& d, const Wide& g, std::size_t bc,
+                                std::vector<std::int32_t>& offsets) {
+  offsets.resize(d.K());
+  std::size_t k = 0;
+  for (std::size_t c = 0; c < d.C_in; ++c)
+    for (std::size_t kh = 0; kh < d.kH; ++kh)
+      for (std::size_t kw = 0; kw < d.kW; ++kw)
+        offsets[k++] = static_cast<std::int32_t>(c * bc * g.plane + kh * g.Wp + kw);
+  return offsets.data();
+}
+
+}  // namespace
+
+void set_conv_algorithm(ConvAlgorithm algorithm) {
+  g_algorithm = algorithm;
+}
+
+bool conv_direct_applies(const ConvDims& d) {
+  return g_algorithm == ConvAlgorithm::automatic && d.stride == 1 && d.dil == 1 && d.groups == 1 &&
+         !d.pointwise() && d.kW <= slack;
+}
+
+void conv_forward_direct(float* y, bool accumulate, const float* x, const float* w,
+                         const float* bias, const ConvDims& d, std::size_t lo, std::size_t hi,
+                         std::uint8_t* relu_mask) {
+  const Wide g(d);
+  const std::size_t chunk = chunk_samples(d, g);
+  ConvWorkspace& ws = conv_workspace();
+  float* padded = grow(ws.padded, d.C_in * chunk * g.plane + slack);  // (C_in, bc, Hp, Wp)
+  float* wide = grow(ws.wide, d.C_out * chunk * g.plane);             // (C_out, bc, Hp, Wp)
+  if (!bias) {
+    ws.zeros.assign(d.C_out, 0.0f);
+    bias = ws.zeros.data();
+  }
+  for (std::size_t b0 = lo; b0 < hi; b0 += chunk) {
+    const std::size_t bc = std::min(chunk, hi - b0), span = bc * g.plane;
+    spread(x, d.C_in, d.H, d.W, b0, bc, d.pad, g, padded);
+    const std::int32_t* offsets = tap_offsets(d, g, bc, ws.offsets);
+    {
+      ProfileScope scope(ProfileOp::conv_direct);
+      dense_rows_shifted(w, d.C_out, d.K(), offsets, nullptr, bias, padded, g.length(d, bc), wide,
+                         span);
+    }
+    narrow(wide, d, g, b0, bc, accumulate, y);
+    const std::size_t first = b0 * d.C_out * d.OHW();
+    if (relu_mask) relu_with_mask(y + first, relu_mask + first, bc * d.C_out * d.OHW());
+  }
+}
+
+// Per tap t = (kh, kw): dw_t (C_out, C_in) += dy_wide (C_out, L) @ x_shifted(t) (C_in, L)^T,
+// one GEMM over the whole chunk; the junk positions of dy_wide are zero.
+void conv_weight_grad_direct(float* dw, float beta, const float* dy, const float* x,
+                             const ConvDims& d, std::size_t lo, std::size_t hi) {
+  const Wide g(d);
+  const std::size_t chunk = chunk_samples(d, g), taps = d.kH * d.kW, size = d.C_out * d.C_in;
+  ConvWorkspace& ws = conv_workspace();
+  float* padded = grow(ws.padded, d.C_in * chunk * g.plane + slack);  // (C_in, bc, Hp, Wp)
+  float* wide = grow(ws.wide, d.C_out * chunk * g.plane + slack);     // (C_out, bc, Hp, Wp)
+  float* tap_grads = grow(ws.tap_grads, taps * size);                 // (taps, C_out, C_in)
+  if (lo == hi) std::fill(tap_grads, tap_grads + taps * size, 0.0f);
+  for (std::size_t b0 = lo; b0 < hi; b0 += chunk) {
+    const std::size_t bc = std::min(chunk, hi - b0), span = bc * g.plane;
+    spread(x, d.C_in, d.H, d.W, b0, bc, d.pad, g, padded);
+    spread(dy, d.C_out, d.OH, d.OW, b0, bc, 0, g, wide);
+    for (std::size_t kh = 0; kh < d.kH; ++kh)
+      for (std::size_t kw = 0; kw < d.kW; ++kw)
+        gemm(false, true, d.C_out, d.C_in, g.length(d, bc), 1.0f, wide, span,
+             padded + kh * g.Wp + kw, span, b0 == lo ? 0.0f : 1.0f,
+             tap_grads + (kh * d.kW + kw) * size, d.C_in);
+  }
+  // dw (C_out, C_in, taps) = beta * dw + tap_grads (taps, C_out, C_in), transposed
+  for (std::size_t i = 0; i < size; ++i)
+    for (std::size_t t = 0; t < taps; ++t) {
+      const float v = tap_grads[t * size + i];
+      dw[i * taps + t] = beta == 0.0f ? v : beta * dw[i * taps + t] + v;
+    }
+}
+
+}  // namespace poda

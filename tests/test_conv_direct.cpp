@@ -1,0 +1,135 @@
+// The im2col-free kernels of stride-1 convolutions (core/conv_direct.h), in both kernel
+// builds: the full Jacobian on small odd shapes, and the same outputs and gradients as the
+// im2col + GEMM path on shapes that take several chunks, with and without a second thread.
+#include <doctest/doctest.h>
+
+#include <xtensor/xmath.hpp>
+
+#include "core/conv_direct.h"
+#include "core/kernel_isa.h"
+#include "core/ops.h"
+#include "core/parallel.h"
+#include "gradcheck.h"
+
+using namespace poda;
+using poda::testing::check_jacobian;
+using poda::testing::random_array;
+
+namespace {
+
+std::vector<KernelIsa> isas() {
+  std::vector<KernelIsa> list{KernelIsa::portable};
+  if (avx512_kernels_available()) list.push_back(KernelIsa::avx512);
+  return list;
+}
+
+// Restores the process-wide switches whatever a check does.
+struct SwitchGuard {
+  KernelIsa isa = kernel_isa();
+  ~SwitchGuard() {
+    set_kernel_isa(isa);
+    set_conv_algorithm(ConvAlgorithm::automatic);
+    set_compute_threads(1);
+  }
+};
+
+struct Case {
+  const char* name;
+  std::size_t B, C, H, W, O, k, pad;
+};
+
+// y, dx, dw, db of one conv2d with a random output gradient.
+std::vector<Array> conv_and_grads(const Array& x, const Array& w, const Array& b, std::size_t pad) {
+  Variable vx(x, true), vw(w, true), vb(b, true);
+  Variable y = conv2d(vx, vw, vb, {1, pad, 1, 1});
+  y.backward(random_array(y.shape(), 44));
+  return {y.data(), vx.grad(), vw.grad(), vb.grad()};
+}
+
+// Within 1e-5 of the larger magnitude of the reference.
+void check_close(const Array& got, const Array& want) {
+  const float scale = xt::amax(xt::abs(want))();
+  CHECK(xt::allclose(got, want, 1e-5, 1e-5 * scale));
+}
+
+}  // namespace
+
+TEST_CASE("conv2d direct: the shapes it takes") {
+  auto dims = [](std::size_t k, std::size_t stride, std::size_t pad, std::size_t dil,
+                 std::size_t groups) {
+    return ConvDims{2, 4, 8, 8, 4, k, k, 8, 8, stride, pad, dil, groups};
+  };
+  CHECK(conv_direct_applies(dims(3, 1, 1, 1, 1)));
+  CHECK(conv_direct_applies(dims(1, 1, 1, 1, 1)));        // padded 1x1
+  CHECK_FALSE(conv_direct_applies(dims(1, 1, 0, 1, 1)));  // already a plain GEMM
+  CHECK_FALSE(conv_direct_applies(dims(3, 2, 1, 1, 1)));
+  CHECK_FALSE(conv_direct_applies(dims(3, 1, 2, 2, 1)));
+  CHECK_FALSE(conv_direct_applies(dims(3, 1, 1, 1, 2)));
+  CHECK(conv_direct_applies(ConvDims{1, 1, 20, 20, 1, 16, 16, 5, 5, 1, 0, 1, 1}));
+  CHECK_FALSE(conv_direct_applies(ConvDims{1, 1, 20, 20, 1, 17, 17, 4, 4, 1, 0, 1, 1}));
+}
+
+TEST_CASE("conv2d direct: full Jacobian on odd shapes, paddings and kernels, both builds") {
+  const Case cases[] = {
+      {"3x3 pad 1, 3 -> 5 channels", 2, 3, 5, 7, 5, 3, 1},
+      {"3x3 pad 0", 3, 2, 6, 5, 3, 3, 0},
+      {"5x5 pad 2", 2, 2, 5, 6, 3, 5, 2},
+      {"1x1 pad 1", 2, 3, 3, 4, 2, 1, 1},
+      {"5x5 pad 0 on 5x5", 2, 2, 5, 5, 3, 5, 0},
+  };
+  SwitchGuard guard;
+  for (KernelIsa isa : isas())
+    for (const Case& c : cases) {
+      CAPTURE(kernel_isa_name(isa));
+      CAPTURE(c.name);
+      set_kernel_isa(isa);
+      const std::size_t pad = c.pad;
+      const Array x = random_array({c.B, c.C, c.H, c.W}, 1);
+      const Array w = random_array({c.O, c.C, c.k, c.k}, 2);
+      const Array b = random_array({c.O}, 3);
+      check_jacobian(
+          [pad](auto& v) {
+            return conv2d(v[0], v[1], v[2], {1, pad, 1, 1});
+          },
+          {x, w, b});
+      check_jacobian(
+          [pad](auto& v) {
+            return conv2d(v[0], v[1], Variable(), {1, pad, 1, 1});
+          },
+          {x, w});
+    }
+}
+
+TEST_CASE("conv2d direct: equals im2col + GEMM within 1e-5, chunked and on two threads") {
+  // The first case, 17 channels of 16x16 padded planes (4,352 floats a sample), runs 3
+  // samples per chunk (conv_direct.cpp: about 16k floats): chunks of 3, 3 and 1 on one
+  // thread, 3+1 and 3 on two; the second chunks of 2 and 1, the third one chunk of all 4.
+  const Case cases[] = {
+      {"3x3 pad 1, 8 -> 17 channels", 7, 8, 14, 14, 17, 3, 1},
+      {"3x3 pad 2, 17 -> 33 channels", 3, 17, 9, 11, 33, 3, 2},
+      {"5x5 pad 1, 19 -> 16 channels", 4, 19, 8, 13, 16, 5, 1},
+  };
+  SwitchGuard guard;
+  for (KernelIsa isa : isas())
+    for (const Case& c : cases) {
+      CAPTURE(kernel_isa_name(isa));
+      CAPTURE(c.name);
+      set_kernel_isa(isa);
+      const Array x = random_array({c.B, c.C, c.H, c.W}, 11);
+      const Array w = random_array({c.O, c.C, c.k, c.k}, 12);
+      const Array b = random_array({c.O}, 13);
+      set_conv_algorithm(ConvAlgorithm::im2col);
+      const std::vector<Array> want = conv_and_grads(x, w, b, c.pad);
+      set_conv_algorithm(ConvAlgorithm::automatic);
+      for (int threads : {1, 2}) {
+        CAPTURE(threads);
+        set_compute_threads(threads);
+        const std::vector<Array> got = conv_and_grads(x, w, b, c.pad);
+        for (std::size_t k = 0; k < want.size(); ++k) {
+          CAPTURE(k);
+          check_close(got[k], want[k]);
+        }
+      }
+      set_compute_threads(1);
+    }
+}
