@@ -8,20 +8,14 @@
 #include <limits>
 #include <vector>
 
-#include "core/random.h"
 #include "core/direct_kernels.h"
 #include "infer/sparse_kernels.h"
+#include "kernel_inputs.h"
 
 using namespace poda;
+using poda::testing::random_vector;
 
 namespace {
-
-std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
-  std::vector<float> v(n);
-  Rng rng(seed);
-  for (float& x : v) x = rng.normal();
-  return v;
-}
 
 using Shifted = void (*)(const float*, std::size_t, std::size_t, const std::int32_t*,
                          const std::int32_t*, const float*, const float*, std::size_t, float*,

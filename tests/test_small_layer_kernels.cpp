@@ -8,11 +8,12 @@
 #include <algorithm>
 #include <vector>
 
-#include "core/random.h"
 #include "infer/small_layer_kernels.h"
 #include "infer/sparse_kernels.h"
+#include "kernel_inputs.h"
 
 using namespace poda;
+using poda::testing::random_vector;
 
 namespace {
 
@@ -28,13 +29,6 @@ std::vector<std::pair<const char*, std::pair<FewFilters, Narrow>>> builds() {
   if (avx512_kernels_available())
     b.push_back({"avx512", {kernels::conv_few_filters_avx512, kernels::matvec_narrow_avx512}});
   return b;
-}
-
-std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
-  std::vector<float> v(n);
-  Rng rng(seed);
-  for (float& x : v) x = rng.normal();
-  return v;
 }
 
 }  // namespace

@@ -8,8 +8,10 @@
 #include "core/random.h"
 #include "infer/csr.h"
 #include "infer/sparse_kernels.h"
+#include "kernel_inputs.h"
 
 using namespace poda;
+using poda::testing::random_vector;
 
 namespace {
 
@@ -20,13 +22,6 @@ std::vector<float> ragged_matrix(std::size_t rows, std::size_t cols, std::uint64
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t k = 0; k < r % 71; ++k) w[r * cols + rng.below(cols)] = rng.normal();
   return w;
-}
-
-std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
-  std::vector<float> v(n);
-  Rng rng(seed);
-  for (float& x : v) x = rng.normal();
-  return v;
 }
 
 using MatVec = void (*)(const CsrMatrix&, const float*, const float*, float*);

@@ -1,24 +1,13 @@
-// The AVX-512 builds of the direct kernels, compiled with target attributes like
-// infer/sparse_kernels_avx512.cpp and run only where avx512_kernels_available() said yes.
+// The AVX-512 builds of the direct kernels (how they build: core/avx512_common.h).
 #include "core/direct_kernels.h"
 
 #include <algorithm>
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-
-#define PODA_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
-// Loops over a block's rows and vectors unrolled early: GCC 12 otherwise keeps the
-// accumulator arrays in memory and stores all of them on every tap.
-#define PODA_UNROLL _Pragma("GCC unroll 16")
+#include "core/avx512_common.h"
 
 namespace poda::kernels {
 namespace {
-
-// The first min(n, 16) lanes.
-PODA_AVX512 inline __mmask16 lanes(std::size_t n) {
-  return n >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << n) - 1u);
-}
 
 // R rows over n <= 16 * NV positions: y[r, 0:n) = bias[r] + Σ_k w[r, k] * xr[off[k] + 0:n).
 // R * NV accumulators; each tap loads NV input vectors once for all R rows.

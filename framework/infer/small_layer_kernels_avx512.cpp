@@ -1,22 +1,13 @@
-// The AVX-512 builds of the small-layer kernels, compiled with target attributes like
-// infer/direct_kernels_avx512.cpp and run only where avx512_kernels_available() said yes.
+// The AVX-512 builds of the small-layer kernels (how they build: core/avx512_common.h).
 #include "infer/small_layer_kernels.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-
 #include <algorithm>
 
-#define PODA_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
-#define PODA_UNROLL _Pragma("GCC unroll 16")
+#include "core/avx512_common.h"
 
 namespace poda::kernels {
 namespace {
-
-// Lanes of the first min(n, 16) elements.
-PODA_AVX512 inline __mmask16 lanes(std::size_t n) {
-  return n >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << n) - 1u);
-}
 
 // NV output rows x 16 columns (lanes m) of one filter, kernel K:
 //   y[r, 0:16) = bias + Σ_{c, kh, kw} w[c, kh, kw] * x[c, r + kh, kw + 0:16)

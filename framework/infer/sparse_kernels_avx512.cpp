@@ -1,14 +1,10 @@
-// The AVX-512 builds of the sparse kernels. Compiled with target attributes rather than
-// flags, so the file builds on any x86-64 compiler setting and runs only where
-// avx512_kernels_available() said yes.
+// The AVX-512 builds of the sparse kernels (how they build: core/avx512_common.h).
 #include "infer/sparse_kernels.h"
 
 #include <algorithm>
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-
-#define PODA_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
+#include "core/avx512_common.h"
 
 namespace poda::kernels {
 namespace {
@@ -16,11 +12,6 @@ namespace {
 // Every lane, for the zero-masked forms of shuffles and widenings: GCC 12's unmasked ones
 // trip -Wmaybe-uninitialized on their undefined pass-through.
 constexpr __mmask16 all_lanes = 0xFFFF;
-
-// The first n (< 16) lanes.
-PODA_AVX512 inline __mmask16 first_lanes(std::size_t n) {
-  return static_cast<__mmask16>((1u << n) - 1u);
-}
 
 // Where column c of a row starts: a table (convolutions) or c * stride (batched Dense).
 struct TableOffset {
@@ -73,7 +64,7 @@ template <class Offset>
 PODA_AVX512 inline void row_block16(const float* val, const std::uint16_t* col, std::int32_t begin,
                                     std::int32_t end, Offset offset, const float* xr, float b,
                                     float* y, std::size_t n) {
-  const __mmask16 m = n >= 16 ? __mmask16(0xFFFF) : first_lanes(n);
+  const __mmask16 m = lanes(n);
   __m512 a[4] = {_mm512_set1_ps(b), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
   std::int32_t j = begin;
   for (; j + 4 <= end; j += 4)
@@ -102,11 +93,6 @@ PODA_AVX512 void rows_shifted(const CsrMatrix& w, Offset offset, const std::int3
     for (; p < L; p += 16)
       row_block16(w.val.data(), w.col.data(), ptr[r], ptr[r + 1], offset, xr + p, b, yr + p, L - p);
   }
-}
-
-// The first n lanes, n <= 16.
-PODA_AVX512 inline __mmask16 lanes(std::size_t n) {
-  return n >= 16 ? __mmask16(0xFFFF) : first_lanes(n);
 }
 
 // acc (16 rows) += val (16) * x[col0 + idx (16)], the inputs x[col0 : col0+32) in lo and hi.
