@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/aligned_allocator.h"
 #include "infer/csr.h"
 #include "infer/op.h"
 #include "nn/lowering.h"
@@ -52,7 +53,9 @@ class LinearOp : public InferOp {
 
  protected:
   std::string name_;
-  Array weight_;                          // folded, (out, in) or (C_out, C_in/groups, k, k)
+  // folded, (out, in) or (C_out, C_in/groups, k, k); rows of a multiple of 16 floats then
+  // start on cache lines too, as the vector kernels load them
+  xt::xarray<float, xt::layout_type::row_major, AlignedAllocator<float>> weight_;
   std::vector<float> bias_;               // (out), zeros when the layer has none
   std::vector<std::int32_t> col_offset_;  // sparse: column -> input offset (see sparse_kernels.h)
   CsrMatrix csr_;
@@ -78,7 +81,7 @@ class DenseOp : public LinearOp {
 
  private:
   std::size_t in_, out_;
-  std::vector<float> weight_t_;  // (in, out), for the batch-1 kernel of narrow layers
+  std::vector<float, AlignedAllocator<float>> weight_t_;  // (in, out), for narrow layers
 };
 
 // y (B, C_out, H_out, W_out) = conv(x (B, C_in, H, W)) + b, batch-major, one sample at a time.
