@@ -1,9 +1,8 @@
 #pragma once
 // An allocator that places buffers on cache-line (64-byte) boundaries. The vector kernels
 // load 64 bytes at a time: from a buffer malloc placed 16 bytes past a line (as it does for
-// the large blocks it maps), every load of a streamed weight row spans two lines. Timed
-// alone, the batch-1 matrix-vector product of LeNet-300-100's fc1 ran about 7% slower
-// from such a buffer.
+// the large blocks it maps), every load of a streamed weight row spans two lines, and
+// two copies of one model's weights ran the same kernels at different speeds.
 #include <cstddef>
 #include <new>
 
