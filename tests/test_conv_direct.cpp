@@ -10,18 +10,14 @@
 #include "core/ops.h"
 #include "core/parallel.h"
 #include "gradcheck.h"
+#include "kernel_testing.h"
 
 using namespace poda;
 using poda::testing::check_jacobian;
+using poda::testing::kernel_isas;
 using poda::testing::random_array;
 
 namespace {
-
-std::vector<KernelIsa> isas() {
-  std::vector<KernelIsa> list{KernelIsa::portable};
-  if (avx512_kernels_available()) list.push_back(KernelIsa::avx512);
-  return list;
-}
 
 // Restores the process-wide switches whatever a check does.
 struct SwitchGuard {
@@ -78,7 +74,7 @@ TEST_CASE("conv2d direct: full Jacobian on odd shapes, paddings and kernels, bot
       {"5x5 pad 0 on 5x5", 2, 2, 5, 5, 3, 5, 0},
   };
   SwitchGuard guard;
-  for (KernelIsa isa : isas())
+  for (KernelIsa isa : kernel_isas())
     for (const Case& c : cases) {
       CAPTURE(kernel_isa_name(isa));
       CAPTURE(c.name);
@@ -110,7 +106,7 @@ TEST_CASE("conv2d direct: equals im2col + GEMM within 1e-5, chunked and on two t
       {"5x5 pad 1, 19 -> 16 channels", 4, 19, 8, 13, 16, 5, 1},
   };
   SwitchGuard guard;
-  for (KernelIsa isa : isas())
+  for (KernelIsa isa : kernel_isas())
     for (const Case& c : cases) {
       CAPTURE(kernel_isa_name(isa));
       CAPTURE(c.name);

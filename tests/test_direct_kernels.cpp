@@ -10,9 +10,10 @@
 
 #include "core/direct_kernels.h"
 #include "infer/sparse_kernels.h"
-#include "kernel_inputs.h"
+#include "kernel_testing.h"
 
 using namespace poda;
+using poda::testing::check_matvec;
 using poda::testing::random_vector;
 
 namespace {
@@ -82,14 +83,9 @@ TEST_CASE("direct kernels: dense matrix-vector product with and without ReLU, bo
           CAPTURE(relu);
           std::vector<float> y(rows + 1, -7.0f);
           fns.second(w.data(), rows, cols, bias.data(), x.data(), y.data(), relu);
-          for (std::size_t r = 0; r < rows; ++r) {
-            double expected = bias[r];
-            for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
-            if (relu) expected = std::max(expected, 0.0);
-            CAPTURE(r);
-            CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
-          }
-          CHECK(y[rows] == -7.0f);
+          check_matvec(
+              y, rows, cols, [&](std::size_t r, std::size_t c) { return w[r * cols + c]; }, bias, x,
+              relu);
         }
     }
 }

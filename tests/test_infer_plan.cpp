@@ -13,6 +13,7 @@
 #include "data/data_error.h"
 #include "data/mnist.h"
 #include "gradcheck.h"
+#include "kernel_testing.h"
 #include "infer/plan.h"
 #include "infer/sparse_kernels.h"
 #include "infer/synthetic.h"
@@ -26,6 +27,7 @@
 #include "nn/layers/residual.h"
 
 using namespace poda;
+using poda::testing::kernel_isas;
 
 namespace {
 
@@ -101,12 +103,6 @@ double relative_error(const Array& a, const Array& reference) {
   return diff / scale;
 }
 
-std::vector<KernelIsa> isas() {
-  std::vector<KernelIsa> list{KernelIsa::portable};
-  if (avx512_kernels_available()) list.push_back(KernelIsa::avx512);
-  return list;
-}
-
 struct IsaGuard {
   KernelIsa saved = kernel_isa();
   ~IsaGuard() { set_kernel_isa(saved); }
@@ -121,7 +117,7 @@ void check_plans(Sequential& model, const Array& inputs) {
     CAPTURE(batch);
     Array x = xt::view(inputs, xt::range(0, batch));
     const Array reference = eval_forward(model, x);
-    for (KernelIsa isa : isas()) {
+    for (KernelIsa isa : kernel_isas()) {
       set_kernel_isa(isa);
       CAPTURE(kernel_isa_name(isa));
       for (Dispatch d : {Dispatch::dense, Dispatch::sparse, Dispatch::measured}) {
@@ -207,7 +203,7 @@ TEST_CASE("infer: the direct convolution on the zoo's shapes, 1 to 64 channels, 
       CAPTURE(batch);
       const Array x = poda::testing::random_array({batch, t.c_in, t.h, t.w}, batch, -1.0f, 1.0f);
       const Array reference = eval_forward(m, x);
-      for (KernelIsa isa : isas()) {
+      for (KernelIsa isa : kernel_isas()) {
         set_kernel_isa(isa);
         CAPTURE(kernel_isa_name(isa));
         auto plan = build_plan(m, input, Dispatch::dense);

@@ -10,9 +10,10 @@
 
 #include "infer/small_layer_kernels.h"
 #include "infer/sparse_kernels.h"
-#include "kernel_inputs.h"
+#include "kernel_testing.h"
 
 using namespace poda;
+using poda::testing::check_matvec;
 using poda::testing::random_vector;
 
 namespace {
@@ -85,14 +86,9 @@ TEST_CASE("narrow matrix-vector product: 1 to 32 outputs, with and without ReLU"
           CAPTURE(relu);
           std::vector<float> y(rows + 1, -7.0f);
           fns.second(wt.data(), rows, cols, bias.data(), x.data(), y.data(), relu);
-          for (std::size_t r = 0; r < rows; ++r) {
-            double expected = bias[r];
-            for (std::size_t c = 0; c < cols; ++c) expected += double(wt[c * rows + r]) * x[c];
-            if (relu) expected = std::max(expected, 0.0);
-            CAPTURE(r);
-            CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
-          }
-          CHECK(y[rows] == -7.0f);  // nothing written past the outputs
+          check_matvec(
+              y, rows, cols, [&](std::size_t r, std::size_t c) { return wt[c * rows + r]; }, bias,
+              x, relu);
         }
     }
 }

@@ -8,7 +8,7 @@
 #include "core/random.h"
 #include "infer/csr.h"
 #include "infer/sparse_kernels.h"
-#include "kernel_inputs.h"
+#include "kernel_testing.h"
 
 using namespace poda;
 using poda::testing::random_vector;
