@@ -111,8 +111,7 @@ void set_conv_batching(ConvBatching mode) {
 // On cores with small-matrix SGEMM kernels, every conv runs one sample at a time, straight
 // from and into the (B, C, ...) tensors: a sample's column matrix (ResNet-20: 147k floats at
 // most) stays in L2 between im2col and the GEMM, and no output scatter or gradient gather is
-// needed (measured on ResNet-20: 191 samples/s per sample, 163 with 4 MB chunks, 133 with
-// the whole batch; LeNet-5: 2.5x faster than batched). Without those kernels (Haswell) the
+// needed (bench_conv_train --im2col compares the chunk sizes). Without those kernels (Haswell) the
 // per-call overhead dominates small GEMMs, so samples are batched until the column matrix
 // holds about 1M floats (4 MB). 1x1 stride-1 convs always go one sample at a time.
 std::size_t conv_chunk_samples(const ConvDims& d) {

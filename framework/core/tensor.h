@@ -1,6 +1,7 @@
 #pragma once
 // The storage type of every tensor in poda: float32, row-major, dynamic rank.
-// Hot paths loop over .data() directly: xtensor views cost 5-10x inside inner loops.
+// Hot paths loop over .data() directly: xtensor views are slow inside inner loops
+// (xtensor issues #2428 and #2776).
 #include <cstddef>
 #include <string>
 #include <vector>

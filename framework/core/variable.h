@@ -29,7 +29,6 @@ class Variable {
   std::size_t size() const { return node_->data.size(); }
 
   bool requires_grad() const { return node_->requires_grad; }
-  void set_requires_grad(bool on) { node_->requires_grad = on; }
   bool has_grad() const { return node_->has_grad; }
   const Array& grad() const { return node_->grad; }
   Array& grad() { return node_->grad; }
@@ -50,7 +49,6 @@ class Variable {
   // requires a gradient.
   static Variable from_op(Array data, std::vector<Variable> inputs, GradFn grad_fn);
 
-  bool same_node(const Variable& other) const { return node_ == other.node_; }
   // How many handles and graph edges share this node (tests check the graph is freed).
   long use_count() const { return node_.use_count(); }
 

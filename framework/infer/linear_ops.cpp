@@ -13,10 +13,6 @@
 
 namespace poda {
 
-const char* kernel_path_name(KernelPath p) {
-  return p == KernelPath::sparse ? "sparse" : "dense";
-}
-
 const char* dense_kernel_name(DenseKernel k) {
   return k == DenseKernel::direct ? "direct" : "gemm";
 }

@@ -15,7 +15,6 @@
 namespace poda {
 
 enum class KernelPath { dense, sparse };
-const char* kernel_path_name(KernelPath p);
 // How the dense path runs: the GEMM library (im2col first for a convolution) or a direct
 // kernel without either's fixed costs.
 enum class DenseKernel { gemm, direct };

@@ -44,16 +44,6 @@ double InferenceMeasurement::value(const std::string& name) const {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-std::vector<std::string> inference_column_names(const std::vector<std::size_t>& batch_sizes) {
-  std::vector<std::string> names;
-  for (std::size_t b : batch_sizes)
-    for (const char* path : path_names) names.push_back(latency_column(b, "us", path));
-  for (std::size_t b : batch_sizes)
-    for (const char* path : path_names) names.push_back(latency_column(b, "p90_us", path));
-  for (const char* path : path_names) names.push_back(std::string("bytes_") + path);
-  return names;
-}
-
 InferenceMeasurement measure_inference(Sequential& model, const Shape& input_shape,
                                        const InferenceMeasureSettings& settings) {
   InferenceMeasurement m;

@@ -42,9 +42,6 @@ std::vector<LatencyStats> time_plans(const std::vector<InferencePlan*>& plans,
                                      const Shape& input_shape, std::size_t batch,
                                      const LatencyProtocol& protocol);
 
-// The column names measure_inference() fills for these batch sizes, in order.
-std::vector<std::string> inference_column_names(const std::vector<std::size_t>& batch_sizes);
-
 InferenceMeasurement measure_inference(Sequential& model, const Shape& input_shape,
                                        const InferenceMeasureSettings& settings);
 

@@ -8,13 +8,6 @@
 
 namespace poda {
 
-Dispatch parse_dispatch(const std::string& name) {
-  if (name == "dense") return Dispatch::dense;
-  if (name == "sparse") return Dispatch::sparse;
-  if (name == "measured") return Dispatch::measured;
-  throw std::invalid_argument("dispatch '" + name + "': expected dense, sparse or measured");
-}
-
 InferencePlan::InferencePlan(std::vector<std::unique_ptr<InferOp>> ops,
                              std::vector<std::size_t> slot_numel, int output_slot,
                              Shape input_shape, Shape output_shape, Dispatch dispatch)
@@ -56,7 +49,7 @@ void InferencePlan::allocate(std::size_t batch) {
   ws_.slots.assign(slot_numel_.size(), nullptr);
   for (std::size_t i = 1; i < slot_numel_.size(); ++i) {
     // 64-byte aligned: the kernels' 64-byte loads then never straddle two cache lines
-    // (a batch-64 sparse Dense runs 1.7x faster than on malloc's 16-byte alignment).
+    // (bench_infer_sparsity measures the gain over malloc's 16-byte alignment).
     ws_.storage[i].assign(slot_numel_[i] * batch + 16, 0.0f);
     const auto address = reinterpret_cast<std::uintptr_t>(ws_.storage[i].data());
     ws_.slots[i] = ws_.storage[i].data() + (64 - address % 64) % 64 / sizeof(float);

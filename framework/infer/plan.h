@@ -25,7 +25,6 @@
 namespace poda {
 
 enum class Dispatch { dense, sparse, measured };
-Dispatch parse_dispatch(const std::string& name);
 
 // How one Dense/Conv2d layer runs at one batch size, and why.
 struct LayerChoice {

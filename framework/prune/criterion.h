@@ -58,6 +58,8 @@ class Criterion {
   virtual bool uses_training_gradients() const { return false; }
   // Targets this criterion cannot score (e.g. no BatchNorm after the layer) stay dense.
   virtual bool can_score(const PruneTarget& t) const { return true; }
+  // What a layer needs for can_score(), for the error when no layer qualifies ("" if nothing).
+  virtual std::string scoring_requirement() const { return ""; }
 
   // Called once per pruning step, before any score; gradient-based criteria gather here.
   virtual void prepare(const std::vector<const PruneTarget*>& targets, CriterionContext& ctx) {}

@@ -362,9 +362,11 @@ std::string nothing_to_prune(const std::vector<PruneTarget>& targets, const Prun
   if (targets.empty()) return "the model has no prunable layer (Dense or Conv2d)";
   std::size_t scored = 0;
   for (const PruneTarget& t : targets) scored += criterion.can_score(t);
-  if (scored == 0)
+  if (scored == 0) {
+    const std::string needs = criterion.scoring_requirement();
     return "criterion '" + settings.criterion + "' can score no layer of this model" +
-           (settings.criterion == "bn_scale" ? " (it needs a BatchNorm after a layer)" : "");
+           (needs.empty() ? "" : " (it needs " + needs + ")");
+  }
   return "no layer is left to prune: every prunable layer is excluded (exclude_first, "
          "exclude_last, overrides, or the granularity's own rule for the first and last layer)";
 }

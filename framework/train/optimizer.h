@@ -16,8 +16,6 @@ class Optimizer {
       : params_(std::move(params)), lr_(lr) {}
   virtual ~Optimizer() = default;
   virtual void step() = 0;
-  // Forgets momentum / moments (e.g. when fine-tuning starts or weights are rewound).
-  virtual void reset_state() = 0;
   void zero_grad();
   void set_lr(float lr) { lr_ = lr; }
   float lr() const { return lr_; }
@@ -38,7 +36,6 @@ class Sgd : public Optimizer {
  public:
   Sgd(std::vector<Parameter*> params, float lr, SgdSettings settings);
   void step() override;
-  void reset_state() override { velocity_.clear(); }
 
  private:
   SgdSettings settings_;
@@ -55,11 +52,6 @@ class Adam : public Optimizer {
  public:
   Adam(std::vector<Parameter*> params, float lr, AdamSettings settings);
   void step() override;
-  void reset_state() override {
-    m_.clear();
-    v_.clear();
-    steps_ = 0;
-  }
 
  private:
   AdamSettings settings_;

@@ -18,6 +18,9 @@ class Apoz : public Criterion {
   bool needs_data() const override { return true; }
   bool needs_activations() const override { return true; }
   bool can_score(const PruneTarget& t) const override { return t.activation != nullptr; }
+  std::string scoring_requirement() const override {
+    return "a zero-keeping activation (ReLU) after the layer";
+  }
 
   Array score_units(const PruneTarget& t, const GranularitySpec&,
                     const CriterionContext& ctx) const override {

@@ -14,6 +14,7 @@ class BnScale : public Criterion {
     return g == Granularity::filter || g == Granularity::neuron;
   }
   bool can_score(const PruneTarget& t) const override { return t.bn_weight != nullptr; }
+  std::string scoring_requirement() const override { return "a BatchNorm after the layer"; }
   Array score_units(const PruneTarget& t, const GranularitySpec&,
                     const CriterionContext&) const override {
     Array s = empty_array({t.out_units()});
