@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Keeps framework/ readable: no file over 400 lines, no function over 60 lines.
+"""Keeps the code readable (framework/, tests/, bench/): no file over 400 lines, no
+function over 60 lines.
 
 A function is a definition that starts at column 0 (poda does not indent namespaces) and
 ends at the next line that is a lone '}' at column 0; its length counts both lines.

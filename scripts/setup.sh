@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages poda needs, and nothing when they are all present.
-# Used by `make run` and `make test`; safe to run again. `setup.sh fuzz` also installs
-# what `make fuzz` needs (Debian's clang-14 with its libFuzzer runtime).
+# `setup.sh` (make run, make build): what building and running poda need.
+# `setup.sh test` (make test, make test-asan, make bench): also what only the tests and the
+# benchmarks use. `setup.sh fuzz` (make fuzz): also Debian's clang-14 with its libFuzzer
+# runtime. Safe to run again.
 set -euo pipefail
 
 packages=(
@@ -10,11 +12,16 @@ packages=(
   libyaml-cpp-dev doctest-dev libcli11-dev libfmt-dev zlib1g-dev
   gnuplot-nox libopenmpi-dev openmpi-bin
   dataset-fashion-mnist
-  python3-onnx python3-opencv  # consumers of `poda export` in the tests: checker, OpenCV DNN
 )
-if [ "${1:-}" = fuzz ]; then
-  packages+=(clang-14 libclang-rt-14-dev llvm-14)
-fi
+case "${1:-}" in
+  test)
+    # Consumers of `poda export` in the tests: the ONNX checker, OpenCV's DNN module.
+    packages+=(python3-onnx python3-opencv) ;;
+  fuzz)
+    packages+=(clang-14 libclang-rt-14-dev llvm-14) ;;
+  "") ;;
+  *) echo "usage: setup.sh [test|fuzz]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -102,7 +102,7 @@ class Child {
 
   bool started() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
-  bool running() const { return pid_ > 0 && !status_; }
+  bool running() const { return pid_ > 0 && !exited_; }
 
   // The exit code, or -signal; nullopt when it is still running after `timeout`.
   std::optional<int> wait(std::chrono::milliseconds timeout) {
@@ -111,17 +111,17 @@ class Child {
       int status = 0;
       const pid_t r = ::waitpid(pid_, &status, WNOHANG);
       if (r == pid_) {
-        status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+        finish(WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
         break;
       }
       if (r < 0 && errno != EINTR) {
-        status_ = -1000;
+        finish(-1000);
         break;
       }
       if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    return status_;
+    return exited_ ? std::optional<int>(status_) : std::nullopt;
   }
 
   // SIGKILL to the process alone (not the workers it forked), then reap it.
@@ -130,7 +130,7 @@ class Child {
     ::kill(pid_, SIGKILL);
     int status = 0;
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
-    status_ = -SIGKILL;
+    finish(-SIGKILL);
   }
 
   // SIGKILL to the whole group (the process and every worker it forked), then reap.
@@ -139,7 +139,7 @@ class Child {
     ::kill(-pid_, SIGKILL);
     int status = 0;
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
-    status_ = -SIGKILL;
+    finish(-SIGKILL);
     // Workers are reparented to init, which reaps them; wait until the group is empty.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (::kill(-pid_, 0) == 0 && std::chrono::steady_clock::now() < deadline)
@@ -147,8 +147,16 @@ class Child {
   }
 
  private:
+  void finish(int status) {
+    status_ = status;
+    exited_ = true;
+  }
+
   pid_t pid_ = -1;
-  std::optional<int> status_;
+  // A plain int and flag, not std::optional<int>: GCC 12 warns -Wmaybe-uninitialized on the
+  // optional's payload at every inlined use.
+  int status_ = 0;
+  bool exited_ = false;
 };
 
 struct Finished {

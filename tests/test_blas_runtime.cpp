@@ -113,6 +113,10 @@ TEST_CASE("decide_blas_core follows the policy") {
   SUBCASE("no better core known for the CPU: OpenBLAS decides") {
     CHECK_FALSE(decide_blas_core("Prescott", "", "", "", "").reexec);
   }
+}
+
+TEST_CASE("decide_blas_core after a re-exec and under PODA_BLAS_CORE") {
+  using poda::decide_blas_core;
   SUBCASE("after a successful re-exec: no loop, no warning, says so") {
     auto d = decide_blas_core("Cooperlake", "Cooperlake", "", "Cooperlake", "Haswell");
     CHECK_FALSE(d.reexec);

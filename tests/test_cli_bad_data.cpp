@@ -29,15 +29,17 @@ t::Bytes read_bytes(const fs::path& path) {
   return t::Bytes(s.begin(), s.end());
 }
 
+using Corruption = std::function<void(const fs::path& file)>;
+
 struct DataCase {
   const char* what;
   const char* file;  // which of the four idx files is damaged
-  std::function<void(const fs::path& file)> damage;
+  Corruption damage;
   std::string expect;  // part of the message
 };
 
 // Rewrites `file` as f(its bytes).
-std::function<void(const fs::path&)> edit(std::function<void(t::Bytes&)> f) {
+Corruption edit(std::function<void(t::Bytes&)> f) {
   return [f](const fs::path& file) {
     t::Bytes b = read_bytes(file);
     f(b);
@@ -45,14 +47,14 @@ std::function<void(const fs::path&)> edit(std::function<void(t::Bytes&)> f) {
   };
 }
 
-std::function<void(const fs::path&)> set_be32(std::size_t offset, std::uint32_t v) {
+Corruption set_be32(std::size_t offset, std::uint32_t v) {
   return edit([=](t::Bytes& b) {
     for (int i = 0; i < 4; ++i) b[offset + i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
   });
 }
 
 // Replaces the plain file by its .gz twin, damaged by f.
-std::function<void(const fs::path&)> gzipped(std::function<void(t::Bytes&)> f) {
+Corruption gzipped(std::function<void(t::Bytes&)> f) {
   return [f](const fs::path& file) {
     const t::Bytes plain = read_bytes(file);
     fs::remove(file);
@@ -75,10 +77,17 @@ const char* kTrainLabels = "train-labels-idx1-ubyte";
 const char* kTestImages = "t10k-images-idx3-ubyte";
 const char* kTestLabels = "t10k-labels-idx1-ubyte";
 
-std::vector<DataCase> data_cases() {
-  auto truncate_to = [](std::size_t n) { return edit([n](t::Bytes& b) { b.resize(n); }); };
-  auto cut = [](std::size_t n) { return edit([n](t::Bytes& b) { b.resize(b.size() - n); }); };
-  auto append = [](std::size_t n) { return edit([n](t::Bytes& b) { b.insert(b.end(), n, 7); }); };
+Corruption truncate_to(std::size_t n) {
+  return edit([n](t::Bytes& b) { b.resize(n); });
+}
+Corruption cut(std::size_t n) {
+  return edit([n](t::Bytes& b) { b.resize(b.size() - n); });
+}
+Corruption append(std::size_t n) {
+  return edit([n](t::Bytes& b) { b.insert(b.end(), n, 7); });
+}
+
+std::vector<DataCase> training_image_cases() {
   return {
       {"empty images file", kTrainImages, truncate_to(0), "too short for an idx header (0 bytes)"},
       {"images file of 3 bytes", kTrainImages, truncate_to(3),
@@ -118,6 +127,11 @@ std::vector<DataCase> data_cases() {
          fs::create_directory(f);
        },
        "has no train-images-idx3-ubyte[.gz]"},
+  };
+}
+
+std::vector<DataCase> label_and_test_cases() {
+  return {
       {"empty labels file", kTrainLabels, truncate_to(0), "too short for an idx header (0 bytes)"},
       {"a label of 10", kTrainLabels, edit([](t::Bytes& b) { b[8 + 5] = 10; }),
        "label 10 at index 5 is out of range (expected < 10)"},
@@ -146,6 +160,12 @@ std::vector<DataCase> data_cases() {
       {"test labels missing", kTestLabels, [](const fs::path& f) { fs::remove(f); },
        "has no t10k-labels-idx1-ubyte[.gz]"},
   };
+}
+
+std::vector<DataCase> data_cases() {
+  std::vector<DataCase> cases = training_image_cases();
+  for (DataCase& c : label_and_test_cases()) cases.push_back(std::move(c));
+  return cases;
 }
 
 }  // namespace

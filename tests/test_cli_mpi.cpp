@@ -14,6 +14,15 @@
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+// Two ranks on loopback only, shared memory between them (root in a container, no network).
+std::vector<std::string> mpirun_argv(const std::string& mpirun, const fs::path& config,
+                                     const fs::path& results) {
+  return {mpirun, "--allow-run-as-root", "--oversubscribe", "-np", "2", "--host", "localhost:2",
+          "--mca", "btl", "self,vader", "--mca", "btl_vader_single_copy_mechanism", "none",
+          "--mca", "plm_rsh_agent", "false", poda_test::poda_binary(), "run", config.string(),
+          "--results", results.string()};
+}
+
 TEST_CASE("cli: mpirun -np 2 poda run gives the rows of a single process") {
   const std::string mpirun = poda_test::find_on_path("mpirun");
   if (mpirun.empty()) PODA_SKIP_TEST("mpirun is not on PATH (install openmpi-bin)");
@@ -35,29 +44,8 @@ TEST_CASE("cli: mpirun -np 2 poda run gives the rows of a single process") {
   // inside the component, which has no frame pointers). Slow for every malloc, so only here.
   if (const char* asan = std::getenv("ASAN_OPTIONS"))
     ::setenv("ASAN_OPTIONS", (std::string(asan) + ":fast_unwind_on_malloc=0").c_str(), 1);
-  // Root in a container, no network: loopback only, shared memory between the ranks.
-  const poda_test::Finished two = poda_test::run_command({mpirun,
-                                                          "--allow-run-as-root",
-                                                          "--oversubscribe",
-                                                          "-np",
-                                                          "2",
-                                                          "--host",
-                                                          "localhost:2",
-                                                          "--mca",
-                                                          "btl",
-                                                          "self,vader",
-                                                          "--mca",
-                                                          "btl_vader_single_copy_mechanism",
-                                                          "none",
-                                                          "--mca",
-                                                          "plm_rsh_agent",
-                                                          "false",
-                                                          poda_test::poda_binary(),
-                                                          "run",
-                                                          config.string(),
-                                                          "--results",
-                                                          distributed.string()},
-                                                         tmp.path, "mpirun", 60s);
+  const poda_test::Finished two = poda_test::run_command(
+      mpirun_argv(mpirun, config, distributed), tmp.path, "mpirun", 60s);
   INFO("mpirun stdout:\n" << two.out << "\nstderr:\n" << two.err);
   REQUIRE(two.code == 0);
 

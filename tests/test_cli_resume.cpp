@@ -51,40 +51,35 @@ std::size_t count_lines(const fs::path& p) {
 
 const std::vector<std::string> kTimings = {"train_seconds", "pretrain_seconds"};
 
-void kill_and_resume(int jobs) {
-  CAPTURE(jobs);
-  poda_test::TempDir tmp("poda_cli_resume");
-  const fs::path config = tmp.path / "tiny.yaml";
-  poda_test::write_text(config, resume_config());
-  const fs::path results = tmp.path / "results", dir = results / "tiny";
-  std::vector<std::string> args = {"run",    config.string(),     "--results", results.string(),
-                                   "--jobs", std::to_string(jobs)};
+// Starts `poda args`, SIGKILLs the whole process group as soon as the first run is recorded,
+// and returns the runs that had finished.
+std::map<std::string, Snapshot> kill_after_first_result(const std::vector<std::string>& args,
+                                                        const fs::path& tmp, const fs::path& dir) {
+  std::vector<std::string> argv = args;
+  argv.insert(argv.begin(), poda_test::poda_binary());
+  const std::string log = (tmp / "first.log").string();
+  poda_test::Child child(argv, log, log);
+  REQUIRE(child.started());
+  const bool some_result = poda_test::wait_until(
+      [&] {
+        return !finished_results(dir).empty() || !child.running() || child.wait(0ms).has_value();
+      },
+      30s);
+  INFO("first log:\n" << poda_test::read_text(log));
+  REQUIRE(some_result);
+  REQUIRE_MESSAGE(child.running(),
+                  "the sweep ended before it could be killed; make the runs slower");
+  child.kill_group();
+  std::map<std::string, Snapshot> before = finished_results(dir);
+  INFO("finished before the kill: " << before.size());
+  REQUIRE(!before.empty());
+  REQUIRE_MESSAGE(before.size() < kRunIds.size(),
+                  "every run finished before the kill; make the runs slower");
+  return before;
+}
 
-  // Interrupted: SIGKILL the whole process group as soon as the first run is recorded.
-  std::map<std::string, Snapshot> before;
-  {
-    std::vector<std::string> argv = args;
-    argv.insert(argv.begin(), poda_test::poda_binary());
-    const std::string log = (tmp.path / "first.log").string();
-    poda_test::Child child(argv, log, log);
-    REQUIRE(child.started());
-    const bool some_result = poda_test::wait_until(
-        [&] {
-          return !finished_results(dir).empty() || !child.running() || child.wait(0ms).has_value();
-        },
-        30s);
-    INFO("first log:\n" << poda_test::read_text(log));
-    REQUIRE(some_result);
-    REQUIRE_MESSAGE(child.running(),
-                    "the sweep ended before it could be killed; make the runs slower");
-    child.kill_group();
-    before = finished_results(dir);
-    INFO("finished before the kill: " << before.size());
-    REQUIRE(!before.empty());
-    REQUIRE_MESSAGE(before.size() < kRunIds.size(),
-                    "every run finished before the kill; make the runs slower");
-  }
-  // No torn runs.csv: if present it parses and holds only complete rows of finished runs.
+// No torn runs.csv: if present it parses and holds only complete rows of finished runs.
+void check_runs_csv_not_torn(const fs::path& dir, const std::map<std::string, Snapshot>& before) {
   if (fs::exists(dir / "runs.csv")) {
     const poda::CsvTable partial = poda_test::read_csv(dir / "runs.csv");
     for (const std::string& id : poda_test::column_values(partial, "run_id")) {
@@ -94,6 +89,39 @@ void kill_and_resume(int jobs) {
     for (const std::string& status : poda_test::column_values(partial, "status"))
       CHECK(status == "ok");
   }
+}
+
+// The same rows (timings aside) and per-epoch logs as a run that was never interrupted:
+// a redone run starts from a clean folder, not on top of the killed attempt's files.
+void check_same_as_uninterrupted(const std::vector<std::string>& args, const fs::path& tmp,
+                                 const poda::CsvTable& resumed, const fs::path& dir) {
+  const fs::path clean_results = tmp / "clean";
+  std::vector<std::string> clean_args = args;
+  clean_args[3] = clean_results.string();
+  const poda_test::Finished clean = poda_test::run_poda(clean_args, tmp, "clean");
+  REQUIRE(clean.code == 0);
+  const poda::CsvTable reference = poda_test::read_csv(clean_results / "tiny" / "runs.csv");
+  CHECK(poda_test::without_columns(resumed, kTimings).header ==
+        poda_test::without_columns(reference, kTimings).header);
+  CHECK(poda_test::without_columns(resumed, kTimings).rows ==
+        poda_test::without_columns(reference, kTimings).rows);
+  for (const std::string& id : kRunIds) {
+    CAPTURE(id);
+    CHECK(count_lines(dir / "runs" / id / "metrics.jsonl") ==
+          count_lines(clean_results / "tiny" / "runs" / id / "metrics.jsonl"));
+  }
+}
+
+void kill_and_resume(int jobs) {
+  CAPTURE(jobs);
+  poda_test::TempDir tmp("poda_cli_resume");
+  const fs::path config = tmp.path / "tiny.yaml";
+  poda_test::write_text(config, resume_config());
+  const fs::path results = tmp.path / "results", dir = results / "tiny";
+  std::vector<std::string> args = {"run",    config.string(),     "--results", results.string(),
+                                   "--jobs", std::to_string(jobs)};
+  const std::map<std::string, Snapshot> before = kill_after_first_result(args, tmp.path, dir);
+  check_runs_csv_not_torn(dir, before);
 
   // Resumed: runs to the end, and never starts a run that had finished.
   const poda_test::Finished second = poda_test::run_poda(args, tmp.path, "second");
@@ -114,24 +142,7 @@ void kill_and_resume(int jobs) {
   for (const std::string& status : poda_test::column_values(resumed, "status"))
     CHECK(status == "ok");
   CHECK(fs::exists(dir / "report.md"));
-
-  // The same rows (timings aside) and per-epoch logs as a run that was never interrupted:
-  // a redone run starts from a clean folder, not on top of the killed attempt's files.
-  const fs::path clean_results = tmp.path / "clean";
-  std::vector<std::string> clean_args = args;
-  clean_args[3] = clean_results.string();
-  const poda_test::Finished clean = poda_test::run_poda(clean_args, tmp.path, "clean");
-  REQUIRE(clean.code == 0);
-  const poda::CsvTable reference = poda_test::read_csv(clean_results / "tiny" / "runs.csv");
-  CHECK(poda_test::without_columns(resumed, kTimings).header ==
-        poda_test::without_columns(reference, kTimings).header);
-  CHECK(poda_test::without_columns(resumed, kTimings).rows ==
-        poda_test::without_columns(reference, kTimings).rows);
-  for (const std::string& id : kRunIds) {
-    CAPTURE(id);
-    CHECK(count_lines(dir / "runs" / id / "metrics.jsonl") ==
-          count_lines(clean_results / "tiny" / "runs" / id / "metrics.jsonl"));
-  }
+  check_same_as_uninterrupted(args, tmp.path, resumed, dir);
 }
 
 }  // namespace

@@ -53,7 +53,7 @@ TEST_CASE("idx reader finds the other spelling of a name") {
   CHECK(read_idx_labels(dir.file("d")) == Bytes{5});
 }
 
-TEST_CASE("idx reader rejects bad files with a message naming the file") {
+TEST_CASE("idx reader rejects bad headers with a message naming the file") {
   TempDir dir;
   const std::string p = dir.file("train-images-idx3-ubyte");
   const std::string l = dir.file("train-labels-idx1-ubyte");
@@ -97,6 +97,13 @@ TEST_CASE("idx reader rejects bad files with a message naming the file") {
     write_file(p, b);
     CHECK(contains(error_of([&] { read_idx_images(p); }), p + ": corrupt header"));
   }
+}
+
+TEST_CASE("idx reader rejects bad data with a message naming the file") {
+  TempDir dir;
+  const std::string p = dir.file("train-images-idx3-ubyte");
+  const std::string l = dir.file("train-labels-idx1-ubyte");
+
   SUBCASE("truncated data, plain and gzipped") {
     Bytes b = idx_images(10, 28, 28);
     b.resize(16 + 1000);

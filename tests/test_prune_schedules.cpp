@@ -186,16 +186,21 @@ TEST_CASE("weight snapshots restore saved values exactly and keep masks") {
                        std::invalid_argument);
 }
 
-TEST_CASE("lottery ticket: survivors rewound exactly to their initial values every round") {
-  Fixture f;
-  f.steps_per_request = 3;
-  WeightSnapshot init = WeightSnapshot::capture(f.model);
-  const Array w0 = f.fc1->weight().value.data();
+PruneSettings lottery_settings() {
   PruneSettings s;
   s.sparsity = 0.75;
   s.schedule.kind = "lottery";
   s.schedule.numbers["rounds"] = 2;
   s.schedule.numbers["train_epochs"] = 4;
+  return s;
+}
+
+TEST_CASE("lottery ticket: survivors rewound exactly to their initial values every round") {
+  Fixture f;
+  f.steps_per_request = 3;
+  WeightSnapshot init = WeightSnapshot::capture(f.model);
+  const Array w0 = f.fc1->weight().value.data();
+  const PruneSettings s = lottery_settings();
   std::vector<Array> rewound;
   f.hooks.evaluate = [&](Module&) {
     if (rewound.size() % 2 == 0)
@@ -218,48 +223,50 @@ TEST_CASE("lottery ticket: survivors rewound exactly to their initial values eve
   }
   CHECK(f.requests[0].epochs == 4);
   CHECK(f.requests[0].lr_scale == 1.0);
+}
 
-  SUBCASE("without a rewind point the driver trains densely and saves step k itself") {
-    Fixture g;
-    g.steps_per_request = 5;
-    s.schedule.numbers["rewind_step"] = 2;
-    s.schedule.numbers["rounds"] = 1;
-    const Array start = g.fc1->weight().value.data();
-    Array after_rewind;
-    bool captured = false;  // (a default xarray is a scalar of size 1, not empty)
-    g.hooks.evaluate = [&](Module&) {
-      if (!captured) after_rewind = g.fc1->weight().value.data(), captured = true;
-      return Accuracy{};
-    };
-    run_schedule(g.model, s, g.hooks);
-    CHECK(g.requests.size() == 2);  // dense training, then the round
-    for (std::size_t i = 0; i < start.size(); ++i)
-      if (after_rewind.data()[i] != 0.0f) CHECK(after_rewind.data()[i] == start.data()[i] + 0.5f);
-  }
+TEST_CASE("lottery ticket without a rewind point: the driver trains densely, saves step k") {
+  PruneSettings s = lottery_settings();
+  Fixture g;
+  g.steps_per_request = 5;
+  s.schedule.numbers["rewind_step"] = 2;
+  s.schedule.numbers["rounds"] = 1;
+  const Array start = g.fc1->weight().value.data();
+  Array after_rewind;
+  bool captured = false;  // (a default xarray is a scalar of size 1, not empty)
+  g.hooks.evaluate = [&](Module&) {
+    if (!captured) after_rewind = g.fc1->weight().value.data(), captured = true;
+    return Accuracy{};
+  };
+  run_schedule(g.model, s, g.hooks);
+  CHECK(g.requests.size() == 2);  // dense training, then the round
+  for (std::size_t i = 0; i < start.size(); ++i)
+    if (after_rewind.data()[i] != 0.0f) CHECK(after_rewind.data()[i] == start.data()[i] + 0.5f);
+}
 
-  SUBCASE("random re-initialisation: survivors get initial values of other positions") {
-    Fixture g;
-    WeightSnapshot init_g = WeightSnapshot::capture(g.model);
-    const Array start = g.fc1->weight().value.data();
-    s.schedule.numbers["random_reinit"] = 1;
-    s.schedule.numbers["rounds"] = 1;
-    Array after;
-    bool captured = false;
-    g.hooks.evaluate = [&](Module&) {
-      if (!captured) after = g.fc1->weight().value.data(), captured = true;
-      return Accuracy{};
-    };
-    run_schedule(g.model, s, g.hooks, &init_g);
-    std::vector<float> pool(start.begin(), start.end());
-    std::size_t moved = 0;
-    for (std::size_t i = 0; i < after.size(); ++i) {
-      const float v = after.data()[i];
-      if (v == 0.0f) continue;
-      CHECK(std::find(pool.begin(), pool.end(), v) != pool.end());
-      moved += v != start.data()[i];
-    }
-    CHECK(moved > 0);
+TEST_CASE("lottery ticket, random re-initialisation: survivors get other positions' values") {
+  PruneSettings s = lottery_settings();
+  Fixture g;
+  WeightSnapshot init_g = WeightSnapshot::capture(g.model);
+  const Array start = g.fc1->weight().value.data();
+  s.schedule.numbers["random_reinit"] = 1;
+  s.schedule.numbers["rounds"] = 1;
+  Array after;
+  bool captured = false;
+  g.hooks.evaluate = [&](Module&) {
+    if (!captured) after = g.fc1->weight().value.data(), captured = true;
+    return Accuracy{};
+  };
+  run_schedule(g.model, s, g.hooks, &init_g);
+  std::vector<float> pool(start.begin(), start.end());
+  std::size_t moved = 0;
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    const float v = after.data()[i];
+    if (v == 0.0f) continue;
+    CHECK(std::find(pool.begin(), pool.end(), v) != pool.end());
+    moved += v != start.data()[i];
   }
+  CHECK(moved > 0);
 }
 
 TEST_CASE("pruning at initialisation then training") {

@@ -14,33 +14,41 @@ namespace fs = std::filesystem;
 
 namespace {
 
+std::vector<std::string> fake_header() {
+  return {"run_id", "prune.sparsity", "prune.schedule.kind", "seed", "criterion", "granularity",
+          "scope", "schedule", "target_sparsity", "sparsity", "params", "nonzero_params", "macs",
+          "effective_macs", "acc_dense", "acc_pruned", "acc", "val_acc", "train_seconds",
+          "status", "reason", "latency_b1_us_dense", "latency_b1_us_sparse",
+          "latency_b1_us_compact"};
+}
+
+// One run of the fake sweep, in fake_header()'s order; `failed` leaves acc and MACs empty.
+std::vector<std::string> fake_row(const std::string& id, const std::string& schedule,
+                                  const std::string& gran, double target, int seed, bool failed) {
+  const double acc = 0.89 - target * (gran == "neuron" ? 0.1 : 0.03) + 0.002 * seed;
+  const double macs = 266200 * (1 - target);
+  return {id, std::to_string(target), schedule, std::to_string(seed), "magnitude", gran,
+          "global", schedule, std::to_string(target), std::to_string(target + 0.001 * seed),
+          "266610", std::to_string(266610 * (1 - target)), "266200",
+          failed ? "" : std::to_string(macs), "0.89", std::to_string(acc - 0.05),
+          failed ? "" : std::to_string(acc), std::to_string(acc), "3.5",
+          failed ? "failed" : "ok", failed ? "loss became NaN at epoch 2" : "",
+          std::to_string(200 * (1 - target) + 10), std::to_string(100 * (1 - target) + 5),
+          std::to_string(190 * (1 - target) + 10)};
+}
+
+void write_fake_layers(const fs::path& dir, const std::string& id, double target) {
+  poda::CsvTable layers{{"layer", "params", "nonzero", "sparsity"},
+                        {{"fc1.weight", "235200", "1000", std::to_string(target + 0.02)},
+                         {"fc2.weight", "30000", "1000", std::to_string(target - 0.05)},
+                         {"fc3.weight", "1000", "500", std::to_string(target / 2)}}};
+  poda::write_csv_file((dir / "runs" / id / "layer_sparsity.csv").string(), layers);
+}
+
 // A fake sweep: 2 schedules x 2 granularities x 3 targets x 2 seeds, one failed run.
 poda::CsvTable fake_runs(const fs::path& dir) {
   poda::CsvTable t;
-  t.header = {"run_id",
-              "prune.sparsity",
-              "prune.schedule.kind",
-              "seed",
-              "criterion",
-              "granularity",
-              "scope",
-              "schedule",
-              "target_sparsity",
-              "sparsity",
-              "params",
-              "nonzero_params",
-              "macs",
-              "effective_macs",
-              "acc_dense",
-              "acc_pruned",
-              "acc",
-              "val_acc",
-              "train_seconds",
-              "status",
-              "reason",
-              "latency_b1_us_dense",
-              "latency_b1_us_sparse",
-              "latency_b1_us_compact"};
+  t.header = fake_header();
   for (std::string schedule : {"one_shot", "iterative"})
     for (std::string gran : {"unstructured", "neuron"})
       for (double target : {0.5, 0.8, 0.9})
@@ -48,39 +56,8 @@ poda::CsvTable fake_runs(const fs::path& dir) {
           std::string id = schedule + "_" + gran + "_" + std::to_string(target).substr(0, 3) +
                            "_s" + std::to_string(seed);
           bool failed = schedule == "iterative" && gran == "neuron" && target == 0.9 && seed == 2;
-          double acc = 0.89 - target * (gran == "neuron" ? 0.1 : 0.03) + 0.002 * seed;
-          double macs = 266200 * (1 - target);
-          t.rows.push_back({id,
-                            std::to_string(target),
-                            schedule,
-                            std::to_string(seed),
-                            "magnitude",
-                            gran,
-                            "global",
-                            schedule,
-                            std::to_string(target),
-                            std::to_string(target + 0.001 * seed),
-                            "266610",
-                            std::to_string(266610 * (1 - target)),
-                            "266200",
-                            failed ? "" : std::to_string(macs),
-                            "0.89",
-                            std::to_string(acc - 0.05),
-                            failed ? "" : std::to_string(acc),
-                            std::to_string(acc),
-                            "3.5",
-                            failed ? "failed" : "ok",
-                            failed ? "loss became NaN at epoch 2" : "",
-                            std::to_string(200 * (1 - target) + 10),
-                            std::to_string(100 * (1 - target) + 5),
-                            std::to_string(190 * (1 - target) + 10)});
-          if (!failed) {
-            poda::CsvTable layers{{"layer", "params", "nonzero", "sparsity"},
-                                  {{"fc1.weight", "235200", "1000", std::to_string(target + 0.02)},
-                                   {"fc2.weight", "30000", "1000", std::to_string(target - 0.05)},
-                                   {"fc3.weight", "1000", "500", std::to_string(target / 2)}}};
-            poda::write_csv_file((dir / "runs" / id / "layer_sparsity.csv").string(), layers);
-          }
+          t.rows.push_back(fake_row(id, schedule, gran, target, seed, failed));
+          if (!failed) write_fake_layers(dir, id, target);
         }
   return t;
 }

@@ -145,6 +145,35 @@ void check_lamp_is_magnitude(const QuickResult& r) {
   }
 }
 
+// Every schedule ends exactly at its target (each layer at s, rounded per layer).
+void check_targets_reached(const QuickResult& r) {
+  for (std::size_t row = 0; row < r.runs.rows.size(); ++row) {
+    CAPTURE(r.text(row, "run_id"));
+    CHECK(std::fabs(r.number(row, "sparsity") - r.number(row, "target_sparsity")) < 1e-3);
+  }
+}
+
+void check_structured_vs_unstructured(const QuickResult& r) {
+  for (std::size_t row = 0; row < r.runs.rows.size(); ++row) {
+    CAPTURE(r.text(row, "run_id"));
+    const bool structured = r.text(row, "granularity") == "neuron";
+    // Compaction only removes what structured pruning freed; dense paths are timed.
+    if (structured)
+      CHECK(r.number(row, "compact_macs") < r.number(row, "macs"));
+    else
+      CHECK(r.number(row, "compact_macs") == r.number(row, "macs"));
+    CHECK(r.number(row, "latency_b64_us_compact") > 0);
+  }
+  // Matched: neuron pruning at u leaves about the weights unstructured pruning at u does.
+  for (double target : {0.5, 0.7, 0.8, 0.9, 0.95}) {
+    const auto rows = r.where("target_sparsity", target);
+    REQUIRE(rows.size() == 2);
+    CHECK(std::fabs(r.number(rows[0], "sparsity") - r.number(rows[1], "sparsity")) < 0.03);
+  }
+  CHECK(fs::exists(r.dir / "plots" / "accuracy_vs_latency_b64.png") ==
+        poda::gnuplot_available());
+}
+
 const std::vector<QuickStudy>& studies() {
   static const std::vector<QuickStudy> table = {
       {"han2015_lenet300_100", 5,
@@ -182,34 +211,9 @@ const std::vector<QuickStudy>& studies() {
        },
        true},
       {"zhu_gupta2017_lenet300_100", 15,
-       [](const QuickResult& r) {
-         // Every schedule ends exactly at its target (each layer at s, rounded per layer).
-         for (std::size_t row = 0; row < r.runs.rows.size(); ++row) {
-           CAPTURE(r.text(row, "run_id"));
-           CHECK(std::fabs(r.number(row, "sparsity") - r.number(row, "target_sparsity")) < 1e-3);
-         }
-       }},
+       check_targets_reached},
       {"structured_vs_unstructured_lenet300_100", 10,
-       [](const QuickResult& r) {
-         for (std::size_t row = 0; row < r.runs.rows.size(); ++row) {
-           CAPTURE(r.text(row, "run_id"));
-           const bool structured = r.text(row, "granularity") == "neuron";
-           // Compaction only removes what structured pruning freed; dense paths are timed.
-           if (structured)
-             CHECK(r.number(row, "compact_macs") < r.number(row, "macs"));
-           else
-             CHECK(r.number(row, "compact_macs") == r.number(row, "macs"));
-           CHECK(r.number(row, "latency_b64_us_compact") > 0);
-         }
-         // Matched: neuron pruning at u leaves about the weights unstructured pruning at u does.
-         for (double target : {0.5, 0.7, 0.8, 0.9, 0.95}) {
-           const auto rows = r.where("target_sparsity", target);
-           REQUIRE(rows.size() == 2);
-           CHECK(std::fabs(r.number(rows[0], "sparsity") - r.number(rows[1], "sparsity")) < 0.03);
-         }
-         CHECK(fs::exists(r.dir / "plots" / "accuracy_vs_latency_b64.png") ==
-               poda::gnuplot_available());
-       }},
+       check_structured_vs_unstructured},
       {"structured_vs_unstructured_lenet5", 15,
        [](const QuickResult& r) {
          for (std::size_t row = 0; row < r.runs.rows.size(); ++row)
