@@ -5,10 +5,15 @@ BUILD  ?= build
 CONFIG ?= experiments/quickstart.yaml
 JOBS   ?= $(shell nproc)
 
-.PHONY: run test build setup bench clean test-asan fuzz
+.PHONY: run test build setup setup-test bench clean test-asan fuzz
 
+# `make run` installs and builds only what poda itself needs; the tests' and benchmarks'
+# packages and targets come with `make test` / `make bench`.
 setup:
 	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh test
 
 $(BUILD)/CMakeCache.txt: | setup
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
@@ -16,10 +21,11 @@ $(BUILD)/CMakeCache.txt: | setup
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+run: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target poda
 	$(BUILD)/poda run $(CONFIG)
 
-test: build
+test: setup-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own folder.
@@ -33,7 +39,7 @@ ASAN_EXCLUDE ?= $(shell cat tests/sanitizers/excluded_tests.txt | grep -v '^\#' 
 $(ASAN_BUILD)/CMakeCache.txt: | setup
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODA_SANITIZE=address,undefined
 
-test-asan: setup $(ASAN_BUILD)/CMakeCache.txt
+test-asan: setup-test $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target poda poda_tests
 	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest --output-on-failure -j $(JOBS) $(if $(ASAN_EXCLUDE),-E '$(ASAN_EXCLUDE)')
 
@@ -51,7 +57,7 @@ fuzz: setup $(FUZZ_BUILD)/CMakeCache.txt
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZ_TARGETS)
 	scripts/run_fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-bench: build
+bench: setup-test build
 	bench/run_all.sh $(BUILD)
 
 clean:
