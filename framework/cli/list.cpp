@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "data/dataset_type.h"
 #include "nn/layer_spec.h"
 #include "nn/zoo.h"
 #include "prune/criterion.h"
@@ -70,6 +71,12 @@ std::string layers() {
   return out;
 }
 
+std::string datasets() {
+  std::string out = "datasets (dataset.name):\n";
+  for (const auto& name : dataset_names()) out += entry(name, dataset_type(name).help());
+  return out;
+}
+
 std::string zoo() {
   std::string out = "zoo models (model.zoo):\n";
   for (const auto& name : zoo_model_names()) out += entry(name, find_zoo_model(name)->description);
@@ -84,7 +91,8 @@ std::string list_text(const std::string& section) {
       {"granularities", granularities},
       {"schedules", schedules},
       {"layers", layers},
-      {"zoo", zoo}};
+      {"zoo", zoo},
+      {"datasets", datasets}};
   std::string out, names;
   for (const auto& [name, text] : sections) {
     names += (names.empty() ? "" : ", ") + name;

@@ -14,6 +14,7 @@
 #include "cli/list.h"
 #include "cli/plugins.h"
 #include "core/blas_runtime.h"
+#include "data/dataset_type.h"
 #include "data/data_error.h"
 #include "experiment/io/checkpoint.h"
 #include "experiment/io/mpi_world.h"
@@ -106,7 +107,7 @@ CLI::App* add_import(CLI::App& app, poda::ImportOptions& o) {
   i->add_option("model", o.model, "ONNX file")->required();
   i->add_option("out", o.out, "checkpoint to write")->required();
   i->add_option("--evaluate", o.evaluate, "print the test accuracy on this dataset")
-      ->check(CLI::IsMember({"fashion-mnist", "mnist", "cifar10"}));
+      ->check(CLI::IsMember(poda::dataset_names()));
   return i;
 }
 

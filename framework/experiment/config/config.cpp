@@ -1,10 +1,10 @@
 #include "experiment/config/config.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
 
+#include "data/dataset_type.h"
 #include "experiment/config/config_source.h"
 #include "experiment/config/input_limits.h"
 #include "experiment/config/prune_config.h"
@@ -91,16 +91,7 @@ void check_model_shapes(const ExperimentConfig& c, const YamlMap& m) {
 }  // namespace
 
 Shape dataset_input_shape(const DatasetConfig& d) {
-  return d.name == "cifar10" ? Shape{3, 32, 32} : Shape{1, 28, 28};
-}
-
-long training_batches(const DatasetConfig& d, std::size_t batch_size) {
-  const double total = d.name == "cifar10" ? 50000.0 : 60000.0;
-  const double val = d.split.val_count > 0 ? static_cast<double>(d.split.val_count)
-                                           : std::round(d.split.val_fraction * total);
-  double train = std::max(0.0, total - val);
-  if (d.split.train_limit > 0) train = std::min(train, static_cast<double>(d.split.train_limit));
-  return static_cast<long>(std::ceil(train / static_cast<double>(batch_size)));
+  return dataset_type(d.name).sample_shape();
 }
 
 std::vector<LayerSpec> parse_layer_list(const YAML::Node& list, const std::string& file,
@@ -122,10 +113,10 @@ YAML::Node load_yaml_file(const std::string& path) {
 
 DatasetConfig parse_dataset(YamlMap m) {
   DatasetConfig d;
-  d.name = m.text("name", d.name, {"fashion-mnist", "mnist", "cifar10"});
+  d.name = m.text("name", d.name, dataset_names());
   d.path = m.text("path", std::string());
-  if (d.name == "mnist" && d.path.empty())
-    m.fail("path", "MNIST cannot be downloaded here: give the folder holding its four idx files");
+  const std::string path_required = dataset_type(d.name).path_required();
+  if (!path_required.empty() && d.path.empty()) m.fail("path", path_required);
   if (m.has("val_count") && m.has("val_fraction"))
     m.fail("val_count", "give either val_fraction or val_count, not both");
   d.split.val_fraction = m.number("val_fraction", 0.1, 0.0, 0.9);
@@ -261,12 +252,7 @@ ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::stri
   c.model = parse_model(m.map("model"));
   c.train = m.has("train") ? parse_train(m.map("train"), TrainSettings{}) : TrainSettings{};
   if (m.has("prune")) c.prune = parse_prune(m.map("prune"), c.seed);
-  if (m.has("quantize")) {
-    c.quantize = parse_quantize(m.map("quantize"));
-    const auto too_many =
-        check_calibration_batches(*c.quantize, training_batches(c.dataset, c.train.batch_size));
-    if (too_many) throw quantize_config_error(m.node("quantize"), file, *too_many);
-  }
+  if (m.has("quantize")) c.quantize = parse_quantize(m.map("quantize"));
   if (m.has("measure")) c.latency = parse_measure(m.map("measure"));
   m.finish();
   check_model_shapes(c, m);

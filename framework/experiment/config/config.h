@@ -26,22 +26,14 @@
 namespace poda {
 
 struct DatasetConfig {
-  std::string name = "fashion-mnist";  // fashion-mnist | mnist | cifar10
+  std::string name = "fashion-mnist";  // a registered dataset type (data/dataset_type.h)
   std::string path;                    // folder; "" = the dataset's default location
   SplitOptions split;                  // validation carve-out and size limits
   bool normalize = true;               // per-channel mean/std of the training split
 };
 
-// Every dataset poda reads (Fashion-MNIST, MNIST, CIFAR-10) has ten classes: the width the
-// model's output must have.
-inline constexpr std::size_t kDatasetClasses = 10;
-
-// The per-sample input shape (C, H, W) a dataset produces, without reading it.
+// The per-sample input shape (C, H, W) the dataset's format fixes, without reading it.
 Shape dataset_input_shape(const DatasetConfig& d);
-// Training batches per epoch after the validation carve-out and train_limit, from the
-// dataset's published size (60,000 MNIST / Fashion-MNIST images, 50,000 CIFAR-10), without
-// reading it.
-long training_batches(const DatasetConfig& d, std::size_t batch_size);
 
 struct ModelConfig {
   std::string zoo;                // a zoo name, or "" when layers are given

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "data/cifar10.h"
 #include "data/data_error.h"
-#include "data/mnist.h"
+#include "data/dataset_type.h"
+#include "experiment/config/quantize_config.h"
 #include "experiment/config/input_limits.h"
 #include "experiment/io/yaml_reader.h"
 #include "nn/model_builder.h"
@@ -19,30 +19,46 @@
 namespace poda {
 namespace {
 
-// Training-set size of the dataset's files, from their headers; each folder is read once per
-// process (a sweep checks every point).
-std::size_t checked_train_count(const DatasetConfig& d) {
-  static std::map<std::string, std::size_t> counts;
-  const std::string key = d.name + "|" + d.path;
-  if (auto it = counts.find(key); it != counts.end()) return it->second;
-  std::size_t train = 0;
-  if (d.name == "cifar10") {
-    const std::string dir = d.path.empty() ? default_cifar10_dir() : d.path;
-    train = check_cifar10_split(dir, true);
-    check_cifar10_split(dir, false);
-  } else {
-    const std::string dir = d.path.empty() ? default_fashion_mnist_dir() : d.path;
-    train = check_mnist_split(dir, true);
-    check_mnist_split(dir, false);
-  }
-  return counts[key] = train;
-}
-
 // file:line:col of the node at `keys` under `node`, or of the deepest one that exists.
 std::string where_in(const std::string& file, const YAML::Node& node,
                      const std::vector<std::string>& keys, std::size_t depth = 0) {
   if (depth == keys.size() || !node.IsMap() || !node[keys[depth]]) return yaml_where(file, node);
   return where_in(file, node[keys[depth]], keys, depth + 1);
+}
+
+// The sizes in the dataset's file headers; each location is read once per process (a sweep
+// checks every point).
+DatasetSizes checked_sizes(const DatasetConfig& d) {
+  static std::map<std::string, DatasetSizes> sizes;
+  const std::string key = d.name + "|" + d.path;
+  if (auto it = sizes.find(key); it != sizes.end()) return it->second;
+  return sizes[key] = dataset_type(d.name).inspect(dataset_path(d.name, d.path));
+}
+
+// Training batches per epoch after the validation carve-out and train_limit.
+std::size_t training_batches(const SplitOptions& s, std::size_t full, std::size_t val,
+                             std::size_t batch_size) {
+  std::size_t train = full - val;
+  if (s.train_limit > 0 && s.train_limit < train) train = s.train_limit;
+  return (train + batch_size - 1) / batch_size;
+}
+
+// What needs the training set's size: the rewind step of a schedule and the int8
+// calibration batches.
+void check_against_training_batches(const ExperimentConfig& c, const YAML::Node& document,
+                                    std::size_t batches) {
+  if (c.quantize) {
+    const auto too_many = check_calibration_batches(*c.quantize, static_cast<long>(batches));
+    if (too_many) throw quantize_config_error(document["quantize"], c.file, *too_many);
+  }
+  if (!c.prune) return;
+  const long rewind = make_schedule(c.prune->schedule)->rewind_step().value_or(0);
+  const auto steps = static_cast<long>(batches * static_cast<std::size_t>(c.train.epochs));
+  if (rewind > steps)
+    throw ConfigError(fmt::format(
+        "{}: rewind_step {} is beyond the dense training ({} epochs of {} batches: {} steps)",
+        where_in(c.file, document, {"prune", "schedule", "rewind_step"}), rewind, c.train.epochs,
+        batches, steps));
 }
 
 // The model's output shape on the dataset's samples; each distinct model is built once per
@@ -62,15 +78,16 @@ Shape model_output(const ExperimentConfig& c, const YAML::Node& document) {
 void check_run_inputs(const ExperimentConfig& c, const YAML::Node& document) {
   std::size_t full = 0;
   try {
-    full = checked_train_count(c.dataset);
+    full = checked_sizes(c.dataset).train;
   } catch (const DataError& e) {
     throw ConfigError(where_in(c.file, document, {"dataset"}) + ": " + e.what());
   }
   const Shape output = model_output(c, document);
-  if (output != Shape{kDatasetClasses})
+  const std::size_t classes = dataset_type(c.dataset.name).classes();
+  if (output != Shape{classes})
     throw ConfigError(fmt::format("{}: the model's output is {}, but dataset '{}' has {} classes",
                                   where_in(c.file, document, {"model"}), shape_str(output),
-                                  c.dataset.name, kDatasetClasses));
+                                  c.dataset.name, classes));
   const SplitOptions& s = c.dataset.split;
   const std::size_t val =
       s.val_count > 0 ? s.val_count
@@ -80,30 +97,14 @@ void check_run_inputs(const ExperimentConfig& c, const YAML::Node& document) {
         fmt::format("{}: a validation set of {} leaves no training data out of the "
                     "{} training samples",
                     where_in(c.file, document, {"dataset", "val_count"}), val, full));
-  if (!c.prune) return;
-  const long rewind = make_schedule(c.prune->schedule)->rewind_step().value_or(0);
-  std::size_t train = full - val;
-  if (s.train_limit > 0 && s.train_limit < train) train = s.train_limit;
-  const std::size_t batches = (train + c.train.batch_size - 1) / c.train.batch_size;
-  const auto steps = static_cast<long>(batches * static_cast<std::size_t>(c.train.epochs));
-  if (rewind > steps)
-    throw ConfigError(fmt::format(
-        "{}: rewind_step {} is beyond the dense training ({} epochs of {} batches: {} steps)",
-        where_in(c.file, document, {"prune", "schedule", "rewind_step"}), rewind, c.train.epochs,
-        batches, steps));
+  check_against_training_batches(c, document,
+                                 training_batches(s, full, val, c.train.batch_size));
 }
 
 LoadedData load_data(const DatasetConfig& d, std::uint64_t seed) {
-  ImageSet train, test;
-  if (d.name == "cifar10") {
-    const std::string dir = d.path.empty() ? default_cifar10_dir() : d.path;
-    train = load_cifar10_split(dir, true);
-    test = load_cifar10_split(dir, false);
-  } else {
-    const std::string dir = d.path.empty() ? default_fashion_mnist_dir() : d.path;
-    train = load_mnist_split(dir, true);
-    test = load_mnist_split(dir, false);
-  }
+  const DatasetType& type = dataset_type(d.name);
+  const std::string path = dataset_path(d.name, d.path);
+  ImageSet train = type.load(path, true), test = type.load(path, false);
   LoadedData out;
   out.input_shape = {train.channels, train.height, train.width};
   SplitOptions split = d.split;
