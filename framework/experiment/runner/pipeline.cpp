@@ -262,7 +262,8 @@ double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& re
 }
 
 // The inference paths of the final model (infer/measure.h): latency at each batch size and
-// size of the dense, sparse and compacted forms, plus what compaction kept.
+// size of the dense, sparse and compacted forms. Which kernel each layer took goes to the
+// run's kernels.log, not the terminal.
 void record_latency(Sequential& model, const RunContext& run, RunRecord& record) {
   const Shape& input = run.data.input_shape;
   const InferenceMeasurement m = measure_inference(model, input, *run.config.latency);
@@ -274,7 +275,14 @@ void record_latency(Sequential& model, const RunContext& run, RunRecord& record)
     }
   }
   record.set("latency_threads", m.threads);
-  for (const std::string& log : m.layer_log) run.progress.message("kernels " + log);
+  std::string log;
+  for (const std::string& line : m.layer_log) log += line + "\n";
+  write_file_atomically(run.run_dir + "/kernels.log", log);
+}
+
+// What compaction keeps of the final model: no timing, so every run records it.
+void record_compaction(Sequential& model, const RunContext& run, RunRecord& record) {
+  const Shape& input = run.data.input_shape;
   const CompactResult compact = compact_model(model, input);
   if (!compact.model) {
     run.progress.message("not compacted: " + compact.reason);
@@ -295,6 +303,7 @@ std::string record_final_model(Sequential& model, const RunContext& run, RunReco
   const EvalResult test = evaluate(model, run.data.splits.test, run.data.norm, batch);
   const EvalResult val = evaluate(model, run.data.splits.val, run.data.norm, batch);
   if (c.latency) record_latency(model, run, record);
+  record_compaction(model, run, record);
   record.set("sparsity", report.sparsity());
   record.set("params", cost.params);
   record.set("nonzero_params", cost.nonzero_params);
