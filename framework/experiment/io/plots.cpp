@@ -227,6 +227,10 @@ void write_line_plot(const LinePlot& plot, const std::string& base) {
   }
   if (block == 0)
     throw PlotError("cannot draw '" + base + "': no series has a finite point to plot");
+  for (const auto& [label, y] : plot.references)
+    if (std::isfinite(y))
+      plot_cmd += ", \\\n     " + number(y) + " with lines lw 1.5 lc rgb 'gray40' dt 2 title " +
+                  quote(label);
   write_file_atomically(base + ".dat", data);
 
   std::string body = preamble(plot.title, "outside right top vertical");

@@ -4,6 +4,7 @@
 // restyle a figure by editing the script and running `gnuplot file.gp`.
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace poda {
@@ -24,6 +25,8 @@ struct LinePlot {
   bool log_x = false;
   bool y_from_zero = false;  // quantities that cannot be negative (latency)
   std::vector<Series> series;
+  // Horizontal dashed lines across the plot, e.g. the dense model's accuracy (label, y).
+  std::vector<std::pair<std::string, double>> references;
 };
 
 // Grouped bars: one cluster per category, one bar per group; each group's y (and

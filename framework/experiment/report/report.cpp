@@ -9,7 +9,9 @@
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/plots.h"
 #include "experiment/report/quantize_report.h"
+#include "experiment/report/markdown_cells.h"
 #include "experiment/report/round_curves.h"
+#include "experiment/report/summary_table.h"
 #include "experiment/results/results_store.h"
 
 namespace poda {
@@ -19,44 +21,6 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxBarGroups = 6;  // more bars per cluster stop being readable
 
-std::string fixed(double v, int digits) {
-  if (!std::isfinite(v)) return "–";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
-}
-
-// 1234567 -> "1.23M"; MAC counts span orders of magnitude.
-std::string si(double v) {
-  if (!std::isfinite(v)) return "–";
-  const char* suffix[] = {"", "k", "M", "G", "T"};
-  int i = 0;
-  while (std::fabs(v) >= 1000 && i < 4) {
-    v /= 1000;
-    ++i;
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.3g%s", v, suffix[i]);
-  return buf;
-}
-
-// The std only from two values on: one run has none (not 0).
-std::string mean_std(const Stat& s, int digits) {
-  if (s.n == 0) return "–";
-  return fixed(s.mean, digits) + (s.n >= 2 ? " ± " + fixed(s.std, digits) : "");
-}
-
-std::string cell(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += '\\';
-    out += c;
-  }
-  return out.empty() ? " " : out;
-}
-
 struct ReportState {
   std::string dir;
   std::vector<std::string> plot_lines;  // markdown for the plots section
@@ -64,6 +28,12 @@ struct ReportState {
   std::vector<std::string> plot_errors;
   std::string rounds_table;  // per-round accuracies (round_curves.h), markdown
 };
+
+// The report's section for plots/<name>.png and .svg.
+std::string plot_markdown(const std::string& caption, const std::string& name) {
+  return "### " + caption + "\n\n![" + caption + "](plots/" + name + ".png)\n\n[SVG](plots/" +
+         name + ".svg)\n";
+}
 
 void draw_line(ReportState& st, const std::string& name, const std::string& caption,
                LinePlot plot) {
@@ -73,8 +43,7 @@ void draw_line(ReportState& st, const std::string& name, const std::string& capt
   }
   try {
     write_line_plot(plot, (fs::path(st.dir) / "plots" / name).string());
-    st.plot_lines.push_back("### " + caption + "\n\n![" + caption + "](plots/" + name +
-                            ".png)\n\n[SVG](plots/" + name + ".svg)\n");
+    st.plot_lines.push_back(plot_markdown(caption, name));
   } catch (const std::exception& e) {
     st.plot_errors.push_back(e.what());
   }
@@ -163,29 +132,12 @@ void draw_layer_sparsity(ReportState& st, const RunTable& t) {
       std::string caption =
           "Per-layer sparsity" +
           (plots > 1 ? " (" + std::to_string(p + 1) + "/" + std::to_string(plots) + ")" : "");
-      st.plot_lines.push_back("### " + caption + "\n\n![" + caption + "](plots/" + name +
-                              ".png)\n\n[SVG](plots/" + name + ".svg)\n");
+      st.plot_lines.push_back(plot_markdown(caption, name));
     } catch (const std::exception& e) {
       st.plot_errors.push_back(e.what());
     }
   }
 }
-
-// The batch sizes runs.csv has inference latencies for (latency_b<B>_us_dense), in order.
-std::vector<std::string> latency_batches(const RunTable& t) {
-  const std::string prefix = "latency_b", suffix = "_us_dense";
-  std::vector<std::string> batches;
-  for (const std::string& c : t.csv.header) {
-    if (c.size() <= prefix.size() + suffix.size() || c.rfind(prefix, 0) != 0 ||
-        c.compare(c.size() - suffix.size(), suffix.size(), suffix) != 0)
-      continue;
-    const std::string b = c.substr(prefix.size(), c.size() - prefix.size() - suffix.size());
-    if (b.find('_') == std::string::npos) batches.push_back(b);  // not a p90 column
-  }
-  return batches;
-}
-
-const char* const inference_paths[3] = {"dense", "sparse", "compact"};
 
 // One plot per batch size: the dense, sparse and compacted paths against sparsity.
 void draw_latency(ReportState& st, const RunTable& t) {
@@ -215,55 +167,26 @@ void draw_latency(ReportState& st, const RunTable& t) {
   }
 }
 
-std::string summary_table(const RunTable& t) {
-  std::vector<std::string> latency;  // latency_b<B>_us_<path> columns present
-  for (const std::string& b : latency_batches(t))
-    for (const char* path : inference_paths)
-      if (t.has_column("latency_b" + b + "_us_" + path))
-        latency.push_back("latency_b" + b + "_us_" + path);
-  // Constant setting columns are stated once above the table instead of repeated.
-  std::vector<std::string> columns;
-  for (const auto& c : t.setting_columns)
-    if (c == "target_sparsity" ||
-        std::find(t.varying_setting_columns.begin(), t.varying_setting_columns.end(), c) !=
-            t.varying_setting_columns.end())
-      columns.push_back(c);
-  std::string md;
-  std::string constants;
-  for (std::size_t i = 0; i < t.setting_columns.size(); ++i) {
-    const auto& c = t.setting_columns[i];
-    if (std::find(columns.begin(), columns.end(), c) == columns.end() && !t.settings.empty())
-      constants += (constants.empty() ? "" : ", ") + std::string("`") + setting_label(c) +
-                   "` = " + t.settings[0].values[i];
+// A sweep over names only (criteria, schedules) gives one point per line: its accuracies are
+// compared as bars, one per setting.
+void draw_single_point_bars(ReportState& st, const std::vector<Series>& series) {
+  if (series.size() < 2) return;
+  BarPlot bars;
+  bars.title = "Test accuracy per setting (mean ± std over seeds)";
+  bars.y_label = "test accuracy";
+  bars.groups.push_back({"test accuracy", {}, {}, {}});
+  for (const Series& s : series) {
+    if (s.y.size() != 1) return;
+    bars.categories.push_back(s.label);
+    bars.groups[0].y.push_back(s.y[0]);
+    bars.groups[0].y_err.push_back(s.y_err.empty() ? 0.0 : s.y_err[0]);
   }
-  if (!constants.empty()) md += "Same in every run: " + constants + ".\n\n";
-  md += "|";
-  for (const auto& c : columns) md += " " + setting_label(c) + " |";
-  md += " n | failed | acc | sparsity | effective MACs | acc_dense | acc_pruned |";
-  for (const std::string& c : latency) md += " " + c + " |";
-  md += "\n|";
-  for (std::size_t i = 0; i < columns.size() + 7 + latency.size(); ++i) md += "---|";
-  md += "\n";
-  for (const auto& s : t.settings) {
-    std::size_t ok = 0, failed = 0;
-    for (std::size_t i : s.runs) (t.runs[i].ok ? ok : failed) += 1;
-    md += "|";
-    for (const auto& c : columns) {
-      std::size_t k = std::find(t.setting_columns.begin(), t.setting_columns.end(), c) -
-                      t.setting_columns.begin();
-      md += " " + cell(s.values[k]) + " |";
-    }
-    Stat macs = setting_stat(t, s, "effective_macs");
-    md += " " + std::to_string(ok) + " | " + std::to_string(failed) + " | " +
-          mean_std(setting_stat(t, s, "acc"), 4) + " | " +
-          mean_std(setting_stat(t, s, "sparsity"), 4) + " | " +
-          (macs.n ? si(macs.mean) + (macs.n >= 2 ? " ± " + si(macs.std) : "") : "–") + " | " +
-          mean_std(setting_stat(t, s, "acc_dense"), 4) + " | " +
-          mean_std(setting_stat(t, s, "acc_pruned"), 4) + " |";
-    for (const std::string& c : latency) md += " " + mean_std(setting_stat(t, s, c), 1) + " |";
-    md += "\n";
+  try {
+    write_bar_plot(bars, (fs::path(st.dir) / "plots" / "accuracy_per_setting").string());
+    st.plot_lines.push_back(plot_markdown("Accuracy per setting", "accuracy_per_setting"));
+  } catch (const PlotError& e) {
+    st.plot_errors.push_back(e.what());
   }
-  return md;
 }
 
 void draw_plots(ReportState& st, const RunTable& t) {
@@ -272,7 +195,10 @@ void draw_plots(ReportState& st, const RunTable& t) {
   acc.x_label = "achieved sparsity (fraction of prunable weights that are zero)";
   acc.y_label = "test accuracy";
   acc.series = series_of(t, "sparsity", "acc");
+  const double dense = table_mean(t, "acc_dense");
+  acc.references = {{"dense model", dense}};
   draw_line(st, "accuracy_vs_sparsity", "Accuracy vs sparsity", acc);
+  draw_single_point_bars(st, acc.series);
 
   LinePlot macs;
   macs.title = "Test accuracy vs effective MACs (mean ± std over seeds)";
@@ -280,6 +206,7 @@ void draw_plots(ReportState& st, const RunTable& t) {
   macs.y_label = "test accuracy";
   macs.log_x = true;
   macs.series = series_of(t, "effective_macs", "acc");
+  macs.references = {{"dense model", dense}};
   draw_line(st, "accuracy_vs_effective_macs", "Accuracy vs effective MACs", macs);
 
   draw_latency(st, t);

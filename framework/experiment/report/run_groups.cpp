@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -177,6 +178,15 @@ RunTable load_run_table(const std::string& path) {
 }
 
 // A metric over a setting's ok runs.
+double table_mean(const RunTable& t, const std::string& column) {
+  std::vector<double> values;
+  if (t.has_column(column))
+    for (const Run& r : t.runs)
+      if (r.ok) values.push_back(t.number(r, column));
+  const Stat s = stat_of(values);
+  return s.n ? s.mean : std::numeric_limits<double>::quiet_NaN();
+}
+
 Stat setting_stat(const RunTable& t, const Setting& s, const std::string& column) {
   std::vector<double> v;
   for (std::size_t i : s.runs)

@@ -68,6 +68,10 @@ RunTable load_run_table(const std::string& runs_csv_path);
 // A metric over a setting's ok runs.
 Stat setting_stat(const RunTable& t, const Setting& s, const std::string& column);
 
+// The mean of `column` over every ok run of the table (NaN when none has it): e.g. the
+// dense model's accuracy, drawn as a reference line.
+double table_mean(const RunTable& t, const std::string& column);
+
 // One line per series: x = mean of x_column, y = mean ± std of y_column, per setting, in
 // x order.
 std::vector<Series> series_of(const RunTable& t, const std::string& x_column,
