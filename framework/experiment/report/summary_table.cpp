@@ -60,7 +60,7 @@ std::string summary_table(const RunTable& t) {
   for (const auto& c : columns) md += " " + setting_label(c) + " |";
   md += " n | failed | acc | sparsity | effective MACs | acc_dense | acc_pruned |";
   const bool structured = has_structured_runs(t);
-  if (structured) md += " units removed | compact MACs |";
+  if (structured) md += " units removed (fraction) | compact MACs |";
   for (const std::string& c : latency) md += " " + c + " |";
   md += "\n|";
   const std::size_t fixed_columns = 7 + (structured ? 2 : 0);
@@ -84,7 +84,7 @@ std::string summary_table(const RunTable& t) {
           mean_std(setting_stat(t, s, "acc_pruned"), 4) + " |";
     if (structured) {
       const Stat compact = setting_stat(t, s, "compact_macs");
-      md += " " + mean_std(setting_stat(t, s, "units_removed"), 0) + " | " +
+      md += " " + mean_std(setting_stat(t, s, "units_removed"), 3) + " | " +
             (compact.n ? si(compact.mean) : "–") + " |";
     }
     for (const std::string& c : latency) md += " " + mean_std(setting_stat(t, s, c), 1) + " |";
