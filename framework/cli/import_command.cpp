@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "experiment/io/atomic_file.h"
+#include "experiment/io/output_file.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
 #include "interop/onnx_export.h"
@@ -30,6 +31,8 @@ int command_import(const ImportOptions& o) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(o.model, ec))
     throw OnnxError(o.model + ": no such file");  // an input error (exit code 2), not an I/O one
+  const OutputTarget target{o.out, {o.model}, o.force};
+  check_output_path(target);
   const ImportedModel imported = import_onnx(parse_onnx(read_file(o.model), o.model), o.model);
   auto model = build_imported(imported);
   Checkpoint checkpoint = model_to_checkpoint(*model);
@@ -39,7 +42,7 @@ int command_import(const ImportOptions& o) {
   checkpoint.metadata["normalization_mean"] = join(imported.norm.mean);
   checkpoint.metadata["normalization_std"] = join(imported.norm.std);
   checkpoint.metadata["imported_from"] = o.model;
-  save_checkpoint(o.out, checkpoint);
+  write_output_file(target, serialize_checkpoint(checkpoint, o.out));
   std::printf("poda import: %s -> %s, input %s, normalisation mean [%s] std [%s]\n",
               o.model.c_str(), o.out.c_str(), shape_str(imported.input).c_str(),
               join(imported.norm.mean).c_str(), join(imported.norm.std).c_str());

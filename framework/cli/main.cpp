@@ -97,6 +97,7 @@ CLI::App* add_export(CLI::App& app, poda::ExportOptions& o) {
       ->capture_default_str();
   e->add_option("--config", o.config, "the run's config (default: config.yaml beside it)");
   e->add_flag("--compact", o.compact, "write the compacted model (dead units removed)");
+  e->add_flag("--force", o.force, "replace an existing file at OUT (never an input)");
   return e;
 }
 
@@ -107,6 +108,7 @@ CLI::App* add_import(CLI::App& app, poda::ImportOptions& o) {
   i->add_option("out", o.out, "checkpoint to write")->required();
   i->add_option("--evaluate", o.evaluate, "print the test accuracy on this dataset")
       ->check(CLI::IsMember({"fashion-mnist", "mnist", "cifar10"}));
+  i->add_flag("--force", o.force, "replace an existing file at OUT (never the model)");
   return i;
 }
 
@@ -195,6 +197,9 @@ int report_error() {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
   } catch (const poda::OnnxError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const poda::UserError& e) {
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
+    return e.exit_code();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "poda: internal error: %s\n", e.what());
     return poda::kExitInternalError;
