@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "core/user_error.h"
+
 namespace poda {
 
-struct OnnxError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct OnnxError : UserError {
+  using UserError::UserError;
 };
 
 // A constant: an initializer or the value of a Constant node. Float tensors fill `floats`,
