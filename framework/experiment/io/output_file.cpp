@@ -13,16 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What a non-regular file is, in words; "" for a regular file.
-std::string special_kind(const struct stat& st) {
-  if (S_ISDIR(st.st_mode)) return "a directory";
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "a device";
-  if (S_ISFIFO(st.st_mode)) return "a FIFO (named pipe)";
-  if (S_ISSOCK(st.st_mode)) return "a socket";
-  if (!S_ISREG(st.st_mode)) return "not a regular file";
-  return "";
-}
-
 // The input that is the same file as `st` (device and inode), or "".
 std::string same_input(const struct stat& st, const std::vector<std::string>& inputs) {
   for (const std::string& input : inputs) {
@@ -36,6 +26,15 @@ std::string same_input(const struct stat& st, const std::vector<std::string>& in
 
 }  // namespace
 
+std::string non_regular_file_kind(unsigned mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (!S_ISREG(mode)) return "a special file";
+  return "";
+}
+
 std::string output_path_problem(const OutputTarget& t) {
   if (t.path.empty()) return "the output path is empty";
   struct stat st {};
@@ -45,7 +44,7 @@ std::string output_path_problem(const OutputTarget& t) {
       return "is a symbolic link to a missing file; give the file's own path";
     return "";  // a new file (a folder on the way that cannot be written fails at the write)
   }
-  const std::string kind = special_kind(st);
+  const std::string kind = non_regular_file_kind(st.st_mode);
   if (!kind.empty()) return "is " + kind + ", not a file to write";
   const std::string input = same_input(st, t.inputs);
   if (!input.empty())

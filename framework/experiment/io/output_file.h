@@ -23,6 +23,10 @@ struct OutputTarget {
   std::string flag = "--force";     // named in the message that refuses to replace
 };
 
+// What a file of this st_mode is when it is not a regular file ("a directory", "a device",
+// "a FIFO (named pipe)", "a socket"), "" for a regular file.
+std::string non_regular_file_kind(unsigned mode);
+
 // Why `target.path` may not be written, or "" when it may.
 std::string output_path_problem(const OutputTarget& target);
 
