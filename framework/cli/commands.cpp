@@ -109,6 +109,17 @@ std::string failed_runs_line(const RunPlan& plan, const ResultsStore& store,
                      runs.size() == 1 ? "" : "s", fmt::join(failures, "; "));
 }
 
+// Runs of an earlier sweep under this name are kept on disk but not in this sweep's runs.csv:
+// never hidden without a word.
+void say_runs_outside(const ResultsStore& store, const std::vector<std::string>& others) {
+  if (others.empty()) return;
+  fmt::print(stderr,
+             "poda: {} finished run{} in {}/runs {} not in this sweep; kept out of its runs.csv "
+             "and report (poda report {} --all includes them)\n",
+             others.size(), others.size() == 1 ? "" : "s", store.dir(),
+             others.size() == 1 ? "is" : "are", store.dir());
+}
+
 }  // namespace
 
 int command_check(const std::string& config_path, std::size_t max_runs) {
@@ -166,6 +177,7 @@ int command_run(const RunOptions& options) {
   const ExecutionSummary s = execute_plan(e.plan, store, run, pretrain_fn, exec);
 
   const bool writes_report = !mpi || options.mpi_slice.index == 0;
+  if (writes_report) say_runs_outside(store, store.runs_outside(e.plan.run_ids()));
   // A --shard slice leaves the report to a final `poda report`; under MPI rank 0 has every row.
   if (writes_report && (mpi || exec.slice.count == 1)) {
     write_report(store.dir());
@@ -181,7 +193,7 @@ int command_run(const RunOptions& options) {
   return kExitRunsFailed;
 }
 
-int command_report(const std::string& results_dir, std::size_t max_runs) {
+int command_report(const std::string& results_dir, std::size_t max_runs, bool include_all) {
   if (!std::filesystem::is_directory(results_dir))
     throw ConfigError(results_dir +
                       ": no such results folder (expected the folder of one "
@@ -199,6 +211,11 @@ int command_report(const std::string& results_dir, std::size_t max_runs) {
       sweep_order.push_back(p.run_id);
     order = sweep_order;
   }
+  const std::vector<std::string> others = store.runs_outside(order);
+  if (include_all)
+    order.insert(order.end(), others.begin(), others.end());
+  else
+    say_runs_outside(store, others);
   const std::size_t rows = store.rebuild_runs_csv(order);
   write_report(store.dir());
   fmt::print("{}: {} runs, report.md and plots/ written\n", store.dir(), rows);

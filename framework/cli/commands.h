@@ -24,6 +24,9 @@ struct RunOptions {
 
 int command_run(const RunOptions& options);
 int command_check(const std::string& config_path, std::size_t max_runs = kDefaultMaxRuns);
-int command_report(const std::string& results_dir, std::size_t max_runs = kDefaultMaxRuns);
+// include_all: also the finished runs in the folder that its config's sweep does not list
+// (an earlier sweep under the same name), after the sweep's own.
+int command_report(const std::string& results_dir, std::size_t max_runs = kDefaultMaxRuns,
+                   bool include_all = false);
 
 }  // namespace poda

@@ -37,6 +37,7 @@ struct Subcommands {
   poda::BenchOptions bench_options;
   std::string check_config, report_dir, list_what;
   std::size_t check_max_runs = poda::kDefaultMaxRuns, report_max_runs = poda::kDefaultMaxRuns;
+  bool report_all = false;
 };
 
 // A --shard value that parse_shard refuses is a usage error, reported by CLI11.
@@ -134,6 +135,8 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
       "report", "Merge runs.csv from the run folders and regenerate report.md and plots/");
   s.report->add_option("dir", s.report_dir, "results folder, e.g. results/quickstart")->required();
   add_max_runs(s.report, s.report_max_runs);
+  s.report->add_flag("--all", s.report_all,
+                     "also the finished runs that the folder's sweep no longer lists");
 
   s.info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
   s.list =
@@ -160,7 +163,7 @@ int run_subcommand(Subcommands& s, int& argc, char**& argv) {
     return poda::command_run(s.run_options);
   }
   if (*s.check) return poda::command_check(s.check_config, s.check_max_runs);
-  if (*s.report) return poda::command_report(s.report_dir, s.report_max_runs);
+  if (*s.report) return poda::command_report(s.report_dir, s.report_max_runs, s.report_all);
   if (*s.list) return poda::command_list(s.list_what);
   if (*s.bench) return poda::command_bench(s.bench_options);
   if (*s.export_) return poda::command_export(s.export_options);
