@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/interrupt_note.h"
+
 #include "experiment/io/atomic_file.h"
 #include "experiment/config/config.h"
 #include "experiment/config/config_source.h"
@@ -120,6 +122,30 @@ void say_runs_outside(const ResultsStore& store, const std::vector<std::string>&
              others.size() == 1 ? "is" : "are", store.dir());
 }
 
+// A results folder, or a folder on its way, that is a file: the user's input, said before any
+// lock file is opened inside it.
+void check_results_folder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (fs::path p = dir; !p.empty(); p = p.parent_path()) {
+    const fs::file_status st = fs::status(p, ec);
+    if (fs::is_directory(st)) return;
+    if (fs::exists(st)) throw UserError("results folder '" + p.string() + "' is a file");
+    if (p == p.parent_path()) return;
+  }
+}
+
+std::string resume_command(const RunOptions& o) {
+  return "poda run " + o.config + " --results " + o.results_root +
+         (o.shard.empty() ? "" : " --shard " + o.shard);
+}
+
+std::size_t finished_runs(const RunPlan& plan, const ResultsStore& store) {
+  std::size_t n = 0;
+  for (const SweepPoint& p : plan.points) n += store.is_finished(p.run_id) ? 1 : 0;
+  return n;
+}
+
 }  // namespace
 
 int command_check(const std::string& config_path, std::size_t max_runs) {
@@ -145,6 +171,7 @@ int command_run(const RunOptions& options) {
     exec.slice = options.mpi_slice;
     exec.barrier = options.mpi_barrier;
   }
+  check_results_folder(store.dir());
   const WriterLock writer(store.dir(), exec.slice.index, exec.slice.count, stderr);
   if (writer.sole_writer())
     if (const std::size_t n = remove_stale_temp_files(store.dir()))
@@ -174,6 +201,9 @@ int command_run(const RunOptions& options) {
     pretrain(config_of(p), dir, progress);
   };
   forget_changed_runs(e.plan, store);
+  const InterruptNote note(store.runs_csv_path(), resume_command(options),
+                           finished_runs(e.plan, store), e.plan.points.size());
+  exec.run_recorded = InterruptNote::run_finished;
   const ExecutionSummary s = execute_plan(e.plan, store, run, pretrain_fn, exec);
 
   const bool writes_report = !mpi || options.mpi_slice.index == 0;
