@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <stdexcept>
 
 #include "cli/commands.h"
 #include "experiment/io/atomic_file.h"
@@ -25,6 +27,28 @@ std::string join(const std::vector<float>& v) {
   return out;
 }
 
+// The model and its poda layers. A graph poda's layers cannot take (a shape that does not fit
+// a layer, a constant of the wrong size) is the file's fault: an input error naming it.
+struct Imported {
+  ImportedModel spec;
+  std::shared_ptr<Sequential> model;
+};
+
+Imported import_model(const std::string& path) {
+  try {
+    Imported i;
+    i.spec = import_onnx(parse_onnx(read_file(path), path), path);
+    i.model = build_imported(i.spec);
+    return i;
+  } catch (const std::invalid_argument& e) {  // ShapeError and the layers' own checks
+    throw OnnxError(path + ": poda cannot build this model: " + e.what());
+  } catch (const std::out_of_range&) {
+    throw OnnxError(path + ": an input or attribute the model refers to is missing");
+  } catch (const std::length_error&) {
+    throw OnnxError(path + ": a tensor of the model is too large");
+  }
+}
+
 }  // namespace
 
 int command_import(const ImportOptions& o) {
@@ -33,8 +57,9 @@ int command_import(const ImportOptions& o) {
     throw OnnxError(o.model + ": no such file");  // an input error (exit code 2), not an I/O one
   const OutputTarget target{o.out, {o.model}, o.force};
   check_output_path(target);
-  const ImportedModel imported = import_onnx(parse_onnx(read_file(o.model), o.model), o.model);
-  auto model = build_imported(imported);
+  const Imported i = import_model(o.model);
+  const ImportedModel& imported = i.spec;
+  const std::shared_ptr<Sequential>& model = i.model;
   Checkpoint checkpoint = model_to_checkpoint(*model);
   const std::string layers = layers_yaml(imported.layers);
   checkpoint.metadata["model.layers"] = layers;

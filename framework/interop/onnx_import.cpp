@@ -41,6 +41,7 @@ class GraphWalker {
     return it == consumers_.end() ? std::vector<std::size_t>{} : it->second;
   }
   void leading_normalization(std::string& t, ImportedModel& out);
+  void check_input(const OnnxValue& input) const;
 
   const OnnxModel& m_;
   std::string source_;
@@ -55,6 +56,7 @@ ImportedModel GraphWalker::run() {
     if (!constants_.count(v.name) && !input) input = &v;
   if (!input || m_.outputs.size() != 1)
     throw OnnxError(source_ + ": poda imports graphs of one input and one output");
+  check_input(*input);
   ImportedModel out;
   for (std::size_t i = 1; i < input->dims.size(); ++i) {
     if (input->dims[i] <= 0)
@@ -71,6 +73,21 @@ ImportedModel GraphWalker::run() {
     throw OnnxError(source_ + ": the walk from the input ends at '" + t + "', not at the output '" +
                     output_ + "'");
   return out;
+}
+
+// poda's models read one float tensor of known rank: (batch, features...).
+void GraphWalker::check_input(const OnnxValue& input) const {
+  const std::string what = source_ + ": input '" + input.name + "'";
+  if (input.kind != "tensor")
+    throw OnnxError(what + " is a " + input.kind + "; poda's models take one float tensor");
+  if (input.elem_type != 0 && input.elem_type != 1)
+    throw OnnxError(what + " has element type " + onnx_type_name(input.elem_type) +
+                    "; poda's models take FLOAT");
+  if (input.dims.size() < 2)
+    throw OnnxError(what + " has " +
+                    (input.dims.empty() ? std::string("no shape")
+                                        : "rank " + std::to_string(input.dims.size())) +
+                    "; poda needs (batch, features...) with fixed sizes");
 }
 
 // Sub(x, mean) then Div(., std) with per-channel constants: the normalisation, not layers.

@@ -57,6 +57,8 @@ struct OnnxNode {
 struct OnnxValue {
   std::string name;
   std::vector<std::int64_t> dims;
+  std::string kind = "tensor";  // or "sequence", "map", "optional", "sparse tensor"
+  int elem_type = 0;            // a tensor's element type code (onnx_type_name)
 };
 
 struct OnnxModel {
@@ -72,6 +74,9 @@ struct OnnxModel {
 // Attribute builders for writers.
 OnnxAttribute onnx_int(const std::string& name, std::int64_t value);
 OnnxAttribute onnx_ints(const std::string& name, std::vector<std::int64_t> values);
+
+// "FLOAT", "INT64", ... for an ONNX TensorProto data type code; "unknown type code N" else.
+std::string onnx_type_name(int code);
 
 std::string serialize_onnx(const OnnxModel& model);
 // Throws OnnxError naming `source` when the bytes are not a readable ONNX model.
