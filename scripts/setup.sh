@@ -11,6 +11,7 @@ packages=(
   gnuplot-nox libopenmpi-dev openmpi-bin
   dataset-fashion-mnist
   python3-onnx python3-opencv  # consumers of `poda export` in the tests: checker, OpenCV DNN
+  libonnx-testdata  # ONNX's own test models: the import sweep (tests/test_onnx_testdata.cpp)
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang-14 libclang-rt-14-dev llvm-14)

@@ -81,5 +81,7 @@ std::string onnx_type_name(int code);
 std::string serialize_onnx(const OnnxModel& model);
 // Throws OnnxError naming `source` when the bytes are not a readable ONNX model.
 OnnxModel parse_onnx(const std::string& bytes, const std::string& source);
+// A serialized TensorProto (the input_N.pb and output_N.pb of ONNX's test data).
+OnnxTensor parse_onnx_tensor(const std::string& bytes, const std::string& source);
 
 }  // namespace poda

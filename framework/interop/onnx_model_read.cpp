@@ -165,6 +165,15 @@ void read_graph(std::string_view bytes, const std::string& source, OnnxModel& m)
 
 }  // namespace
 
+OnnxTensor parse_onnx_tensor(const std::string& bytes, const std::string& source) {
+  try {
+    return read_tensor(bytes, source);
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const OnnxError*>(&e)) throw;
+    throw OnnxError(source + ": not a readable ONNX tensor: " + e.what());
+  }
+}
+
 OnnxModel parse_onnx(const std::string& bytes, const std::string& source) {
   OnnxModel m;
   m.opset = 0;
