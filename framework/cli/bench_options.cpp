@@ -30,11 +30,11 @@ std::string listed(const std::vector<std::string>& names) {
   return out;
 }
 
-void check_name(const std::string& option, const std::string& value,
+void check_name(const std::string& option, const std::string& what, const std::string& value,
                 const std::vector<std::string>& known) {
   for (const std::string& k : known)
     if (k == value) return;
-  fail(option, "'" + value + "' is unknown (known: " + listed(known) + ")");
+  fail(option, "names no " + what + " '" + value + "' (known: " + listed(known) + ")");
 }
 
 Shape checked_input(const BenchOptions& o) {
@@ -60,10 +60,10 @@ Shape checked_input(const BenchOptions& o) {
 
 Shape check_bench_options(const BenchOptions& o) {
   if (o.zoo.empty()) fail("--zoo", "is required (the model, or the checkpoint's)");
-  check_name("--zoo", o.zoo, zoo_model_names());
+  check_name("--zoo", "zoo model", o.zoo, zoo_model_names());
   if (o.checkpoint.empty()) {
-    check_name("--granularity", o.granularity, granularity_names());
-    check_name("--criterion", o.criterion, criterion_names());
+    check_name("--granularity", "granularity", o.granularity, granularity_names());
+    check_name("--criterion", "criterion", o.criterion, criterion_names());
     if (!std::isfinite(o.sparsity) || o.sparsity < 0.0 || o.sparsity >= 1.0)
       fail("--sparsity", "must be a number in [0, 1)");
   }

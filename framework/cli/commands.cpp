@@ -146,6 +146,19 @@ std::size_t finished_runs(const RunPlan& plan, const ResultsStore& store) {
   return n;
 }
 
+// Workers, slice (--shard or this MPI rank) and barrier of the options.
+ExecutorOptions executor_options(const RunOptions& options) {
+  ExecutorOptions exec;
+  exec.jobs = options.jobs;
+  exec.retry_failed = options.retry_failed;
+  if (!options.shard.empty()) exec.slice = parse_shard(options.shard);
+  if (options.mpi_barrier) {
+    exec.slice = options.mpi_slice;
+    exec.barrier = options.mpi_barrier;
+  }
+  return exec;
+}
+
 }  // namespace
 
 int command_check(const std::string& config_path, std::size_t max_runs) {
@@ -163,14 +176,7 @@ int command_run(const RunOptions& options) {
   const LoadedExperiment e = load_experiment(options.config, options.max_runs);
   const ResultsStore store(options.results_root, e.name);
   const bool mpi = static_cast<bool>(options.mpi_barrier);
-  ExecutorOptions exec;
-  exec.jobs = options.jobs;
-  exec.retry_failed = options.retry_failed;
-  if (!options.shard.empty()) exec.slice = parse_shard(options.shard);
-  if (mpi) {
-    exec.slice = options.mpi_slice;
-    exec.barrier = options.mpi_barrier;
-  }
+  ExecutorOptions exec = executor_options(options);
   check_results_folder(store.dir());
   const WriterLock writer(store.dir(), exec.slice.index, exec.slice.count, stderr);
   if (writer.sole_writer())

@@ -86,6 +86,7 @@ void open_library(const std::string& path) {
     handle = ::dlopen(where.c_str(), RTLD_NOW | RTLD_GLOBAL);
   } catch (const std::exception& e) {  // where the unwinder does get through dlopen
     std::set_terminate(previous);
+    g_loading = nullptr;
     throw PluginError("plug-in '" + path + "' failed while loading: " + e.what());
   }
   std::set_terminate(previous);
