@@ -76,8 +76,9 @@ void check_imported(const std::string& op, std::vector<OnnxAttribute> attributes
 void check_refused(const std::string& op, std::vector<OnnxAttribute> attributes,
                    const std::string& message) {
   const OnnxModel m = pool_model(op, std::move(attributes));
+  const std::string expected = "node 'pool' (" + op + "): " + message;
   CHECK_THROWS_WITH_AS(import_onnx(parse_onnx(serialize_onnx(m), "pool.onnx"), "pool.onnx"),
-                       doctest::Contains("node 'pool' (" + op + "): " + message), OnnxError);
+                       doctest::Contains(expected.c_str()), OnnxError);
 }
 
 }  // namespace

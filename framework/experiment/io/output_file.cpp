@@ -61,12 +61,13 @@ void check_output_path(const OutputTarget& target) {
 
 void write_output_file(const OutputTarget& target, const std::string& contents) {
   check_output_path(target);
-  std::error_code ec;
   // Renaming onto a symlink would replace the link; the file it names is what was meant.
-  const std::string real = fs::is_symlink(fs::symlink_status(target.path, ec))
-                               ? fs::canonical(target.path, ec).string()
-                               : target.path;
-  if (ec) throw OutputPathError("output '" + target.path + "': " + ec.message());
+  std::error_code ec;
+  std::string real = target.path;
+  if (fs::is_symlink(fs::symlink_status(target.path, ec))) {
+    real = fs::canonical(target.path, ec).string();
+    if (ec) throw OutputPathError("output '" + target.path + "': " + ec.message());
+  }
   write_file_atomically(real, contents);
 }
 
