@@ -179,6 +179,7 @@ std::size_t ResultsStore::rebuild_runs_csv(const std::vector<std::string>& run_o
   for (const auto& id : run_order)
     if (auto result = read_result(id); result && result_problem(id).empty())
       all = merge_tables(all, *result);
+  if (all.header.empty()) all.header = {"run_id", "status"};  // no run yet: still a table
   write_csv_file(runs_csv_path(), all);
   return all.rows.size();
 }
