@@ -45,8 +45,9 @@ Array normalized(Array x, const Normalization& norm) {
   return x;
 }
 
-// "" when every data set's output matches, else what differs.
+// "" when every data set's output matches (and there is one), else what differs.
 std::string compare_outputs(const fs::path& dir, const ImportedModel& imported, Sequential& model) {
+  std::size_t compared = 0;
   for (const auto& set : fs::directory_iterator(dir)) {
     if (set.path().filename().string().rfind("test_data_set_", 0) != 0) continue;
     const fs::path in = set.path() / "input_0.pb", out = set.path() / "output_0.pb";
@@ -63,8 +64,9 @@ std::string compare_outputs(const fs::path& dir, const ImportedModel& imported, 
       if (!(std::fabs(got.data()[i] - want.data()[i]) <= 1e-4 * std::max(1.0f, std::fabs(want.data()[i]))))
         return "output " + std::to_string(i) + " is " + std::to_string(got.data()[i]) +
                ", expected " + std::to_string(want.data()[i]);
+    ++compared;
   }
-  return "";
+  return compared > 0 ? "" : "imported, but no test data set of one input to compare with";
 }
 
 void check_model(const fs::path& dir, Tally& t) {

@@ -42,6 +42,7 @@ class GraphWalker {
   }
   void leading_normalization(std::string& t, ImportedModel& out);
   void check_input(const OnnxValue& input) const;
+  void check_not_squeezed_output(const OnnxNode& n, const std::string& t) const;
 
   const OnnxModel& m_;
   std::string source_;
@@ -52,10 +53,12 @@ class GraphWalker {
 
 ImportedModel GraphWalker::run() {
   const OnnxValue* input = nullptr;
+  std::size_t inputs = 0;
   for (const OnnxValue& v : m_.inputs)
-    if (!constants_.count(v.name) && !input) input = &v;
-  if (!input || m_.outputs.size() != 1)
-    throw OnnxError(source_ + ": poda imports graphs of one input and one output");
+    if (!constants_.count(v.name) && inputs++ == 0) input = &v;
+  if (!input || inputs != 1 || m_.outputs.size() != 1)
+    throw OnnxError(source_ + ": poda imports graphs of one input and one output (this one has " +
+                    std::to_string(inputs) + " and " + std::to_string(m_.outputs.size()) + ")");
   check_input(*input);
   ImportedModel out;
   for (std::size_t i = 1; i < input->dims.size(); ++i) {
@@ -124,6 +127,7 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
     OpContext ctx{constants_, source_, out.parameters, out.buffers};
     std::optional<LayerSpec> spec = convert_node(n, ctx);
     t = n.outputs.at(0);
+    check_not_squeezed_output(n, t);
     if (n.op_type == "MatMul") {  // MatMul + Add (a constant bias): one Dense layer
       const auto add = consumers(t);
       if (add.size() == 1 && m_.nodes[add[0]].op_type == "Add" &&
@@ -133,6 +137,15 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
     if (spec) layers.push_back(std::move(*spec));
   }
   return layers;
+}
+
+// poda's global_avgpool gives (N, C) where ONNX's GlobalAveragePool gives (N, C, 1, 1): the
+// same whenever a Flatten follows (as before any Gemm), not as the graph's output.
+void GraphWalker::check_not_squeezed_output(const OnnxNode& n, const std::string& t) const {
+  if (n.op_type == "GlobalAveragePool" && t == output_)
+    throw OnnxError(source_ + ": " + n.label() +
+                    " as the graph's output: its (N, C, 1, 1) would be poda's (N, C); poda "
+                    "imports it when a Flatten follows");
 }
 
 // t feeds two branches joined by an Add: a residual block.

@@ -169,6 +169,8 @@ std::optional<LayerSpec> convert_node(const OnnxNode& n, OpContext& ctx) {
     return spec("flatten");
   }
   if (op == "Reshape") return reshape(n, ctx);
+  if (op == "Dropout" && n.inputs.size() > 2 && !n.inputs[2].empty())
+    fail(ctx, n, "input 'training_mode' is not supported (poda imports inference graphs)");
   if (op == "Dropout" || op == "Identity") return std::nullopt;
   if (op == "Add") fail(ctx, n, "an Add that is neither a residual join nor a MatMul's bias");
   fail(ctx, n, "unsupported op: poda has no layer for " + op);
