@@ -132,15 +132,28 @@ TEST_CASE("exit codes: 2 for a results path that is a file, naming it") {
 }
 
 TEST_CASE("exit codes: 3 for an I/O failure, e.g. a results root that cannot be created") {
-  if (::geteuid() == 0) PODA_SKIP_TEST("running as root: every folder is writable");
+  // Root writes anywhere: then poda runs as nobody (setpriv), when this system has it.
+  std::vector<std::string> as_user;
+  if (::geteuid() == 0) {
+    const std::string setpriv = poda_test::find_on_path("setpriv");
+    if (setpriv.empty()) PODA_SKIP_TEST("running as root without setpriv: every folder is writable");
+    as_user = {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"};
+  }
   poda_test::TempDir tmp("poda_exit_codes");
   poda_test::write_small_mnist(tmp.path / "data");
   poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "data"));
   fs::create_directory(tmp.path / "read_only");
-  fs::permissions(tmp.path / "read_only", fs::perms::owner_read | fs::perms::owner_exec);
-  const Finished f = run_poda({"run", (tmp.path / "small.yaml").string(), "--results",
-                               (tmp.path / "read_only" / "results").string()},
-                              tmp.path, "run");
+  const fs::perms read_only = fs::perms::owner_read | fs::perms::owner_exec |
+                              fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec;
+  fs::permissions(tmp.path, read_only | fs::perms::owner_write);
+  fs::permissions(tmp.path / "read_only", read_only);
+  std::vector<std::string> argv = as_user;
+  for (const std::string& a : {poda_test::poda_binary(), std::string("run"),
+                               (tmp.path / "small.yaml").string(), std::string("--results"),
+                               (tmp.path / "read_only" / "results").string()})
+    argv.push_back(a);
+  const Finished f = poda_test::run_command(argv, tmp.path, "run");
   fs::permissions(tmp.path / "read_only", fs::perms::owner_all);
   INFO("stderr:\n" << f.err);
   CHECK(f.code == poda::kExitInternalError);
