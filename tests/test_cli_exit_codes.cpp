@@ -121,9 +121,9 @@ TEST_CASE("exit codes: 2 for a results path that is a file, naming it") {
   poda_test::write_text(tmp.path / "a_file", "not a folder");
   for (const fs::path& results : {tmp.path / "a_file", tmp.path / "a_file" / "deeper"}) {
     CAPTURE(results);
-    const Finished f = run_poda(
-        {"run", (tmp.path / "small.yaml").string(), "--results", results.string()}, tmp.path,
-        "run");
+    const Finished f =
+        run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results.string()},
+                 tmp.path, "run");
     INFO("stderr:\n" << f.err);
     CHECK(f.code == poda::kExitInputError);
     CHECK(f.err.find("results folder '" + (tmp.path / "a_file").string() + "' is a file") !=
@@ -136,7 +136,8 @@ TEST_CASE("exit codes: 3 for an I/O failure, e.g. a results root that cannot be 
   std::vector<std::string> as_user;
   if (::geteuid() == 0) {
     const std::string setpriv = poda_test::find_on_path("setpriv");
-    if (setpriv.empty()) PODA_SKIP_TEST("running as root without setpriv: every folder is writable");
+    if (setpriv.empty())
+      PODA_SKIP_TEST("running as root without setpriv: every folder is writable");
     as_user = {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"};
   }
   poda_test::TempDir tmp("poda_exit_codes");
@@ -149,9 +150,9 @@ TEST_CASE("exit codes: 3 for an I/O failure, e.g. a results root that cannot be 
   fs::permissions(tmp.path, read_only | fs::perms::owner_write);
   fs::permissions(tmp.path / "read_only", read_only);
   std::vector<std::string> argv = as_user;
-  for (const std::string& a : {poda_test::poda_binary(), std::string("run"),
-                               (tmp.path / "small.yaml").string(), std::string("--results"),
-                               (tmp.path / "read_only" / "results").string()})
+  for (const std::string& a :
+       {poda_test::poda_binary(), std::string("run"), (tmp.path / "small.yaml").string(),
+        std::string("--results"), (tmp.path / "read_only" / "results").string()})
     argv.push_back(a);
   const Finished f = poda_test::run_command(argv, tmp.path, "run");
   fs::permissions(tmp.path / "read_only", fs::perms::owner_all);

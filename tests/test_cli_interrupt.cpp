@@ -15,12 +15,11 @@ TEST_CASE("interrupt: SIGTERM and SIGINT say which runs finished and how to resu
   for (const int sig : {SIGTERM, SIGINT}) {
     CAPTURE(sig);
     poda_test::TempDir tmp("poda_cli_interrupt");
-    poda_test::write_text(
-        tmp.path / "tiny.yaml",
-        poda_test::tiny_config("tiny", 4,
-                               "  prune.sparsity: [0.5, 0.8]\n"
-                               "  prune.schedule.kind: [one_shot, iterative]\n",
-                               "", 256));
+    poda_test::write_text(tmp.path / "tiny.yaml",
+                          poda_test::tiny_config("tiny", 4,
+                                                 "  prune.sparsity: [0.5, 0.8]\n"
+                                                 "  prune.schedule.kind: [one_shot, iterative]\n",
+                                                 "", 256));
     const fs::path results = tmp.path / "results";
     const std::string log = (tmp.path / "run.log").string();
     poda_test::Child child({poda_test::poda_binary(), "run", (tmp.path / "tiny.yaml").string(),
@@ -42,6 +41,7 @@ TEST_CASE("interrupt: SIGTERM and SIGINT say which runs finished and how to resu
     CHECK(text.find((results / "tiny" / "runs.csv").string() +
                     "); resume the others with: poda run " + (tmp.path / "tiny.yaml").string() +
                     " --results " + results.string()) != std::string::npos);
-    CHECK(text.find("poda: interrupted") == text.rfind("poda: interrupted"));  // once, not per worker
+    CHECK(text.find("poda: interrupted") ==
+          text.rfind("poda: interrupted"));  // once, not per worker
   }
 }

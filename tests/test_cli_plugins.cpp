@@ -58,8 +58,8 @@ std::string test_plugin(const std::string& name) {
 TEST_CASE("poda --plugin: a folder or a FIFO is named as such, not as a missing file") {
   poda_test::TempDir dir("poda_plugins");
   REQUIRE(::mkfifo(dir.file("fifo.so").c_str(), 0644) == 0);
-  for (const auto& [plugin, kind] : {std::pair{dir.str(), "is a directory"},
-                                     std::pair{dir.file("fifo.so"), "is a FIFO"}}) {
+  for (const auto& [plugin, kind] :
+       {std::pair{dir.str(), "is a directory"}, std::pair{dir.file("fifo.so"), "is a FIFO"}}) {
     CAPTURE(plugin);
     const auto r = poda_test::run_poda({"list", "criteria", "--plugin", plugin}, dir.path, "list");
     CHECK(r.code == 2);

@@ -14,7 +14,8 @@ TEST_CASE("sweep changes: runs outside the current sweep are counted, and --all 
   const fs::path config = tmp.path / "tiny.yaml", dir = tmp.path / "results" / "tiny";
   const std::vector<std::string> run = {"run", config.string(), "--results",
                                         (tmp.path / "results").string()};
-  poda_test::write_text(config, poda_test::tiny_config("tiny", 1, "  prune.sparsity: [0.5, 0.8]\n"));
+  poda_test::write_text(config,
+                        poda_test::tiny_config("tiny", 1, "  prune.sparsity: [0.5, 0.8]\n"));
   REQUIRE(poda_test::run_poda(run, tmp.path, "first").code == poda::kExitOk);
   REQUIRE(poda_test::read_csv(dir / "runs.csv").rows.size() == 2);
 

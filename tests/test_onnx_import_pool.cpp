@@ -61,7 +61,8 @@ Array reference_pool(const Array& x, bool max, PoolCase c) {
 
 void check_imported(const std::string& op, std::vector<OnnxAttribute> attributes, PoolCase c) {
   const OnnxModel m = pool_model(op, std::move(attributes));
-  const ImportedModel imported = import_onnx(parse_onnx(serialize_onnx(m), "pool.onnx"), "pool.onnx");
+  const ImportedModel imported =
+      import_onnx(parse_onnx(serialize_onnx(m), "pool.onnx"), "pool.onnx");
   auto model = build_imported(imported);
   const Array x = poda::testing::random_array({2, 2, 7, 7}, 11);
   const Array got = model->forward(Variable(x)).data();
@@ -92,10 +93,12 @@ TEST_CASE("onnx import: pools without strides take stride 1; pads and auto_pad a
     check_imported(op, {k(3), onnx_ints("pads", {1, 1, 1, 1}), onnx_int("count_include_pad", 1)},
                    {3, 1, 1});
     check_imported(op, {k(3), text_attribute("auto_pad", "VALID")}, {3, 1, 0});
-    check_imported(op, {k(3), text_attribute("auto_pad", "SAME_UPPER"), onnx_int("count_include_pad", 1)},
-                   {3, 1, 1});
-    check_imported(op, {k(5), text_attribute("auto_pad", "SAME_LOWER"), onnx_int("count_include_pad", 1)},
-                   {5, 1, 2});
+    check_imported(
+        op, {k(3), text_attribute("auto_pad", "SAME_UPPER"), onnx_int("count_include_pad", 1)},
+        {3, 1, 1});
+    check_imported(
+        op, {k(5), text_attribute("auto_pad", "SAME_LOWER"), onnx_int("count_include_pad", 1)},
+        {5, 1, 2});
     check_imported(op, {k(3), onnx_ints("dilations", {1, 1}), onnx_int("ceil_mode", 0)}, {3, 1, 0});
   }
 }
@@ -108,7 +111,8 @@ TEST_CASE("onnx import: pool attributes poda cannot compute are refused, naming 
                 "attribute 'count_include_pad'");
   check_refused("MaxPool", {k(2), text_attribute("auto_pad", "SAME_UPPER")},
                 "attribute 'auto_pad'");
-  check_refused("MaxPool", {k(3), onnx_ints("strides", {2, 2}), text_attribute("auto_pad", "SAME_LOWER")},
+  check_refused("MaxPool",
+                {k(3), onnx_ints("strides", {2, 2}), text_attribute("auto_pad", "SAME_LOWER")},
                 "attribute 'auto_pad'");
   check_refused("MaxPool", {k(3), onnx_ints("pads", {2, 2, 2, 2})}, "attribute 'pads'");
   check_refused("MaxPool", {k(3), onnx_ints("pads", {0, 0, 1, 1})}, "pads must be the same");

@@ -61,7 +61,8 @@ std::string compare_outputs(const fs::path& dir, const ImportedModel& imported, 
       return "output shape " + shape_str(to_shape(got.shape())) + ", expected " +
              shape_str(to_shape(want.shape()));
     for (std::size_t i = 0; i < want.size(); ++i)
-      if (!(std::fabs(got.data()[i] - want.data()[i]) <= 1e-4 * std::max(1.0f, std::fabs(want.data()[i]))))
+      if (!(std::fabs(got.data()[i] - want.data()[i]) <=
+            1e-4 * std::max(1.0f, std::fabs(want.data()[i]))))
         return "output " + std::to_string(i) + " is " + std::to_string(got.data()[i]) +
                ", expected " + std::to_string(want.data()[i]);
     ++compared;
@@ -106,8 +107,8 @@ TEST_CASE("onnx test data: every model imported exactly or refused as an input e
       if (fs::exists(dir.path() / "model.onnx")) dirs.push_back(dir.path());
   std::sort(dirs.begin(), dirs.end());
   for (const fs::path& dir : dirs) check_model(dir, t);
-  MESSAGE(dirs.size() << " models: " << t.imported << " imported and matched, "
-                      << t.refused_at_node << " refused naming a node, " << t.refused_graph
+  MESSAGE(dirs.size() << " models: " << t.imported << " imported and matched, " << t.refused_at_node
+                      << " refused naming a node, " << t.refused_graph
                       << " refused for the graph as a whole");
   for (const std::string& w : t.wrong) FAIL_CHECK("wrong import: " << w);
   for (const std::string& w : t.internal) FAIL_CHECK("not an input error (exit code 3): " << w);

@@ -51,8 +51,7 @@ TEST_CASE("output paths: a folder, a FIFO, a socket and a dangling symlink are r
   fs::create_symlink(dir.file("fifo"), dir.file("to_fifo"));
   CHECK(problem(dir.file("to_fifo")).find("is a FIFO") != std::string::npos);
   fs::create_symlink(dir.file("nothing"), dir.file("dangling"));
-  CHECK(problem(dir.file("dangling")).find("symbolic link to a missing file") !=
-        std::string::npos);
+  CHECK(problem(dir.file("dangling")).find("symbolic link to a missing file") != std::string::npos);
   if (make_socket(dir.file("sock")))
     CHECK(problem(dir.file("sock")).find("is a socket") != std::string::npos);
   else
@@ -84,8 +83,8 @@ TEST_CASE("output paths: an input is refused by path, symlink or hard link, even
   fs::create_symlink(input, dir.file("link.ckpt"));
   fs::create_hard_link(input, dir.file("hard.ckpt"));
   CHECK(problem(input, {input}, true).find("is this command's input") != std::string::npos);
-  for (const std::string& alias : {dir.file("link.ckpt"), dir.file("hard.ckpt"),
-                                   dir.str() + "/./model.ckpt"}) {
+  for (const std::string& alias :
+       {dir.file("link.ckpt"), dir.file("hard.ckpt"), dir.str() + "/./model.ckpt"}) {
     CAPTURE(alias);
     CHECK(problem(alias, {input}, true).find("the same file as the input '" + input + "'") !=
           std::string::npos);

@@ -68,8 +68,8 @@ Shape check_bench_options(const BenchOptions& o) {
       fail("--sparsity", "must be a number in [0, 1)");
   }
   if (!std::isfinite(o.seconds) || o.seconds <= 0.0 || o.seconds > kMaxSeconds)
-    fail("--seconds", "must be a number of seconds in (0, " + std::to_string(int(kMaxSeconds)) +
-                          "]");
+    fail("--seconds",
+         "must be a number of seconds in (0, " + std::to_string(int(kMaxSeconds)) + "]");
   if (o.batch_sizes.empty()) fail("--batch", "needs at least one batch size");
   return checked_input(o);
 }

@@ -18,7 +18,8 @@ struct NoteText {
 
 NoteText g_text;
 std::atomic<long> g_finished{0};
-struct sigaction g_previous_term {}, g_previous_int {};
+struct sigaction g_previous_term {
+}, g_previous_int{};
 
 void write_all(const char* text) {
   std::size_t left = std::strlen(text);
@@ -55,8 +56,8 @@ void on_signal(int sig) {
 
 InterruptNote::InterruptNote(const std::string& runs_csv, const std::string& resume_command,
                              std::size_t finished, std::size_t planned) {
-  const std::string after = " of " + std::to_string(planned) + " run" +
-                            (planned == 1 ? "" : "s") + " finished (listed in " + runs_csv +
+  const std::string after = " of " + std::to_string(planned) + " run" + (planned == 1 ? "" : "s") +
+                            " finished (listed in " + runs_csv +
                             "); resume the others with: " + resume_command + "\n";
   std::strncpy(g_text.after, after.c_str(), sizeof g_text.after - 1);
   g_text.owner = ::getpid();
@@ -74,6 +75,8 @@ InterruptNote::~InterruptNote() {
   g_text.owner = 0;
 }
 
-void InterruptNote::run_finished() { ++g_finished; }
+void InterruptNote::run_finished() {
+  ++g_finished;
+}
 
 }  // namespace poda

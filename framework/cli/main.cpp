@@ -185,8 +185,7 @@ int report_error() {
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "poda: error: out of memory\n");
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "poda: internal error (a bug in poda; please report it): %s\n",
-                 e.what());
+    std::fprintf(stderr, "poda: internal error (a bug in poda; please report it): %s\n", e.what());
   } catch (...) {
     std::fprintf(stderr, "poda: internal error (a bug in poda; please report it)\n");
   }

@@ -68,9 +68,9 @@ const char* g_loading = nullptr;
     if (std::current_exception()) std::rethrow_exception(std::current_exception());
   } catch (const std::exception& e) {
     what = e.what();
-  } catch (...) {
-  }
-  std::fprintf(stderr, "poda: error: plug-in '%s' failed while loading (its initialisation threw): %s\n",
+  } catch (...) {}
+  std::fprintf(stderr,
+               "poda: error: plug-in '%s' failed while loading (its initialisation threw): %s\n",
                g_loading ? g_loading : "?", what.c_str());
   std::fflush(stderr);
   std::_Exit(kExitInputError);

@@ -21,9 +21,8 @@ std::string registration_source() {
 
 void registration_clash(const std::string& kind, const std::string& name,
                         const std::string& first_source) {
-  const std::string message =
-      kind + " '" + name + "' is registered twice: by " + first_source + " and by " +
-      registration_source();
+  const std::string message = kind + " '" + name + "' is registered twice: by " + first_source +
+                              " and by " + registration_source();
   if (state().plugin.empty()) throw std::logic_error(message);
   state().clashes.push_back(message);
 }
@@ -32,8 +31,12 @@ PluginLoadScope::PluginLoadScope(const std::string& path) {
   state() = LoadState{path, {}};
 }
 
-PluginLoadScope::~PluginLoadScope() { state() = LoadState{}; }
+PluginLoadScope::~PluginLoadScope() {
+  state() = LoadState{};
+}
 
-std::vector<std::string> PluginLoadScope::clashes() const { return state().clashes; }
+std::vector<std::string> PluginLoadScope::clashes() const {
+  return state().clashes;
+}
 
 }  // namespace poda

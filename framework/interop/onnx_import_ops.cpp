@@ -121,7 +121,8 @@ std::size_t pool_padding(const OpContext& ctx, const OnnxNode& n, std::size_t k,
 
 LayerSpec pool(const std::string& type, const OnnxNode& n, OpContext& ctx) {
   const auto kernel = n.ints_or("kernel_shape", {});
-  if (kernel.size() != 2) refuse(ctx, n, "kernel_shape", "must have 2 values: poda pools 2-d windows");
+  if (kernel.size() != 2)
+    refuse(ctx, n, "kernel_shape", "must have 2 values: poda pools 2-d windows");
   const std::size_t k = same(ctx, n, "kernel_shape", kernel);
   if (k == 0) refuse(ctx, n, "kernel_shape", "must be at least 1");
   const std::size_t stride = same(ctx, n, "strides", n.ints_or("strides", {1, 1}));
@@ -133,8 +134,9 @@ LayerSpec pool(const std::string& type, const OnnxNode& n, OpContext& ctx) {
   if (n.outputs.size() > 1) fail(ctx, n, "a second output (Indices) is not supported");
   const std::size_t p = pool_padding(ctx, n, k, stride);
   if (2 * p > k)
-    refuse(ctx, n, "pads", std::to_string(p) + " is more than half the kernel " +
-                               std::to_string(k) + " (poda's pools pad at most that)");
+    refuse(ctx, n, "pads",
+           std::to_string(p) + " is more than half the kernel " + std::to_string(k) +
+               " (poda's pools pad at most that)");
   if (type == "avgpool2d" && p > 0 && n.int_or("count_include_pad", 0) == 0)
     refuse(ctx, n, "count_include_pad",
            "= 0 with padding is not supported (poda averages over padding as zeros)");

@@ -218,12 +218,11 @@ OnnxModel parse_onnx(const std::string& bytes, const std::string& source) {
 
 std::string onnx_type_name(int code) {
   static const char* const kNames[] = {
-      "UNDEFINED", "FLOAT",     "UINT8",      "INT8",     "UINT16",         "INT16",
-      "INT32",     "INT64",     "STRING",     "BOOL",     "FLOAT16",        "DOUBLE",
-      "UINT32",    "UINT64",    "COMPLEX64",  "COMPLEX128", "BFLOAT16",     "FLOAT8E4M3FN",
-      "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4", "INT4"};
-  if (code >= 0 && code < static_cast<int>(sizeof kNames / sizeof kNames[0]))
-    return kNames[code];
+      "UNDEFINED",      "FLOAT",      "UINT8",          "INT8",       "UINT16",   "INT16",
+      "INT32",          "INT64",      "STRING",         "BOOL",       "FLOAT16",  "DOUBLE",
+      "UINT32",         "UINT64",     "COMPLEX64",      "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN",
+      "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",      "INT4"};
+  if (code >= 0 && code < static_cast<int>(sizeof kNames / sizeof kNames[0])) return kNames[code];
   return "unknown type code " + std::to_string(code);
 }
 

@@ -43,11 +43,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const poda::Shape input = poda::check_bench_options(o);
     if (input.empty() || poda::numel(input) == 0) __builtin_trap();  // checked means usable
-  } catch (const poda::UserError&) {
-  }
+  } catch (const poda::UserError&) {}
   try {
     poda::parse_shard(f[7]);
-  } catch (const std::invalid_argument&) {
-  }
+  } catch (const std::invalid_argument&) {}
   return 0;
 }

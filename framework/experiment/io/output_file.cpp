@@ -48,8 +48,9 @@ std::string output_path_problem(const OutputTarget& t) {
   if (!kind.empty()) return "is " + kind + ", not a file to write";
   const std::string input = same_input(st, t.inputs);
   if (!input.empty())
-    return input == t.path ? "is this command's input; it would be overwritten"
-                           : "is the same file as the input '" + input + "'; it would be overwritten";
+    return input == t.path
+               ? "is this command's input; it would be overwritten"
+               : "is the same file as the input '" + input + "'; it would be overwritten";
   if (!t.force) return "exists; give " + t.flag + " to replace it";
   return "";
 }

@@ -197,7 +197,8 @@ std::vector<std::pair<std::string, std::string>> ResultsStore::unreadable_runs()
   return runs;
 }
 
-std::vector<std::string> ResultsStore::runs_outside(const std::vector<std::string>& run_order) const {
+std::vector<std::string> ResultsStore::runs_outside(
+    const std::vector<std::string>& run_order) const {
   const std::set<std::string> listed(run_order.begin(), run_order.end());
   std::vector<std::string> others;
   for (const std::string& id : finished_run_ids())
