@@ -135,3 +135,14 @@ TEST_CASE("onnx import: type codes are named, unnamed nodes by their output, inp
   CHECK_THROWS_WITH_AS(import_onnx(parse_onnx(serialize_onnx(no_shape), "p.onnx"), "p.onnx"),
                        doctest::Contains("input 'x' has no shape"), OnnxError);
 }
+
+TEST_CASE("onnx import: a node that feeds itself (a cycle) is refused, not walked for ever") {
+  // Found by fuzz_onnx_import (tests/fuzz/regressions/fuzz_onnx_import/node_feeds_itself).
+  OnnxModel m;
+  m.inputs = {{"x", {-1, 3}}};
+  m.outputs = {{"y", {-1, 3}}};
+  m.nodes = {OnnxNode{"loop", "Relu", {"x"}, {"x"}, {}}};
+  CHECK_THROWS_WITH_AS(import_onnx(parse_onnx(serialize_onnx(m), "c.onnx"), "c.onnx"),
+                       doctest::Contains("node 'loop' (Relu) is reached twice: the graph has a cycle"),
+                       OnnxError);
+}

@@ -43,12 +43,14 @@ class GraphWalker {
   void leading_normalization(std::string& t, ImportedModel& out);
   void check_input(const OnnxValue& input) const;
   void check_not_squeezed_output(const OnnxNode& n, const std::string& t) const;
+  const OnnxNode& take(std::size_t i);
 
   const OnnxModel& m_;
   std::string source_;
   std::map<std::string, const OnnxTensor*> constants_;
   std::map<std::string, std::vector<std::size_t>> consumers_;
   std::string output_;
+  std::set<std::size_t> taken_;  // nodes converted so far
 };
 
 ImportedModel GraphWalker::run() {
@@ -123,7 +125,7 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
       continue;
     }
     if (next[0] == stop) break;
-    const OnnxNode& n = m_.nodes[next[0]];
+    const OnnxNode& n = take(next[0]);
     OpContext ctx{constants_, source_, out.parameters, out.buffers};
     std::optional<LayerSpec> spec = convert_node(n, ctx);
     t = n.outputs.at(0);
@@ -148,6 +150,15 @@ void GraphWalker::check_not_squeezed_output(const OnnxNode& n, const std::string
                     "imports it when a Flatten follows");
 }
 
+// Node i, converted once: a node reached again is a cycle (a node feeding itself), which a
+// valid ONNX graph never has and which would otherwise be walked for ever.
+const OnnxNode& GraphWalker::take(std::size_t i) {
+  if (!taken_.insert(i).second)
+    throw OnnxError(source_ + ": " + m_.nodes[i].label() +
+                    " is reached twice: the graph has a cycle");
+  return m_.nodes[i];
+}
+
 // t feeds two branches joined by an Add: a residual block.
 LayerSpec GraphWalker::residual(std::string& t, ImportedModel& out) {
   const std::size_t join = find_join(t);
@@ -158,7 +169,7 @@ LayerSpec GraphWalker::residual(std::string& t, ImportedModel& out) {
   for (std::size_t c : consumers(t)) {
     ImportedModel& b = branches.emplace_back();
     if (c == join) continue;  // the identity
-    const OnnxNode& first = m_.nodes[c];
+    const OnnxNode& first = take(c);
     OpContext ctx{constants_, source_, b.parameters, b.buffers};
     if (auto spec = convert_node(first, ctx)) b.layers.push_back(std::move(*spec));
     std::string branch = first.outputs.at(0);
