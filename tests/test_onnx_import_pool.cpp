@@ -146,3 +146,11 @@ TEST_CASE("onnx import: a node that feeds itself (a cycle) is refused, not walke
                        doctest::Contains("node 'loop' (Relu) is reached twice: the graph has a cycle"),
                        OnnxError);
 }
+
+TEST_CASE("onnx import: a node without an output is refused, naming it") {
+  // Found by fuzz_onnx_import (tests/fuzz/regressions/fuzz_onnx_import/node_without_output).
+  OnnxModel m = pool_model("MaxPool", {onnx_ints("kernel_shape", {2, 2})});
+  m.nodes[0].outputs.clear();
+  CHECK_THROWS_WITH_AS(import_onnx(parse_onnx(serialize_onnx(m), "o.onnx"), "o.onnx"),
+                       doctest::Contains("node 'pool' (MaxPool) has no output"), OnnxError);
+}

@@ -156,6 +156,8 @@ const OnnxNode& GraphWalker::take(std::size_t i) {
   if (!taken_.insert(i).second)
     throw OnnxError(source_ + ": " + m_.nodes[i].label() +
                     " is reached twice: the graph has a cycle");
+  if (m_.nodes[i].outputs.empty() || m_.nodes[i].outputs[0].empty())
+    throw OnnxError(source_ + ": " + m_.nodes[i].label() + " has no output");
   return m_.nodes[i];
 }
 

@@ -1,7 +1,8 @@
 // libFuzzer target: `poda import` on any bytes: parse the ONNX protobuf, walk the graph into
 // poda's layers, build the model (under a small parameter budget) and, when its sample is
-// small, run one forward pass. An OnnxError (or a layer's std::invalid_argument, which
-// `poda import` reports as the model's fault) is the expected answer to a bad model;
+// small, run one forward pass. An OnnxError (or a layer's std::invalid_argument or a missing
+// input's std::out_of_range, which `poda import` reports as the model's fault, exit code 2)
+// is the expected answer to a bad model;
 // anything else is a finding (poda would exit as an internal error, or crash).
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     model->eval();
     model->forward(poda::Variable(poda::zeros_array(batch)));
   } catch (const poda::OnnxError&) {
-  } catch (const std::invalid_argument&) {}
+  } catch (const std::invalid_argument&) {
+  } catch (const std::out_of_range&) {  // `poda import` says the model refers to what it lacks
+  }
   return 0;
 }
