@@ -46,7 +46,7 @@ test-asan: setup-test $(ASAN_BUILD)/CMakeCache.txt
 # libFuzzer targets (clang), each run for FUZZ_SECONDS from the seeds in tests/fuzz/corpus.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS ?= fuzz_config fuzz_idx fuzz_cifar fuzz_checkpoint
+FUZZ_TARGETS ?= fuzz_config fuzz_idx fuzz_cifar fuzz_checkpoint fuzz_onnx_import fuzz_cli_args
 
 $(FUZZ_BUILD)/CMakeCache.txt:
 	scripts/setup.sh fuzz

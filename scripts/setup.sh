@@ -15,8 +15,9 @@ packages=(
 )
 case "${1:-}" in
   test)
-    # Consumers of `poda export` in the tests: the ONNX checker, OpenCV's DNN module.
-    packages+=(python3-onnx python3-opencv) ;;
+    # Consumers of `poda export` in the tests: the ONNX checker, OpenCV's DNN module; and
+    # ONNX's own test models for the import sweep (tests/test_onnx_testdata.cpp).
+    packages+=(python3-onnx python3-opencv libonnx-testdata) ;;
   fuzz)
     packages+=(clang-14 libclang-rt-14-dev llvm-14) ;;
   "") ;;

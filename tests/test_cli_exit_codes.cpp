@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 #include "cli/commands.h"
 #include "cli_process.h"
+#include "skip.h"
 #include "small_dataset.h"
 #include "temp_dir.h"
 
@@ -111,15 +114,49 @@ TEST_CASE("exit codes: --max-runs raises or lowers the sweep limit of run and ch
             .code == poda::kExitInputError);
 }
 
-TEST_CASE("exit codes: 3 for an internal error, e.g. a results root that cannot be created") {
+TEST_CASE("exit codes: 2 for a results path that is a file, naming it") {
   poda_test::TempDir tmp("poda_exit_codes");
   poda_test::write_small_mnist(tmp.path / "data");
   poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "data"));
   poda_test::write_text(tmp.path / "a_file", "not a folder");
-  const Finished f = run_poda(
-      {"run", (tmp.path / "small.yaml").string(), "--results", (tmp.path / "a_file").string()},
-      tmp.path, "run");
+  for (const fs::path& results : {tmp.path / "a_file", tmp.path / "a_file" / "deeper"}) {
+    CAPTURE(results);
+    const Finished f =
+        run_poda({"run", (tmp.path / "small.yaml").string(), "--results", results.string()},
+                 tmp.path, "run");
+    INFO("stderr:\n" << f.err);
+    CHECK(f.code == poda::kExitInputError);
+    CHECK(f.err.find("results folder '" + (tmp.path / "a_file").string() + "' is a file") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("exit codes: 3 for an I/O failure, e.g. a results root that cannot be created") {
+  // Root writes anywhere: then poda runs as nobody (setpriv), when this system has it.
+  std::vector<std::string> as_user;
+  if (::geteuid() == 0) {
+    const std::string setpriv = poda_test::find_on_path("setpriv");
+    if (setpriv.empty())
+      PODA_SKIP_TEST("running as root without setpriv: every folder is writable");
+    as_user = {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"};
+  }
+  poda_test::TempDir tmp("poda_exit_codes");
+  poda_test::write_small_mnist(tmp.path / "data");
+  poda_test::write_text(tmp.path / "small.yaml", small_config(tmp.path / "data"));
+  fs::create_directory(tmp.path / "read_only");
+  const fs::perms read_only = fs::perms::owner_read | fs::perms::owner_exec |
+                              fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec;
+  fs::permissions(tmp.path, read_only | fs::perms::owner_write);
+  fs::permissions(tmp.path / "read_only", read_only);
+  std::vector<std::string> argv = as_user;
+  for (const std::string& a :
+       {poda_test::poda_binary(), std::string("run"), (tmp.path / "small.yaml").string(),
+        std::string("--results"), (tmp.path / "read_only" / "results").string()})
+    argv.push_back(a);
+  const Finished f = poda_test::run_command(argv, tmp.path, "run");
+  fs::permissions(tmp.path / "read_only", fs::perms::owner_all);
   INFO("stderr:\n" << f.err);
   CHECK(f.code == poda::kExitInternalError);
-  CHECK(f.err.find("poda: internal error: ") != std::string::npos);
+  CHECK(f.err.find("Permission denied") != std::string::npos);
 }

@@ -110,6 +110,9 @@ TEST_CASE("integrity: a tampered result.csv or final.ckpt is listed by report, t
   CHECK(report.err.find("final.ckpt: CRC-32 ") != std::string::npos);
   const std::string md = poda_test::read_text(dir / "report.md");
   CHECK(count_of(md, "is left out: its result cannot be trusted") == 2);
+  // Left out as it says: neither runs.csv nor the summary holds them.
+  CHECK(poda_test::read_csv(dir / "runs.csv").rows.empty());
+  CHECK(md.find("| 0.8") == std::string::npos);
 
   const poda_test::Finished again = poda_test::run_poda(args, tmp.path, "again");
   INFO("again stderr:\n" << again.err);

@@ -1,13 +1,18 @@
-// `--plugin`: a missing file, a file dlopen refuses and a library that registers nothing are
-// input errors (exit code 2) naming the file. (A plug-in that does register something is
-// built and loaded by the ctest examples_against_installed_poda, tests/run_examples.sh.)
+// `--plugin`: a missing file, a folder, a FIFO, a file dlopen refuses, a library that registers
+// nothing, one whose initialiser throws and one that registers a name that exists are input
+// errors (exit code 2) naming the file; the same library given twice loads once. The tiny
+// plug-ins are tests/plugins/; examples_against_installed_poda (tests/run_examples.sh) builds
+// and runs a real one against the installed package.
 #include <doctest/doctest.h>
 #include <dlfcn.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <filesystem>
+#include <utility>
 
 #include "cli_process.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -40,4 +45,57 @@ TEST_CASE("poda --plugin: missing, unloadable or empty plug-ins are exit code 2,
     CHECK(r.out.find("magnitude") == std::string::npos);  // nothing ran
   }
   fs::remove_all(dir);
+}
+
+namespace {
+
+std::string test_plugin(const std::string& name) {
+  return std::string(PODA_TEST_PLUGIN_DIR) + "/" + name + ".so";
+}
+
+}  // namespace
+
+TEST_CASE("poda --plugin: a folder or a FIFO is named as such, not as a missing file") {
+  poda_test::TempDir dir("poda_plugins");
+  REQUIRE(::mkfifo(dir.file("fifo.so").c_str(), 0644) == 0);
+  for (const auto& [plugin, kind] :
+       {std::pair{dir.str(), "is a directory"}, std::pair{dir.file("fifo.so"), "is a FIFO"}}) {
+    CAPTURE(plugin);
+    const auto r = poda_test::run_poda({"list", "criteria", "--plugin", plugin}, dir.path, "list");
+    CHECK(r.code == 2);
+    CHECK(r.err.find("plug-in '" + plugin + "' " + kind) != std::string::npos);
+  }
+}
+
+TEST_CASE("poda --plugin: an initialiser that throws is exit code 2 naming the library") {
+  poda_test::TempDir dir("poda_plugins");
+  const std::string plugin = test_plugin("plugin_throws");
+  const auto r = poda_test::run_poda({"list", "criteria", "--plugin", plugin}, dir.path, "list");
+  CAPTURE(r.err);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("plug-in '" + plugin + "' failed while loading") != std::string::npos);
+  CHECK(r.err.find("initialiser failed on purpose") != std::string::npos);
+  CHECK(r.err.find("terminate called") == std::string::npos);
+}
+
+TEST_CASE("poda --plugin: a name registered twice names both sources; one library loads once") {
+  poda_test::TempDir dir("poda_plugins");
+  const std::string clash = test_plugin("plugin_clash"), ok = test_plugin("plugin_ok");
+  auto r = poda_test::run_poda({"list", "criteria", "--plugin", clash}, dir.path, "clash");
+  CAPTURE(r.err);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("criterion 'magnitude' is registered twice: by poda and by plug-in '" + clash +
+                   "'") != std::string::npos);
+
+  r = poda_test::run_poda({"list", "criteria", "--plugin", ok, "--plugin", ok}, dir.path, "twice");
+  CHECK(r.code == 0);
+  CHECK(r.err.find("already loaded") != std::string::npos);
+  CHECK(r.out.find("test_plugin_ones") != std::string::npos);
+
+  const std::string copy = dir.file("copy_of_plugin_ok.so");
+  std::filesystem::copy_file(ok, copy);
+  r = poda_test::run_poda({"list", "criteria", "--plugin", ok, "--plugin", copy}, dir.path, "copy");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("criterion 'test_plugin_ones' is registered twice: by plug-in '" + ok +
+                   "' and by plug-in '" + copy + "'") != std::string::npos);
 }

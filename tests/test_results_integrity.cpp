@@ -81,6 +81,7 @@ TEST_CASE("results integrity: result.csv carries checksums of its row and of fin
     CHECK(store.read_result("a"));  // the row itself is intact
     CHECK_FALSE(store.is_finished("a"));
     CHECK(store.result_problem("a").find("final.ckpt: CRC-32 ") != std::string::npos);
+    CHECK(store.rebuild_runs_csv({"a", "b"}) == 1);  // runs.csv leaves it out
     fs::remove(ckpt);
     CHECK_FALSE(store.is_finished("a"));
     CHECK(store.result_problem("a").find("missing") != std::string::npos);

@@ -5,24 +5,41 @@
 #include <stdexcept>
 
 #include "core/blas_runtime.h"
+#include "core/user_error.h"
+#include "experiment/config/input_limits.h"
 #include "experiment/runner/model_checkpoint.h"
 #include "infer/measure.h"
 #include "infer/sparse_kernels.h"
 #include "infer/synthetic.h"
+#include "nn/parameter_budget.h"
 #include "prune/sparsity_report.h"
 
 namespace poda {
 namespace {
 
+// The model for the checked options; a shape the zoo model cannot take, a model over the
+// parameter limit or a criterion that cannot prune at this granularity is the user's input.
 std::shared_ptr<Sequential> bench_model(const BenchOptions& o, const Shape& input) {
-  if (o.zoo.empty())
-    throw std::invalid_argument("poda bench needs --zoo NAME (the model, or the checkpoint's)");
-  auto model = synthetic_model(o.zoo, input, o.seed);
-  if (!o.checkpoint.empty())
-    load_model_checkpoint(*model, load_checkpoint(o.checkpoint), o.checkpoint);
-  else
-    prune_synthetic(*model, o.criterion, o.granularity, o.sparsity, o.seed);
-  return model;
+  try {
+    const ParameterBudget budget(kMaxModelParameters);
+    auto model = synthetic_model(o.zoo, input, o.seed);
+    if (!o.checkpoint.empty())
+      load_model_checkpoint(*model, load_checkpoint(o.checkpoint), o.checkpoint);
+    else
+      prune_synthetic(*model, o.criterion, o.granularity, o.sparsity, o.seed);
+    return model;
+  } catch (const std::invalid_argument& e) {
+    throw UserError("poda bench --zoo " + o.zoo + " --input " + o.input + ": " + e.what());
+  }
+}
+
+void select_kernels(const std::string& kernels) {
+  if (kernels == "auto") return;
+  try {
+    set_kernel_isa(kernels == "portable" ? KernelIsa::portable : KernelIsa::avx512);
+  } catch (const std::invalid_argument& e) {
+    throw UserError("poda bench --kernels " + kernels + ": " + e.what());
+  }
 }
 
 void print_row(const char* label, const InferenceMeasurement& m, const std::string& prefix,
@@ -48,9 +65,8 @@ void print_speedups(const InferenceMeasurement& m, std::size_t batch) {
 }  // namespace
 
 int command_bench(const BenchOptions& o) {
-  if (o.kernels != "auto")
-    set_kernel_isa(o.kernels == "portable" ? KernelIsa::portable : KernelIsa::avx512);
-  const Shape input = parse_shape(o.input);
+  const Shape input = check_bench_options(o);
+  select_kernels(o.kernels);
   auto model = bench_model(o, input);
   InferenceMeasureSettings settings;
   settings.batch_sizes = o.batch_sizes;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/tensor.h"
+
 namespace poda {
 
 struct BenchOptions {
@@ -20,6 +22,10 @@ struct BenchOptions {
   std::string kernels = "auto";  // auto, avx512 or portable
   std::uint64_t seed = 1;
 };
+
+// Every option checked before any work (cli/bench_options.cpp): the sample shape, or a
+// UserError naming the option, the value and what is allowed (the known names for a name).
+Shape check_bench_options(const BenchOptions& options);
 
 int command_bench(const BenchOptions& options);
 

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/interrupt_note.h"
+
 #include "experiment/io/atomic_file.h"
 #include "experiment/config/config.h"
 #include "experiment/config/config_source.h"
@@ -109,6 +111,54 @@ std::string failed_runs_line(const RunPlan& plan, const ResultsStore& store,
                      runs.size() == 1 ? "" : "s", fmt::join(failures, "; "));
 }
 
+// Runs of an earlier sweep under this name are kept on disk but not in this sweep's runs.csv:
+// never hidden without a word.
+void say_runs_outside(const ResultsStore& store, const std::vector<std::string>& others) {
+  if (others.empty()) return;
+  fmt::print(stderr,
+             "poda: {} finished run{} in {}/runs {} not in this sweep; kept out of its runs.csv "
+             "and report (poda report {} --all includes them)\n",
+             others.size(), others.size() == 1 ? "" : "s", store.dir(),
+             others.size() == 1 ? "is" : "are", store.dir());
+}
+
+// A results folder, or a folder on its way, that is a file: the user's input, said before any
+// lock file is opened inside it.
+void check_results_folder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (fs::path p = dir; !p.empty(); p = p.parent_path()) {
+    const fs::file_status st = fs::status(p, ec);
+    if (fs::is_directory(st)) return;
+    if (fs::exists(st)) throw UserError("results folder '" + p.string() + "' is a file");
+    if (p == p.parent_path()) return;
+  }
+}
+
+std::string resume_command(const RunOptions& o) {
+  return "poda run " + o.config + " --results " + o.results_root +
+         (o.shard.empty() ? "" : " --shard " + o.shard);
+}
+
+std::size_t finished_runs(const RunPlan& plan, const ResultsStore& store) {
+  std::size_t n = 0;
+  for (const SweepPoint& p : plan.points) n += store.is_finished(p.run_id) ? 1 : 0;
+  return n;
+}
+
+// Workers, slice (--shard or this MPI rank) and barrier of the options.
+ExecutorOptions executor_options(const RunOptions& options) {
+  ExecutorOptions exec;
+  exec.jobs = options.jobs;
+  exec.retry_failed = options.retry_failed;
+  if (!options.shard.empty()) exec.slice = parse_shard(options.shard);
+  if (options.mpi_barrier) {
+    exec.slice = options.mpi_slice;
+    exec.barrier = options.mpi_barrier;
+  }
+  return exec;
+}
+
 }  // namespace
 
 int command_check(const std::string& config_path, std::size_t max_runs) {
@@ -126,14 +176,8 @@ int command_run(const RunOptions& options) {
   const LoadedExperiment e = load_experiment(options.config, options.max_runs);
   const ResultsStore store(options.results_root, e.name);
   const bool mpi = static_cast<bool>(options.mpi_barrier);
-  ExecutorOptions exec;
-  exec.jobs = options.jobs;
-  exec.retry_failed = options.retry_failed;
-  if (!options.shard.empty()) exec.slice = parse_shard(options.shard);
-  if (mpi) {
-    exec.slice = options.mpi_slice;
-    exec.barrier = options.mpi_barrier;
-  }
+  ExecutorOptions exec = executor_options(options);
+  check_results_folder(store.dir());
   const WriterLock writer(store.dir(), exec.slice.index, exec.slice.count, stderr);
   if (writer.sole_writer())
     if (const std::size_t n = remove_stale_temp_files(store.dir()))
@@ -163,9 +207,13 @@ int command_run(const RunOptions& options) {
     pretrain(config_of(p), dir, progress);
   };
   forget_changed_runs(e.plan, store);
+  const InterruptNote note(store.runs_csv_path(), resume_command(options),
+                           finished_runs(e.plan, store), e.plan.points.size());
+  exec.run_recorded = InterruptNote::run_finished;
   const ExecutionSummary s = execute_plan(e.plan, store, run, pretrain_fn, exec);
 
   const bool writes_report = !mpi || options.mpi_slice.index == 0;
+  if (writes_report) say_runs_outside(store, store.runs_outside(e.plan.run_ids()));
   // A --shard slice leaves the report to a final `poda report`; under MPI rank 0 has every row.
   if (writes_report && (mpi || exec.slice.count == 1)) {
     write_report(store.dir());
@@ -181,7 +229,7 @@ int command_run(const RunOptions& options) {
   return kExitRunsFailed;
 }
 
-int command_report(const std::string& results_dir, std::size_t max_runs) {
+int command_report(const std::string& results_dir, std::size_t max_runs, bool include_all) {
   if (!std::filesystem::is_directory(results_dir))
     throw ConfigError(results_dir +
                       ": no such results folder (expected the folder of one "
@@ -199,6 +247,11 @@ int command_report(const std::string& results_dir, std::size_t max_runs) {
       sweep_order.push_back(p.run_id);
     order = sweep_order;
   }
+  const std::vector<std::string> others = store.runs_outside(order);
+  if (include_all)
+    order.insert(order.end(), others.begin(), others.end());
+  else
+    say_runs_outside(store, others);
   const std::size_t rows = store.rebuild_runs_csv(order);
   write_report(store.dir());
   fmt::print("{}: {} runs, report.md and plots/ written\n", store.dir(), rows);

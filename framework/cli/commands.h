@@ -3,17 +3,11 @@
 #include <functional>
 #include <string>
 
+#include "core/user_error.h"
 #include "experiment/config/input_limits.h"
 #include "experiment/runner/run_plan.h"
 
 namespace poda {
-
-// Exit codes of `poda`, documented in README.md ("Exit codes"): a script or scheduler
-// can tell a bad input from failed runs from a bug.
-inline constexpr int kExitOk = 0;             // every planned run is ok (or: check passed)
-inline constexpr int kExitRunsFailed = 1;     // the sweep ran; some runs failed or were lost
-inline constexpr int kExitInputError = 2;     // bad config, command line, or file it names
-inline constexpr int kExitInternalError = 3;  // anything else: I/O, out of memory, a bug
 
 struct RunOptions {
   std::string config;
@@ -30,6 +24,9 @@ struct RunOptions {
 
 int command_run(const RunOptions& options);
 int command_check(const std::string& config_path, std::size_t max_runs = kDefaultMaxRuns);
-int command_report(const std::string& results_dir, std::size_t max_runs = kDefaultMaxRuns);
+// include_all: also the finished runs in the folder that its config's sweep does not list
+// (an earlier sweep under the same name), after the sweep's own.
+int command_report(const std::string& results_dir, std::size_t max_runs = kDefaultMaxRuns,
+                   bool include_all = false);
 
 }  // namespace poda

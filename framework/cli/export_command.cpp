@@ -6,7 +6,7 @@
 #include "cli/commands.h"
 #include "experiment/config/config.h"
 #include "experiment/config/config_source.h"
-#include "experiment/io/atomic_file.h"
+#include "experiment/io/output_file.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
 #include "interop/sparse_export.h"
@@ -24,11 +24,19 @@ struct TrainedModel {
 };
 
 // The run's config says the architecture and the data (for the normalisation it trained with).
+std::string run_config_path(const ExportOptions& o) {
+  return o.config.empty()
+             ? (std::filesystem::path(o.checkpoint).parent_path() / "config.yaml").string()
+             : o.config;
+}
+
+// The output, checked against every file export reads before any of them is loaded.
+OutputTarget export_target(const ExportOptions& o) {
+  return {o.out, {o.checkpoint, run_config_path(o)}, o.force};
+}
+
 TrainedModel load_trained(const ExportOptions& o) {
-  const std::string config_path =
-      o.config.empty()
-          ? (std::filesystem::path(o.checkpoint).parent_path() / "config.yaml").string()
-          : o.config;
+  const std::string config_path = run_config_path(o);
   const ExperimentConfig c = parse_experiment_config(
       parse_config_text(read_config_file(config_path), config_path), config_path);
   TrainedModel t;
@@ -45,6 +53,7 @@ TrainedModel load_trained(const ExportOptions& o) {
 }  // namespace
 
 int command_export(const ExportOptions& o) {
+  check_output_path(export_target(o));
   TrainedModel t = load_trained(o);
   if (o.compact) {
     CompactResult compact = compact_model(*t.model, t.input);
@@ -57,9 +66,9 @@ int command_export(const ExportOptions& o) {
   }
   try {
     if (o.format == "onnx")
-      write_file_atomically(o.out, serialize_onnx(export_onnx(*t.model, t.input, t.norm)));
+      write_output_file(export_target(o), serialize_onnx(export_onnx(*t.model, t.input, t.norm)));
     else
-      write_file_atomically(o.out, serialize_sparse_model(*t.model, t.input, t.norm));
+      write_output_file(export_target(o), serialize_sparse_model(*t.model, t.input, t.norm));
   } catch (const std::invalid_argument& e) {  // a layer without an inference lowering
     std::fprintf(stderr, "poda: error: %s: %s\n", o.checkpoint.c_str(), e.what());
     return kExitInputError;

@@ -9,6 +9,7 @@ struct ExportOptions {
   std::string format = "onnx";  // onnx | poda-sparse
   std::string config;           // "" = config.yaml beside the checkpoint (a run folder's)
   bool compact = false;         // write the compacted model (dead units removed)
+  bool force = false;           // replace an existing file at `out` (never an input)
 };
 
 int command_export(const ExportOptions& options);

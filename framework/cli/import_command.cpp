@@ -2,9 +2,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <stdexcept>
 
 #include "cli/commands.h"
 #include "experiment/io/atomic_file.h"
+#include "experiment/io/output_file.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
 #include "interop/onnx_export.h"
@@ -24,14 +27,39 @@ std::string join(const std::vector<float>& v) {
   return out;
 }
 
+// The model and its poda layers. A graph poda's layers cannot take (a shape that does not fit
+// a layer, a constant of the wrong size) is the file's fault: an input error naming it.
+struct Imported {
+  ImportedModel spec;
+  std::shared_ptr<Sequential> model;
+};
+
+Imported import_model(const std::string& path) {
+  try {
+    Imported i;
+    i.spec = import_onnx(parse_onnx(read_file(path), path), path);
+    i.model = build_imported(i.spec);
+    return i;
+  } catch (const std::invalid_argument& e) {  // ShapeError and the layers' own checks
+    throw OnnxError(path + ": poda cannot build this model: " + e.what());
+  } catch (const std::out_of_range&) {
+    throw OnnxError(path + ": an input or attribute the model refers to is missing");
+  } catch (const std::length_error&) {
+    throw OnnxError(path + ": a tensor of the model is too large");
+  }
+}
+
 }  // namespace
 
 int command_import(const ImportOptions& o) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(o.model, ec))
     throw OnnxError(o.model + ": no such file");  // an input error (exit code 2), not an I/O one
-  const ImportedModel imported = import_onnx(parse_onnx(read_file(o.model), o.model), o.model);
-  auto model = build_imported(imported);
+  const OutputTarget target{o.out, {o.model}, o.force};
+  check_output_path(target);
+  const Imported i = import_model(o.model);
+  const ImportedModel& imported = i.spec;
+  const std::shared_ptr<Sequential>& model = i.model;
   Checkpoint checkpoint = model_to_checkpoint(*model);
   const std::string layers = layers_yaml(imported.layers);
   checkpoint.metadata["model.layers"] = layers;
@@ -39,7 +67,7 @@ int command_import(const ImportOptions& o) {
   checkpoint.metadata["normalization_mean"] = join(imported.norm.mean);
   checkpoint.metadata["normalization_std"] = join(imported.norm.std);
   checkpoint.metadata["imported_from"] = o.model;
-  save_checkpoint(o.out, checkpoint);
+  write_output_file(target, serialize_checkpoint(checkpoint, o.out));
   std::printf("poda import: %s -> %s, input %s, normalisation mean [%s] std [%s]\n",
               o.model.c_str(), o.out.c_str(), shape_str(imported.input).c_str(),
               join(imported.norm.mean).c_str(), join(imported.norm.std).c_str());

@@ -1,5 +1,7 @@
 #include "cli/list.h"
 
+#include "core/user_error.h"
+
 #include <cstdio>
 #include <map>
 #include <stdexcept>
@@ -99,7 +101,7 @@ std::string list_text(const std::string& section) {
     if (section.empty() || section == name) out += (out.empty() ? "" : "\n") + text();
   }
   if (out.empty())
-    throw std::invalid_argument("unknown list '" + section + "' (expected one of: " + names + ")");
+    throw UserError("unknown list '" + section + "' (expected one of: " + names + ")");
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The poda executable: a small dispatch over subcommands.
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <memory>
 #include <stdexcept>
 
@@ -15,13 +16,9 @@
 #include "cli/plugins.h"
 #include "core/blas_runtime.h"
 #include "data/dataset_type.h"
-#include "data/data_error.h"
-#include "experiment/io/checkpoint.h"
+#include "experiment/io/atomic_file.h"
 #include "experiment/io/mpi_world.h"
-#include "experiment/runner/run_plan.h"
 #include "experiment/config/sweep.h"
-#include "experiment/io/yaml_reader.h"
-#include "interop/onnx_model.h"
 
 namespace {
 
@@ -41,6 +38,7 @@ struct Subcommands {
   poda::BenchOptions bench_options;
   std::string check_config, report_dir, list_what;
   std::size_t check_max_runs = poda::kDefaultMaxRuns, report_max_runs = poda::kDefaultMaxRuns;
+  bool report_all = false;
 };
 
 // A --shard value that parse_shard refuses is a usage error, reported by CLI11.
@@ -98,6 +96,7 @@ CLI::App* add_export(CLI::App& app, poda::ExportOptions& o) {
       ->capture_default_str();
   e->add_option("--config", o.config, "the run's config (default: config.yaml beside it)");
   e->add_flag("--compact", o.compact, "write the compacted model (dead units removed)");
+  e->add_flag("--force", o.force, "replace an existing file at OUT (never an input)");
   return e;
 }
 
@@ -108,6 +107,7 @@ CLI::App* add_import(CLI::App& app, poda::ImportOptions& o) {
   i->add_option("out", o.out, "checkpoint to write")->required();
   i->add_option("--evaluate", o.evaluate, "print the test accuracy on this dataset")
       ->check(CLI::IsMember(poda::dataset_names()));
+  i->add_flag("--force", o.force, "replace an existing file at OUT (never the model)");
   return i;
 }
 
@@ -136,6 +136,8 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
       "report", "Merge runs.csv from the run folders and regenerate report.md and plots/");
   s.report->add_option("dir", s.report_dir, "results folder, e.g. results/quickstart")->required();
   add_max_runs(s.report, s.report_max_runs);
+  s.report->add_flag("--all", s.report_all,
+                     "also the finished runs that the folder's sweep no longer lists");
 
   s.info = app.add_subcommand("info", "Print version, BLAS core, threads and CPU features");
   s.list =
@@ -162,15 +164,8 @@ int run_subcommand(Subcommands& s, int& argc, char**& argv) {
     return poda::command_run(s.run_options);
   }
   if (*s.check) return poda::command_check(s.check_config, s.check_max_runs);
-  if (*s.report) return poda::command_report(s.report_dir, s.report_max_runs);
-  if (*s.list) {
-    try {
-      return poda::command_list(s.list_what);
-    } catch (const std::invalid_argument& e) {  // an unknown section: a usage error
-      std::fprintf(stderr, "poda: error: %s\n", e.what());
-      return poda::kExitInputError;
-    }
-  }
+  if (*s.report) return poda::command_report(s.report_dir, s.report_max_runs, s.report_all);
+  if (*s.list) return poda::command_list(s.list_what);
   if (*s.bench) return poda::command_bench(s.bench_options);
   if (*s.export_) return poda::command_export(s.export_options);
   if (*s.import) return poda::command_import(s.import_options);
@@ -179,31 +174,23 @@ int run_subcommand(Subcommands& s, int& argc, char**& argv) {
 }
 
 // The exit code of an error that escaped a subcommand (README "Exit codes"), after saying it.
+// Input errors share one base type; what is left is poda's own failure, said in poda's words.
 int report_error() {
   try {
     throw;
-  } catch (const poda::ConfigError& e) {
+  } catch (const poda::UserError& e) {
     std::fprintf(stderr, "poda: error: %s\n", e.what());
-  } catch (const poda::SweepError& e) {
+    return e.exit_code();
+  } catch (const poda::FileWriteError& e) {  // I/O: names the file and the system's reason
     std::fprintf(stderr, "poda: error: %s\n", e.what());
-  } catch (const poda::RunPlanError& e) {  // the config errors of every sweep point
-    std::fprintf(stderr, "poda: error: %s\n", e.what());
-  } catch (const poda::DataError& e) {
-    std::fprintf(stderr, "poda: error: %s\n", e.what());
-  } catch (const poda::CheckpointError& e) {
-    std::fprintf(stderr, "poda: error: %s\n", e.what());
-  } catch (const poda::PluginError& e) {
-    std::fprintf(stderr, "poda: error: %s\n", e.what());
-  } catch (const poda::OnnxError& e) {
-    std::fprintf(stderr, "poda: error: %s\n", e.what());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "poda: error: out of memory\n");
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "poda: internal error: %s\n", e.what());
-    return poda::kExitInternalError;
+    std::fprintf(stderr, "poda: internal error (a bug in poda; please report it): %s\n", e.what());
   } catch (...) {
-    std::fprintf(stderr, "poda: internal error: an unknown exception\n");
-    return poda::kExitInternalError;
+    std::fprintf(stderr, "poda: internal error (a bug in poda; please report it)\n");
   }
-  return poda::kExitInputError;
+  return poda::kExitInternalError;
 }
 
 }  // namespace

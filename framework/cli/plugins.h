@@ -7,11 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "core/user_error.h"
+
 namespace poda {
 
 // A plug-in that is missing, cannot be loaded, or registers nothing: an input error.
-struct PluginError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct PluginError : UserError {
+  using UserError::UserError;
 };
 
 // Loads each library in order; returns what each registered, one line per plug-in.

@@ -3,10 +3,12 @@
 // it is about and says what is wrong, so a user can fix the input without a debugger.
 #include <stdexcept>
 
+#include "core/user_error.h"
+
 namespace poda {
 
-struct DataError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct DataError : UserError {
+  using UserError::UserError;
 };
 
 }  // namespace poda

@@ -41,20 +41,27 @@ class GraphWalker {
     return it == consumers_.end() ? std::vector<std::size_t>{} : it->second;
   }
   void leading_normalization(std::string& t, ImportedModel& out);
+  void check_input(const OnnxValue& input) const;
+  void check_not_squeezed_output(const OnnxNode& n, const std::string& t) const;
+  const OnnxNode& take(std::size_t i);
 
   const OnnxModel& m_;
   std::string source_;
   std::map<std::string, const OnnxTensor*> constants_;
   std::map<std::string, std::vector<std::size_t>> consumers_;
   std::string output_;
+  std::set<std::size_t> taken_;  // nodes converted so far
 };
 
 ImportedModel GraphWalker::run() {
   const OnnxValue* input = nullptr;
+  std::size_t inputs = 0;
   for (const OnnxValue& v : m_.inputs)
-    if (!constants_.count(v.name) && !input) input = &v;
-  if (!input || m_.outputs.size() != 1)
-    throw OnnxError(source_ + ": poda imports graphs of one input and one output");
+    if (!constants_.count(v.name) && inputs++ == 0) input = &v;
+  if (!input || inputs != 1 || m_.outputs.size() != 1)
+    throw OnnxError(source_ + ": poda imports graphs of one input and one output (this one has " +
+                    std::to_string(inputs) + " and " + std::to_string(m_.outputs.size()) + ")");
+  check_input(*input);
   ImportedModel out;
   for (std::size_t i = 1; i < input->dims.size(); ++i) {
     if (input->dims[i] <= 0)
@@ -71,6 +78,21 @@ ImportedModel GraphWalker::run() {
     throw OnnxError(source_ + ": the walk from the input ends at '" + t + "', not at the output '" +
                     output_ + "'");
   return out;
+}
+
+// poda's models read one float tensor of known rank: (batch, features...).
+void GraphWalker::check_input(const OnnxValue& input) const {
+  const std::string what = source_ + ": input '" + input.name + "'";
+  if (input.kind != "tensor")
+    throw OnnxError(what + " is a " + input.kind + "; poda's models take one float tensor");
+  if (input.elem_type != 0 && input.elem_type != 1)
+    throw OnnxError(what + " has element type " + onnx_type_name(input.elem_type) +
+                    "; poda's models take FLOAT");
+  if (input.dims.size() < 2)
+    throw OnnxError(what + " has " +
+                    (input.dims.empty() ? std::string("no shape")
+                                        : "rank " + std::to_string(input.dims.size())) +
+                    "; poda needs (batch, features...) with fixed sizes");
 }
 
 // Sub(x, mean) then Div(., std) with per-channel constants: the normalisation, not layers.
@@ -103,10 +125,11 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
       continue;
     }
     if (next[0] == stop) break;
-    const OnnxNode& n = m_.nodes[next[0]];
+    const OnnxNode& n = take(next[0]);
     OpContext ctx{constants_, source_, out.parameters, out.buffers};
     std::optional<LayerSpec> spec = convert_node(n, ctx);
     t = n.outputs.at(0);
+    check_not_squeezed_output(n, t);
     if (n.op_type == "MatMul") {  // MatMul + Add (a constant bias): one Dense layer
       const auto add = consumers(t);
       if (add.size() == 1 && m_.nodes[add[0]].op_type == "Add" &&
@@ -116,6 +139,26 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
     if (spec) layers.push_back(std::move(*spec));
   }
   return layers;
+}
+
+// poda's global_avgpool gives (N, C) where ONNX's GlobalAveragePool gives (N, C, 1, 1): the
+// same whenever a Flatten follows (as before any Gemm), not as the graph's output.
+void GraphWalker::check_not_squeezed_output(const OnnxNode& n, const std::string& t) const {
+  if (n.op_type == "GlobalAveragePool" && t == output_)
+    throw OnnxError(source_ + ": " + n.label() +
+                    " as the graph's output: its (N, C, 1, 1) would be poda's (N, C); poda "
+                    "imports it when a Flatten follows");
+}
+
+// Node i, converted once: a node reached again is a cycle (a node feeding itself), which a
+// valid ONNX graph never has and which would otherwise be walked for ever.
+const OnnxNode& GraphWalker::take(std::size_t i) {
+  if (!taken_.insert(i).second)
+    throw OnnxError(source_ + ": " + m_.nodes[i].label() +
+                    " is reached twice: the graph has a cycle");
+  if (m_.nodes[i].outputs.empty() || m_.nodes[i].outputs[0].empty())
+    throw OnnxError(source_ + ": " + m_.nodes[i].label() + " has no output");
+  return m_.nodes[i];
 }
 
 // t feeds two branches joined by an Add: a residual block.
@@ -128,7 +171,7 @@ LayerSpec GraphWalker::residual(std::string& t, ImportedModel& out) {
   for (std::size_t c : consumers(t)) {
     ImportedModel& b = branches.emplace_back();
     if (c == join) continue;  // the identity
-    const OnnxNode& first = m_.nodes[c];
+    const OnnxNode& first = take(c);
     OpContext ctx{constants_, source_, b.parameters, b.buffers};
     if (auto spec = convert_node(first, ctx)) b.layers.push_back(std::move(*spec));
     std::string branch = first.outputs.at(0);

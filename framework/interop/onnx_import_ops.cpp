@@ -24,6 +24,7 @@ Array constant(const OpContext& ctx, const OnnxNode& n, std::size_t i) {
 // The one value of a per-axis attribute that poda's square layers need: all equal.
 std::size_t same(const OpContext& ctx, const OnnxNode& n, const std::string& key,
                  std::vector<std::int64_t> values) {
+  if (values.empty()) fail(ctx, n, key + " is empty");
   for (std::int64_t v : values)
     if (v != values.at(0) || v < 0)
       fail(ctx, n, key + " must be the same non-negative value on every axis");
@@ -93,18 +94,53 @@ LayerSpec batch_norm(const OnnxNode& n, OpContext& ctx) {
   return spec("batchnorm");
 }
 
+// A node's attribute outside what poda's layer computes: refused, naming it.
+[[noreturn]] void refuse(const OpContext& ctx, const OnnxNode& n, const std::string& attribute,
+                         const std::string& why) {
+  fail(ctx, n, "attribute '" + attribute + "' " + why);
+}
+
+// The symmetric padding of a pool's window: explicit pads, or auto_pad. SAME_UPPER and
+// SAME_LOWER pad kernel - 1 in all, which splits evenly (and does not depend on the input's
+// size) only at stride 1 with an odd kernel.
+std::size_t pool_padding(const OpContext& ctx, const OnnxNode& n, std::size_t k,
+                         std::size_t stride) {
+  const OnnxAttribute* auto_pad = n.attribute("auto_pad");
+  const std::string mode = auto_pad ? auto_pad->s : "NOTSET";
+  if (mode == "NOTSET") return same(ctx, n, "pads", n.ints_or("pads", {0, 0, 0, 0}));
+  if (n.attribute("pads")) refuse(ctx, n, "pads", "cannot be given with auto_pad = " + mode);
+  if (mode == "VALID") return 0;
+  if (mode != "SAME_UPPER" && mode != "SAME_LOWER")
+    refuse(ctx, n, "auto_pad", "'" + mode + "' is not an ONNX padding mode");
+  if (stride != 1 || k % 2 == 0)
+    refuse(ctx, n, "auto_pad",
+           mode + " with stride " + std::to_string(stride) + " and kernel " + std::to_string(k) +
+               " pads unevenly; poda pads both sides alike (write explicit pads)");
+  return (k - 1) / 2;
+}
+
 LayerSpec pool(const std::string& type, const OnnxNode& n, OpContext& ctx) {
-  if (n.int_or("ceil_mode", 0) != 0) fail(ctx, n, "ceil_mode = 1 is not supported");
   const auto kernel = n.ints_or("kernel_shape", {});
-  if (kernel.size() != 2) fail(ctx, n, "poda pools over 2-d windows");
+  if (kernel.size() != 2)
+    refuse(ctx, n, "kernel_shape", "must have 2 values: poda pools 2-d windows");
   const std::size_t k = same(ctx, n, "kernel_shape", kernel);
-  const std::size_t p = same(ctx, n, "pads", n.ints_or("pads", {0, 0, 0, 0}));
+  if (k == 0) refuse(ctx, n, "kernel_shape", "must be at least 1");
+  const std::size_t stride = same(ctx, n, "strides", n.ints_or("strides", {1, 1}));
+  if (stride == 0) refuse(ctx, n, "strides", "must be at least 1");
+  if (same(ctx, n, "dilations", n.ints_or("dilations", {1, 1})) != 1)
+    refuse(ctx, n, "dilations", "other than 1 is not supported (poda's pools are dense windows)");
+  if (n.int_or("ceil_mode", 0) != 0)
+    refuse(ctx, n, "ceil_mode", "= 1 is not supported (poda rounds the output size down)");
+  if (n.outputs.size() > 1) fail(ctx, n, "a second output (Indices) is not supported");
+  const std::size_t p = pool_padding(ctx, n, k, stride);
+  if (2 * p > k)
+    refuse(ctx, n, "pads",
+           std::to_string(p) + " is more than half the kernel " + std::to_string(k) +
+               " (poda's pools pad at most that)");
   if (type == "avgpool2d" && p > 0 && n.int_or("count_include_pad", 0) == 0)
-    fail(ctx, n, "poda's average pooling counts padding as zeros (count_include_pad = 1)");
-  const auto k64 = static_cast<std::int64_t>(k);
-  return spec(type, {{"kernel", double(k)},
-                     {"stride", double(same(ctx, n, "strides", n.ints_or("strides", {k64, k64})))},
-                     {"padding", double(p)}});
+    refuse(ctx, n, "count_include_pad",
+           "= 0 with padding is not supported (poda averages over padding as zeros)");
+  return spec(type, {{"kernel", double(k)}, {"stride", double(stride)}, {"padding", double(p)}});
 }
 
 // Reshape to (N, -1) or (0, -1): a flatten; any other shape is not a poda layer.
@@ -135,6 +171,8 @@ std::optional<LayerSpec> convert_node(const OnnxNode& n, OpContext& ctx) {
     return spec("flatten");
   }
   if (op == "Reshape") return reshape(n, ctx);
+  if (op == "Dropout" && n.inputs.size() > 2 && !n.inputs[2].empty())
+    fail(ctx, n, "input 'training_mode' is not supported (poda imports inference graphs)");
   if (op == "Dropout" || op == "Identity") return std::nullopt;
   if (op == "Add") fail(ctx, n, "an Add that is neither a residual join nor a MatMul's bias");
   fail(ctx, n, "unsupported op: poda has no layer for " + op);

@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "core/user_error.h"
+
 namespace poda {
 
-struct OnnxError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct OnnxError : UserError {
+  using UserError::UserError;
 };
 
 // A constant: an initializer or the value of a Constant node. Float tensors fill `floats`,
@@ -55,6 +57,8 @@ struct OnnxNode {
 struct OnnxValue {
   std::string name;
   std::vector<std::int64_t> dims;
+  std::string kind = "tensor";  // or "sequence", "map", "optional", "sparse tensor"
+  int elem_type = 0;            // a tensor's element type code (onnx_type_name)
 };
 
 struct OnnxModel {
@@ -71,8 +75,13 @@ struct OnnxModel {
 OnnxAttribute onnx_int(const std::string& name, std::int64_t value);
 OnnxAttribute onnx_ints(const std::string& name, std::vector<std::int64_t> values);
 
+// "FLOAT", "INT64", ... for an ONNX TensorProto data type code; "unknown type code N" else.
+std::string onnx_type_name(int code);
+
 std::string serialize_onnx(const OnnxModel& model);
 // Throws OnnxError naming `source` when the bytes are not a readable ONNX model.
 OnnxModel parse_onnx(const std::string& bytes, const std::string& source);
+// A serialized TensorProto (the input_N.pb and output_N.pb of ONNX's test data).
+OnnxTensor parse_onnx_tensor(const std::string& bytes, const std::string& source);
 
 }  // namespace poda

@@ -14,6 +14,11 @@ std::string text(const ProtoField& f) {
   return std::string(f.bytes);
 }
 
+// "tensor 'w'", or "an unnamed tensor": a refusal names what it can.
+std::string tensor_label(const std::string& name) {
+  return name.empty() ? "an unnamed tensor" : "tensor '" + name + "'";
+}
+
 OnnxTensor read_tensor(std::string_view bytes, const std::string& source) {
   OnnxTensor t;
   int data_type = 0;
@@ -34,14 +39,15 @@ OnnxTensor read_tensor(std::string_view bytes, const std::string& source) {
     else if (f.number == 9)
       raw = f.bytes;
     else if (f.number == 14 && f.value == 1)
-      throw OnnxError(source + ": tensor '" + t.name + "' is stored outside the file");
+      throw OnnxError(source + ": " + tensor_label(t.name) + " is stored outside the file");
   }
   if (data_type != kFloat && data_type != kInt64)
-    throw OnnxError(source + ": tensor '" + t.name + "' has data type " +
-                    std::to_string(data_type) + " (poda reads float32 and int64)");
+    throw OnnxError(source + ": " + tensor_label(t.name) + " has data type " +
+                    onnx_type_name(data_type) + " (poda reads FLOAT and INT64)");
   t.is_int64 = data_type == kInt64;
   const std::size_t width = t.is_int64 ? 8 : 4;
-  if (raw.size() % width) throw OnnxError(source + ": tensor '" + t.name + "': bad raw_data size");
+  if (raw.size() % width)
+    throw OnnxError(source + ": " + tensor_label(t.name) + ": bad raw_data size");
   if (t.is_int64 && !raw.empty()) {
     t.ints.resize(raw.size() / 8);
     std::memcpy(t.ints.data(), raw.data(), raw.size());
@@ -102,6 +108,18 @@ OnnxNode read_node(std::string_view bytes, const std::string& source) {
   return n;
 }
 
+// TypeProto's oneof field -> what the value is.
+std::string value_kind(std::uint32_t field) {
+  switch (field) {
+    case 1: return "tensor";
+    case 4: return "sequence";
+    case 5: return "map";
+    case 8: return "sparse tensor";
+    case 9: return "optional";
+    default: return "value of type field " + std::to_string(field);
+  }
+}
+
 // ValueInfoProto -> name and dims (symbolic or unknown dimensions become -1).
 OnnxValue read_value(std::string_view bytes, const std::string& source) {
   OnnxValue v;
@@ -111,8 +129,10 @@ OnnxValue read_value(std::string_view bytes, const std::string& source) {
     if (f.number == 1) v.name = text(f);
     if (f.number != 2) continue;
     for (ProtoReader type(f.bytes, source); type.next(t);) {
+      v.kind = value_kind(t.number);
       if (t.number != 1) continue;
       for (ProtoReader tensor(t.bytes, source); tensor.next(tt);) {
+        if (tt.number == 1) v.elem_type = static_cast<int>(tt.value);
         if (tt.number != 2) continue;
         for (ProtoReader shape(tt.bytes, source); shape.next(s);) {
           std::int64_t dim = -1;
@@ -144,6 +164,15 @@ void read_graph(std::string_view bytes, const std::string& source, OnnxModel& m)
 }
 
 }  // namespace
+
+OnnxTensor parse_onnx_tensor(const std::string& bytes, const std::string& source) {
+  try {
+    return read_tensor(bytes, source);
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const OnnxError*>(&e)) throw;
+    throw OnnxError(source + ": not a readable ONNX tensor: " + e.what());
+  }
+}
 
 OnnxModel parse_onnx(const std::string& bytes, const std::string& source) {
   OnnxModel m;
@@ -187,6 +216,16 @@ OnnxModel parse_onnx(const std::string& bytes, const std::string& source) {
   return m;
 }
 
+std::string onnx_type_name(int code) {
+  static const char* const kNames[] = {
+      "UNDEFINED",      "FLOAT",      "UINT8",          "INT8",       "UINT16",   "INT16",
+      "INT32",          "INT64",      "STRING",         "BOOL",       "FLOAT16",  "DOUBLE",
+      "UINT32",         "UINT64",     "COMPLEX64",      "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN",
+      "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",      "INT4"};
+  if (code >= 0 && code < static_cast<int>(sizeof kNames / sizeof kNames[0])) return kNames[code];
+  return "unknown type code " + std::to_string(code);
+}
+
 const OnnxAttribute* OnnxNode::attribute(const std::string& name) const {
   for (const OnnxAttribute& a : attributes)
     if (a.name == name) return &a;
@@ -210,6 +249,9 @@ std::vector<std::int64_t> OnnxNode::ints_or(const std::string& name,
 }
 
 std::string OnnxNode::label() const {
+  if (name.empty())
+    return "unnamed node (" + op_type + ")" +
+           (outputs.empty() ? "" : " producing '" + outputs.front() + "'");
   return "node '" + name + "' (" + op_type + ")";
 }
 

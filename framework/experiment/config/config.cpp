@@ -25,6 +25,31 @@ std::string file_stem(const std::string& path) {
   return dot == std::string::npos ? base : base.substr(0, dot);
 }
 
+// Well-formed UTF-8: no stray continuation byte, no truncated or overlong sequence, no
+// surrogate, nothing past U+10FFFF.
+bool is_utf8(const std::string& text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned c = s[i];
+    const std::size_t len = c < 0x80           ? 1
+                            : (c >> 5) == 0x6  ? 2
+                            : (c >> 4) == 0xE  ? 3
+                            : (c >> 3) == 0x1E ? 4
+                                               : 0;
+    if (len == 0 || i + len > n) return false;
+    unsigned code = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return false;
+      code = (code << 6) | (s[i + k] & 0x3F);
+    }
+    static constexpr unsigned kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kMin[len] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
 // Layer numbers have no common range (each builder checks its own and says it), but
 // none may be NaN or infinite.
 double finite_number(YamlMap& m, const std::string& key) {
@@ -121,6 +146,10 @@ DatasetConfig parse_dataset(YamlMap m) {
     m.fail("val_count", "give either val_fraction or val_count, not both");
   d.split.val_fraction = m.number("val_fraction", 0.1, 0.0, 0.9);
   d.split.val_count = static_cast<std::size_t>(m.integer("val_count", 0, 0, 10'000'000));
+  if (d.split.val_count == 0 && d.split.val_fraction == 0.0)
+    m.fail(m.has("val_count") ? "val_count" : "val_fraction",
+           "leaves no validation data, which model selection needs (give val_fraction > 0 or "
+           "val_count > 0)");
   d.split.train_limit = static_cast<std::size_t>(m.integer("train_limit", 0, 0, 10'000'000));
   d.split.val_limit = static_cast<std::size_t>(m.integer("val_limit", 0, 0, 10'000'000));
   d.split.test_limit = static_cast<std::size_t>(m.integer("test_limit", 0, 0, 10'000'000));
@@ -246,6 +275,7 @@ ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::stri
   c.name = m.text("name", file_stem(file));
   if (c.name.empty() || c.name.find_first_of("/\\ ") != std::string::npos || c.name[0] == '.')
     m.fail("name", "must be a plain folder name (no slashes, spaces or leading dot)");
+  if (!is_utf8(c.name)) m.fail("name", "must be UTF-8 text (it names the results folder)");
   c.seed = static_cast<std::uint64_t>(m.integer("seed", 0, 0, 1L << 62));
   c.threads = static_cast<int>(m.integer("threads", 1, 1, 256));
   c.dataset = m.has("dataset") ? parse_dataset(m.map("dataset")) : DatasetConfig{};

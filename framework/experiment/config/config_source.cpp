@@ -9,6 +9,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 #include "experiment/config/input_limits.h"
 
@@ -53,6 +54,11 @@ class KeyChecker {
 YAML::Node load_yaml_text(const std::string& text, const std::string& file) {
   try {
     return YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own message is only "bad file"
+    throw ConfigError(fmt::format(
+        "{}:{}:{}: YAML nested too deeply (lists or mappings {} levels inside each other); an "
+        "experiment file needs a few",
+        file, e.mark.line + 1, e.mark.column + 1, e.depth()));
   } catch (const YAML::Exception& e) {
     throw ConfigError(fmt::format("{}:{}:{}: YAML syntax error: {}", file, e.mark.line + 1,
                                   e.mark.column + 1, e.msg));

@@ -18,13 +18,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/user_error.h"
 #include "experiment/config/input_limits.h"
 
 namespace poda {
 
 // what() is "file:line:col: message" (1-based), pointing into the sweep block.
-struct SweepError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct SweepError : UserError {
+  using UserError::UserError;
 };
 
 struct SweepPoint {

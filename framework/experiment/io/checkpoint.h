@@ -20,13 +20,14 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "core/user_error.h"
 
 namespace poda {
 
 inline constexpr std::uint32_t kCheckpointVersion = 1;
 
-struct CheckpointError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct CheckpointError : UserError {
+  using UserError::UserError;
 };
 
 struct CheckpointEntry {

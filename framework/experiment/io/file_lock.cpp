@@ -18,6 +18,8 @@ int open_lock_file(const std::string& path) {
   std::error_code ec;
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec)  // say why (e.g. "Permission denied"), not the open's "No such file or directory"
+    throw FileWriteError("cannot create folder '" + parent.string() + "': " + ec.message());
   // The descriptor is inherited by forked workers (they share the lock, and die with their
   // parent), never by an exec'd program.
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);

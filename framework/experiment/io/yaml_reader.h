@@ -11,10 +11,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/user_error.h"
+
 namespace poda {
 
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct ConfigError : UserError {
+  using UserError::UserError;
 };
 
 // "file:line:col" of a node.

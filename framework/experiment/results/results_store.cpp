@@ -177,7 +177,9 @@ void ResultsStore::record(const std::string& run_id, const RunRow& row) const {
 std::size_t ResultsStore::rebuild_runs_csv(const std::vector<std::string>& run_order) const {
   CsvTable all;
   for (const auto& id : run_order)
-    if (auto result = read_result(id)) all = merge_tables(all, *result);
+    if (auto result = read_result(id); result && result_problem(id).empty())
+      all = merge_tables(all, *result);
+  if (all.header.empty()) all.header = {"run_id", "status"};  // no run yet: still a table
   write_csv_file(runs_csv_path(), all);
   return all.rows.size();
 }
@@ -193,6 +195,15 @@ std::vector<std::pair<std::string, std::string>> ResultsStore::unreadable_runs()
   }
   std::sort(runs.begin(), runs.end());
   return runs;
+}
+
+std::vector<std::string> ResultsStore::runs_outside(
+    const std::vector<std::string>& run_order) const {
+  const std::set<std::string> listed(run_order.begin(), run_order.end());
+  std::vector<std::string> others;
+  for (const std::string& id : finished_run_ids())
+    if (!listed.count(id)) others.push_back(id);
+  return others;
 }
 
 std::vector<std::string> ResultsStore::finished_run_ids() const {

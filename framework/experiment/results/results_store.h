@@ -73,12 +73,17 @@ class ResultsStore {
   void record(const std::string& run_id, const RunRow& row) const;
 
   // Rewrites runs.csv atomically from the result files of `run_order`'s finished
-  // runs, in that order, under the union of their columns. Returns the row count.
+  // runs, in that order, under the union of their columns. Returns the row count. A run whose
+  // result or final.ckpt fails its checks (result_problem) is left out.
   std::size_t rebuild_runs_csv(const std::vector<std::string>& run_order) const;
 
   // Ids of all runs/<id> with a result file that fails its checks, each with the problem:
   // what `poda report` lists rather than silently dropping. Sorted by id.
   std::vector<std::pair<std::string, std::string>> unreadable_runs() const;
+
+  // The finished runs/<id> that `run_order` does not list, sorted: runs of an earlier sweep
+  // under the same name, kept on disk but out of this sweep's runs.csv.
+  std::vector<std::string> runs_outside(const std::vector<std::string>& run_order) const;
 
   // Ids of all runs/<id> with a readable result, sorted: for merging shards when
   // the sweep itself is not at hand.

@@ -232,6 +232,7 @@ class PlanExecution {
     phase.run = [&](std::size_t t) { execute_run(plan_, store_, run, todo[t]); };
     phase.finished = [&](std::size_t t) {
       const std::string outcome = run_outcome(store_, plan_.points[todo[t]].run_id, summary_);
+      if (options_.run_recorded) options_.run_recorded();
       if (rebuild_each) store_.rebuild_runs_csv(order_);
       return outcome;
     };

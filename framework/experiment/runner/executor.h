@@ -37,6 +37,7 @@ struct ExecutorOptions {
   std::function<void()> barrier;  // MPI: all slices wait here between phases and at the end
   bool retry_failed = false;      // rerun runs whose result says status=failed
   std::FILE* log = stderr;        // progress lines; nullptr for none
+  std::function<void()> run_recorded;  // called in this process as each run's result lands
 };
 
 struct ExecutionSummary {

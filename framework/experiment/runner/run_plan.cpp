@@ -7,7 +7,7 @@
 namespace poda {
 
 RunPlanError::RunPlanError(std::vector<PointError> errs)
-    : std::runtime_error(format_point_errors(errs)), errors(std::move(errs)) {}
+    : UserError(format_point_errors(errs)), errors(std::move(errs)) {}
 
 std::string format_point_errors(const std::vector<PointError>& errors) {
   std::vector<std::string> messages;  // distinct, in first-seen order

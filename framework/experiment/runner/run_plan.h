@@ -28,7 +28,7 @@ struct PointError {
 };
 
 // what() lists every error, one per line, each prefixed by its run id(s).
-struct RunPlanError : std::runtime_error {
+struct RunPlanError : UserError {
   std::vector<PointError> errors;
   explicit RunPlanError(std::vector<PointError> errs);
 };
