@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "experiment/config/model_file.h"
 #include "experiment/io/atomic_file.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
@@ -34,10 +35,7 @@ int command_import(const ImportOptions& o) {
   auto model = build_imported(imported);
   Checkpoint checkpoint = model_to_checkpoint(*model);
   const std::string layers = layers_yaml(imported.layers);
-  checkpoint.metadata["model.layers"] = layers;
-  checkpoint.metadata["input_shape"] = shape_str(imported.input);
-  checkpoint.metadata["normalization_mean"] = join(imported.norm.mean);
-  checkpoint.metadata["normalization_std"] = join(imported.norm.std);
+  describe_model(checkpoint, {imported.layers, imported.input, imported.norm});
   checkpoint.metadata["imported_from"] = o.model;
   save_checkpoint(o.out, checkpoint);
   std::printf("poda import: %s -> %s, input %s, normalisation mean [%s] std [%s]\n",

@@ -172,15 +172,23 @@ bool GraphWalker::reaches(const std::string& from, const std::string& to) const 
   return false;
 }
 
+// A double-quoted YAML scalar: names and texts may hold ':', ',' or '/'.
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text) out += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+  return out + "\"";
+}
+
 void append_yaml(std::string& out, const LayerSpec& s) {
   out += "{type: " + s.type;
-  if (!s.name.empty()) out += ", name: " + s.name;
+  if (!s.name.empty()) out += ", name: " + quoted(s.name);
   const LayerType* type = find_layer_type(s.type);
   for (const auto& [key, value] : s.numbers) {
     auto kind = type ? type->keys.find(key) : std::map<std::string, KeyKind>::const_iterator{};
     const bool flag = type && kind != type->keys.end() && kind->second == KeyKind::flag;
     out += ", " + key + ": " + (flag ? (value != 0.0 ? "true" : "false") : format_number(value));
   }
+  for (const auto& [key, text] : s.strings) out += ", " + key + ": " + quoted(text);
   for (const auto& [key, list] : s.lists) out += ", " + key + ": " + layers_yaml(list);
   out += "}";
 }
