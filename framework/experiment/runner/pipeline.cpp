@@ -244,6 +244,7 @@ double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& re
   if (!result.rounds.empty())
     record.set("units_removed", result.rounds.back().report.units_removed());
   record.set("acc_before_finetune", result.before_finetune.test);
+  record.set("bn_recalibration", result.recalibration_batches);
   return result.pruned.test;
 }
 
