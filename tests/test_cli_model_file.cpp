@@ -1,6 +1,7 @@
 // A trained model as the start of an experiment: `model: {checkpoint | onnx: PATH}` evaluates the
 // given weights in the dense phase (or trains them further), bad files are refused before
-// anything runs, shared pretraining is keyed on the file's bytes.
+// anything runs, shared pretraining is keyed on the file's bytes; `poda bench` and
+// `poda export` read a self-describing checkpoint alone.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -147,4 +148,31 @@ TEST_CASE("model files: the shared pretraining is keyed on the file's bytes, not
   CHECK(!original.empty());
   CHECK(key((t.tmp.path / "copy.ckpt").string()) == original);
   CHECK(key((t.tmp.path / "other.ckpt").string()) != original);
+}
+
+TEST_CASE("cli: poda bench and poda export read a self-describing checkpoint alone") {
+  Trained t;
+  // Away from its run folder: no config.yaml beside it.
+  const fs::path alone = t.tmp.path / "alone.ckpt";
+  fs::copy_file(t.ckpt, alone);
+  auto exported = run_poda({"export", alone.string(), t.at("alone.onnx")}, t.tmp.path, "export");
+  REQUIRE_MESSAGE(exported.code == 0, exported.err);
+  auto bench = run_poda({"bench", alone.string(), "--batch", "1", "--seconds", "0.01"}, t.tmp.path,
+                        "bench");
+  CHECK_MESSAGE(bench.code == 0, bench.err);
+  // poda import's checkpoint: the same, and its normalisation is the run's.
+  auto imported =
+      run_poda({"import", t.at("alone.onnx"), t.at("imported.ckpt")}, t.tmp.path, "import");
+  REQUIRE_MESSAGE(imported.code == 0, imported.err);
+  auto again = run_poda({"export", t.at("imported.ckpt"), t.at("again.onnx")}, t.tmp.path, "again");
+  CHECK_MESSAGE(again.code == 0, again.err);
+  auto bench2 = run_poda({"bench", t.at("imported.ckpt"), "--batch", "1", "--seconds", "0.01"},
+                         t.tmp.path, "bench2");
+  CHECK_MESSAGE(bench2.code == 0, bench2.err);
+  const poda::Checkpoint a = poda::load_checkpoint(alone.string());
+  const poda::Checkpoint b = poda::load_checkpoint((t.tmp.path / "imported.ckpt").string());
+  CHECK(a.metadata.at("normalization_mean") == b.metadata.at("normalization_mean"));
+  CHECK(a.metadata.at("normalization_std") == b.metadata.at("normalization_std"));
+  auto nothing = run_poda({"bench"}, t.tmp.path, "nothing");
+  CHECK(nothing.code == 2);
 }

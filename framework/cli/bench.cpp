@@ -4,8 +4,11 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "cli/commands.h"
 #include "core/blas_runtime.h"
+#include "experiment/config/model_file.h"
 #include "experiment/runner/model_checkpoint.h"
+#include "nn/model_builder.h"
 #include "infer/measure.h"
 #include "infer/sparse_kernels.h"
 #include "infer/synthetic.h"
@@ -14,9 +17,22 @@
 namespace poda {
 namespace {
 
-std::shared_ptr<Sequential> bench_model(const BenchOptions& o, const Shape& input) {
+// A self-describing checkpoint (poda import, a run's final.ckpt) without --zoo: its own layers
+// and input shape.
+std::shared_ptr<Sequential> described_model(const BenchOptions& o, Shape& input) {
+  const Checkpoint checkpoint = load_checkpoint(o.checkpoint);
+  const ModelDescription d = model_description(checkpoint, o.checkpoint);
+  input = d.input;
+  Rng rng(o.seed);
+  auto model = build_model(d.layers, input, Init::kaiming_uniform, rng);
+  load_model_checkpoint(*model, checkpoint, o.checkpoint);
+  return model;
+}
+
+std::shared_ptr<Sequential> bench_model(const BenchOptions& o, Shape& input) {
+  if (o.zoo.empty() && !o.checkpoint.empty()) return described_model(o, input);
   if (o.zoo.empty())
-    throw std::invalid_argument("poda bench needs --zoo NAME (the model, or the checkpoint's)");
+    throw std::invalid_argument("poda bench needs --zoo NAME for random weights, or a checkpoint");
   auto model = synthetic_model(o.zoo, input, o.seed);
   if (!o.checkpoint.empty())
     load_model_checkpoint(*model, load_checkpoint(o.checkpoint), o.checkpoint);
@@ -50,15 +66,21 @@ void print_speedups(const InferenceMeasurement& m, std::size_t batch) {
 int command_bench(const BenchOptions& o) {
   if (o.kernels != "auto")
     set_kernel_isa(o.kernels == "portable" ? KernelIsa::portable : KernelIsa::avx512);
-  const Shape input = parse_shape(o.input);
-  auto model = bench_model(o, input);
+  Shape input = parse_shape(o.input);
+  std::shared_ptr<Sequential> model;
+  try {
+    model = bench_model(o, input);
+  } catch (const std::invalid_argument& e) {  // no model named: a usage error
+    std::fprintf(stderr, "poda: error: %s\n", e.what());
+    return kExitInputError;
+  }
   InferenceMeasureSettings settings;
   settings.batch_sizes = o.batch_sizes;
   settings.protocol.min_seconds = o.seconds;
   const InferenceMeasurement m = measure_inference(*model, input, settings);
 
   std::printf("poda bench: %s, input %s, %s; %d BLAS thread(s), %s kernels, core %s\n",
-              o.zoo.c_str(), shape_str(input).c_str(),
+              o.zoo.empty() ? "the checkpoint's model" : o.zoo.c_str(), shape_str(input).c_str(),
               o.checkpoint.empty() ? (o.granularity + " " + o.criterion + " " +
                                       std::to_string(o.sparsity * 100).substr(0, 4) + "%")
                                          .c_str()

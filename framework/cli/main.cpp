@@ -63,7 +63,8 @@ CLI::App* add_bench(CLI::App& app, poda::BenchOptions& o) {
       "bench", "Time the dense, sparse and compacted inference paths of a model");
   bench->add_option("checkpoint", o.checkpoint,
                     "trained checkpoint (default: random weights, pruned as below)");
-  bench->add_option("--zoo", o.zoo, "zoo model (the checkpoint's architecture)")->required();
+  bench->add_option("--zoo", o.zoo,
+                    "zoo model: needed for random weights or a checkpoint without its layer list");
   bench->add_option("--input", o.input, "sample shape C,H,W")->capture_default_str();
   bench->add_option("--sparsity", o.sparsity, "random weights: fraction pruned")
       ->check(CLI::Range(0.0, 1.0))
@@ -95,7 +96,9 @@ CLI::App* add_export(CLI::App& app, poda::ExportOptions& o) {
   e->add_option("--format", o.format, "onnx or poda-sparse (CSR-16 weights)")
       ->check(CLI::IsMember({"onnx", "poda-sparse"}))
       ->capture_default_str();
-  e->add_option("--config", o.config, "the run's config (default: config.yaml beside it)");
+  e->add_option("--config", o.config,
+                "the run's config (default: the checkpoint's own layer list and normalisation, "
+                "else config.yaml beside it)");
   e->add_flag("--compact", o.compact, "write the compacted model (dead units removed)");
   return e;
 }
