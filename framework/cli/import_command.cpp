@@ -37,11 +37,17 @@ int command_import(const ImportOptions& o) {
   const std::string layers = layers_yaml(imported.layers);
   describe_model(checkpoint, {imported.layers, imported.input, imported.norm});
   checkpoint.metadata["imported_from"] = o.model;
+  if (!imported.dropped_output.empty())
+    checkpoint.metadata["imported_output_dropped"] = imported.dropped_output;
   save_checkpoint(o.out, checkpoint);
   std::printf("poda import: %s -> %s, input %s, normalisation mean [%s] std [%s]\n",
               o.model.c_str(), o.out.c_str(), shape_str(imported.input).c_str(),
               join(imported.norm.mean).c_str(), join(imported.norm.std).c_str());
   std::printf("model:\n  layers: %s\n", layers.c_str());
+  if (!imported.dropped_output.empty())
+    std::printf("the graph's final %s is left out: the model outputs the logits (the same "
+                "argmax; training and export work on logits)\n",
+                imported.dropped_output.c_str());
   if (!o.evaluate.empty()) {
     DatasetConfig d;
     d.name = o.evaluate;

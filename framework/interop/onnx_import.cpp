@@ -6,6 +6,7 @@
 #include <set>
 
 #include "interop/onnx_import_ops.h"
+#include "interop/onnx_import_patterns.h"
 #include "nn/model_builder.h"
 #include "prune/settings.h"
 
@@ -41,13 +42,27 @@ class GraphWalker {
     return it == consumers_.end() ? std::vector<std::size_t>{} : it->second;
   }
   void leading_normalization(std::string& t, ImportedModel& out);
+  OnnxGraphIndex index() const {
+    return {m_, constants_, [this](const std::string& t) { return consumers(t); }};
+  }
+  // The node's layer name, made unique over the graph.
+  std::string unique_name(const OnnxNode& n);
 
   const OnnxModel& m_;
   std::string source_;
   std::map<std::string, const OnnxTensor*> constants_;
   std::map<std::string, std::vector<std::size_t>> consumers_;
   std::string output_;
+  std::set<std::string> names_;
 };
+
+std::string GraphWalker::unique_name(const OnnxNode& n) {
+  const std::string base = layer_name_of(n);
+  if (base.empty()) return base;
+  std::string name = base;
+  for (int i = 2; !names_.insert(name).second; ++i) name = base + "_" + std::to_string(i);
+  return name;
+}
 
 ImportedModel GraphWalker::run() {
   const OnnxValue* input = nullptr;
@@ -99,13 +114,27 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
       throw OnnxError(source_ + ": tensor '" + t + "' feeds " + std::to_string(next.size()) +
                       " nodes; poda imports chains and two-branch residual blocks");
     if (next.size() == 2) {
+      if (const auto reshape = batch_flatten_reshape(index(), t)) {
+        LayerSpec flatten;
+        flatten.type = "flatten";
+        flatten.name = unique_name(m_.nodes[*reshape]);
+        layers.push_back(std::move(flatten));
+        t = m_.nodes[*reshape].outputs.at(0);
+        continue;
+      }
       layers.push_back(residual(t, out));
       continue;
     }
     if (next[0] == stop) break;
     const OnnxNode& n = m_.nodes[next[0]];
+    if (std::string dropped = dropped_output_activation(n, output_); !dropped.empty()) {
+      out.dropped_output = std::move(dropped);
+      t = output_;
+      break;
+    }
     OpContext ctx{constants_, source_, out.parameters, out.buffers};
     std::optional<LayerSpec> spec = convert_node(n, ctx);
+    if (spec) spec->name = unique_name(n);
     t = n.outputs.at(0);
     if (n.op_type == "MatMul") {  // MatMul + Add (a constant bias): one Dense layer
       const auto add = consumers(t);
@@ -130,7 +159,10 @@ LayerSpec GraphWalker::residual(std::string& t, ImportedModel& out) {
     if (c == join) continue;  // the identity
     const OnnxNode& first = m_.nodes[c];
     OpContext ctx{constants_, source_, b.parameters, b.buffers};
-    if (auto spec = convert_node(first, ctx)) b.layers.push_back(std::move(*spec));
+    if (auto spec = convert_node(first, ctx)) {
+      spec->name = unique_name(first);
+      b.layers.push_back(std::move(*spec));
+    }
     std::string branch = first.outputs.at(0);
     for (LayerSpec& s : walk(branch, join, b)) b.layers.push_back(std::move(s));
   }
