@@ -1,7 +1,8 @@
 // A trained model as the start of an experiment: `model: {checkpoint | onnx: PATH}` evaluates the
 // given weights in the dense phase (or trains them further), bad files are refused before
 // anything runs, shared pretraining is keyed on the file's bytes; `poda bench` and
-// `poda export` read a self-describing checkpoint alone.
+// `poda export` read a self-describing checkpoint alone; `poda prune` gives the weights of
+// `poda run` with the same settings.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -175,4 +176,37 @@ TEST_CASE("cli: poda bench and poda export read a self-describing checkpoint alo
   CHECK(a.metadata.at("normalization_std") == b.metadata.at("normalization_std"));
   auto nothing = run_poda({"bench"}, t.tmp.path, "nothing");
   CHECK(nothing.code == 2);
+}
+
+TEST_CASE("cli: poda prune gives the weights of poda run with the same settings") {
+  Trained t;
+  auto pruned = run_poda({"prune", t.ckpt.string(), "--dataset", "mnist", "--dataset-path",
+                          t.data.string(), "--sparsity", "0.6", "--criterion", "l1_norm",
+                          "--granularity", "neuron", "--finetune-epochs", "1", "--lr", "0.05",
+                          "-o", t.at("pruned.ckpt"), "--results", t.at("p")},
+                         t.tmp.path, "prune");
+  REQUIRE_MESSAGE(pruned.code == 0, pruned.err);
+  CHECK(pruned.out.find("test accuracy") != std::string::npos);
+  CHECK(pruned.out.find("latency, batch 1") != std::string::npos);
+  auto by_hand = t.run(
+      "byhand", "name: byhand\ndataset: {name: mnist, path: " + t.data.string() +
+                    "}\nmodel: {checkpoint: " + t.ckpt.string() +
+                    "}\ntrain: {lr: 0.05}\nprune: {criterion: l1_norm, granularity: neuron, "
+                    "sparsity: 0.6, finetune_epochs: 1, finetune_lr_scale: 1}\n");
+  REQUIRE_MESSAGE(by_hand.code == 0, by_hand.err);
+  const poda::Checkpoint a = poda::load_checkpoint((t.tmp.path / "pruned.ckpt").string());
+  const poda::Checkpoint b =
+      poda::load_checkpoint((only_run(t.tmp.path / "r" / "byhand") / "final.ckpt").string());
+  REQUIRE(a.entries.size() == b.entries.size());
+  for (std::size_t i = 0; i < a.entries.size(); ++i) {
+    CAPTURE(a.entries[i].name);
+    CHECK(a.entries[i].name == b.entries[i].name);
+    CHECK(a.entries[i].value == b.entries[i].value);
+    CHECK(a.entries[i].mask.has_value() == b.entries[i].mask.has_value());
+  }
+  // A compacted model is only written as ONNX.
+  auto compact_ckpt = run_poda({"prune", t.ckpt.string(), "--dataset", "mnist", "--sparsity",
+                                "0.5", "--compact", "-o", t.at("x.ckpt")},
+                               t.tmp.path, "compact_ckpt");
+  CHECK(compact_ckpt.code == 2);
 }

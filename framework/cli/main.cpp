@@ -13,6 +13,7 @@
 #include "cli/info.h"
 #include "cli/list.h"
 #include "cli/plugins.h"
+#include "cli/prune_command.h"
 #include "core/blas_runtime.h"
 #include "data/data_error.h"
 #include "experiment/io/checkpoint.h"
@@ -33,6 +34,8 @@ struct Subcommands {
   CLI::App* bench = nullptr;
   CLI::App* export_ = nullptr;
   CLI::App* import = nullptr;
+  CLI::App* prune = nullptr;
+  poda::PruneOptions prune_options;
   poda::ImportOptions import_options;
   poda::RunOptions run_options;
   poda::ExportOptions export_options;
@@ -113,6 +116,36 @@ CLI::App* add_import(CLI::App& app, poda::ImportOptions& o) {
   return i;
 }
 
+CLI::App* add_prune(CLI::App& app, poda::PruneOptions& o) {
+  CLI::App* p = app.add_subcommand(
+      "prune", "Prune a trained model (ONNX or checkpoint) in one command, as `poda run` would");
+  p->add_option("model", o.model, "the trained model: .onnx or a poda checkpoint")->required();
+  p->add_option("--dataset", o.dataset, "fashion-mnist, mnist or cifar10")
+      ->check(CLI::IsMember({"fashion-mnist", "mnist", "cifar10"}))
+      ->required();
+  p->add_option("--dataset-path", o.dataset_path, "the dataset's folder (default: its own)");
+  p->add_option("--sparsity", o.sparsity, "fraction of the granularity's units removed")
+      ->check(CLI::Range(0.0, 0.9999))
+      ->required();
+  p->add_option("--criterion", o.criterion, "see `poda list criteria`")->capture_default_str();
+  p->add_option("--granularity", o.granularity, "see `poda list granularities`")
+      ->capture_default_str();
+  p->add_option("--scope", o.scope, "layer or global")
+      ->check(CLI::IsMember({"layer", "global"}))
+      ->capture_default_str();
+  p->add_option("--finetune-epochs", o.finetune_epochs, "epochs of fine-tuning after pruning")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  p->add_option("--lr", o.lr, "fine-tuning learning rate (SGD)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  p->add_flag("--compact", o.compact, "write the compacted model (removed units cut out)");
+  p->add_option("-o,--out", o.out, "the pruned model: OUT.onnx or OUT.ckpt")->required();
+  p->add_option("--results", o.results_root, "results root folder")->capture_default_str();
+  p->add_option("--seed", o.seed, "seed of the batch order")->capture_default_str();
+  return p;
+}
+
 void add_subcommands(CLI::App& app, Subcommands& s) {
   poda::RunOptions& o = s.run_options;
   s.run = app.add_subcommand("run", "Run an experiment file: every point of its sweep");
@@ -148,6 +181,8 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
   s.export_ = add_export(app, s.export_options);
   add_plugin_option(s.export_, s.plugins);
   s.import = add_import(app, s.import_options);
+  s.prune = add_prune(app, s.prune_options);
+  add_plugin_option(s.prune, s.plugins);
 }
 
 int run_subcommand(Subcommands& s, int& argc, char**& argv) {
@@ -176,6 +211,7 @@ int run_subcommand(Subcommands& s, int& argc, char**& argv) {
   if (*s.bench) return poda::command_bench(s.bench_options);
   if (*s.export_) return poda::command_export(s.export_options);
   if (*s.import) return poda::command_import(s.import_options);
+  if (*s.prune) return poda::command_prune(s.prune_options);
   std::fputs(poda::poda_info_text().c_str(), stdout);
   return poda::kExitOk;
 }
