@@ -20,6 +20,7 @@ run: build
 	$(BUILD)/poda run $(CONFIG)
 
 test: build
+	@scripts/setup.sh test
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own folder.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages poda needs, and nothing when they are all present.
-# Used by `make run` and `make test`; safe to run again. `setup.sh fuzz` also installs
-# what `make fuzz` needs (Debian's clang-14 with its libFuzzer runtime).
+# Used by `make run` and `make test`; safe to run again. `setup.sh test` also installs
+# python3-torch (the PyTorch cross-checks), `setup.sh fuzz` what `make fuzz` needs (Debian's
+# clang-14 with its libFuzzer runtime).
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,11 @@ packages=(
   dataset-fashion-mnist
   python3-onnx python3-opencv  # consumers of `poda export` in the tests: checker, OpenCV DNN
 )
+# `setup.sh test`: PyTorch for the cross-checks of `make test` (tests/torch_*.py), which skip
+# themselves without it.
+if [ "${1:-}" = test ]; then
+  packages+=(python3-torch)
+fi
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang-14 libclang-rt-14-dev llvm-14)
 fi
