@@ -46,7 +46,10 @@ TEST_CASE("bn recalibration: the running statistics are the mean of the batches'
         for (std::size_t i = 0; i < 9; ++i) s += y(n, c, i / 3, i % 3);
       const double m = s / 36;
       for (std::size_t n = 0; n < 4; ++n)
-        for (std::size_t i = 0; i < 9; ++i) ss += (y(n, c, i / 3, i % 3) - m) * (y(n, c, i / 3, i % 3) - m);
+        for (std::size_t i = 0; i < 9; ++i) {
+          const double d = y(n, c, i / 3, i % 3) - m;
+          ss += d * d;
+        }
       mean[c] += m / 3;
       var[c] += ss / 35 / 3;
     }
@@ -118,8 +121,9 @@ sweep:
 TEST_CASE("cli: recalibrated BatchNorm keeps a structurally pruned net near its dense accuracy") {
   poda_test::TempDir tmp("poda_bn_recal");
   poda_test::write_text(tmp.path / "recal.yaml", kResidualRun);
-  const auto run = poda_test::run_poda({"run", tmp.file("recal.yaml"), "--results", tmp.file("r")}, tmp.path, "run",
-                                       std::chrono::seconds(300));
+  const auto run = poda_test::run_poda(
+      {"run", tmp.file("recal.yaml"), "--results", tmp.file("r")}, tmp.path, "run",
+      std::chrono::seconds(300));
   REQUIRE_MESSAGE(run.code == 0, run.err);
   const CsvTable runs = poda_test::read_csv(tmp.path / "r" / "recal" / "runs.csv");
   REQUIRE(runs.rows.size() == 2);

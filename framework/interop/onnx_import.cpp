@@ -207,7 +207,8 @@ bool GraphWalker::reaches(const std::string& from, const std::string& to) const 
 // A double-quoted YAML scalar: names and texts may hold ':', ',' or '/'.
 std::string quoted(const std::string& text) {
   std::string out = "\"";
-  for (char ch : text) out += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+  for (char ch : text)
+    out += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
   return out + "\"";
 }
 

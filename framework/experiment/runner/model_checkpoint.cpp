@@ -50,7 +50,8 @@ void load_model_checkpoint(Module& model, const Checkpoint& checkpoint, const st
 
 void load_model_file(Module& model, const ModelFile& file) {
   if (file.kind == "onnx") {
-    auto imported = build_imported(import_onnx(parse_onnx(read_file(file.path), file.path), file.path));
+    const OnnxModel graph = parse_onnx(read_file(file.path), file.path);
+    auto imported = build_imported(import_onnx(graph, file.path));
     load_model_checkpoint(model, model_to_checkpoint(*imported), file.path);
   } else {
     load_model_checkpoint(model, load_checkpoint(file.path), file.path);
