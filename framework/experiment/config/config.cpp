@@ -66,9 +66,6 @@ LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std
   return spec;
 }
 
-// Builds the model once for the dataset's input shape, so a layer that does not fit is
-// reported at load time with the layer and both shapes; then checks that the pruning
-// settings can prune something of it.
 // A model from a file trains no further unless train.epochs says so.
 TrainSettings trained_model_train(YamlMap& m, const ModelConfig& model) {
   TrainSettings defaults;
@@ -91,6 +88,9 @@ void check_model_file(const ExperimentConfig& c, const YamlMap& m) {
                                   c.dataset.name, shape_str(expected)));
 }
 
+// Builds the model once for the dataset's input shape, so a layer that does not fit is
+// reported at load time with the layer and both shapes; then checks that the pruning
+// settings can prune something of it.
 void check_model_shapes(const ExperimentConfig& c, const YamlMap& m) {
   Rng rng(0);
   const ParameterBudget budget(kMaxModelParameters);  // sizes checked before allocating
