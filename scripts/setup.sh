@@ -15,9 +15,10 @@ packages=(
 )
 case "${1:-}" in
   test)
-    # Consumers of `poda export` in the tests: the ONNX checker, OpenCV's DNN module; and
-    # ONNX's own test models for the import sweep (tests/test_onnx_testdata.cpp).
-    packages+=(python3-onnx python3-opencv libonnx-testdata) ;;
+    # Consumers of `poda export` in the tests: the ONNX checker, OpenCV's DNN module; ONNX's
+    # own test models for the import sweep (tests/test_onnx_testdata.cpp); PyTorch for the
+    # cross-checks (tests/torch_*.py), which skip themselves without it.
+    packages+=(python3-onnx python3-opencv libonnx-testdata python3-torch) ;;
   fuzz)
     packages+=(clang-14 libclang-rt-14-dev llvm-14) ;;
   "") ;;

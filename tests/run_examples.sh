@@ -37,6 +37,11 @@ PY
 "$tmp/build/poda_example" "$tmp/results" "$src/examples/sweep.yaml"
 check_runs "$tmp/results/example_sweep/runs.csv"
 
+# A run's final.ckpt carries its layer list: the library route loads, prunes and saves it.
+run_dir=$(ls -d "$tmp/results/example_sweep/runs/"* | head -1)
+"$tmp/build/poda_prune_checkpoint" "$run_dir/final.ckpt" "$tmp/pruned.ckpt"
+[ -s "$tmp/pruned.ckpt" ] || { echo "poda_prune_checkpoint wrote no checkpoint"; exit 1; }
+
 "$tmp/prefix/bin/poda" run "$src/examples/sweep.yaml" --results "$tmp/results_cli" \
   --plugin "$tmp/build/libpoda_example_plugin.so"
 check_runs "$tmp/results_cli/example_sweep/runs.csv"

@@ -159,6 +159,10 @@ TEST_CASE("onnx export: a filter-pruned conv net with BatchNorm, compacted, as i
 TEST_CASE("onnx export: a checkpoint without its run config is exit code 2, naming the config") {
   const fs::path dir = fs::temp_directory_path() / ("poda_onnx_bad" + std::to_string(::getpid()));
   fs::create_directories(dir);
+  // Neither its own layer list in its metadata nor a config.yaml beside it.
+  poda::Checkpoint bare;
+  bare.entries.push_back({"w", poda::zeros_array({2}), std::nullopt});
+  poda::save_checkpoint((dir / "none.ckpt").string(), bare);
   const auto missing = poda_test::run_poda(
       {"export", (dir / "none.ckpt").string(), (dir / "x.onnx").string()}, dir, "missing");
   CHECK(missing.code == 2);

@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "cli/commands.h"
 #include "core/blas_runtime.h"
 #include "core/user_error.h"
 #include "experiment/config/input_limits.h"
+#include "experiment/config/model_file.h"
 #include "experiment/runner/model_checkpoint.h"
+#include "nn/model_builder.h"
 #include "infer/measure.h"
 #include "infer/sparse_kernels.h"
 #include "infer/synthetic.h"
@@ -17,11 +20,24 @@
 namespace poda {
 namespace {
 
+// A self-describing checkpoint (poda import, a run's final.ckpt) without --zoo: its own layers
+// and input shape.
+std::shared_ptr<Sequential> described_model(const BenchOptions& o, Shape& input) {
+  const Checkpoint checkpoint = load_checkpoint(o.checkpoint);
+  const ModelDescription d = model_description(checkpoint, o.checkpoint);
+  input = d.input;
+  Rng rng(o.seed);
+  auto model = build_model(d.layers, input, Init::kaiming_uniform, rng);
+  load_model_checkpoint(*model, checkpoint, o.checkpoint);
+  return model;
+}
+
 // The model for the checked options; a shape the zoo model cannot take, a model over the
 // parameter limit or a criterion that cannot prune at this granularity is the user's input.
-std::shared_ptr<Sequential> bench_model(const BenchOptions& o, const Shape& input) {
+std::shared_ptr<Sequential> bench_model(const BenchOptions& o, Shape& input) {
   try {
     const ParameterBudget budget(kMaxModelParameters);
+    if (o.zoo.empty()) return described_model(o, input);
     auto model = synthetic_model(o.zoo, input, o.seed);
     if (!o.checkpoint.empty())
       load_model_checkpoint(*model, load_checkpoint(o.checkpoint), o.checkpoint);
@@ -29,7 +45,8 @@ std::shared_ptr<Sequential> bench_model(const BenchOptions& o, const Shape& inpu
       prune_synthetic(*model, o.criterion, o.granularity, o.sparsity, o.seed);
     return model;
   } catch (const std::invalid_argument& e) {
-    throw UserError("poda bench --zoo " + o.zoo + " --input " + o.input + ": " + e.what());
+    throw UserError("poda bench" + (o.zoo.empty() ? std::string() : " --zoo " + o.zoo) +
+                    " --input " + o.input + ": " + e.what());
   }
 }
 
@@ -65,7 +82,7 @@ void print_speedups(const InferenceMeasurement& m, std::size_t batch) {
 }  // namespace
 
 int command_bench(const BenchOptions& o) {
-  const Shape input = check_bench_options(o);
+  Shape input = check_bench_options(o);
   select_kernels(o.kernels);
   auto model = bench_model(o, input);
   InferenceMeasureSettings settings;
@@ -74,7 +91,7 @@ int command_bench(const BenchOptions& o) {
   const InferenceMeasurement m = measure_inference(*model, input, settings);
 
   std::printf("poda bench: %s, input %s, %s; %d BLAS thread(s), %s kernels, core %s\n",
-              o.zoo.c_str(), shape_str(input).c_str(),
+              o.zoo.empty() ? "the checkpoint's model" : o.zoo.c_str(), shape_str(input).c_str(),
               o.checkpoint.empty() ? (o.granularity + " " + o.criterion + " " +
                                       std::to_string(o.sparsity * 100).substr(0, 4) + "%")
                                          .c_str()

@@ -59,8 +59,9 @@ Shape checked_input(const BenchOptions& o) {
 }  // namespace
 
 Shape check_bench_options(const BenchOptions& o) {
-  if (o.zoo.empty()) fail("--zoo", "is required (the model, or the checkpoint's)");
-  check_name("--zoo", "zoo model", o.zoo, zoo_model_names());
+  if (o.zoo.empty() && o.checkpoint.empty())
+    fail("--zoo", "is required without a checkpoint (a self-describing checkpoint needs none)");
+  if (!o.zoo.empty()) check_name("--zoo", "zoo model", o.zoo, zoo_model_names());
   if (o.checkpoint.empty()) {
     check_name("--granularity", "granularity", o.granularity, granularity_names());
     check_name("--criterion", "criterion", o.criterion, criterion_names());

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "experiment/config/config.h"
 #include "experiment/config/config_source.h"
+#include "experiment/config/model_file.h"
 #include "experiment/io/output_file.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
@@ -23,7 +24,8 @@ struct TrainedModel {
   Normalization norm;
 };
 
-// The run's config says the architecture and the data (for the normalisation it trained with).
+// The run's config says the architecture and the data (for the normalisation it trained with),
+// unless the checkpoint describes its model itself.
 std::string run_config_path(const ExportOptions& o) {
   return o.config.empty()
              ? (std::filesystem::path(o.checkpoint).parent_path() / "config.yaml").string()
@@ -35,7 +37,24 @@ OutputTarget export_target(const ExportOptions& o) {
   return {o.out, {o.checkpoint, run_config_path(o)}, o.force};
 }
 
+// A self-describing checkpoint (poda import, a run's final.ckpt) says the architecture, the
+// input shape and the normalisation itself.
+TrainedModel load_described(const ExportOptions& o, const Checkpoint& checkpoint) {
+  const ModelDescription d = model_description(checkpoint, o.checkpoint);
+  TrainedModel t{nullptr, d.input, d.norm};
+  Rng rng(0);
+  t.model = build_model(d.layers, t.input, Init::kaiming_uniform, rng);
+  load_model_checkpoint(*t.model, checkpoint, o.checkpoint);
+  t.model->eval();
+  return t;
+}
+
+// Without --config, a self-describing checkpoint needs none.
 TrainedModel load_trained(const ExportOptions& o) {
+  if (o.config.empty()) {
+    const Checkpoint checkpoint = load_checkpoint(o.checkpoint);
+    if (has_model_description(checkpoint)) return load_described(o, checkpoint);
+  }
   const std::string config_path = run_config_path(o);
   const ExperimentConfig c = parse_experiment_config(
       parse_config_text(read_config_file(config_path), config_path), config_path);

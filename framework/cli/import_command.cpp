@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cli/commands.h"
+#include "experiment/config/model_file.h"
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/output_file.h"
 #include "experiment/runner/data_source.h"
@@ -62,16 +63,19 @@ int command_import(const ImportOptions& o) {
   const std::shared_ptr<Sequential>& model = i.model;
   Checkpoint checkpoint = model_to_checkpoint(*model);
   const std::string layers = layers_yaml(imported.layers);
-  checkpoint.metadata["model.layers"] = layers;
-  checkpoint.metadata["input_shape"] = shape_str(imported.input);
-  checkpoint.metadata["normalization_mean"] = join(imported.norm.mean);
-  checkpoint.metadata["normalization_std"] = join(imported.norm.std);
+  describe_model(checkpoint, {imported.layers, imported.input, imported.norm});
   checkpoint.metadata["imported_from"] = o.model;
+  if (!imported.dropped_output.empty())
+    checkpoint.metadata["imported_output_dropped"] = imported.dropped_output;
   write_output_file(target, serialize_checkpoint(checkpoint, o.out));
   std::printf("poda import: %s -> %s, input %s, normalisation mean [%s] std [%s]\n",
               o.model.c_str(), o.out.c_str(), shape_str(imported.input).c_str(),
               join(imported.norm.mean).c_str(), join(imported.norm.std).c_str());
   std::printf("model:\n  layers: %s\n", layers.c_str());
+  if (!imported.dropped_output.empty())
+    std::printf("the graph's final %s is left out: the model outputs the logits (the same "
+                "argmax; training and export work on logits)\n",
+                imported.dropped_output.c_str());
   if (!o.evaluate.empty()) {
     DatasetConfig d;
     d.name = o.evaluate;

@@ -14,6 +14,7 @@
 #include "cli/info.h"
 #include "cli/list.h"
 #include "cli/plugins.h"
+#include "cli/prune_command.h"
 #include "core/blas_runtime.h"
 #include "data/dataset_type.h"
 #include "experiment/io/atomic_file.h"
@@ -31,6 +32,8 @@ struct Subcommands {
   CLI::App* bench = nullptr;
   CLI::App* export_ = nullptr;
   CLI::App* import = nullptr;
+  CLI::App* prune = nullptr;
+  poda::PruneOptions prune_options;
   poda::ImportOptions import_options;
   poda::RunOptions run_options;
   poda::ExportOptions export_options;
@@ -62,7 +65,8 @@ CLI::App* add_bench(CLI::App& app, poda::BenchOptions& o) {
       "bench", "Time the dense, sparse and compacted inference paths of a model");
   bench->add_option("checkpoint", o.checkpoint,
                     "trained checkpoint (default: random weights, pruned as below)");
-  bench->add_option("--zoo", o.zoo, "zoo model (the checkpoint's architecture)")->required();
+  bench->add_option("--zoo", o.zoo,
+                    "zoo model: needed for random weights or a checkpoint without its layer list");
   bench->add_option("--input", o.input, "sample shape C,H,W")->capture_default_str();
   bench->add_option("--sparsity", o.sparsity, "random weights: fraction pruned")
       ->check(CLI::Range(0.0, 1.0))
@@ -94,7 +98,9 @@ CLI::App* add_export(CLI::App& app, poda::ExportOptions& o) {
   e->add_option("--format", o.format, "onnx or poda-sparse (CSR-16 weights)")
       ->check(CLI::IsMember({"onnx", "poda-sparse"}))
       ->capture_default_str();
-  e->add_option("--config", o.config, "the run's config (default: config.yaml beside it)");
+  e->add_option("--config", o.config,
+                "the run's config (default: the checkpoint's own layer list and normalisation, "
+                "else config.yaml beside it)");
   e->add_flag("--compact", o.compact, "write the compacted model (dead units removed)");
   e->add_flag("--force", o.force, "replace an existing file at OUT (never an input)");
   return e;
@@ -109,6 +115,36 @@ CLI::App* add_import(CLI::App& app, poda::ImportOptions& o) {
       ->check(CLI::IsMember(poda::dataset_names()));
   i->add_flag("--force", o.force, "replace an existing file at OUT (never the model)");
   return i;
+}
+
+CLI::App* add_prune(CLI::App& app, poda::PruneOptions& o) {
+  CLI::App* p = app.add_subcommand(
+      "prune", "Prune a trained model (ONNX or checkpoint) in one command, as `poda run` would");
+  p->add_option("model", o.model, "the trained model: .onnx or a poda checkpoint")->required();
+  p->add_option("--dataset", o.dataset, "fashion-mnist, mnist or cifar10")
+      ->check(CLI::IsMember({"fashion-mnist", "mnist", "cifar10"}))
+      ->required();
+  p->add_option("--dataset-path", o.dataset_path, "the dataset's folder (default: its own)");
+  p->add_option("--sparsity", o.sparsity, "fraction of the granularity's units removed")
+      ->check(CLI::Range(0.0, 0.9999))
+      ->required();
+  p->add_option("--criterion", o.criterion, "see `poda list criteria`")->capture_default_str();
+  p->add_option("--granularity", o.granularity, "see `poda list granularities`")
+      ->capture_default_str();
+  p->add_option("--scope", o.scope, "layer or global")
+      ->check(CLI::IsMember({"layer", "global"}))
+      ->capture_default_str();
+  p->add_option("--finetune-epochs", o.finetune_epochs, "epochs of fine-tuning after pruning")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  p->add_option("--lr", o.lr, "fine-tuning learning rate (SGD)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  p->add_flag("--compact", o.compact, "write the compacted model (removed units cut out)");
+  p->add_option("-o,--out", o.out, "the pruned model: OUT.onnx or OUT.ckpt")->required();
+  p->add_option("--results", o.results_root, "results root folder")->capture_default_str();
+  p->add_option("--seed", o.seed, "seed of the batch order")->capture_default_str();
+  return p;
 }
 
 void add_subcommands(CLI::App& app, Subcommands& s) {
@@ -148,6 +184,8 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
   s.export_ = add_export(app, s.export_options);
   add_plugin_option(s.export_, s.plugins);
   s.import = add_import(app, s.import_options);
+  s.prune = add_prune(app, s.prune_options);
+  add_plugin_option(s.prune, s.plugins);
 }
 
 int run_subcommand(Subcommands& s, int& argc, char**& argv) {
@@ -169,6 +207,7 @@ int run_subcommand(Subcommands& s, int& argc, char**& argv) {
   if (*s.bench) return poda::command_bench(s.bench_options);
   if (*s.export_) return poda::command_export(s.export_options);
   if (*s.import) return poda::command_import(s.import_options);
+  if (*s.prune) return poda::command_prune(s.prune_options);
   std::fputs(poda::poda_info_text().c_str(), stdout);
   return poda::kExitOk;
 }

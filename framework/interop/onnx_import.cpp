@@ -6,6 +6,7 @@
 #include <set>
 
 #include "interop/onnx_import_ops.h"
+#include "interop/onnx_import_patterns.h"
 #include "nn/model_builder.h"
 #include "prune/settings.h"
 
@@ -44,6 +45,11 @@ class GraphWalker {
   void check_input(const OnnxValue& input) const;
   void check_not_squeezed_output(const OnnxNode& n, const std::string& t) const;
   const OnnxNode& take(std::size_t i);
+  OnnxGraphIndex index() const {
+    return {m_, constants_, [this](const std::string& t) { return consumers(t); }};
+  }
+  // The node's layer name, made unique over the graph.
+  std::string unique_name(const OnnxNode& n);
 
   const OnnxModel& m_;
   std::string source_;
@@ -51,7 +57,16 @@ class GraphWalker {
   std::map<std::string, std::vector<std::size_t>> consumers_;
   std::string output_;
   std::set<std::size_t> taken_;  // nodes converted so far
+  std::set<std::string> names_;  // layer names given so far
 };
+
+std::string GraphWalker::unique_name(const OnnxNode& n) {
+  const std::string base = layer_name_of(n);
+  if (base.empty()) return base;
+  std::string name = base;
+  for (int i = 2; !names_.insert(name).second; ++i) name = base + "_" + std::to_string(i);
+  return name;
+}
 
 ImportedModel GraphWalker::run() {
   const OnnxValue* input = nullptr;
@@ -121,13 +136,27 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
       throw OnnxError(source_ + ": tensor '" + t + "' feeds " + std::to_string(next.size()) +
                       " nodes; poda imports chains and two-branch residual blocks");
     if (next.size() == 2) {
+      if (const auto reshape = batch_flatten_reshape(index(), t)) {
+        LayerSpec flatten;
+        flatten.type = "flatten";
+        flatten.name = unique_name(m_.nodes[*reshape]);
+        layers.push_back(std::move(flatten));
+        t = m_.nodes[*reshape].outputs.at(0);
+        continue;
+      }
       layers.push_back(residual(t, out));
       continue;
     }
     if (next[0] == stop) break;
     const OnnxNode& n = take(next[0]);
+    if (std::string dropped = dropped_output_activation(n, output_); !dropped.empty()) {
+      out.dropped_output = std::move(dropped);
+      t = output_;
+      break;
+    }
     OpContext ctx{constants_, source_, out.parameters, out.buffers};
     std::optional<LayerSpec> spec = convert_node(n, ctx);
+    if (spec) spec->name = unique_name(n);
     t = n.outputs.at(0);
     check_not_squeezed_output(n, t);
     if (n.op_type == "MatMul") {  // MatMul + Add (a constant bias): one Dense layer
@@ -173,7 +202,10 @@ LayerSpec GraphWalker::residual(std::string& t, ImportedModel& out) {
     if (c == join) continue;  // the identity
     const OnnxNode& first = take(c);
     OpContext ctx{constants_, source_, b.parameters, b.buffers};
-    if (auto spec = convert_node(first, ctx)) b.layers.push_back(std::move(*spec));
+    if (auto spec = convert_node(first, ctx)) {
+      spec->name = unique_name(first);
+      b.layers.push_back(std::move(*spec));
+    }
     std::string branch = first.outputs.at(0);
     for (LayerSpec& s : walk(branch, join, b)) b.layers.push_back(std::move(s));
   }
@@ -215,15 +247,24 @@ bool GraphWalker::reaches(const std::string& from, const std::string& to) const 
   return false;
 }
 
+// A double-quoted YAML scalar: names and texts may hold ':', ',' or '/'.
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text)
+    out += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+  return out + "\"";
+}
+
 void append_yaml(std::string& out, const LayerSpec& s) {
   out += "{type: " + s.type;
-  if (!s.name.empty()) out += ", name: " + s.name;
+  if (!s.name.empty()) out += ", name: " + quoted(s.name);
   const LayerType* type = find_layer_type(s.type);
   for (const auto& [key, value] : s.numbers) {
     auto kind = type ? type->keys.find(key) : std::map<std::string, KeyKind>::const_iterator{};
     const bool flag = type && kind != type->keys.end() && kind->second == KeyKind::flag;
     out += ", " + key + ": " + (flag ? (value != 0.0 ? "true" : "false") : format_number(value));
   }
+  for (const auto& [key, text] : s.strings) out += ", " + key + ": " + quoted(text);
   for (const auto& [key, list] : s.lists) out += ", " + key + ": " + layers_yaml(list);
   out += "}";
 }

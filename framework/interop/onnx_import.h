@@ -5,8 +5,11 @@
 // and MatMul + Add, Conv (square kernels, symmetric padding), BatchNormalization, Relu, Tanh,
 // Sigmoid, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape to (N, -1), Dropout and
 // Identity, and Add of two branches (a residual block). A leading Sub and Div by constants
-// on the input (what export_onnx writes) become the normalisation. Anything else is an
-// OnnxError naming the node and its op.
+// on the input (what export_onnx writes) become the normalisation. What torch.onnx.export
+// writes for ordinary CNNs is read too (interop/onnx_import_patterns.h): a dynamic batch axis,
+// `x.view(x.size(0), -1)` as a flatten, a final Softmax or LogSoftmax left out (recorded in
+// `dropped_output`), and node names as layer names. Anything else is an OnnxError naming the
+// node and its op.
 #include <string>
 #include <vector>
 
@@ -24,6 +27,9 @@ struct ImportedModel {
   // The values of the model's parameters and then of its buffers, in the order
   // named_parameters() and named_buffers() list them for a model built from `layers`.
   std::vector<Array> parameters, buffers;
+  // "Softmax" or "LogSoftmax" when the graph ended in one that poda leaves out: the model
+  // computes the logits (same argmax; training and export work on logits), else "".
+  std::string dropped_output;
 };
 
 ImportedModel import_onnx(const OnnxModel& model, const std::string& source);

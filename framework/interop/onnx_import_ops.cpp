@@ -175,6 +175,8 @@ std::optional<LayerSpec> convert_node(const OnnxNode& n, OpContext& ctx) {
     fail(ctx, n, "input 'training_mode' is not supported (poda imports inference graphs)");
   if (op == "Dropout" || op == "Identity") return std::nullopt;
   if (op == "Add") fail(ctx, n, "an Add that is neither a residual join nor a MatMul's bias");
+  if (op == "Clip")  // torch's ReLU6 and hardtanh export as Clip
+    fail(ctx, n, "Clip (ReLU6, a clamp) is not supported: poda has no clipping activation");
   fail(ctx, n, "unsupported op: poda has no layer for " + op);
 }
 

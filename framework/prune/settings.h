@@ -38,6 +38,9 @@ struct FieldError {
   std::string message;
 };
 
+inline constexpr int kDefaultRecalibration = -1;
+inline constexpr int kRecalibrationBatches = 50;
+
 struct PruneSettings {
   std::string criterion = "magnitude";
   GranularitySpec granularity;
@@ -59,6 +62,10 @@ struct PruneSettings {
   int finetune_epochs = 3;
   double finetune_lr_scale = 0.1;
   int data_batches = 8;  // taylor, snip, movement without training gradients
+  // BatchNorm statistics re-estimated on this many training batches after every pruning step
+  // (prune/bn_recalibration.h); kDefaultRecalibration: kRecalibrationBatches when the model
+  // has BatchNorm. 0 turns it off.
+  int bn_recalibration_batches = kDefaultRecalibration;
   std::uint64_t seed = 0;
 
   std::vector<FieldError> validate() const;

@@ -91,6 +91,28 @@ LayerSpec parse_layer(const YAML::Node& item, const std::string& file, const std
   return spec;
 }
 
+// A model from a file trains no further unless train.epochs says so.
+TrainSettings trained_model_train(YamlMap& m, const ModelConfig& model) {
+  TrainSettings defaults;
+  if (model.file) defaults.epochs = 0;
+  const long min_epochs = model.file ? 0 : 1;
+  TrainSettings t = m.has("train") ? parse_train(m.map("train"), defaults, min_epochs) : defaults;
+  t.schedule.total_epochs = t.epochs;
+  return t;
+}
+
+// A model from a file was trained on samples of one shape and normalised its own way.
+void check_model_file(const ExperimentConfig& c, const YamlMap& m) {
+  if (!c.model.file) return;
+  const Shape expected = dataset_input_shape(c.dataset);
+  const Shape& input = c.model.file->description.input;
+  if (input != expected)
+    throw ConfigError(fmt::format("{}: the model in '{}' takes samples of shape {}, dataset '{}' "
+                                  "has {}",
+                                  m.where("model"), c.model.file->path, shape_str(input),
+                                  c.dataset.name, shape_str(expected)));
+}
+
 // Builds the model once for the dataset's input shape, so a layer that does not fit is
 // reported at load time with the layer and both shapes; then checks that the pruning
 // settings can prune something of it.
@@ -158,14 +180,40 @@ DatasetConfig parse_dataset(YamlMap m) {
   return d;
 }
 
+namespace {
+
+// model: {checkpoint: PATH} or {onnx: PATH}: the file is read now, so an unreadable one or a
+// model that does not fit the dataset is reported before anything runs.
+ModelFile parse_model_file(YamlMap& m, const std::string& kind) {
+  const std::string path = m.text(kind, std::nullopt);
+  if (m.has("init")) m.fail("init", "a model read from a file keeps its weights: remove 'init'");
+  try {
+    return read_model_file(path, kind);
+  } catch (const std::exception& e) {
+    m.fail(kind, std::string("cannot use the model: ") + e.what());
+  }
+}
+
+}  // namespace
+
 ModelConfig parse_model(YamlMap m) {
   ModelConfig model;
+  const int sources =
+      int(m.has("zoo")) + int(m.has("layers")) + int(m.has("checkpoint")) + int(m.has("onnx"));
+  if (sources != 1)
+    m.fail("zoo", "give exactly one of 'zoo' (a model name), 'layers' (a list), 'checkpoint' or "
+                  "'onnx' (a trained model's file)");
+  for (const char* kind : {"checkpoint", "onnx"}) {
+    if (!m.has(kind)) continue;
+    model.file = parse_model_file(m, kind);
+    model.layers = model.file->description.layers;
+    m.finish();
+    return model;
+  }
   const std::string init = m.text(
       "init", std::string("kaiming_uniform"),
       {"kaiming_uniform", "kaiming_normal", "xavier_uniform", "xavier_normal", "torch_default"});
   model.init = parse_init(init);
-  if (m.has("zoo") == m.has("layers"))
-    m.fail("zoo", "give exactly one of 'zoo' (a model name) or 'layers' (a list)");
   if (m.has("zoo")) {
     model.zoo = m.text("zoo", std::nullopt, zoo_model_names());
     model.layers = find_zoo_model(model.zoo)->layers;
@@ -176,11 +224,12 @@ ModelConfig parse_model(YamlMap m) {
   return model;
 }
 
-TrainSettings parse_train(YamlMap m, const TrainSettings& defaults) {
+TrainSettings parse_train(YamlMap m, const TrainSettings& defaults, long min_epochs) {
   TrainSettings t = defaults;
-  // At least 1: every run trains (the dense run, the shared pretraining, or the training
-  // after pruning at initialisation), and 0 epochs would report an untrained model.
-  t.epochs = static_cast<int>(m.integer("epochs", t.epochs, 1, 100000));
+  // At least 1 unless the model comes trained: every other run trains (the dense run, the
+  // shared pretraining, or the training after pruning at initialisation), and 0 epochs would
+  // report an untrained model.
+  t.epochs = static_cast<int>(m.integer("epochs", t.epochs, min_epochs, 100000));
   t.batch_size = static_cast<std::size_t>(
       m.integer("batch_size", static_cast<long>(t.batch_size), 1, 1 << 20));
   t.eval_batch_size = static_cast<std::size_t>(
@@ -280,11 +329,12 @@ ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::stri
   c.threads = static_cast<int>(m.integer("threads", 1, 1, 256));
   c.dataset = m.has("dataset") ? parse_dataset(m.map("dataset")) : DatasetConfig{};
   c.model = parse_model(m.map("model"));
-  c.train = m.has("train") ? parse_train(m.map("train"), TrainSettings{}) : TrainSettings{};
+  c.train = trained_model_train(m, c.model);
   if (m.has("prune")) c.prune = parse_prune(m.map("prune"), c.seed);
   if (m.has("quantize")) c.quantize = parse_quantize(m.map("quantize"));
   if (m.has("measure")) c.latency = parse_measure(m.map("measure"));
   m.finish();
+  check_model_file(c, m);
   check_model_shapes(c, m);
   return c;
 }

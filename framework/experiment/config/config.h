@@ -16,6 +16,7 @@
 #include "data/batch_loader.h"
 #include "data/splits.h"
 #include "infer/measure.h"
+#include "experiment/config/model_file.h"
 #include "experiment/io/yaml_reader.h"
 #include "nn/init.h"
 #include "nn/layer_spec.h"
@@ -37,8 +38,12 @@ Shape dataset_input_shape(const DatasetConfig& d);
 
 struct ModelConfig {
   std::string zoo;                // a zoo name, or "" when layers are given
-  std::vector<LayerSpec> layers;  // resolved layer list (from the zoo or the file)
+  std::vector<LayerSpec> layers;  // resolved layer list (from the zoo, the file or `file`)
   Init init = Init::kaiming_uniform;
+  // `checkpoint: PATH` or `onnx: PATH`: a trained model, whose weights the dense phase starts
+  // from (evaluated as they are with train.epochs 0 or absent) and whose normalisation the
+  // data gets.
+  std::optional<ModelFile> file;
 };
 
 struct ExperimentConfig {
@@ -62,7 +67,8 @@ YAML::Node load_yaml_file(const std::string& path);
 // Section parsers, reusable by later sections (e.g. fine-tuning settings inside prune).
 DatasetConfig parse_dataset(YamlMap section);
 ModelConfig parse_model(YamlMap section);
-TrainSettings parse_train(YamlMap section, const TrainSettings& defaults);
+// `min_epochs` 0 when the model comes trained (ModelConfig::file).
+TrainSettings parse_train(YamlMap section, const TrainSettings& defaults, long min_epochs = 1);
 // measure: {latency: true, latency_batch_sizes: [1, 64], latency_seconds: 1.0,
 //           latency_warmup_seconds: 0.3, latency_min_calls: 200}
 std::optional<InferenceMeasureSettings> parse_measure(YamlMap section);

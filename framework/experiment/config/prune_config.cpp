@@ -104,6 +104,12 @@ PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
   p.finetune_epochs = static_cast<int>(m.integer("finetune_epochs", p.finetune_epochs, 0, 100000));
   p.finetune_lr_scale = m.any_number("finetune_lr_scale", p.finetune_lr_scale);
   p.data_batches = static_cast<int>(m.integer("data_batches", p.data_batches, 0, 100000));
+  if (m.has("bn_recalibration")) {
+    YamlMap r = m.map("bn_recalibration");
+    p.bn_recalibration_batches =
+        static_cast<int>(r.integer("batches", kRecalibrationBatches, 0, 100000));
+    r.finish();
+  }
   if (m.has("overrides")) {
     const YAML::Node list = m.node("overrides");
     if (!list.IsSequence())

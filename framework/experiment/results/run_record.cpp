@@ -76,6 +76,7 @@ const std::vector<RunColumn>& run_columns() {
        "right after the first pruning step (lottery: the rewound ticket; gradual: first mask update)"},
       {"acc_before_finetune", real, 4, optional, measured, {},
        "right after the final pruning step, before its fine-tuning"},
+      {"bn_recalibration", count, 0, optional, measured, {}, "BatchNorm re-estimation batches"},
       {"acc", real, 4, required, measured, {}, "final test accuracy"},
       {"val_acc", real, 4, required, measured, {}, "final validation accuracy"},
       {"quant_kind", text, 0, optional, setting, {"quantize.kind"}, "quantize: int8 or kmeans (empty: fp32)"},

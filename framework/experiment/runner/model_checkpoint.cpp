@@ -1,6 +1,8 @@
 #include "experiment/runner/model_checkpoint.h"
 
+#include "experiment/io/atomic_file.h"
 #include "experiment/runner/quantized_checkpoint.h"
+#include "interop/onnx_import.h"
 
 namespace poda {
 
@@ -44,6 +46,16 @@ void load_model_checkpoint(Module& model, const Checkpoint& checkpoint, const st
   if (held != expected)
     throw CheckpointError(source + ": holds " + std::to_string(held) + " entries, the model has " +
                           std::to_string(expected));
+}
+
+void load_model_file(Module& model, const ModelFile& file) {
+  if (file.kind == "onnx") {
+    const OnnxModel graph = parse_onnx(read_file(file.path), file.path);
+    auto imported = build_imported(import_onnx(graph, file.path));
+    load_model_checkpoint(model, model_to_checkpoint(*imported), file.path);
+  } else {
+    load_model_checkpoint(model, load_checkpoint(file.path), file.path);
+  }
 }
 
 }  // namespace poda

@@ -16,6 +16,7 @@
 #include "experiment/results/run_record.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
+#include "experiment/runner/model_start.h"
 #include "experiment/runner/quantize_phase.h"
 #include "experiment/runner/trainer_hooks.h"
 #include "measure/compact.h"
@@ -44,26 +45,6 @@ bool file_exists(const std::string& path) {
 
 std::string fixed(double v, int digits = 4) {
   return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "";
-}
-
-// One process runs many points of the same data: keep the last loaded splits.
-const LoadedData& cached_data(const DatasetConfig& d, std::uint64_t seed) {
-  static std::string cached_key;
-  static std::unique_ptr<LoadedData> cached;
-  const std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", d.name, d.path,
-                                      d.split.val_fraction, d.split.val_count, d.split.train_limit,
-                                      d.split.val_limit, d.split.test_limit, d.normalize, seed);
-  if (!cached || key != cached_key) {
-    cached.reset();  // free the old splits before loading the new ones
-    cached = std::make_unique<LoadedData>(load_data(d, seed));
-    cached_key = key;
-  }
-  return *cached;
-}
-
-std::shared_ptr<Sequential> fresh_model(const ExperimentConfig& c, const LoadedData& data) {
-  Rng rng(c.seed);
-  return build_model(c.model.layers, data.input_shape, c.model.init, rng);
 }
 
 bool uses_pretraining(const ExperimentConfig& c) {
@@ -117,7 +98,12 @@ std::string pretrain_key(const ExperimentConfig& c, const YAML::Node& document) 
   out << YAML::BeginMap;
   for (const char* section : {"dataset", "model", "train"}) {
     const YAML::Node& doc = document;
-    if (doc[section]) out << YAML::Key << section << YAML::Value << doc[section];
+    // A model file is its content, wherever it lies: copies share one pretraining.
+    if (section == std::string("model") && c.model.file)
+      out << YAML::Key << "model" << YAML::Value << YAML::BeginMap << YAML::Key
+          << c.model.file->kind << YAML::Value << c.model.file->content_hash << YAML::EndMap;
+    else if (doc[section])
+      out << YAML::Key << section << YAML::Value << doc[section];
   }
   out << YAML::Key << "seed" << YAML::Value << c.seed;
   out << YAML::Key << "rewind_step" << YAML::Value << lottery_rewind_step(c);
@@ -151,7 +137,7 @@ void pretrain(const ExperimentConfig& c, const std::string& dir, Progress& progr
   if (sound_pretraining(c, dir, progress)) return;
   std::remove((dir + "/metrics.jsonl").c_str());  // an interrupted attempt's epochs
   set_blas_threads(c.threads);
-  const LoadedData& data = cached_data(c.dataset, c.seed);
+  const LoadedData& data = cached_data(c);
   auto model = fresh_model(c, data);
   save_checkpoint(dir + "/init.ckpt", model_to_checkpoint(*model));
   const long rewind_step = lottery_rewind_step(c);
@@ -165,10 +151,11 @@ void pretrain(const ExperimentConfig& c, const std::string& dir, Progress& progr
         save_checkpoint(dir + "/rewind.ckpt", model_to_checkpoint(*model));
     };
   const auto start = Clock::now();
-  progress.message("pretraining the dense model");
-  const FitResult fit_result =
-      fit(*model, data.splits, data.norm, c.train, c.seed, "dense", hooks, &progress);
+  progress.message(c.train.epochs > 0 ? "pretraining the dense model"
+                                      : "evaluating the given dense model");
+  const FitResult fit_result = train_or_take(*model, c, data, "dense", hooks, &progress);
   Checkpoint dense = model_to_checkpoint(*model);
+  describe_model(dense, model_description(c, data));
   dense.metadata["best_epoch"] = std::to_string(fit_result.best_epoch);
   dense.metadata["val_acc"] = fixed(fit_result.best_val_acc, 6);
   dense.metadata["test_acc"] =
@@ -211,8 +198,7 @@ double train_dense(Sequential& model, const RunContext& run, RunRecord& record) 
   const ExperimentConfig& c = run.config;
   TrainHooks train_hooks;
   train_hooks.on_epoch_end = run.log_epoch;
-  const FitResult r = fit(model, run.data.splits, run.data.norm, c.train, c.seed, "train",
-                          train_hooks, &run.progress);
+  const FitResult r = train_or_take(model, c, run.data, "train", train_hooks, &run.progress);
   record.set("best_epoch", r.best_epoch);
   return evaluate(model, run.data.splits.test, run.data.norm, c.train.eval_batch_size).accuracy;
 }
@@ -258,6 +244,7 @@ double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& re
   if (!result.rounds.empty())
     record.set("units_removed", result.rounds.back().report.units_removed());
   record.set("acc_before_finetune", result.before_finetune.test);
+  record.set("bn_recalibration", result.recalibration_batches);
   return result.pruned.test;
 }
 
@@ -297,7 +284,9 @@ std::string record_final_model(Sequential& model, const RunContext& run, RunReco
   const ExperimentConfig& c = run.config;
   const SparsityReport report = sparsity_report(model);
   write_layer_sparsity(run.run_dir + "/layer_sparsity.csv", report);
-  save_checkpoint(run.run_dir + "/final.ckpt", model_to_checkpoint(model));
+  Checkpoint final = model_to_checkpoint(model);
+  describe_model(final, model_description(c, run.data));
+  save_checkpoint(run.run_dir + "/final.ckpt", final);
   const ModelCost cost = model_cost(model, run.data.input_shape);
   const std::size_t batch = c.train.eval_batch_size;
   const EvalResult test = evaluate(model, run.data.splits.test, run.data.norm, batch);
@@ -320,7 +309,7 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
   set_blas_threads(c.threads);
   const std::string metrics_path = run_dir + "/metrics.jsonl";
   const RunContext run{c,
-                       cached_data(c.dataset, c.seed),
+                       cached_data(c),
                        run_dir,
                        pretrain_dir,
                        progress,

@@ -32,6 +32,9 @@ class BatchNorm : public Module {
   std::size_t channels() const { return channels_; }
   std::size_t sample_rank() const { return rank_; }
   float momentum() const { return momentum_; }
+  // The weight of the next training batch in the running statistics; re-estimation
+  // (prune/bn_recalibration.h) sets 1/k on the k-th batch for their plain mean.
+  void set_momentum(float momentum) { momentum_ = momentum; }
   float eps() const { return eps_; }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "prune/bn_recalibration.h"
 #include "prune/schedules/schedule.h"
 
 namespace poda {
@@ -21,12 +22,21 @@ ScheduleRun::ScheduleRun(Module& model, const PruneSettings& s, const ScheduleHo
     accumulator_ = std::make_unique<GradientAccumulator>(model);
     ctx_.accumulated = accumulator_.get();
   }
+  recalibration_batches_ = s.bn_recalibration_batches;
+  if (recalibration_batches_ == kDefaultRecalibration)
+    recalibration_batches_ = has_running_statistics(model) ? kRecalibrationBatches : 0;
+}
+
+void ScheduleRun::recalibrate() {
+  if (recalibrate_statistics(model_, recalibration_batches_, hooks_.run_forward))
+    result_.recalibration_batches = recalibration_batches_;
 }
 
 PruneStats ScheduleRun::prune_to(double target) {
   PruneStats stats = prune(model_, s_, target, ctx_);
   ++ctx_.round;
   if (accumulator_) accumulator_->reset();  // movement counts from this mask on
+  recalibrate();
   return stats;
 }
 
@@ -60,7 +70,10 @@ void ScheduleRun::prune_and_train(int index, double target, int epochs, double l
                                   const std::string& phase,
                                   const std::function<void()>& after_prune) {
   RoundRecord rec = round(index, target, prune_to(target));
-  if (after_prune) after_prune();
+  if (after_prune) {
+    after_prune();
+    recalibrate();
+  }
   rec.pruned = rec.last_pruned = evaluate();
   train(epochs, lr_scale, phase);
   rec.trained = evaluate();

@@ -55,6 +55,9 @@ struct ScheduleResult {
   Accuracy pruned;           // after the first pruning step (runs.csv acc_pruned, per schedule)
   Accuracy before_finetune;  // after the final pruning step, before its fine-tuning
   Accuracy final;
+  // Training batches the BatchNorm statistics were re-estimated on after each pruning step
+  // (0: not re-estimated: no BatchNorm, turned off, or no forward hook).
+  int recalibration_batches = 0;
 };
 
 // What a schedule drives: one run of it on one model.
@@ -69,15 +72,20 @@ class ScheduleRun {
   // The caller's rewind point (lottery), or nullptr.
   const WeightSnapshot* rewind_point() const { return rewind_point_; }
 
-  // One pruning step to the cumulative `target`; the next step counts as the next round.
+  // One pruning step to the cumulative `target`, then the BatchNorm statistics re-estimated
+  // (prune.bn_recalibration); the next step counts as the next round.
   PruneStats prune_to(double target);
+  // Re-estimates the BatchNorm statistics when the settings ask for it (after the weights
+  // changed other than by training: a pruning step, a rewind).
+  void recalibrate();
   // Trains `epochs` (nothing when <= 0) at lr_scale x the configured rate.
   void train(int epochs, double lr_scale, const std::string& phase,
              std::function<void(long)> on_step = {}, std::function<bool()> selectable = {});
   Accuracy evaluate() { return hooks_.evaluate(model_); }
   // A round's record after its pruning step: its stats and the model's sparsity report.
   RoundRecord round(int index, double target, const PruneStats& stats);
-  // The common round: prune to `target`, then `after_prune` (may be empty), evaluate, train
+  // The common round: prune to `target`, then `after_prune` (may be empty; recalibrated
+  // again after it), evaluate, train
   // `epochs` at `lr_scale` as `phase`, evaluate and record.
   void prune_and_train(int index, double target, int epochs, double lr_scale,
                        const std::string& phase, const std::function<void()>& after_prune = {});
@@ -95,6 +103,7 @@ class ScheduleRun {
   CriterionContext ctx_;
   std::unique_ptr<GradientAccumulator> accumulator_;
   ScheduleResult result_;
+  int recalibration_batches_ = 0;
 };
 
 // "finetune 2" for round 2 of several, "finetune" when there is one round.
