@@ -154,3 +154,12 @@ TEST_CASE("onnx import: a node without an output is refused, naming it") {
   CHECK_THROWS_WITH_AS(import_onnx(parse_onnx(serialize_onnx(m), "o.onnx"), "o.onnx"),
                        doctest::Contains("node 'pool' (MaxPool) has no output"), OnnxError);
 }
+
+TEST_CASE("onnx import: an input of a huge sample is refused before any layer is sized") {
+  // Found by fuzz_onnx_import (tests/fuzz/regressions/fuzz_onnx_import/huge_sample_dimension).
+  OnnxModel m = pool_model("MaxPool", {onnx_ints("kernel_shape", {2, 2})});
+  m.inputs[0].dims = {2, 1862236920, 6};
+  CHECK_THROWS_WITH_AS(import_onnx(parse_onnx(serialize_onnx(m), "h.onnx"), "h.onnx"),
+                       doctest::Contains("input 'x' has more than 67108864 values per sample"),
+                       OnnxError);
+}

@@ -8,11 +8,13 @@
 #include "cli/commands.h"
 #include "experiment/config/model_file.h"
 #include "experiment/io/atomic_file.h"
+#include "experiment/config/input_limits.h"
 #include "experiment/io/output_file.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
 #include "interop/onnx_export.h"
 #include "interop/onnx_import.h"
+#include "nn/parameter_budget.h"
 #include "train/trainer.h"
 
 namespace poda {
@@ -39,6 +41,7 @@ Imported import_model(const std::string& path) {
   try {
     Imported i;
     i.spec = import_onnx(parse_onnx(read_file(path), path), path);
+    const ParameterBudget budget(kMaxModelParameters);  // sizes checked before allocating
     i.model = build_imported(i.spec);
     return i;
   } catch (const std::invalid_argument& e) {  // ShapeError and the layers' own checks

@@ -108,6 +108,15 @@ void GraphWalker::check_input(const OnnxValue& input) const {
                     (input.dims.empty() ? std::string("no shape")
                                         : "rank " + std::to_string(input.dims.size())) +
                     "; poda needs (batch, features...) with fixed sizes");
+  // A sample of more floats than this is no model poda could run; refused before any layer
+  // is sized from it (a damaged dimension would otherwise ask for gigabytes).
+  constexpr std::int64_t kMaxSampleFloats = std::int64_t{1} << 26;
+  std::int64_t floats = 1;
+  for (std::size_t i = 1; i < input.dims.size(); ++i)
+    if (input.dims[i] > kMaxSampleFloats || (floats *= std::max<std::int64_t>(input.dims[i], 1)) >
+                                                kMaxSampleFloats)
+      throw OnnxError(what + " has more than " + std::to_string(kMaxSampleFloats) +
+                      " values per sample");
 }
 
 // Sub(x, mean) then Div(., std) with per-channel constants: the normalisation, not layers.
