@@ -6,7 +6,7 @@
 #include <xtensor/xmath.hpp>
 
 #include "core/conv_direct.h"
-#include "core/kernel_isa.h"
+#include "kernels/isa.h"
 #include "core/ops.h"
 #include "core/parallel.h"
 #include "gradcheck.h"
