@@ -7,7 +7,7 @@
 # and under the sanitizers (their shadow memory does not map under qemu-user).
 #   old_cpu_qemu.sh <poda binary> <PODA_NATIVE> <PODA_SANITIZE>
 set -euo pipefail
-poda=$1 native=$2 sanitize=$3
+poda=$(realpath "$1") native=$2 sanitize=$3
 skip() { echo "skipped: $1"; exit 77; }
 command -v qemu-x86_64 > /dev/null || skip "qemu-x86_64 not installed (Debian package qemu-user)"
 [ "$(uname -m)" = x86_64 ] || skip "not an x86-64 host"
