@@ -20,7 +20,7 @@
 namespace poda {
 
 // Ordered: a higher target can run everything a lower one can.
-//   scalar: the baseline of the build (x86-64 SSE2, aarch64 NEON), no extra flags
+//   scalar: the build's baseline (x86-64 SSE2, aarch64 NEON; with PODA_NATIVE the host's)
 //   avx2:   AVX2 + FMA (Haswell, Zen 1-3)
 //   avx512: AVX-512 F/BW/DQ/VL (Skylake-SP, Ice Lake, Zen 4-5); VNNI is a separate flag
 enum class KernelIsa : int { scalar = 0, avx2 = 1, avx512 = 2 };
@@ -49,8 +49,8 @@ void set_kernel_isa(KernelIsa isa);
 std::string kernel_isa_how();
 
 // One kernel family's builds, indexed by target: entry[isa] or, when null, the entry of the
-// next lower target. Entries are pointers to a family's struct of functions (or to a
-// function); the scalar entry must be set.
+// next lower target. An entry points to the family's struct of function pointers (one per
+// kernel, e.g. DirectKernels in core/direct_kernels.h); the scalar entry must be set.
 template <class Fns>
 struct IsaTable {
   std::array<const Fns*, kernel_isa_count> entry;
