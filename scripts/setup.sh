@@ -17,8 +17,10 @@ case "${1:-}" in
   test)
     # Consumers of `poda export` in the tests: the ONNX checker, OpenCV's DNN module; ONNX's
     # own test models for the import sweep (tests/test_onnx_testdata.cpp); PyTorch for the
-    # cross-checks (tests/torch_*.py), which skip themselves without it.
-    packages+=(python3-onnx python3-opencv libonnx-testdata python3-torch) ;;
+    # cross-checks (tests/torch_*.py), which skip themselves without it; qemu-user for the
+    # default build on an emulated CPU without AVX (tests/old_cpu_qemu.sh, x86-64 only).
+    packages+=(python3-onnx python3-opencv libonnx-testdata python3-torch)
+    [ "$(uname -m)" = x86_64 ] && packages+=(qemu-user) ;;
   fuzz)
     packages+=(clang-14 libclang-rt-14-dev llvm-14) ;;
   "") ;;

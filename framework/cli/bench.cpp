@@ -53,7 +53,7 @@ std::shared_ptr<Sequential> bench_model(const BenchOptions& o, Shape& input) {
 void select_kernels(const std::string& kernels) {
   if (kernels == "auto") return;
   try {
-    set_kernel_isa(kernels == "portable" ? KernelIsa::portable : KernelIsa::avx512);
+    set_kernel_isa(parse_kernel_isa(kernels));
   } catch (const std::invalid_argument& e) {
     throw UserError("poda bench --kernels " + kernels + ": " + e.what());
   }

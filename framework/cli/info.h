@@ -5,7 +5,8 @@
 namespace poda {
 
 // Version, compiler, BLAS core (and how it was chosen), BLAS config and
-// threads, CPU brand and features. One "key: value" per line.
+// threads, CPU brand and features, the kernel targets (compiled, runnable, chosen). One
+// "key: value" per line.
 std::string poda_info_text();
 
 }  // namespace poda
