@@ -44,11 +44,9 @@ struct Int8KernelScope {
   ~Int8KernelScope() { set_int8_kernel(Int8Kernel::automatic); }
 };
 
-// The paths a test runs: always the scalar one, VNNI too where the CPU has it.
+// The paths a test runs: every one this CPU can run, the scalar one always.
 inline std::vector<Int8Kernel> int8_paths() {
-  std::vector<Int8Kernel> paths{Int8Kernel::scalar};
-  if (int8_vnni_available()) paths.push_back(Int8Kernel::vnni);
-  return paths;
+  return available_int8_kernels();
 }
 
 }  // namespace poda::testing

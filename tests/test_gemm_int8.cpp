@@ -40,7 +40,7 @@ TEST_CASE("gemm_u8s8: every path equals the integer reference exactly") {
     Int8KernelScope scope(path);
     CHECK(active_int8_kernel() == path);
     for (const Case& c : kCases) {
-      CAPTURE(static_cast<int>(path));
+      CAPTURE(int8_kernel_name(path));
       CAPTURE(c.M);
       CAPTURE(c.N);
       CAPTURE(c.K);
@@ -56,16 +56,22 @@ TEST_CASE("gemm_u8s8: every path equals the integer reference exactly") {
   }
 }
 
-TEST_CASE("gemm_u8s8: extreme values sum exactly (255 x -127 over a long K)") {
+TEST_CASE("gemm_u8s8: extreme values sum exactly (255 x +-127 over a long K)") {
+  // Every pair, quad and block of K holds the widest products of one sign, where a kernel
+  // that summed pairs in int16 (vpmaddubsw) would saturate; K is odd, so the padding too.
   const std::size_t M = 5, N = 20, K = 4099;
-  std::vector<std::uint8_t> A(M * K, 255);
-  std::vector<std::int8_t> W(N * K, -127);
-  const auto packed = pack_int8_weights(W.data(), N, K);
-  for (Int8Kernel path : int8_paths()) {
-    Int8KernelScope scope(path);
-    std::vector<std::int32_t> C(M * N);
-    gemm_u8s8(M, A.data(), K, packed, C.data(), N);
-    for (std::int32_t v : C) CHECK(v == -255 * 127 * static_cast<std::int32_t>(K));
+  const std::vector<std::uint8_t> A(M * K, 255);
+  for (int w : {127, -127}) {
+    CAPTURE(w);
+    const std::vector<std::int8_t> W(N * K, static_cast<std::int8_t>(w));
+    const auto packed = pack_int8_weights(W.data(), N, K);
+    for (Int8Kernel path : int8_paths()) {
+      CAPTURE(int8_kernel_name(path));
+      Int8KernelScope scope(path);
+      std::vector<std::int32_t> C(M * N);
+      gemm_u8s8(M, A.data(), K, packed, C.data(), N);
+      for (std::int32_t v : C) CHECK(v == 255 * w * static_cast<std::int32_t>(K));
+    }
   }
 }
 
@@ -78,10 +84,17 @@ TEST_CASE("pack_int8_weights: row sums, and K too long for int32 is refused") {
   CHECK_THROWS_AS(pack_int8_weights(long_row.data(), 1, 70000), std::invalid_argument);
 }
 
-TEST_CASE("gemm_u8s8: the VNNI path is chosen where the CPU has it") {
+TEST_CASE("gemm_u8s8: the best path the CPU has is chosen, a forced one falls back") {
   Int8KernelScope scope(Int8Kernel::automatic);
   const bool vnni = cpu_features().avx512_vnni && cpu_features().avx512bw;
-  CHECK((active_int8_kernel() == Int8Kernel::vnni) == vnni);
+  const bool avx2 = cpu_features().avx2;
+  const Int8Kernel best = vnni ? Int8Kernel::vnni : avx2 ? Int8Kernel::avx2 : Int8Kernel::scalar;
+  CHECK(active_int8_kernel() == best);
+  CHECK(available_int8_kernels().back() == best);
+  set_int8_kernel(Int8Kernel::avx2);
+  CHECK(active_int8_kernel() == (avx2 ? Int8Kernel::avx2 : Int8Kernel::scalar));
+  set_int8_kernel(Int8Kernel::scalar);
+  CHECK(active_int8_kernel() == Int8Kernel::scalar);
 }
 
 TEST_CASE("sparse_gemm_u8s8: equals the integer reference at several sparsities") {
@@ -91,7 +104,7 @@ TEST_CASE("sparse_gemm_u8s8: equals the integer reference at several sparsities"
       Int8KernelScope scope(path);
       for (const Case& c : kCases) {
         CAPTURE(sparsity);
-        CAPTURE(static_cast<int>(path));
+        CAPTURE(int8_kernel_name(path));
         CAPTURE(c.M);
         CAPTURE(c.N);
         CAPTURE(c.K);

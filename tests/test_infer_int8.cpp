@@ -68,8 +68,9 @@ TEST_CASE("int8 inference: VNNI and scalar, dense and sparse paths agree exactly
   const Array sparse_scalar = run_plan(*model, Dispatch::sparse, x, batch);
   set_int8_kernel(Int8Kernel::automatic);
   CHECK(xt::all(xt::equal(dense_scalar, sparse_scalar)));
-  if (int8_vnni_available()) {
-    set_int8_kernel(Int8Kernel::vnni);
+  for (Int8Kernel path : available_int8_kernels()) {
+    CAPTURE(int8_kernel_name(path));
+    set_int8_kernel(path);
     CHECK(xt::all(xt::equal(run_plan(*model, Dispatch::dense, x, batch), dense_scalar)));
     CHECK(xt::all(xt::equal(run_plan(*model, Dispatch::sparse, x, batch), dense_scalar)));
     set_int8_kernel(Int8Kernel::automatic);

@@ -25,11 +25,57 @@ bool int8_vnni_available() {
 #endif
 }
 
+bool int8_avx2_available() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return cpu_features().avx2;
+#else
+  return false;
+#endif
+}
+
+std::vector<Int8Kernel> available_int8_kernels() {
+  std::vector<Int8Kernel> kernels{Int8Kernel::scalar};
+  if (int8_avx2_available()) kernels.push_back(Int8Kernel::avx2);
+  if (int8_vnni_available()) kernels.push_back(Int8Kernel::vnni);
+  return kernels;
+}
+
+// The one place that turns the wanted path into the one that runs.
 Int8Kernel active_int8_kernel() {
   const Int8Kernel wanted = g_int8_kernel.load();
-  if (wanted == Int8Kernel::scalar || !int8_vnni_available()) return Int8Kernel::scalar;
-  return Int8Kernel::vnni;
+  if (wanted == Int8Kernel::scalar) return Int8Kernel::scalar;
+  if (wanted != Int8Kernel::avx2 && int8_vnni_available()) return Int8Kernel::vnni;
+  if (int8_avx2_available()) return Int8Kernel::avx2;
+  return Int8Kernel::scalar;
 }
+
+const char* int8_kernel_name(Int8Kernel kernel) {
+  switch (kernel) {
+    case Int8Kernel::automatic: return "automatic";
+    case Int8Kernel::vnni: return "avx512-vnni";
+    case Int8Kernel::avx2: return "avx2";
+    case Int8Kernel::scalar: return "scalar";
+  }
+  return "?";
+}
+
+namespace {
+
+// W (N, K) -> the int16 pair layout of PackedInt8Weights::pairs.
+void pack_int16_pairs(const std::int8_t* w, PackedInt8Weights& packed) {
+  const std::size_t pairs = packed.pair_count();
+  packed.pairs.assign(packed.pair_blocks() * pairs * kInt16Lanes * kInt16Pair, 0);
+  for (std::size_t n = 0; n < packed.n; ++n) {
+    const std::size_t block = n / kInt16Lanes, lane = n % kInt16Lanes;
+    for (std::size_t k = 0; k < packed.k; ++k) {
+      const std::size_t p = k / kInt16Pair, half = k % kInt16Pair;
+      packed.pairs[((block * pairs + p) * kInt16Lanes + lane) * kInt16Pair + half] =
+          w[n * packed.k + k];
+    }
+  }
+}
+
+}  // namespace
 
 PackedInt8Weights pack_int8_weights(const std::int8_t* w, std::size_t N, std::size_t K) {
   if (K >= 66000)
@@ -49,6 +95,7 @@ PackedInt8Weights pack_int8_weights(const std::int8_t* w, std::size_t N, std::si
       packed.row_sum[n] += w[n * K + k];
     }
   }
+  if (int8_avx2_available()) pack_int16_pairs(w, packed);
   return packed;
 }
 
@@ -58,10 +105,11 @@ void gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda, const Pack
     throw std::invalid_argument("gemm_u8s8: lda " + std::to_string(lda) + " < K " +
                                 std::to_string(W.k) + " or ldc " + std::to_string(ldc) + " < N " +
                                 std::to_string(W.n));
-  if (active_int8_kernel() == Int8Kernel::vnni)
-    detail::gemm_u8s8_vnni(M, A, lda, W, C, ldc);
-  else
-    detail::gemm_u8s8_scalar(M, A, lda, W, C, ldc);
+  switch (active_int8_kernel()) {
+    case Int8Kernel::vnni: return detail::gemm_u8s8_vnni(M, A, lda, W, C, ldc);
+    case Int8Kernel::avx2: return detail::gemm_u8s8_avx2(M, A, lda, W, C, ldc);
+    default: return detail::gemm_u8s8_scalar(M, A, lda, W, C, ldc);
+  }
 }
 
 namespace detail {

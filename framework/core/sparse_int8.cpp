@@ -13,6 +13,24 @@
 
 namespace poda {
 
+namespace {
+
+// SparseInt8Weights::pairs from packed: bytes (w0, w1, w2, w3) -> int16 pairs (w0, w1), (w2, w3).
+void widen_to_pairs(SparseInt8Weights& s) {
+  s.pairs.resize(2 * s.entries());
+  for (std::size_t e = 0; e < s.entries(); ++e) {
+    std::int8_t w[4];
+    std::memcpy(w, &s.packed[e], sizeof w);
+    for (int half = 0; half < 2; ++half) {
+      const std::uint32_t lo = static_cast<std::uint16_t>(w[2 * half]);
+      const std::uint32_t hi = static_cast<std::uint16_t>(w[2 * half + 1]);
+      s.pairs[2 * e + half] = static_cast<std::int32_t>(lo | hi << 16);
+    }
+  }
+}
+
+}  // namespace
+
 SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std::size_t K) {
   if (K >= 66000)
     throw std::invalid_argument("sparsify_int8_weights: K = " + std::to_string(K) +
@@ -39,6 +57,7 @@ SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std
     }
     s.row_start.push_back(static_cast<std::uint32_t>(s.quad.size()));
   }
+  if (int8_avx2_available()) widen_to_pairs(s);
   return s;
 }
 
@@ -164,6 +183,8 @@ void sparse_gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda,
 #ifdef PODA_SPARSE_VNNI
   if (active_int8_kernel() == Int8Kernel::vnni) return sparse_vnni(M, A, lda, W, C, ldc);
 #endif
+  if (active_int8_kernel() == Int8Kernel::avx2)
+    return detail::sparse_gemm_u8s8_avx2(M, A, lda, W, C, ldc);
   sparse_scalar(M, A, lda, W, C, ldc);
 }
 

@@ -17,6 +17,8 @@ struct SparseInt8Weights {
   std::vector<std::uint32_t> row_start;  // (N + 1)
   std::vector<std::uint32_t> quad;       // (entries)
   std::vector<std::int32_t> packed;      // (entries)
+  // AVX2 CPUs only: each entry's weights widened to two int16 pairs, (w0, w1) then (w2, w3).
+  std::vector<std::int32_t> pairs;       // (2 * entries)
   std::vector<std::int32_t> row_sum;     // (N): sum_k W[n, k], for the zero-point correction
   std::size_t quads() const { return (k + 3) / 4; }
   std::size_t entries() const { return quad.size(); }
@@ -24,8 +26,14 @@ struct SparseInt8Weights {
 SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std::size_t K);
 
 // C (M, N) int32 = A (M, K) uint8 · W (N, K)^T, exact; lda >= K, ldc >= N. Runs the path
-// active_int8_kernel() names.
+// active_int8_kernel() names (VNNI, AVX2 or scalar).
 void sparse_gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda,
                       const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
+
+namespace detail {
+// The AVX2 path (sparse_int8_avx2.cpp), same contract; needs W.pairs.
+void sparse_gemm_u8s8_avx2(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                           const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
+}  // namespace detail
 
 }  // namespace poda
