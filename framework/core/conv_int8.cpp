@@ -49,6 +49,8 @@ void conv2d_u8s8(const std::uint8_t* x, const Int8ConvShape& s, std::uint8_t pad
                                 " but C_in*kH*kW = " + std::to_string(patch));
   const std::size_t pixels = s.out_h() * s.out_w(), c_out = weight.n;
   if (pixels == 0) return;
+  if (active_int8_kernel() == Int8Kernel::avx2)
+    return detail::conv2d_u8s8_avx2(x, s, pad_level, weight, out);
   std::vector<std::uint8_t> cols(pixels * patch);  // (H_out*W_out, C_in*kH*kW)
   std::vector<std::int32_t> sums(pixels * c_out);  // (H_out*W_out, C_out)
   for (std::size_t b = 0; b < s.batch; ++b) {
