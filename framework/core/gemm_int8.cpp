@@ -114,25 +114,35 @@ void gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda, const Pack
 
 namespace detail {
 
-// One row of A against one block of 16 output channels, in the packed order, so the
-// compiler can vectorise the 16 lanes.
+// Up to 4 rows of A against one block of 16 output channels, a K quad at a time: each row's
+// 4 bytes meet the block's (16, 4) weights, so the innermost loop runs over the 16 lanes with
+// unit-stride accumulators (the compiler vectorises it) and each weight byte loaded serves 4
+// rows. Bytes past K read as 0 (the packed weights are 0 there too).
 void gemm_u8s8_scalar(std::size_t M, const std::uint8_t* A, std::size_t lda,
                       const PackedInt8Weights& W, std::int32_t* C, std::size_t ldc) {
+  constexpr std::size_t kRows = 4;
   const std::size_t quads = W.quads();
-  for (std::size_t m = 0; m < M; ++m) {
-    const std::uint8_t* a = A + m * lda;  // (K)
+  for (std::size_t m0 = 0; m0 < M; m0 += kRows) {
+    const std::size_t rows = M - m0 < kRows ? M - m0 : kRows;
     for (std::size_t block = 0; block < W.blocks(); ++block) {
-      std::int32_t acc[kInt8Lanes] = {};
+      std::int32_t acc[kRows][kInt8Lanes] = {};
       const std::int8_t* b =
           W.data.data() + block * quads * kInt8Lanes * kInt8Quad;  // (quads, 16, 4)
-      for (std::size_t k = 0; k < W.k; ++k) {
-        const std::int32_t av = a[k];
-        const std::int8_t* bq = b + (k / kInt8Quad) * kInt8Lanes * kInt8Quad + k % kInt8Quad;
-        for (std::size_t j = 0; j < kInt8Lanes; ++j) acc[j] += av * bq[j * kInt8Quad];
+      for (std::size_t q = 0; q < quads; ++q) {
+        const std::int8_t* bq = b + q * kInt8Lanes * kInt8Quad;  // (16, 4)
+        for (std::size_t r = 0; r < rows; ++r) {
+          std::int32_t a[kInt8Quad] = {};
+          for (std::size_t i = 0; i < kInt8Quad && q * kInt8Quad + i < W.k; ++i)
+            a[i] = A[(m0 + r) * lda + q * kInt8Quad + i];
+          for (std::size_t j = 0; j < kInt8Lanes; ++j)
+            acc[r][j] += a[0] * bq[j * 4] + a[1] * bq[j * 4 + 1] + a[2] * bq[j * 4 + 2] +
+                         a[3] * bq[j * 4 + 3];
+        }
       }
       const std::size_t n0 = block * kInt8Lanes;
       const std::size_t width = W.n - n0 < kInt8Lanes ? W.n - n0 : kInt8Lanes;
-      std::memcpy(C + m * ldc + n0, acc, width * sizeof(std::int32_t));
+      for (std::size_t r = 0; r < rows; ++r)
+        std::memcpy(C + (m0 + r) * ldc + n0, acc[r], width * sizeof(std::int32_t));
     }
   }
 }
