@@ -50,13 +50,15 @@ TEST_CASE("conv2d_u8s8: equals a direct integer convolution exactly") {
     Conv2dOptions options;
   };
   // LeNet-5's two convolutions, then padding, stride and dilation with odd sizes; stride 1
-  // with padding where runs of 8 output pixels cross rows and borders; a 1x1 kernel.
+  // with padding where runs of 8 output pixels cross rows and borders; a 1x1 kernel; a
+  // dilated window wholly inside the image (the one-load-per-tap blocks).
   const std::vector<Case> cases = {{2, 1, 28, 28, 20, 5, {}},
                                    {2, 20, 12, 12, 50, 5, {}},
                                    {3, 3, 9, 7, 5, 3, {2, 1, 1, 1}},
                                    {1, 2, 10, 11, 17, 3, {1, 2, 2, 1}},
                                    {2, 3, 13, 21, 9, 3, {1, 1, 1, 1}},
-                                   {1, 4, 6, 30, 3, 1, {}}};
+                                   {1, 4, 6, 30, 3, 1, {}},
+                                   {1, 2, 12, 20, 5, 3, {1, 0, 2, 1}}};
   for (Int8Kernel path : int8_paths()) {
     Int8KernelScope scope(path);
     for (const Case& c : cases) {

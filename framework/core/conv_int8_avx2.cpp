@@ -26,28 +26,35 @@ constexpr std::size_t kPixels = kInt16Lanes;  // output pixels per panel block
 // top-left corner.
 struct Tap {
   long channel, dy, dx;
+  long offset;  // (channel * H + dy) * W + dx: where the tap reads, from the corner pixel
 };
 
 // The sizes the panel's inner loop reads, computed once per call.
 struct Geometry {
   long H, W, pad, stride, out_w, pixels;
+  long window_h, window_w;  // the input rows and columns one window spans (with dilation)
   explicit Geometry(const Int8ConvShape& s)
       : H(static_cast<long>(s.height)),
         W(static_cast<long>(s.width)),
         pad(static_cast<long>(s.options.padding)),
         stride(static_cast<long>(s.options.stride)),
         out_w(static_cast<long>(s.out_w())),
-        pixels(static_cast<long>(s.out_h() * s.out_w())) {}
+        pixels(static_cast<long>(s.out_h() * s.out_w())),
+        window_h(static_cast<long>((s.kernel_h - 1) * s.options.dilation + 1)),
+        window_w(static_cast<long>((s.kernel_w - 1) * s.options.dilation + 1)) {}
 };
 
 std::vector<Tap> window_taps(const Int8ConvShape& s) {
   std::vector<Tap> taps;
   const long dil = static_cast<long>(s.options.dilation);
+  const long H = static_cast<long>(s.height), W = static_cast<long>(s.width);
   for (std::size_t c = 0; c < s.channels; ++c)
     for (std::size_t i = 0; i < s.kernel_h; ++i)
-      for (std::size_t j = 0; j < s.kernel_w; ++j)
-        taps.push_back({static_cast<long>(c), static_cast<long>(i) * dil,
-                        static_cast<long>(j) * dil});
+      for (std::size_t j = 0; j < s.kernel_w; ++j) {
+        const long ch = static_cast<long>(c), dy = static_cast<long>(i) * dil,
+                   dx = static_cast<long>(j) * dil;
+        taps.push_back({ch, dy, dx, (ch * H + dy) * W + dx});
+      }
   return taps;
 }
 
@@ -96,6 +103,30 @@ PODA_AVX2 inline __m128i tap_values(const std::uint8_t* x, const Geometry& g,
   return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(v));
 }
 
+// Stores taps (lo, hi) of 8 pixels, 8 uint8 each, as the panel's 8 int16 pairs.
+PODA_AVX2 inline void store_pair(__m128i lo, __m128i hi, std::int16_t* dst) {
+  lo = _mm_cvtepu8_epi16(lo);
+  hi = _mm_cvtepu8_epi16(hi);
+  auto* out = reinterpret_cast<__m128i*>(dst);
+  _mm_storeu_si128(out, _mm_unpacklo_epi16(lo, hi));
+  _mm_storeu_si128(out + 1, _mm_unpackhi_epi16(lo, hi));
+}
+
+// One block of 8 pixels in one row whose whole window is inside the image for every tap
+// (the common case: no padding, or away from the border): one 8-byte load per tap from
+// `corner`, the input at the window corner of the block's first pixel.
+PODA_AVX2 void interior_block(const std::uint8_t* corner, const std::vector<Tap>& taps,
+                              std::size_t pairs, std::int16_t* dst) {
+  const std::size_t K = taps.size();
+  for (std::size_t p = 0; 2 * p + 1 < K; ++p)
+    store_pair(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(corner + taps[2 * p].offset)),
+               _mm_loadl_epi64(reinterpret_cast<const __m128i*>(corner + taps[2 * p + 1].offset)),
+               dst + p * kPixels * kInt16Pair);
+  if (K % 2 == 1)  // the last pair's second tap is past K: zeros
+    store_pair(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(corner + taps[K - 1].offset)),
+               _mm_setzero_si128(), dst + (pairs - 1) * kPixels * kInt16Pair);
+}
+
 // x (C_in, H, W) -> panel [pixels_pad / 8][pairs][8][2] int16: block b, pair p, lane j
 // holds the taps 2p and 2p+1 of output pixel 8b + j.
 PODA_AVX2 void build_panel(const std::uint8_t* x, const Geometry& g, const std::vector<Tap>& taps,
@@ -106,15 +137,14 @@ PODA_AVX2 void build_panel(const std::uint8_t* x, const Geometry& g, const std::
     const bool one_row = g.stride == 1 && p0 + block <= g.pixels && ox + block <= g.out_w;
     const long y0 = oy - g.pad, x0 = ox - g.pad;  // used where one_row (stride 1)
     std::int16_t* dst = panel + static_cast<std::size_t>(p0 / block) * pairs * kPixels * kInt16Pair;
-    for (std::size_t p = 0; p < pairs; ++p) {
-      const __m128i lo = _mm_cvtepu8_epi16(
-          tap_values(x, g, taps, 2 * p, p0, one_row, y0, x0, pad_level));
-      const __m128i hi = _mm_cvtepu8_epi16(
-          tap_values(x, g, taps, 2 * p + 1, p0, one_row, y0, x0, pad_level));
-      auto* out = reinterpret_cast<__m128i*>(dst + p * kPixels * kInt16Pair);
-      _mm_storeu_si128(out, _mm_unpacklo_epi16(lo, hi));
-      _mm_storeu_si128(out + 1, _mm_unpackhi_epi16(lo, hi));
+    if (one_row && y0 >= 0 && y0 + g.window_h <= g.H && x0 >= 0 && x0 + g.window_w + block - 1 <= g.W) {
+      interior_block(x + y0 * g.W + x0, taps, pairs, dst);
+      continue;
     }
+    for (std::size_t p = 0; p < pairs; ++p)
+      store_pair(tap_values(x, g, taps, 2 * p, p0, one_row, y0, x0, pad_level),
+                 tap_values(x, g, taps, 2 * p + 1, p0, one_row, y0, x0, pad_level),
+                 dst + p * kPixels * kInt16Pair);
   }
 }
 
