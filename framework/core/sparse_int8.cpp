@@ -15,17 +15,19 @@ namespace poda {
 
 namespace {
 
-// SparseInt8Weights::pairs from packed: bytes (w0, w1, w2, w3) -> int16 pairs (w0, w1), (w2, w3).
-void widen_to_pairs(SparseInt8Weights& s) {
-  s.pairs.resize(2 * s.entries());
-  for (std::size_t e = 0; e < s.entries(); ++e) {
-    std::int8_t w[4];
-    std::memcpy(w, &s.packed[e], sizeof w);
-    for (int half = 0; half < 2; ++half) {
-      const std::uint32_t lo = static_cast<std::uint16_t>(w[2 * half]);
-      const std::uint32_t hi = static_cast<std::uint16_t>(w[2 * half + 1]);
-      s.pairs[2 * e + half] = static_cast<std::int32_t>(lo | hi << 16);
+// The pair entries of SparseInt8Weights from the dense rows w (N, K).
+void keep_pairs(const std::int8_t* w, SparseInt8Weights& s) {
+  s.pair_start.assign(1, 0);
+  for (std::size_t n = 0; n < s.n; ++n) {
+    for (std::size_t k = 0; k < s.k; k += 2) {
+      const std::int8_t lo = w[n * s.k + k], hi = k + 1 < s.k ? w[n * s.k + k + 1] : 0;
+      if (lo == 0 && hi == 0) continue;
+      const std::uint32_t bits = static_cast<std::uint16_t>(lo) |
+                                 static_cast<std::uint32_t>(static_cast<std::uint16_t>(hi)) << 16;
+      s.pair_index.push_back(static_cast<std::uint32_t>(k / 2));
+      s.pair_value.push_back(static_cast<std::int32_t>(bits));
     }
+    s.pair_start.push_back(static_cast<std::uint32_t>(s.pair_index.size()));
   }
 }
 
@@ -57,7 +59,7 @@ SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std
     }
     s.row_start.push_back(static_cast<std::uint32_t>(s.quad.size()));
   }
-  if (int8_avx2_available()) widen_to_pairs(s);
+  if (int8_avx2_available()) keep_pairs(w, s);
   return s;
 }
 

@@ -1,6 +1,6 @@
 // The AVX2 path of sparse_gemm_u8s8: rows of A packed 8 to a ymm as int16 pairs, and per
-// stored weight quad two vpmaddwd per block of 8 rows (one per int16 pair of the quad),
-// exact for the same reason as gemm_int8_avx2.cpp. Target attribute, like that file.
+// stored weight pair one vpmaddwd per block of 8 rows, exact for the same reason as
+// gemm_int8_avx2.cpp. Target attribute, like that file.
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
@@ -20,7 +20,7 @@ constexpr std::size_t kRows = 8;       // rows of A per ymm
 constexpr std::size_t kMaxBlocks = 4;  // blocks of 8 rows per pass over the weights
 
 // A (M, K) -> out [M_pad / 8][pairs][8] int32, lane r of pair p = A[r, 2p] | A[r, 2p+1] << 16,
-// zero past M and K; pairs = 2 * quads, so every stored quad finds both its pairs.
+// zero past M and K.
 void pack_rows(std::size_t M, const std::uint8_t* A, std::size_t lda, std::size_t K,
                std::size_t pairs, std::vector<std::int32_t>& out) {
   const std::size_t blocks = (M + kRows - 1) / kRows;
@@ -36,33 +36,47 @@ void pack_rows(std::size_t M, const std::uint8_t* A, std::size_t lda, std::size_
 }
 
 // C (rows, N) = A_blocks · W^T for MB consecutive blocks of 8 packed rows (rows <= 8 MB of
-// them real): per weight row, each stored quad broadcasts its two int16 pairs and meets the
-// two matching pair vectors of every block. The 8 sums of a block go down column n of C.
+// them real): per weight row, each stored pair is broadcast and meets the matching pair
+// vector of every block; entries alternate between two accumulator sets. The 8 sums of a
+// block go down column n of C.
 template <int MB>
 PODA_AVX2 void sparse_rows(const SparseInt8Weights& W, const std::int32_t* Ap, std::size_t pairs,
                            std::int32_t* C, std::size_t ldc, std::size_t rows) {
   const std::size_t block = pairs * kRows;
   alignas(32) std::int32_t sums[kRows];
   for (std::size_t n = 0; n < W.n; ++n) {
-    __m256i lo[MB], hi[MB];
+    __m256i even[MB], odd[MB];
 #pragma GCC unroll 4
-    for (int b = 0; b < MB; ++b) lo[b] = hi[b] = _mm256_setzero_si256();
-    for (std::uint32_t e = W.row_start[n]; e < W.row_start[n + 1]; ++e) {
-      const __m256i w01 = _mm256_set1_epi32(W.pairs[2 * e]);
-      const __m256i w23 = _mm256_set1_epi32(W.pairs[2 * e + 1]);
-      const std::int32_t* a = Ap + 2 * static_cast<std::size_t>(W.quad[e]) * kRows;
+    for (int b = 0; b < MB; ++b) even[b] = odd[b] = _mm256_setzero_si256();
+    std::uint32_t e = W.pair_start[n];
+    const std::uint32_t end = W.pair_start[n + 1];
+    for (; e + 1 < end; e += 2) {
+      const __m256i w0 = _mm256_set1_epi32(W.pair_value[e]);
+      const __m256i w1 = _mm256_set1_epi32(W.pair_value[e + 1]);
+      const std::int32_t* a0 = Ap + static_cast<std::size_t>(W.pair_index[e]) * kRows;
+      const std::int32_t* a1 = Ap + static_cast<std::size_t>(W.pair_index[e + 1]) * kRows;
 #pragma GCC unroll 4
       for (int b = 0; b < MB; ++b) {
-        const auto* v = reinterpret_cast<const __m256i*>(a + b * block);
-        lo[b] = _mm256_add_epi32(lo[b], _mm256_madd_epi16(_mm256_loadu_si256(v), w01));
-        hi[b] = _mm256_add_epi32(hi[b], _mm256_madd_epi16(_mm256_loadu_si256(v + 1), w23));
+        const auto* v0 = reinterpret_cast<const __m256i*>(a0 + b * block);
+        const auto* v1 = reinterpret_cast<const __m256i*>(a1 + b * block);
+        even[b] = _mm256_add_epi32(even[b], _mm256_madd_epi16(_mm256_loadu_si256(v0), w0));
+        odd[b] = _mm256_add_epi32(odd[b], _mm256_madd_epi16(_mm256_loadu_si256(v1), w1));
+      }
+    }
+    if (e < end) {
+      const __m256i w0 = _mm256_set1_epi32(W.pair_value[e]);
+      const std::int32_t* a0 = Ap + static_cast<std::size_t>(W.pair_index[e]) * kRows;
+#pragma GCC unroll 4
+      for (int b = 0; b < MB; ++b) {
+        const auto* v0 = reinterpret_cast<const __m256i*>(a0 + b * block);
+        even[b] = _mm256_add_epi32(even[b], _mm256_madd_epi16(_mm256_loadu_si256(v0), w0));
       }
     }
 #pragma GCC unroll 4
     for (int b = 0; b < MB; ++b) {
       const std::size_t first = kRows * static_cast<std::size_t>(b);
       if (first >= rows) break;
-      _mm256_store_si256(reinterpret_cast<__m256i*>(sums), _mm256_add_epi32(lo[b], hi[b]));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(sums), _mm256_add_epi32(even[b], odd[b]));
       const std::size_t valid = std::min(rows - first, kRows);
       for (std::size_t r = 0; r < valid; ++r) C[(first + r) * ldc + n] = sums[r];
     }
@@ -73,10 +87,10 @@ PODA_AVX2 void sparse_rows(const SparseInt8Weights& W, const std::int32_t* Ap, s
 
 void sparse_gemm_u8s8_avx2(std::size_t M, const std::uint8_t* A, std::size_t lda,
                            const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc) {
-  if (W.pairs.size() != 2 * W.entries())
-    throw std::logic_error("sparse_gemm_u8s8_avx2: the weights were built without int16 pairs");
+  if (W.pair_start.size() != W.n + 1)
+    throw std::logic_error("sparse_gemm_u8s8_avx2: the weights were built without pair entries");
   thread_local std::vector<std::int32_t> packed;  // (M_pad / 8, pairs, 8)
-  const std::size_t pairs = 2 * W.quads(), blocks = (M + kRows - 1) / kRows;
+  const std::size_t pairs = (W.k + 1) / 2, blocks = (M + kRows - 1) / kRows;
   pack_rows(M, A, lda, W.k, pairs, packed);
   for (std::size_t b0 = 0; b0 < blocks; b0 += kMaxBlocks) {
     const std::int32_t* Ap = packed.data() + b0 * pairs * kRows;
