@@ -4,7 +4,8 @@
 // step's time goes, per op family.
 //   bench_conv_train [seconds per model, default 2.5] [--threads N] [--profile]
 //                    [--per-sample | --batched (force conv2d's GEMM batching)]
-//                    [--im2col (no direct stride-1 kernels: im2col + GEMM for every conv)]
+//                    [--im2col | --direct (force a conv path; by default each stride-1
+//                     conv times both and keeps the faster, and the choices are listed)]
 //                    [model ...]
 // Run it with OPENBLAS_CORETYPE set to compare BLAS kernels (e.g. Haswell, Cooperlake).
 
@@ -21,9 +22,11 @@
 #include <vector>
 
 #include "core/blas_runtime.h"
+#include "core/conv_choice.h"
 #include "core/gemm.h"
 #include "core/ops.h"
 #include "core/profile.h"
+#include "kernels/isa.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
 #include "train/optimizer.h"
@@ -168,6 +171,9 @@ void bench_model(const Run& r, double seconds, bool profile) {
       r.model.c_str(), shape_str(r.input).c_str(), rate, batch / s.wall, bound,
       100.0 * rate / bound);
   std::printf("  %.0f page faults per step\n", s.page_faults);
+  const std::string choices = conv_choices_text();
+  if (!choices.empty()) std::printf("  conv paths chosen by timing:\n%s", choices.c_str());
+  clear_conv_choices();
   if (profile) print_profile(t, 10);
 }
 
@@ -190,6 +196,8 @@ int main(int argc, char** argv) {
       set_conv_batching(ConvBatching::batched);
     else if (!std::strcmp(argv[a], "--im2col"))
       set_conv_algorithm(ConvAlgorithm::im2col);
+    else if (!std::strcmp(argv[a], "--direct"))
+      force_conv_direct(true);
     else if (a == 1 && std::atof(argv[a]) > 0.0)
       seconds = std::atof(argv[a]);
     else
@@ -207,8 +215,8 @@ int main(int argc, char** argv) {
         if (r.model == name) picked.push_back(r);
     runs = picked;
   }
-  std::printf("BLAS core %s, %d thread(s), batch 64, SGD momentum 0.9\n", blas_core_name().c_str(),
-              threads);
+  std::printf("BLAS core %s, %s kernels, %d thread(s), batch 64, SGD momentum 0.9\n",
+              blas_core_name().c_str(), kernel_isa_name(kernel_isa()), threads);
   for (const Run& r : runs) bench_model(r, seconds, profile);
   return 0;
 }

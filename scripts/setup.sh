@@ -12,6 +12,8 @@ packages=(
   dataset-fashion-mnist
   python3-onnx python3-opencv  # consumers of `poda export` in the tests: checker, OpenCV DNN
 )
+# tests/old_cpu_qemu.sh runs the default build on an emulated CPU without AVX (x86-64 only).
+[ "$(uname -m)" = x86_64 ] && packages+=(qemu-user)
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang-14 libclang-rt-14-dev llvm-14)
 fi

@@ -1,14 +1,15 @@
 #pragma once
 // What the kernel tests share: normal inputs from poda's own generator (the same for a
-// seed), the kernel builds this CPU can run, and the double-precision check of a
+// seed), the kernel targets this CPU can run, and the double-precision check of a
 // matrix-vector product.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
-#include "core/kernel_isa.h"
+#include "kernels/isa.h"
 #include "core/random.h"
 
 namespace poda::testing {
@@ -20,10 +21,19 @@ inline std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
   return v;
 }
 
-// The portable build, and the AVX-512 one where this CPU has it.
+// Every kernel target this CPU can run (scalar always).
 inline std::vector<KernelIsa> kernel_isas() {
-  std::vector<KernelIsa> list{KernelIsa::portable};
-  if (avx512_kernels_available()) list.push_back(KernelIsa::avx512);
+  std::vector<KernelIsa> list;
+  for (KernelIsa isa : all_kernel_isas)
+    if (kernel_isa_runnable(isa)) list.push_back(isa);
+  return list;
+}
+
+// A kernel family's build for every target this CPU can run, by target name.
+template <class Fns>
+std::vector<std::pair<const char*, Fns>> builds_of(const IsaTable<Fns>& table) {
+  std::vector<std::pair<const char*, Fns>> list;
+  for (KernelIsa isa : kernel_isas()) list.push_back({kernel_isa_name(isa), table.at(isa)});
   return list;
 }
 

@@ -15,11 +15,11 @@ TEST_CASE("cli: poda bench on a zoo model with random masks") {
   poda_test::TempDir tmp("poda_cli_bench");
   const poda_test::Finished run =
       poda_test::run_poda({"bench", "--zoo", "lenet300_100", "--sparsity", "0.9", "--batch", "1",
-                           "--batch", "8", "--seconds", "0.01", "--kernels", "portable"},
+                           "--batch", "8", "--seconds", "0.01", "--kernels", "scalar"},
                           tmp.path, "bench");
   INFO("stderr:\n" << run.err);
   REQUIRE(run.code == 0);
-  for (const char* text : {"portable kernels", "batch 1 ", "batch 8 ", "bytes", "90.00%",
+  for (const char* text : {"scalar kernels", "batch 1 ", "batch 8 ", "bytes", "90.00%",
                            "speed-up over dense at batch 8", "fc1", "Dense(784 -> 300)"})
     CHECK(run.out.find(text) != std::string::npos);
 }

@@ -1,14 +1,19 @@
-// The im2col-free kernels of stride-1 convolutions (core/conv_direct.h), in both kernel
-// builds: the full Jacobian on small odd shapes, and the same outputs and gradients as the
-// im2col + GEMM path on shapes that take several chunks, with and without a second thread.
+// The im2col-free kernels of stride-1 convolutions (core/conv_direct.h), on every kernel
+// target this CPU runs: the full Jacobian on small odd shapes, and the same outputs and
+// gradients as the im2col + GEMM path on shapes that take several chunks, with and without
+// a second thread; and the timed choice between the two paths (core/conv_choice.h).
 #include <doctest/doctest.h>
 
 #include <xtensor/xmath.hpp>
 
+#include <algorithm>
+#include <string>
+
+#include "core/conv_choice.h"
 #include "core/conv_direct.h"
-#include "core/kernel_isa.h"
 #include "core/ops.h"
 #include "core/parallel.h"
+#include "kernels/isa.h"
 #include "gradcheck.h"
 #include "kernel_testing.h"
 
@@ -25,6 +30,7 @@ struct SwitchGuard {
   ~SwitchGuard() {
     set_kernel_isa(isa);
     set_conv_algorithm(ConvAlgorithm::automatic);
+    force_conv_direct(false);
     set_compute_threads(1);
   }
 };
@@ -65,7 +71,7 @@ TEST_CASE("conv2d direct: the shapes it takes") {
   CHECK_FALSE(conv_direct_applies(ConvDims{1, 1, 20, 20, 1, 17, 17, 4, 4, 1, 0, 1, 1}));
 }
 
-TEST_CASE("conv2d direct: full Jacobian on odd shapes, paddings and kernels, both builds") {
+TEST_CASE("conv2d direct: full Jacobian on odd shapes, paddings and kernels, every target") {
   const Case cases[] = {
       {"3x3 pad 1, 3 -> 5 channels", 2, 3, 5, 7, 5, 3, 1},
       {"3x3 pad 0", 3, 2, 6, 5, 3, 3, 0},
@@ -74,6 +80,7 @@ TEST_CASE("conv2d direct: full Jacobian on odd shapes, paddings and kernels, bot
       {"5x5 pad 0 on 5x5", 2, 2, 5, 5, 3, 5, 0},
   };
   SwitchGuard guard;
+  force_conv_direct(true);
   for (KernelIsa isa : kernel_isas())
     for (const Case& c : cases) {
       CAPTURE(kernel_isa_name(isa));
@@ -117,6 +124,7 @@ TEST_CASE("conv2d direct: equals im2col + GEMM within 1e-5, chunked and on two t
       set_conv_algorithm(ConvAlgorithm::im2col);
       const std::vector<Array> want = conv_and_grads(x, w, b, c.pad);
       set_conv_algorithm(ConvAlgorithm::automatic);
+      force_conv_direct(true);
       for (int threads : {1, 2}) {
         CAPTURE(threads);
         set_compute_threads(threads);
@@ -127,5 +135,33 @@ TEST_CASE("conv2d direct: equals im2col + GEMM within 1e-5, chunked and on two t
         }
       }
       set_compute_threads(1);
+      force_conv_direct(false);
     }
+}
+
+TEST_CASE("conv2d direct: the timed choice keeps im2col's results and is made once per shape") {
+  SwitchGuard guard;
+  clear_conv_choices();
+  const Case c{"3x3 pad 1, 8 -> 17 channels", 5, 8, 14, 14, 17, 3, 1};
+  const Array x = random_array({c.B, c.C, c.H, c.W}, 21);
+  const Array w = random_array({c.O, c.C, c.k, c.k}, 22);
+  const Array b = random_array({c.O}, 23);
+  set_conv_algorithm(ConvAlgorithm::im2col);
+  const std::vector<Array> want = conv_and_grads(x, w, b, c.pad);
+  CHECK(conv_choices_text().empty());  // forced: nothing timed
+  set_conv_algorithm(ConvAlgorithm::automatic);
+  const std::vector<Array> got = conv_and_grads(x, w, b, c.pad);
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    CAPTURE(k);
+    check_close(got[k], want[k]);
+  }
+  // forward, data gradient (a forward conv of dy) and weight gradient: one line each
+  const std::string text = conv_choices_text();
+  CAPTURE(text);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 3);
+  CHECK(text.find("weight grad") != std::string::npos);
+  CHECK(text.find(kernel_isa_name(kernel_isa())) != std::string::npos);
+  conv_and_grads(x, w, b, c.pad);
+  CHECK(conv_choices_text() == text);  // cached: the second step times nothing
+  clear_conv_choices();
 }

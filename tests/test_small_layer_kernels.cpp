@@ -1,5 +1,5 @@
-// The small-layer kernels against double-precision loops, in both builds (portable and
-// AVX-512). The few-filter convolution: kernels 3 and 5, one to three filters and channels,
+// The small-layer kernels against double-precision loops, on every kernel target this CPU
+// runs. The few-filter convolution: kernels 3 and 5, one to three filters and channels,
 // maps whose heights split unevenly into row blocks and whose widths leave partial vectors;
 // the junk columns of each wide output row stay untouched. The narrow matrix-vector
 // product: 1 to 32 outputs, inputs around the four-input steps, with and without ReLU.
@@ -18,18 +18,8 @@ using poda::testing::random_vector;
 
 namespace {
 
-using FewFilters = void (*)(const float*, std::size_t, std::size_t, std::size_t, const float*,
-                            const float*, std::size_t, std::size_t, float*, std::size_t);
-
-using Narrow = void (*)(const float*, std::size_t, std::size_t, const float*, const float*, float*,
-                        bool);
-
-std::vector<std::pair<const char*, std::pair<FewFilters, Narrow>>> builds() {
-  std::vector<std::pair<const char*, std::pair<FewFilters, Narrow>>> b{
-      {"portable", {kernels::conv_few_filters_portable, kernels::matvec_narrow_portable}}};
-  if (avx512_kernels_available())
-    b.push_back({"avx512", {kernels::conv_few_filters_avx512, kernels::matvec_narrow_avx512}});
-  return b;
+std::vector<std::pair<const char*, SmallLayerKernels>> builds() {
+  return poda::testing::builds_of(small_layer_kernels());
 }
 
 }  // namespace
@@ -39,8 +29,8 @@ TEST_CASE("few-filter convolution: every shape around the row blocks and vector 
   for (std::size_t k : {3, 5})
     for (std::size_t filters : {1, 2, 3})
       for (std::size_t c_in : {1, 3})
-        for (std::size_t oh : {1, 5, 8, 9, 17, 28})
-          for (std::size_t ow : {1, 10, 16, 17, 28, 33}) {
+        for (std::size_t oh : {1, 5, 6, 7, 8, 9, 11, 17, 28})
+          for (std::size_t ow : {1, 7, 8, 9, 10, 16, 17, 28, 33}) {
             const std::size_t wp = ow + k - 1, plane = (oh + k - 1) * wp;
             const std::size_t y_plane = oh * wp + 2;  // planes apart by more than a map
             const std::vector<float> w = random_vector(filters * c_in * k * k, k + filters),
@@ -54,7 +44,7 @@ TEST_CASE("few-filter convolution: every shape around the row blocks and vector 
               CAPTURE(oh);
               CAPTURE(ow);
               std::vector<float> y(filters * y_plane, untouched);
-              fns.first(w.data(), filters, c_in, k, bias.data(), xp.data(), oh, ow, y.data(),
+              fns.conv_few_filters(w.data(), filters, c_in, k, bias.data(), xp.data(), oh, ow, y.data(),
                         y_plane);
               for (std::size_t f = 0; f < filters; ++f)
                 for (std::size_t i = 0; i < oh; ++i)
@@ -74,7 +64,7 @@ TEST_CASE("few-filter convolution: every shape around the row blocks and vector 
 }
 
 TEST_CASE("narrow matrix-vector product: 1 to 32 outputs, with and without ReLU") {
-  for (std::size_t rows : {1, 5, 16, 17, 30, 32})
+  for (std::size_t rows : {1, 5, 7, 8, 9, 16, 17, 24, 25, 30, 32})
     for (std::size_t cols : {1, 3, 4, 5, 21, 100}) {
       const std::vector<float> wt = random_vector(cols * rows, rows + cols),
                                x = random_vector(cols, 3), bias = random_vector(rows, 4);
@@ -85,7 +75,7 @@ TEST_CASE("narrow matrix-vector product: 1 to 32 outputs, with and without ReLU"
           CAPTURE(cols);
           CAPTURE(relu);
           std::vector<float> y(rows + 1, -7.0f);
-          fns.second(wt.data(), rows, cols, bias.data(), x.data(), y.data(), relu);
+          fns.matvec_narrow(wt.data(), rows, cols, bias.data(), x.data(), y.data(), relu);
           check_matvec(
               y, rows, cols, [&](std::size_t r, std::size_t c) { return wt[c * rows + r]; }, bias,
               x, relu);

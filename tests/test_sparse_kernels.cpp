@@ -1,4 +1,4 @@
-// The sparse kernels against plain loops, in both builds (portable and AVX-512), on rows of
+// The sparse kernels against plain loops, on every kernel target this CPU runs, on rows of
 // every length around the vector widths (0 to 70 entries) and every tail of L.
 #include <doctest/doctest.h>
 
@@ -24,16 +24,8 @@ std::vector<float> ragged_matrix(std::size_t rows, std::size_t cols, std::uint64
   return w;
 }
 
-using MatVec = void (*)(const CsrMatrix&, const float*, const float*, float*);
-using Shifted = void (*)(const CsrMatrix&, const std::int32_t*, const std::int32_t*, const float*,
-                         const float*, std::size_t, float*, std::size_t);
-
-std::vector<std::pair<const char*, std::pair<MatVec, Shifted>>> builds() {
-  std::vector<std::pair<const char*, std::pair<MatVec, Shifted>>> b{
-      {"portable", {kernels::sparse_matvec_portable, kernels::sparse_rows_shifted_portable}}};
-  if (avx512_kernels_available())
-    b.push_back({"avx512", {kernels::sparse_matvec_avx512, kernels::sparse_rows_shifted_avx512}});
-  return b;
+std::vector<std::pair<const char*, SparseKernels>> builds() {
+  return poda::testing::builds_of(sparse_kernels());
 }
 
 }  // namespace
@@ -54,7 +46,7 @@ TEST_CASE("sparse kernels: CSR keeps exactly the non-zeros") {
   CHECK_THROWS_AS(csr_from_dense(wide.data(), 2, 70000), std::invalid_argument);
 }
 
-TEST_CASE("sparse kernels: matrix-vector product, both builds, CSR and slices") {
+TEST_CASE("sparse kernels: matrix-vector product, every target, CSR and slices") {
   // 150 rows end in a part-filled slice; 1000 and 1020 columns end in a block of 8 and of 28.
   const std::size_t rows = 150;
   for (std::size_t cols : {1000, 1020}) {
@@ -70,7 +62,7 @@ TEST_CASE("sparse kernels: matrix-vector product, both builds, CSR and slices") 
         CAPTURE(cols);
         CAPTURE(m->slices.empty());
         std::vector<float> y(rows);
-        fns.first(*m, bias.data(), x.data(), y.data());
+        fns.sparse_matvec(*m, bias.data(), x.data(), y.data());
         for (std::size_t r = 0; r < rows; ++r) {
           double expected = bias[r];
           for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
@@ -81,21 +73,22 @@ TEST_CASE("sparse kernels: matrix-vector product, both builds, CSR and slices") 
   }
 }
 
-TEST_CASE("sparse kernels: shifted rows (batched Dense and direct convolution), both builds") {
+TEST_CASE("sparse kernels: shifted rows (direct convolution), every target") {
   const std::size_t rows = 75, cols = 40;
   const std::vector<float> w = ragged_matrix(rows, cols, 5), bias = random_vector(rows, 6);
   const CsrMatrix m = csr_from_dense(w.data(), rows, cols);
   std::vector<std::int32_t> col_offset(cols), row_base(rows);
   for (std::size_t c = 0; c < cols; ++c) col_offset[c] = std::int32_t((c * 37) % 101);
   for (std::size_t r = 0; r < rows; ++r) row_base[r] = std::int32_t(r % 3);
-  for (std::size_t L : {1, 7, 16, 17, 63, 64, 65, 130, 200}) {
+  for (std::size_t L : {1, 7, 8, 9, 16, 17, 31, 32, 33, 63, 64, 65, 130, 200}) {
     const std::vector<float> x = random_vector(101 + 3 + L, 7);
     for (const auto& [name, fns] : builds()) {
       CAPTURE(name);
       CAPTURE(L);
       const std::size_t ldy = L + 3;
       std::vector<float> y(rows * ldy, -7.0f);
-      fns.second(m, col_offset.data(), row_base.data(), bias.data(), x.data(), L, y.data(), ldy);
+      fns.sparse_rows_shifted(m, col_offset.data(), row_base.data(), bias.data(), x.data(), L,
+                              y.data(), ldy);
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t p = 0; p < ldy; ++p) {
           if (p >= L) {  // past L: untouched (and x has no inputs for it)
@@ -111,24 +104,55 @@ TEST_CASE("sparse kernels: shifted rows (batched Dense and direct convolution), 
   }
 }
 
-TEST_CASE("sparse kernels: the ISA switch") {
-  const KernelIsa saved = kernel_isa();
-  set_kernel_isa(KernelIsa::portable);
-  CHECK(kernel_isa() == KernelIsa::portable);
-  if (avx512_kernels_available()) {
-    set_kernel_isa(KernelIsa::avx512);
-    CHECK(kernel_isa() == KernelIsa::avx512);
-  } else {
-    CHECK_THROWS_AS(set_kernel_isa(KernelIsa::avx512), std::invalid_argument);
+TEST_CASE("sparse kernels: strided rows (a batched Dense layer), every target") {
+  const std::size_t rows = 45, cols = 71;
+  const std::vector<float> w = ragged_matrix(rows, cols, 8), bias = random_vector(rows, 9);
+  const CsrMatrix m = csr_from_dense(w.data(), rows, cols);
+  for (std::size_t L : {1, 5, 8, 9, 32, 33, 64, 71}) {
+    const std::size_t ldx = L + 2, ldy = L + 3;
+    const std::vector<float> x = random_vector(cols * ldx, 10);
+    for (const auto& [name, fns] : builds())
+      for (const float* b : {static_cast<const float*>(nullptr), bias.data()}) {
+        CAPTURE(name);
+        CAPTURE(L);
+        CAPTURE(b != nullptr);
+        std::vector<float> y(rows * ldy, -7.0f);
+        fns.sparse_rows_strided(m, b, x.data(), ldx, L, y.data(), ldy);
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t p = 0; p < ldy; ++p) {
+            if (p >= L) {
+              CHECK(y[r * ldy + p] == -7.0f);
+              continue;
+            }
+            double expected = b ? b[r] : 0.0;
+            for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c * ldx + p];
+            CHECK(y[r * ldy + p] == doctest::Approx(expected).epsilon(1e-5));
+          }
+      }
   }
+}
+
+TEST_CASE("kernel targets: names, the switch, what this CPU runs") {
+  const KernelIsa saved = kernel_isa();
+  CHECK(kernel_isa_runnable(KernelIsa::scalar));
+  CHECK(kernel_isa_runnable(best_kernel_isa()));
+  for (KernelIsa isa : all_kernel_isas) {
+    CAPTURE(kernel_isa_name(isa));
+    CHECK(parse_kernel_isa(kernel_isa_name(isa)) == isa);
+    if (kernel_isa_runnable(isa)) {
+      set_kernel_isa(isa);
+      CHECK(kernel_isa() == isa);
+      CHECK(int(isa) <= int(best_kernel_isa()));
+    } else {
+      CHECK_THROWS_AS(set_kernel_isa(isa), std::invalid_argument);
+    }
+  }
+  CHECK_THROWS_AS(parse_kernel_isa("portable"), std::invalid_argument);
   set_kernel_isa(saved);
 }
 
 TEST_CASE("sparse kernels: transpose, both builds") {
-  std::vector<std::pair<const char*, void (*)(const float*, std::size_t, std::size_t, float*)>> fns{
-      {"portable", kernels::transpose_portable}};
-  if (avx512_kernels_available()) fns.push_back({"avx512", kernels::transpose_avx512});
-  for (const auto& [name, fn] : fns)
+  for (const auto& [name, fns] : builds())
     for (std::size_t rows : {1, 15, 16, 33, 64})
       for (std::size_t cols : {1, 17, 32, 64, 784}) {
         CAPTURE(name);
@@ -136,7 +160,7 @@ TEST_CASE("sparse kernels: transpose, both builds") {
         CAPTURE(cols);
         const std::vector<float> a = random_vector(rows * cols, rows + cols);
         std::vector<float> t(rows * cols);
-        fn(a.data(), rows, cols, t.data());
+        fns.transpose(a.data(), rows, cols, t.data());
         bool same = true;
         for (std::size_t r = 0; r < rows; ++r)
           for (std::size_t c = 0; c < cols; ++c) same = same && t[c * rows + r] == a[r * cols + c];

@@ -49,7 +49,7 @@ void print_speedups(const InferenceMeasurement& m, std::size_t batch) {
 
 int command_bench(const BenchOptions& o) {
   if (o.kernels != "auto")
-    set_kernel_isa(o.kernels == "portable" ? KernelIsa::portable : KernelIsa::avx512);
+    set_kernel_isa(parse_kernel_isa(o.kernels));
   const Shape input = parse_shape(o.input);
   auto model = bench_model(o, input);
   InferenceMeasureSettings settings;

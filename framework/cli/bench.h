@@ -17,7 +17,7 @@ struct BenchOptions {
   std::string criterion = "magnitude";
   std::vector<std::size_t> batch_sizes{1, 64};
   double seconds = 1.0;          // timed seconds per batch size (at least 200 rounds)
-  std::string kernels = "auto";  // auto, avx512 or portable
+  std::string kernels = "auto";  // auto, scalar, avx2 or avx512 (kernels/isa.h)
   std::uint64_t seed = 1;
 };
 

@@ -6,6 +6,7 @@
 
 #include "core/blas_runtime.h"
 #include "core/cpu_features.h"
+#include "kernels/isa.h"
 
 namespace poda {
 
@@ -19,6 +20,14 @@ std::string compiler() {
 #else
   return "unknown";
 #endif
+}
+
+// "scalar avx2 avx512": the targets for which `keep` holds.
+std::string isa_list(bool (*keep)(KernelIsa)) {
+  std::string list;
+  for (KernelIsa isa : all_kernel_isas)
+    if (keep(isa)) list += (list.empty() ? "" : " ") + std::string(kernel_isa_name(isa));
+  return list.empty() ? "none" : list;
 }
 
 std::string env_text(const char* name) {
@@ -45,7 +54,12 @@ std::string poda_info_text() {
       << "OPENBLAS_CORETYPE: " << env_text("OPENBLAS_CORETYPE") << "\n"
       << "cpu vendor:        " << (cpu.vendor.empty() ? "(unknown)" : cpu.vendor) << "\n"
       << "cpu brand:         " << (cpu.brand.empty() ? "(unknown)" : cpu.brand) << "\n"
-      << "cpu features:      " << cpu.describe() << "\n";
+      << "cpu features:      " << cpu.describe() << "\n"
+      << "kernels compiled:  " << isa_list(kernel_isa_compiled) << "\n"
+      << "kernels runnable:  " << isa_list(kernel_isa_runnable) << "\n"
+      << "kernels chosen:    " << kernel_isa_name(kernel_isa()) << " (" << kernel_isa_how()
+      << (kernel_isa_has_vnni() ? "; avx512 vnni present" : "") << ")\n"
+      << "PODA_KERNEL_ISA:   " << env_text("PODA_KERNEL_ISA") << "\n";
   return out.str();
 }
 

@@ -75,8 +75,8 @@ CLI::App* add_bench(CLI::App& app, poda::BenchOptions& o) {
   bench->add_option("--criterion", o.criterion, "magnitude, random, ...")->capture_default_str();
   bench->add_option("--batch", o.batch_sizes, "batch sizes")->capture_default_str();
   bench->add_option("--seconds", o.seconds, "timed seconds per batch size")->capture_default_str();
-  bench->add_option("--kernels", o.kernels, "auto, avx512 or portable")
-      ->check(CLI::IsMember({"auto", "avx512", "portable"}))
+  bench->add_option("--kernels", o.kernels, "auto, scalar, avx2 or avx512")
+      ->check(CLI::IsMember({"auto", "scalar", "avx2", "avx512"}))
       ->capture_default_str();
   return bench;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // What the AVX-512 kernel files share. They compile with target attributes rather than
 // flags, so each builds under any x86-64 compiler setting and runs only where
-// avx512_kernels_available() (core/kernel_isa.h) said yes. Include inside the files'
-// `#if defined(__x86_64__) && defined(__GNUC__)`.
+// kernel_isa_runnable(KernelIsa::avx512) (kernels/isa.h) says yes. Include inside the
+// files' `#if PODA_KERNELS_X86`.
 #include <immintrin.h>
 
 #include <cstddef>

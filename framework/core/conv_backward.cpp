@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/conv_choice.h"
 #include "core/conv_direct.h"
 #include "core/conv_kernels.h"
 #include "core/conv_workspace.h"
@@ -109,13 +110,16 @@ void conv_backward_bias(float* dbias, float beta, const float* dy, const ConvDim
     }
 }
 
-void conv_backward_weight(float* dw, float beta, const float* dy, const float* x,
-                          const ConvDims& d) {
+namespace {
+
+// conv_backward_weight on the direct path or the im2col one.
+void weight_grad(bool direct, float* dw, float beta, const float* dy, const float* x,
+                 const ConvDims& d) {
   // Each extra thread sums its samples into its own buffer; they are added at the end.
   const std::size_t size = d.C_out * d.K();
   const int slots = parallel_slots(d.B);
   float* partial = grow(conv_workspace().partial, (slots - 1) * size);
-  const auto samples = conv_direct_applies(d) ? conv_weight_grad_direct : weight_grad_samples;
+  const auto samples = direct ? conv_weight_grad_direct : weight_grad_samples;
   parallel_for(d.B, [&](std::size_t lo, std::size_t hi, int slot) {
     if (slot == 0)
       samples(dw, beta, dy, x, d, lo, hi);
@@ -124,6 +128,18 @@ void conv_backward_weight(float* dw, float beta, const float* dy, const float* x
   });
   for (int s = 1; s < slots; ++s)
     for (std::size_t i = 0; i < size; ++i) dw[i] += partial[(s - 1) * size + i];
+}
+
+}  // namespace
+
+void conv_backward_weight(float* dw, float beta, const float* dy, const float* x,
+                          const ConvDims& d) {
+  std::vector<float> scratch;  // (C_out, K), only while the paths are timed
+  const bool direct = conv_direct_chosen(ConvPass::weight_grad, d, [&](bool path) {
+    scratch.resize(d.C_out * d.K());
+    weight_grad(path, scratch.data(), 0.0f, dy, x, d);
+  });
+  weight_grad(direct, dw, beta, dy, x, d);
 }
 
 void conv_backward_data(float* dx, float beta, const float* dy, const float* w, const ConvDims& d) {

@@ -12,8 +12,9 @@
 
 namespace poda {
 
-// True for the convolutions these kernels take: stride 1, no dilation, one group, kernels
-// up to 16 wide, and not a 1x1 unpadded conv (already one GEMM per sample without im2col).
+// True for the convolutions these kernels can take (unless im2col is forced): stride 1, no
+// dilation, one group, kernels up to 16 wide, and not a 1x1 unpadded conv (already one GEMM
+// per sample without im2col). Whether they do is timed (core/conv_choice.h).
 bool conv_direct_applies(const ConvDims& d);
 
 // Samples [lo, hi) of conv_forward: y (B, C_out, OH, OW) = conv(x, w) + bias (or + y), then

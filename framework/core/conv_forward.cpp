@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <vector>
 
+#include "core/conv_choice.h"
 #include "core/conv_direct.h"
 #include "core/conv_kernels.h"
 #include "core/conv_workspace.h"
@@ -133,12 +135,20 @@ void relu_with_mask(float* y, std::uint8_t* mask, std::size_t n) {
 
 void conv_forward(float* y, bool accumulate, const float* x, const float* w, const float* bias,
                   const ConvDims& d, std::uint8_t* relu_mask) {
-  parallel_for(d.B, [&](std::size_t lo, std::size_t hi, int) {
-    if (conv_direct_applies(d))
-      conv_forward_direct(y, accumulate, x, w, bias, d, lo, hi, relu_mask);
-    else
-      forward_samples(y, accumulate, x, w, bias, d, lo, hi, relu_mask);
+  auto run = [&](bool direct, float* out, bool acc, std::uint8_t* mask) {
+    parallel_for(d.B, [&](std::size_t lo, std::size_t hi, int) {
+      if (direct)
+        conv_forward_direct(out, acc, x, w, bias, d, lo, hi, mask);
+      else
+        forward_samples(out, acc, x, w, bias, d, lo, hi, mask);
+    });
+  };
+  std::vector<float> scratch;  // (B, C_out, OH, OW), only while the paths are timed
+  const bool direct = conv_direct_chosen(ConvPass::forward, d, [&](bool path) {
+    scratch.resize(d.B * d.C_out * d.OHW());
+    run(path, scratch.data(), false, nullptr);
   });
+  run(direct, y, accumulate, relu_mask);
 }
 
 }  // namespace poda

@@ -4,10 +4,12 @@
 // neurons a structured-pruned model keeps) spend more time in im2col, in the library's
 // per-call set-up and in separate bias and activation passes than in their
 // multiply-accumulates; these kernels have neither. The inference path (infer/linear_ops.h)
-// and the training convolutions (core/conv_direct.cpp) both run them. Two builds, AVX-512
-// and a portable fallback, chosen by the process-wide switch of core/kernel_isa.h.
+// and the training convolutions (core/conv_direct.cpp) both run them, in the build of
+// the active kernel target (kernels/isa.h).
 #include <cstddef>
 #include <cstdint>
+
+#include "kernels/isa.h"
 
 namespace poda {
 
@@ -31,24 +33,17 @@ void dense_matvec(const float* w, std::size_t rows, std::size_t cols, const floa
 void max_pool2x2(const float* x, std::size_t row_stride, std::size_t plane_stride,
                  std::size_t planes, std::size_t ph, std::size_t pw, float floor, float* y);
 
+// The builds of these kernels, one per target (kernels/isa.h); the functions above run the
+// active target's.
+struct DirectKernels {
+  decltype(&poda::dense_rows_shifted) dense_rows_shifted;
+  decltype(&poda::dense_matvec) dense_matvec;
+  decltype(&poda::max_pool2x2) max_pool2x2;
+};
+const IsaTable<DirectKernels>& direct_kernels();
+
 namespace kernels {
-void dense_rows_shifted_portable(const float* w, std::size_t rows, std::size_t K,
-                                 const std::int32_t* col_offset, const std::int32_t* row_base,
-                                 const float* bias, const float* x, std::size_t L, float* y,
-                                 std::size_t ldy);
-void dense_rows_shifted_avx512(const float* w, std::size_t rows, std::size_t K,
-                               const std::int32_t* col_offset, const std::int32_t* row_base,
-                               const float* bias, const float* x, std::size_t L, float* y,
-                               std::size_t ldy);
-void dense_matvec_portable(const float* w, std::size_t rows, std::size_t cols, const float* bias,
-                           const float* x, float* y, bool relu);
-void dense_matvec_avx512(const float* w, std::size_t rows, std::size_t cols, const float* bias,
-                         const float* x, float* y, bool relu);
-void max_pool2x2_portable(const float* x, std::size_t row_stride, std::size_t plane_stride,
-                          std::size_t planes, std::size_t ph, std::size_t pw, float floor,
-                          float* y);
-void max_pool2x2_avx512(const float* x, std::size_t row_stride, std::size_t plane_stride,
-                        std::size_t planes, std::size_t ph, std::size_t pw, float floor, float* y);
+extern const DirectKernels direct_scalar, direct_avx2, direct_avx512;
 }  // namespace kernels
 
 }  // namespace poda

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if PODA_KERNELS_X86
 #include "core/avx512_common.h"
 
 namespace poda::kernels {
@@ -117,7 +117,7 @@ PODA_AVX512 inline void pool_row16(const float* r0, const float* r1, std::size_t
 
 }  // namespace
 
-PODA_AVX512 void max_pool2x2_avx512(const float* x, std::size_t row_stride,
+PODA_AVX512 static void max_pool2x2_avx512(const float* x, std::size_t row_stride,
                                     std::size_t plane_stride, std::size_t planes, std::size_t ph,
                                     std::size_t pw, float floor, float* y) {
   const __m512 f = _mm512_set1_ps(floor);
@@ -132,7 +132,7 @@ PODA_AVX512 void max_pool2x2_avx512(const float* x, std::size_t row_stride,
 }
 
 // Rows in blocks of up to four that share an input base (one convolution group).
-PODA_AVX512 void dense_rows_shifted_avx512(const float* w, std::size_t rows, std::size_t K,
+PODA_AVX512 static void dense_rows_shifted_avx512(const float* w, std::size_t rows, std::size_t K,
                                            const std::int32_t* col_offset,
                                            const std::int32_t* row_base, const float* bias,
                                            const float* x, std::size_t L, float* y,
@@ -156,32 +156,16 @@ PODA_AVX512 void dense_rows_shifted_avx512(const float* w, std::size_t rows, std
   }
 }
 
-PODA_AVX512 void dense_matvec_avx512(const float* w, std::size_t rows, std::size_t cols,
+PODA_AVX512 static void dense_matvec_avx512(const float* w, std::size_t rows, std::size_t cols,
                                      const float* bias, const float* x, float* y, bool relu) {
   std::size_t r = 0;
   for (; r + 4 <= rows; r += 4) matvec_rows<4>(w + r * cols, cols, x, bias + r, y + r, relu);
   for (; r < rows; ++r) matvec_rows<1>(w + r * cols, cols, x, bias + r, y + r, relu);
 }
 
-}  // namespace poda::kernels
+const DirectKernels direct_avx512{dense_rows_shifted_avx512, dense_matvec_avx512,
+                                  max_pool2x2_avx512};
 
-#else  // not x86-64 GCC/Clang: never selected (avx512_kernels_available() is false)
-
-namespace poda::kernels {
-void dense_rows_shifted_avx512(const float* w, std::size_t rows, std::size_t K,
-                               const std::int32_t* col_offset, const std::int32_t* row_base,
-                               const float* bias, const float* x, std::size_t L, float* y,
-                               std::size_t ldy) {
-  dense_rows_shifted_portable(w, rows, K, col_offset, row_base, bias, x, L, y, ldy);
-}
-void dense_matvec_avx512(const float* w, std::size_t rows, std::size_t cols, const float* bias,
-                         const float* x, float* y, bool relu) {
-  dense_matvec_portable(w, rows, cols, bias, x, y, relu);
-}
-void max_pool2x2_avx512(const float* x, std::size_t row_stride, std::size_t plane_stride,
-                        std::size_t planes, std::size_t ph, std::size_t pw, float floor, float* y) {
-  max_pool2x2_portable(x, row_stride, plane_stride, planes, ph, pw, floor, y);
-}
 }  // namespace poda::kernels
 
 #endif

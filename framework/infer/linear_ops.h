@@ -33,10 +33,9 @@ class LinearOp : public InferOp {
   virtual std::string sparse_unsupported() const = 0;
   // Dense multiply-accumulates per sample.
   virtual std::size_t macs() const = 0;
-  // Whether the dense path has a direct kernel at this batch size, and whether it takes it
-  // without timing it against GEMM.
+  // Whether the dense path has a direct kernel at this batch size (the plan times it
+  // against GEMM).
   virtual bool has_direct(std::size_t batch) const { return false; }
-  virtual bool direct_untimed(std::size_t batch) const { return false; }
   // Takes over the ReLU that follows the layer; false when the layer cannot.
   virtual bool fuse_relu() { return false; }
   // Takes over a 2x2 max pooling at stride 2 that follows (out_shape becomes the pooled
@@ -70,9 +69,6 @@ class DenseOp : public LinearOp {
   DenseOp(std::string name, Array weight, Array bias);
   void finalise() override;  // also the batch-1 slices
   bool has_direct(std::size_t batch) const override { return batch == 1; }
-  // Both stream the same weights once at batch 1 (memory-bound); timing two near-equal
-  // kernels let two plans of one model pick differently, by noise.
-  bool direct_untimed(std::size_t batch) const override { return batch == 1; }
   bool fuse_relu() override { return relu_ = true; }
   void run(Workspace& ws, std::size_t batch) override;
   std::string describe() const override;

@@ -147,8 +147,6 @@ void InferencePlan::pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoi
   c.dense_kernel = DenseKernel::gemm;
   if (op.has_direct(batch) && forced_dense_) {
     c.dense_kernel = *forced_dense_;
-  } else if (op.direct_untimed(batch)) {
-    c.dense_kernel = DenseKernel::direct;
   } else if (op.has_direct(batch) &&
              !(dispatch_ == Dispatch::sparse && op.sparse_unsupported().empty())) {
     double best[2];

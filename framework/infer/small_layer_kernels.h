@@ -1,7 +1,6 @@
 #pragma once
-// Kernels for the small layers structured pruning leaves, where infer/direct_kernels.h's
-// blocking runs out of work to share. Both builds as in infer/sparse_kernels.h (AVX-512 and
-// a portable fallback, one process-wide switch).
+// Kernels for the small layers structured pruning leaves, where core/direct_kernels.h's
+// blocking runs out of work to share. Built for each kernel target (kernels/isa.h).
 //
 // A stride-1 convolution for layers with one or two filters (LeNet-5's first layer with 75%
 // of its filters removed keeps one). dense_rows_shifted
@@ -15,9 +14,11 @@
 // keeps the outputs in the lanes and reads the weights transposed, one input at a time.
 #include <cstddef>
 
+#include "kernels/isa.h"
+
 namespace poda {
 
-// The kernel sizes the AVX-512 build unrolls; other sizes take dense_rows_shifted.
+// The kernel sizes the vector builds unroll; other sizes take dense_rows_shifted.
 bool conv_few_filters_supports(std::size_t kernel);
 
 // For every filter f < filters, output row i < oh, column j < ow (columns ow..wp of y's rows
@@ -37,17 +38,16 @@ constexpr std::size_t narrow_matvec_max_rows = 32;
 void matvec_narrow(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
                    const float* x, float* y, bool relu);
 
+// The builds of these kernels, one per target (kernels/isa.h); the functions above run the
+// active target's.
+struct SmallLayerKernels {
+  decltype(&poda::conv_few_filters) conv_few_filters;
+  decltype(&poda::matvec_narrow) matvec_narrow;
+};
+const IsaTable<SmallLayerKernels>& small_layer_kernels();
+
 namespace kernels {
-void matvec_narrow_portable(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
-                            const float* x, float* y, bool relu);
-void matvec_narrow_avx512(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
-                          const float* x, float* y, bool relu);
-void conv_few_filters_portable(const float* w, std::size_t filters, std::size_t c_in, std::size_t k,
-                               const float* bias, const float* xp, std::size_t oh, std::size_t ow,
-                               float* y, std::size_t y_plane);
-void conv_few_filters_avx512(const float* w, std::size_t filters, std::size_t c_in, std::size_t k,
-                             const float* bias, const float* xp, std::size_t oh, std::size_t ow,
-                             float* y, std::size_t y_plane);
+extern const SmallLayerKernels small_layer_scalar, small_layer_avx2, small_layer_avx512;
 }  // namespace kernels
 
 }  // namespace poda

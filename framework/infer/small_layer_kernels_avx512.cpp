@@ -1,7 +1,7 @@
 // The AVX-512 builds of the small-layer kernels (how they build: core/avx512_common.h).
 #include "infer/small_layer_kernels.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if PODA_KERNELS_X86
 #include <algorithm>
 
 #include "core/avx512_common.h"
@@ -64,7 +64,7 @@ PODA_AVX512 void filter(const float* w, std::size_t c_in, float bias, const floa
 
 // Two vectors of outputs; four inputs per step into four accumulator pairs, so eight FMA
 // chains hide the latency that one pair would wait on.
-PODA_AVX512 void matvec_narrow_avx512(const float* wt, std::size_t rows, std::size_t cols,
+PODA_AVX512 static void matvec_narrow_avx512(const float* wt, std::size_t rows, std::size_t cols,
                                       const float* bias, const float* x, float* y, bool relu) {
   const __mmask16 m0 = lanes(rows), m1 = rows > 16 ? lanes(rows - 16) : 0;
   __m512 a0[4], a1[4];
@@ -93,12 +93,13 @@ PODA_AVX512 void matvec_narrow_avx512(const float* wt, std::size_t rows, std::si
   _mm512_mask_storeu_ps(y + 16, m1, s1);
 }
 
-PODA_AVX512 void conv_few_filters_avx512(const float* w, std::size_t filters, std::size_t c_in,
+PODA_AVX512 static void conv_few_filters_avx512(const float* w, std::size_t filters, std::size_t c_in,
                                          std::size_t k, const float* bias, const float* xp,
                                          std::size_t oh, std::size_t ow, float* y,
                                          std::size_t y_plane) {
   if (!conv_few_filters_supports(k))
-    return conv_few_filters_portable(w, filters, c_in, k, bias, xp, oh, ow, y, y_plane);
+    return small_layer_avx2.conv_few_filters(w, filters, c_in, k, bias, xp, oh, ow, y,
+                                             y_plane);
   for (std::size_t f = 0; f < filters; ++f) {
     const float* wf = w + f * c_in * k * k;
     if (k == 3)
@@ -108,20 +109,8 @@ PODA_AVX512 void conv_few_filters_avx512(const float* w, std::size_t filters, st
   }
 }
 
-}  // namespace poda::kernels
+const SmallLayerKernels small_layer_avx512{conv_few_filters_avx512, matvec_narrow_avx512};
 
-#else  // not x86-64 GCC/Clang: never selected (avx512_kernels_available() is false)
-
-namespace poda::kernels {
-void matvec_narrow_avx512(const float* wt, std::size_t rows, std::size_t cols, const float* bias,
-                          const float* x, float* y, bool relu) {
-  matvec_narrow_portable(wt, rows, cols, bias, x, y, relu);
-}
-void conv_few_filters_avx512(const float* w, std::size_t filters, std::size_t c_in, std::size_t k,
-                             const float* bias, const float* xp, std::size_t oh, std::size_t ow,
-                             float* y, std::size_t y_plane) {
-  conv_few_filters_portable(w, filters, c_in, k, bias, xp, oh, ow, y, y_plane);
-}
 }  // namespace poda::kernels
 
 #endif

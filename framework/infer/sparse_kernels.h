@@ -1,11 +1,10 @@
 #pragma once
-// The sparse kernels of the inference path, in two builds: AVX-512 (where this CPU has it)
-// and a portable C++ fallback that the tests also run. A process-wide switch chooses; the
-// default is AVX-512 when the CPU and OS support it (core/kernel_isa.h).
+// The sparse kernels of the inference path, built for each kernel target and run in the
+// active target's build (kernels/isa.h).
 #include <cstddef>
 #include <cstdint>
 
-#include "core/kernel_isa.h"
+#include "kernels/isa.h"
 #include "infer/csr.h"
 
 namespace poda {
@@ -33,22 +32,18 @@ void sparse_rows_strided(const CsrMatrix& w, const float* bias, const float* x, 
 // dst (cols, rows) = src (rows, cols)ᵀ: the layout changes of a plan (infer/op.h).
 void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst);
 
-// The portable and AVX-512 builds themselves (the functions above dispatch to them).
+// The builds of these kernels, one per target (kernels/isa.h); the functions above run the
+// active target's.
+struct SparseKernels {
+  decltype(&poda::sparse_matvec) sparse_matvec;
+  decltype(&poda::sparse_rows_shifted) sparse_rows_shifted;
+  decltype(&poda::sparse_rows_strided) sparse_rows_strided;
+  decltype(&poda::transpose) transpose;
+};
+const IsaTable<SparseKernels>& sparse_kernels();
+
 namespace kernels {
-void sparse_matvec_portable(const CsrMatrix& w, const float* bias, const float* x, float* y);
-void sparse_matvec_avx512(const CsrMatrix& w, const float* bias, const float* x, float* y);
-void sparse_rows_shifted_portable(const CsrMatrix& w, const std::int32_t* col_offset,
-                                  const std::int32_t* row_base, const float* bias, const float* x,
-                                  std::size_t L, float* y, std::size_t ldy);
-void sparse_rows_shifted_avx512(const CsrMatrix& w, const std::int32_t* col_offset,
-                                const std::int32_t* row_base, const float* bias, const float* x,
-                                std::size_t L, float* y, std::size_t ldy);
-void sparse_rows_strided_portable(const CsrMatrix& w, const float* bias, const float* x,
-                                  std::size_t ldx, std::size_t L, float* y, std::size_t ldy);
-void sparse_rows_strided_avx512(const CsrMatrix& w, const float* bias, const float* x,
-                                std::size_t ldx, std::size_t L, float* y, std::size_t ldy);
-void transpose_portable(const float* src, std::size_t rows, std::size_t cols, float* dst);
-void transpose_avx512(const float* src, std::size_t rows, std::size_t cols, float* dst);
+extern const SparseKernels sparse_scalar, sparse_avx2, sparse_avx512;
 }  // namespace kernels
 
 }  // namespace poda

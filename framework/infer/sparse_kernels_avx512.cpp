@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if PODA_KERNELS_X86
 #include "core/avx512_common.h"
 
 namespace poda::kernels {
@@ -134,11 +134,11 @@ PODA_AVX512 void sliced_matvec(const CsrMatrix& w, const float* bias, const floa
 
 }  // namespace
 
-// Batch 1: the slice layout when the layer built it, else the scalar CSR loop (AVX-512
+// Batch 1: the slice layout when the layer built it, else the CSR loop of the AVX2 build (AVX-512
 // gathers measured no faster than scalar loads on Zen 5: 8.5 vs 8.0 us for LeNet-300-100's
 // fc1 at 90%).
-void sparse_matvec_avx512(const CsrMatrix& w, const float* bias, const float* x, float* y) {
-  if (w.slices.empty()) return sparse_matvec_portable(w, bias, x, y);
+static void sparse_matvec_avx512(const CsrMatrix& w, const float* bias, const float* x, float* y) {
+  if (w.slices.empty()) return sparse_avx2.sparse_matvec(w, bias, x, y);
   sliced_matvec(w, bias, x, y);
 }
 
@@ -171,7 +171,7 @@ PODA_AVX512 inline void transpose16(const float* src, std::size_t lds, float* ds
 }
 
 // dst (cols, rows) = src (rows, cols)ᵀ: 16x16 blocks in registers, the edges by the loop.
-PODA_AVX512 void transpose_avx512(const float* src, std::size_t rows, std::size_t cols,
+PODA_AVX512 static void transpose_avx512(const float* src, std::size_t rows, std::size_t cols,
                                   float* dst) {
   const std::size_t r16 = rows / 16 * 16, c16 = cols / 16 * 16;
   for (std::size_t r = 0; r < r16; r += 16)
@@ -181,39 +181,22 @@ PODA_AVX512 void transpose_avx512(const float* src, std::size_t rows, std::size_
     for (std::size_t c = (r < r16 ? c16 : 0); c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
 }
 
-PODA_AVX512 void sparse_rows_shifted_avx512(const CsrMatrix& w, const std::int32_t* col_offset,
+PODA_AVX512 static void sparse_rows_shifted_avx512(const CsrMatrix& w, const std::int32_t* col_offset,
                                             const std::int32_t* row_base, const float* bias,
                                             const float* x, std::size_t L, float* y,
                                             std::size_t ldy) {
   rows_shifted(w, TableOffset{col_offset}, row_base, bias, x, L, y, ldy);
 }
 
-PODA_AVX512 void sparse_rows_strided_avx512(const CsrMatrix& w, const float* bias, const float* x,
+PODA_AVX512 static void sparse_rows_strided_avx512(const CsrMatrix& w, const float* bias, const float* x,
                                             std::size_t ldx, std::size_t L, float* y,
                                             std::size_t ldy) {
   rows_shifted(w, StrideOffset{std::int32_t(ldx)}, nullptr, bias, x, L, y, ldy);
 }
 
-}  // namespace poda::kernels
+const SparseKernels sparse_avx512{sparse_matvec_avx512, sparse_rows_shifted_avx512,
+                                  sparse_rows_strided_avx512, transpose_avx512};
 
-#else  // not x86-64 GCC/Clang: never selected (avx512_kernels_available() is false)
-
-namespace poda::kernels {
-void sparse_matvec_avx512(const CsrMatrix& w, const float* bias, const float* x, float* y) {
-  sparse_matvec_portable(w, bias, x, y);
-}
-void transpose_avx512(const float* src, std::size_t rows, std::size_t cols, float* dst) {
-  transpose_portable(src, rows, cols, dst);
-}
-void sparse_rows_shifted_avx512(const CsrMatrix& w, const std::int32_t* col_offset,
-                                const std::int32_t* row_base, const float* bias, const float* x,
-                                std::size_t L, float* y, std::size_t ldy) {
-  sparse_rows_shifted_portable(w, col_offset, row_base, bias, x, L, y, ldy);
-}
-void sparse_rows_strided_avx512(const CsrMatrix& w, const float* bias, const float* x,
-                                std::size_t ldx, std::size_t L, float* y, std::size_t ldy) {
-  sparse_rows_strided_portable(w, bias, x, ldx, L, y, ldy);
-}
 }  // namespace poda::kernels
 
 #endif

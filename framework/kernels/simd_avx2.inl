@@ -1,0 +1,44 @@
+// The vector layer of the kernel sources, AVX2 + FMA build: V is eight floats in a ymm
+// register. Included by kernels/target_avx2.cpp inside its namespace, under
+// `#pragma GCC target("avx2,fma")`; the same names as kernels/simd_generic.inl.
+//
+//   vload_n / vstore_n touch only the first n lanes (n may exceed W): they never read or
+//   write past them, so the kernels keep the callers' "no read past the end" contracts.
+
+using V = __m256;
+constexpr std::size_t W = 8;
+// Registers the blocking may plan on (ymm0-15).
+constexpr int vector_registers = 16;
+
+inline V vzero() { return _mm256_setzero_ps(); }
+inline V vset(float a) { return _mm256_set1_ps(a); }
+inline V vload(const float* p) { return _mm256_loadu_ps(p); }
+inline void vstore(float* p, V v) { _mm256_storeu_ps(p, v); }
+inline V vadd(V a, V b) { return _mm256_add_ps(a, b); }
+inline V vfma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+inline V vmax(V a, V b) { return _mm256_max_ps(a, b); }
+
+// All ones in the first min(n, W) lanes.
+inline __m256i lane_mask(std::size_t n) {
+  alignas(32) static const std::int32_t ones_then_zeros[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                                               0,  0,  0,  0,  0,  0,  0,  0};
+  return _mm256_loadu_si256(
+      reinterpret_cast<const __m256i*>(ones_then_zeros + 8 - (n < 8 ? n : 8)));
+}
+inline V vload_n(const float* p, std::size_t n) { return _mm256_maskload_ps(p, lane_mask(n)); }
+inline void vstore_n(float* p, V v, std::size_t n) { _mm256_maskstore_ps(p, lane_mask(n), v); }
+
+inline float vsum(V v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// For x = (a, b), 2W consecutive floats: max(x[2i], x[2i+1]) for i < W.
+inline V vmax_pairs(V a, V b) {
+  const V even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));  // a0 a2 b0 b2 | a4 a6 b4 b6
+  const V odd = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+  const __m256d m = _mm256_castps_pd(_mm256_max_ps(even, odd));
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(m, _MM_SHUFFLE(3, 1, 2, 0)));
+}

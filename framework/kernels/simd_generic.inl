@@ -1,0 +1,40 @@
+// The vector layer of the kernel sources, generic build: V is four floats in GCC's generic
+// vectors, which the compiler lowers to the build's baseline (SSE2 on x86-64, NEON on
+// aarch64, plain scalar code elsewhere). Included by kernels/target_scalar.cpp inside its
+// namespace; the same names as kernels/simd_avx2.inl.
+//
+//   vload_n / vstore_n touch only the first n lanes (n may exceed W).
+
+using V = float __attribute__((vector_size(16)));
+constexpr std::size_t W = 4;
+// Registers the blocking may plan on (xmm0-15 on x86-64; aarch64 has more).
+constexpr int vector_registers = 16;
+
+inline V vzero() { return V{0.0f, 0.0f, 0.0f, 0.0f}; }
+inline V vset(float a) { return V{a, a, a, a}; }
+inline V vload(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void vstore(float* p, V v) { std::memcpy(p, &v, sizeof v); }
+inline V vadd(V a, V b) { return a + b; }
+inline V vfma(V a, V b, V c) { return a * b + c; }
+inline V vmax(V a, V b) { return a > b ? a : b; }
+
+inline V vload_n(const float* p, std::size_t n) {
+  V v = vzero();
+  for (std::size_t i = 0; i < W && i < n; ++i) v[i] = p[i];
+  return v;
+}
+inline void vstore_n(float* p, V v, std::size_t n) {
+  for (std::size_t i = 0; i < W && i < n; ++i) p[i] = v[i];
+}
+
+inline float vsum(V v) { return (v[0] + v[1]) + (v[2] + v[3]); }
+
+// For x = (a, b), 2W consecutive floats: max(x[2i], x[2i+1]) for i < W.
+inline V vmax_pairs(V a, V b) {
+  return V{a[0] > a[1] ? a[0] : a[1], a[2] > a[3] ? a[2] : a[3], b[0] > b[1] ? b[0] : b[1],
+           b[2] > b[3] ? b[2] : b[3]};
+}

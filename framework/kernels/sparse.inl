@@ -1,0 +1,114 @@
+// The sparse kernels (infer/sparse_kernels.h), written once over the vector layer and
+// compiled for each kernel target (see kernels/direct.inl). The AVX-512 build keeps its own
+// source (infer/sparse_kernels_avx512.cpp) with the same blocking plus its slice layout.
+
+// Where column c of a row starts: a table (convolutions) or c * stride (batched Dense).
+struct TableOffset {
+  const std::int32_t* table;
+  std::int32_t operator()(std::uint16_t c) const { return table[c]; }
+};
+struct StrideOffset {
+  std::int32_t stride;
+  std::int32_t operator()(std::uint16_t c) const { return std::int32_t(c) * stride; }
+};
+
+// y[0:4W) = b + Σ_j val[j] * xr[offset(col[j]) + 0:4W): four registers across L, two sets
+// (even and odd entries) so eight FMA chains hide the FMA latency.
+template <class Offset>
+inline void sparse_block_wide(const float* val, const std::uint16_t* col, std::int32_t begin,
+                              std::int32_t end, Offset offset, const float* xr, float b,
+                              float* y) {
+  V a[4], c[4];
+  PODA_UNROLL for (int i = 0; i < 4; ++i) {
+    a[i] = vset(b);
+    c[i] = vzero();
+  }
+  std::int32_t j = begin;
+  for (; j + 2 <= end; j += 2) {
+    const V v = vset(val[j]), u = vset(val[j + 1]);
+    const float* xs = xr + offset(col[j]);      // (4W)
+    const float* xt = xr + offset(col[j + 1]);  // (4W)
+    PODA_UNROLL for (int i = 0; i < 4; ++i) {
+      a[i] = vfma(v, vload(xs + W * i), a[i]);
+      c[i] = vfma(u, vload(xt + W * i), c[i]);
+    }
+  }
+  if (j < end) {
+    const V v = vset(val[j]);
+    const float* xs = xr + offset(col[j]);
+    PODA_UNROLL for (int i = 0; i < 4; ++i) a[i] = vfma(v, vload(xs + W * i), a[i]);
+  }
+  PODA_UNROLL for (int i = 0; i < 4; ++i) vstore(y + W * i, vadd(a[i], c[i]));
+}
+
+// The same for n <= W positions, four chains over the entries.
+template <class Offset>
+inline void sparse_block_tail(const float* val, const std::uint16_t* col, std::int32_t begin,
+                              std::int32_t end, Offset offset, const float* xr, float b, float* y,
+                              std::size_t n) {
+  V a[4] = {vset(b), vzero(), vzero(), vzero()};
+  std::int32_t j = begin;
+  for (; j + 4 <= end; j += 4)
+    PODA_UNROLL for (int u = 0; u < 4; ++u) a[u] =
+        vfma(vset(val[j + u]), vload_n(xr + offset(col[j + u]), n), a[u]);
+  for (; j < end; ++j) a[0] = vfma(vset(val[j]), vload_n(xr + offset(col[j]), n), a[0]);
+  vstore_n(y, vadd(vadd(a[0], a[1]), vadd(a[2], a[3])), n);
+}
+
+// y[r, 0:L) = bias[r] + Σ_j val[j] * x[row_base[r] + offset(col[j]) + 0:L)
+template <class Offset>
+void sparse_rows(const CsrMatrix& w, Offset offset, const std::int32_t* row_base,
+                 const float* bias, const float* x, std::size_t L, float* y, std::size_t ldy) {
+  const std::int32_t* ptr = w.row_ptr.data();
+  for (std::size_t r = 0; r < w.rows; ++r) {
+    const float* xr = x + (row_base ? row_base[r] : 0);
+    const float b = bias ? bias[r] : 0.0f;
+    float* yr = y + r * ldy;  // (L)
+    std::size_t p = 0;
+    for (; p + 4 * W <= L; p += 4 * W)
+      sparse_block_wide(w.val.data(), w.col.data(), ptr[r], ptr[r + 1], offset, xr + p, b, yr + p);
+    for (; p < L; p += W)
+      sparse_block_tail(w.val.data(), w.col.data(), ptr[r], ptr[r + 1], offset, xr + p, b,
+                        yr + p, L - p);
+  }
+}
+
+void sparse_rows_shifted(const CsrMatrix& w, const std::int32_t* col_offset,
+                         const std::int32_t* row_base, const float* bias, const float* x,
+                         std::size_t L, float* y, std::size_t ldy) {
+  sparse_rows(w, TableOffset{col_offset}, row_base, bias, x, L, y, ldy);
+}
+
+void sparse_rows_strided(const CsrMatrix& w, const float* bias, const float* x, std::size_t ldx,
+                         std::size_t L, float* y, std::size_t ldy) {
+  sparse_rows(w, StrideOffset{std::int32_t(ldx)}, nullptr, bias, x, L, y, ldy);
+}
+
+// y (rows) = bias + w (rows, cols) · x (cols): CSR, one row at a time, four partial sums
+// breaking the add chain (the entries' inputs are scattered: no vector loads to share).
+void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
+  const std::int32_t* ptr = w.row_ptr.data();
+  const std::uint16_t* col = w.col.data();
+  const float* val = w.val.data();
+  for (std::size_t r = 0; r < w.rows; ++r) {
+    float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    std::int32_t j = ptr[r];
+    for (; j + 4 <= ptr[r + 1]; j += 4)
+      for (int u = 0; u < 4; ++u) acc[u] += val[j + u] * x[col[j + u]];
+    for (; j < ptr[r + 1]; ++j) acc[0] += val[j] * x[col[j]];
+    y[r] = (bias ? bias[r] : 0.0f) + ((acc[0] + acc[1]) + (acc[2] + acc[3]));
+  }
+}
+
+// dst (cols, rows) = src (rows, cols)ᵀ, in tiles of source and destination rows that stay
+// in L1.
+void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst) {
+  constexpr std::size_t tile = 16;
+  for (std::size_t r0 = 0; r0 < rows; r0 += tile)
+    for (std::size_t c0 = 0; c0 < cols; c0 += tile) {
+      const std::size_t r1 = rows < r0 + tile ? rows : r0 + tile;
+      const std::size_t c1 = cols < c0 + tile ? cols : c0 + tile;
+      for (std::size_t r = r0; r < r1; ++r)
+        for (std::size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
+    }
+}

@@ -1,0 +1,42 @@
+// The kernel sources (kernels/*.inl) built for the avx2 target (AVX2 + FMA) through a
+// target pragma rather than compiler flags, so any x86-64 build carries them and
+// kernels/isa.h runs them only where the CPU has AVX2 and FMA. Every header is included
+// before the pragma: only this file's own functions get the AVX2 code generation.
+#include "kernels/isa.h"
+
+#if PODA_KERNELS_X86
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "core/direct_kernels.h"
+#include "infer/small_layer_kernels.h"
+#include "infer/sparse_kernels.h"
+
+#define PODA_UNROLL _Pragma("GCC unroll 16")
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+
+namespace poda::kernels::avx2 {
+#include "kernels/simd_avx2.inl"
+
+#include "kernels/direct.inl"
+#include "kernels/small_layer.inl"
+#include "kernels/sparse.inl"
+}  // namespace poda::kernels::avx2
+
+#pragma GCC pop_options
+
+namespace poda::kernels {
+
+const DirectKernels direct_avx2{avx2::dense_rows_shifted, avx2::dense_matvec, avx2::max_pool2x2};
+const SparseKernels sparse_avx2{avx2::sparse_matvec, avx2::sparse_rows_shifted,
+                                avx2::sparse_rows_strided, avx2::transpose};
+const SmallLayerKernels small_layer_avx2{avx2::conv_few_filters, avx2::matvec_narrow};
+
+}  // namespace poda::kernels
+
+#endif

@@ -1,0 +1,31 @@
+// The kernel sources (kernels/*.inl) built for the scalar target: the build's baseline
+// instruction set, with generic four-float vectors (kernels/simd_generic.inl).
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "core/direct_kernels.h"
+#include "infer/small_layer_kernels.h"
+#include "infer/sparse_kernels.h"
+
+// Loops over a block's rows and vectors unrolled early, so the accumulator arrays stay in
+// registers.
+#define PODA_UNROLL _Pragma("GCC unroll 16")
+
+namespace poda::kernels::scalar {
+#include "kernels/simd_generic.inl"
+
+#include "kernels/direct.inl"
+#include "kernels/small_layer.inl"
+#include "kernels/sparse.inl"
+}  // namespace poda::kernels::scalar
+
+namespace poda::kernels {
+
+const DirectKernels direct_scalar{scalar::dense_rows_shifted, scalar::dense_matvec,
+                                  scalar::max_pool2x2};
+const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shifted,
+                                  scalar::sparse_rows_strided, scalar::transpose};
+const SmallLayerKernels small_layer_scalar{scalar::conv_few_filters, scalar::matvec_narrow};
+
+}  // namespace poda::kernels
