@@ -1,5 +1,5 @@
 // The int8 convolutions of LeNet-5 Caffe alone (conv2d_u8s8, batch 64, one thread), on every
-// int8 path this CPU has: where the int8 plan's convolution time goes.
+// kernel target this CPU runs: where the int8 plan's convolution time goes.
 //   bench_int8_conv
 #include <algorithm>
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/conv_int8.h"
+#include "kernels/isa.h"
 
 namespace {
 
@@ -55,10 +56,11 @@ int main() {
     const PackedInt8Weights packed = pack_int8_weights(w.data(), l.c_out, K);
     std::vector<std::int32_t> out(s.batch * l.c_out * s.out_h() * s.out_w());
     const double macs = static_cast<double>(out.size() * K);
-    for (Int8Kernel path : available_int8_kernels()) {
-      set_int8_kernel(path);
+    for (KernelIsa isa : all_kernel_isas) {
+      if (!kernel_isa_runnable(isa)) continue;
+      set_kernel_isa(isa);
       const double t = median_seconds([&] { conv2d_u8s8(x.data(), s, 3, packed, out.data()); });
-      std::printf("%-24s %-12s %9.1f us  %6.2f GMAC/s\n", l.name, int8_kernel_name(path), t * 1e6,
+      std::printf("%-24s %-12s %9.1f us  %6.2f GMAC/s\n", l.name, int8_kernel_name(), t * 1e6,
                   macs / t * 1e-9);
     }
   }

@@ -1,12 +1,12 @@
 // The int8 dense plan against the fp32 dense plan of the inference engine (infer/plan.h),
 // for LeNet-300-100 and LeNet-5 Caffe (its convolutions included), one thread, timed
-// alternately in one run: issue 21's int8 acceptance. The int8 plan runs on every int8
-// kernel path this CPU has (scalar always), so one run gives each path's ratio.
+// alternately in one run: issue 21's int8 acceptance. Both plans run on every kernel target
+// this CPU has (kernels/isa.h; scalar always), so one run gives each target's ratio.
 // Weights are the zoo's random initialisation (dense, unpruned); the input grids are
 // calibrated (min-max) on random pixels, as `poda` calibrates on training images.
 //   bench_int8_plans [batch] [--profile] [--only PATH]
-// batch defaults to 64; --profile prints where each plan's time goes; --only times one int8
-// path (scalar, avx2, avx512-vnni) instead of all.
+// batch defaults to 64; --profile prints where each plan's time goes; --only times one
+// kernel target (scalar, avx2, avx512) instead of all.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +22,7 @@
 #include "core/gemm_int8.h"
 #include "data/normalization.h"
 #include "infer/plan.h"
+#include "kernels/isa.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
 #include "quantize/fake_quant_model.h"
@@ -69,56 +70,52 @@ ImageSet random_images(const Shape& sample, std::size_t count) {
   return set;
 }
 
-// Times the fp32 dense plan and the int8 dense plan on each int8 path, alternating, and
-// prints the medians and the median per-round ratio fp32 / int8.
 struct Options {
   std::size_t batch = 64;
   bool profile = false;
-  std::string only;  // an int8 path name, or empty for all
+  std::string only;  // a kernel target name, or empty for all
 };
 
+// The fp32 dense plan and the int8 dense plan, both built and run on kernel target `isa`,
+// timed alternately; prints the medians and the median per-round ratio fp32 / int8.
+void bench_target(Sequential& model, const Shape& sample, const Int8Inputs& grids,
+                  const std::vector<float>& x, std::size_t batch, KernelIsa isa, bool profile) {
+  set_kernel_isa(isa);
+  auto fp32 = build_plan(model, sample, Dispatch::dense);
+  auto int8 = build_plan(model, sample, Dispatch::dense, grids);
+  if (profile)
+    std::printf("fp32 dense plan:\n%s\nint8 dense plan:\n%s\n", fp32->profile(batch, 50).c_str(),
+                int8->profile(batch, 50).c_str());
+  std::vector<double> t_fp32, t_int8, ratio;
+  for (int round = 0; round < 9; ++round) {
+    t_fp32.push_back(time_per_call([&] { fp32->run(x.data(), batch); }));
+    t_int8.push_back(time_per_call([&] { int8->run(x.data(), batch); }));
+    ratio.push_back(t_fp32.back() / t_int8.back());
+  }
+  std::printf("  target %-7s (int8 %-11s) fp32 %9.1f us   int8 %9.1f us   fp32/int8 %.2fx\n",
+              kernel_isa_name(isa), int8_kernel_name(), median(t_fp32) * 1e6,
+              median(t_int8) * 1e6, median(ratio));
+}
+
 void bench_model(const std::string& zoo_name, const Shape& sample, const Options& o) {
-  const std::size_t batch = o.batch;
   Rng rng(0);
   auto model = build_model(find_zoo_model(zoo_name)->layers, sample, Init::kaiming_uniform, rng);
-  const ImageSet images = random_images(sample, 4 * batch);
+  const ImageSet images = random_images(sample, 4 * o.batch);
   const Normalization norm = compute_normalization(images);
   Int8Inputs grids;
-  for (const LayerInputGrid& g : calibrate_layer_inputs(*model, images, norm, batch, {}))
+  for (const LayerInputGrid& g : calibrate_layer_inputs(*model, images, norm, o.batch, {}))
     grids[g.layer] = g.grid;
-  std::vector<float> x(batch * numel(sample));
+  std::vector<float> x(o.batch * numel(sample));
   std::mt19937 gen(4);
   std::normal_distribution<float> normal(0.0f, 1.0f);
   for (float& v : x) v = normal(gen);
-
-  auto fp32 = build_plan(*model, sample, Dispatch::dense);
-  auto int8 = build_plan(*model, sample, Dispatch::dense, grids);
-  if (o.profile)
-    std::printf("%s fp32 dense plan:\n%s\n%s int8 dense plan (%s):\n%s\n", zoo_name.c_str(),
-                fp32->profile(batch, 50).c_str(), zoo_name.c_str(),
-                int8_kernel_name(active_int8_kernel()), int8->profile(batch, 50).c_str());
-  std::vector<Int8Kernel> paths = available_int8_kernels();
-  if (!o.only.empty())
-    paths.erase(std::remove_if(paths.begin(), paths.end(),
-                               [&](Int8Kernel k) { return o.only != int8_kernel_name(k); }),
-                paths.end());
-  std::vector<double> t_fp32;
-  std::vector<std::vector<double>> t_int8(paths.size()), ratio(paths.size());
-  for (int round = 0; round < 9; ++round) {
-    t_fp32.push_back(time_per_call([&] { fp32->run(x.data(), batch); }));
-    for (std::size_t p = 0; p < paths.size(); ++p) {
-      set_int8_kernel(paths[p]);
-      t_int8[p].push_back(time_per_call([&] { int8->run(x.data(), batch); }));
-      ratio[p].push_back(t_fp32.back() / t_int8[p].back());
-    }
-    set_int8_kernel(Int8Kernel::automatic);
-  }
-  std::printf("%s, batch %zu, thread CPU time, median of 9 alternating rounds:\n",
-              zoo_name.c_str(), batch);
-  std::printf("  fp32 dense plan                %9.1f us\n", median(t_fp32) * 1e6);
-  for (std::size_t p = 0; p < paths.size(); ++p)
-    std::printf("  int8 dense plan, %-12s %9.1f us   fp32/int8 %.2fx\n",
-                int8_kernel_name(paths[p]), median(t_int8[p]) * 1e6, median(ratio[p]));
+  std::printf("%s, batch %zu, thread CPU time, median of 9 alternating rounds per target:\n",
+              zoo_name.c_str(), o.batch);
+  const KernelIsa active = kernel_isa();
+  for (KernelIsa isa : all_kernel_isas)
+    if (kernel_isa_runnable(isa) && (o.only.empty() || o.only == kernel_isa_name(isa)))
+      bench_target(*model, sample, grids, x, o.batch, isa, o.profile);
+  set_kernel_isa(active);
 }
 
 }  // namespace
@@ -142,9 +139,9 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::printf("bench_int8_plans: OpenBLAS core %s, %d thread; cpu [%s]; int8 default %s\n",
+  std::printf("bench_int8_plans: OpenBLAS core %s, %d thread; cpu [%s]; kernel target %s (%s)\n",
               blas_core_name().c_str(), blas_threads(), cpu_features().describe().c_str(),
-              int8_kernel_name(active_int8_kernel()));
+              kernel_isa_name(kernel_isa()), kernel_isa_how().c_str());
   bench_model("lenet300_100", {1, 28, 28}, o);
   bench_model("lenet5_caffe", {1, 28, 28}, o);
   return 0;

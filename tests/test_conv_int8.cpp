@@ -59,10 +59,10 @@ TEST_CASE("conv2d_u8s8: equals a direct integer convolution exactly") {
                                    {2, 3, 13, 21, 9, 3, {1, 1, 1, 1}},
                                    {1, 4, 6, 30, 3, 1, {}},
                                    {1, 2, 12, 20, 5, 3, {1, 0, 2, 1}}};
-  for (Int8Kernel path : int8_paths()) {
-    Int8KernelScope scope(path);
+  for (KernelIsa isa : kernel_isas()) {
+    IsaScope scope(isa);
     for (const Case& c : cases) {
-      CAPTURE(int8_kernel_name(path));
+      CAPTURE(kernel_isa_name(isa));
       CAPTURE(c.C);
       CAPTURE(c.c_out);
       Int8ConvShape s{c.B, c.C, c.H, c.W, c.k, c.k, c.options};
@@ -88,10 +88,10 @@ TEST_CASE("conv2d_u8s8: extreme values sum exactly on every path") {
   for (int level : {127, -127}) {
     const std::vector<std::int8_t> w(c_out * K, static_cast<std::int8_t>(level));
     const auto packed = pack_int8_weights(w.data(), c_out, K);
-    for (Int8Kernel path : int8_paths()) {
-      CAPTURE(int8_kernel_name(path));
+    for (KernelIsa isa : kernel_isas()) {
+      CAPTURE(kernel_isa_name(isa));
       CAPTURE(level);
-      Int8KernelScope scope(path);
+      IsaScope scope(isa);
       std::vector<std::int32_t> out(2 * c_out * s.out_h() * s.out_w());
       conv2d_u8s8(x.data(), s, 255, packed, out.data());
       for (std::int32_t v : out) CHECK(v == 255 * level * static_cast<std::int32_t>(K));

@@ -43,10 +43,10 @@ TEST_CASE("quantize_activations: every path gives quantize_uint8's levels") {
     const std::vector<float> x = awkward_inputs(scale, zero_point);
     std::vector<std::uint8_t> want(x.size());
     quantize_uint8(x.data(), x.size(), scale, zero_point, want.data());
-    for (Int8Kernel path : int8_paths()) {
-      CAPTURE(int8_kernel_name(path));
+    for (KernelIsa isa : kernel_isas()) {
+      CAPTURE(kernel_isa_name(isa));
       CAPTURE(scale);
-      Int8KernelScope scope(path);
+      IsaScope scope(isa);
       std::vector<std::uint8_t> got(x.size(), 99);
       quantize_activations(x.data(), x.size(), scale, zero_point, got.data());
       std::size_t bad = 0;
@@ -74,10 +74,10 @@ TEST_CASE("dequantize_rows / dequantize_channels: every path gives the plain for
   }
   for (bool relu : {false, true}) {
     const Int8Epilogue e{scale.data(), zp.data(), bias.data(), relu};
-    for (Int8Kernel path : int8_paths()) {
-      CAPTURE(int8_kernel_name(path));
+    for (KernelIsa isa : kernel_isas()) {
+      CAPTURE(kernel_isa_name(isa));
       CAPTURE(relu);
-      Int8KernelScope scope(path);
+      IsaScope scope(isa);
       std::vector<float> rows(M * N), channels(N * M);
       dequantize_rows(acc.data(), M, N, e, rows.data());
       // The same sums seen as (N channels, M pixels): channel n's values are acc[n*M ...].

@@ -33,7 +33,12 @@ void im2col_u8(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t p
                std::uint8_t* cols);
 
 namespace detail {
-// The AVX2 path of conv2d_u8s8, same contract (arguments checked by conv2d_u8s8).
+// The paths of conv2d_u8s8, same contract, arguments already checked: im2col and the
+// scalar or VNNI GEMM (conv_int8.cpp), the AVX2 panel (conv_int8_avx2.cpp).
+void conv2d_u8s8_scalar(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
+                        const PackedInt8Weights& weight, std::int32_t* out);
+void conv2d_u8s8_vnni(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
+                      const PackedInt8Weights& weight, std::int32_t* out);
 void conv2d_u8s8_avx2(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
                       const PackedInt8Weights& weight, std::int32_t* out);
 }  // namespace detail

@@ -1,62 +1,19 @@
 #include "core/gemm_int8.h"
 
-#include <atomic>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
-#include "core/cpu_features.h"
+#include "core/int8_kernels.h"
 
 namespace poda {
 
-namespace {
-std::atomic<Int8Kernel> g_int8_kernel{Int8Kernel::automatic};
-}  // namespace
-
-void set_int8_kernel(Int8Kernel kernel) {
-  g_int8_kernel = kernel;
+bool int8_avx2_runnable() {
+  return kernel_isa_runnable(KernelIsa::avx2);
 }
 
-bool int8_vnni_available() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  return cpu_features().avx512_vnni && cpu_features().avx512bw;
-#else
-  return false;
-#endif
-}
-
-bool int8_avx2_available() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  return cpu_features().avx2;
-#else
-  return false;
-#endif
-}
-
-std::vector<Int8Kernel> available_int8_kernels() {
-  std::vector<Int8Kernel> kernels{Int8Kernel::scalar};
-  if (int8_avx2_available()) kernels.push_back(Int8Kernel::avx2);
-  if (int8_vnni_available()) kernels.push_back(Int8Kernel::vnni);
-  return kernels;
-}
-
-// The one place that turns the wanted path into the one that runs.
-Int8Kernel active_int8_kernel() {
-  const Int8Kernel wanted = g_int8_kernel.load();
-  if (wanted == Int8Kernel::scalar) return Int8Kernel::scalar;
-  if (wanted != Int8Kernel::avx2 && int8_vnni_available()) return Int8Kernel::vnni;
-  if (int8_avx2_available()) return Int8Kernel::avx2;
-  return Int8Kernel::scalar;
-}
-
-const char* int8_kernel_name(Int8Kernel kernel) {
-  switch (kernel) {
-    case Int8Kernel::automatic: return "automatic";
-    case Int8Kernel::vnni: return "avx512-vnni";
-    case Int8Kernel::avx2: return "avx2";
-    case Int8Kernel::scalar: return "scalar";
-  }
-  return "?";
+const char* int8_kernel_name() {
+  return int8_kernels().active().name;
 }
 
 namespace {
@@ -95,7 +52,7 @@ PackedInt8Weights pack_int8_weights(const std::int8_t* w, std::size_t N, std::si
       packed.row_sum[n] += w[n * K + k];
     }
   }
-  if (int8_avx2_available()) pack_int16_pairs(w, packed);
+  if (int8_avx2_runnable()) pack_int16_pairs(w, packed);
   return packed;
 }
 
@@ -105,11 +62,7 @@ void gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda, const Pack
     throw std::invalid_argument("gemm_u8s8: lda " + std::to_string(lda) + " < K " +
                                 std::to_string(W.k) + " or ldc " + std::to_string(ldc) + " < N " +
                                 std::to_string(W.n));
-  switch (active_int8_kernel()) {
-    case Int8Kernel::vnni: return detail::gemm_u8s8_vnni(M, A, lda, W, C, ldc);
-    case Int8Kernel::avx2: return detail::gemm_u8s8_avx2(M, A, lda, W, C, ldc);
-    default: return detail::gemm_u8s8_scalar(M, A, lda, W, C, ldc);
-  }
+  int8_kernels().active().gemm(M, A, lda, W, C, ldc);
 }
 
 namespace detail {

@@ -1,7 +1,7 @@
 #pragma once
 // Integer GEMMs of int8 inference: uint8 activations times int8 weights, summed exactly in
 // int32 (the activation and weight grids of core/quant_params.h). Three paths compute the
-// same integers: AVX-512 VNNI (vpdpbusd: 4 u8 x s8 products summed into each int32 lane),
+// same integers, one per kernel target of core/int8_kernels.h: AVX-512 VNNI (vpdpbusd: 4 u8 x s8 products summed into each int32 lane),
 // AVX2 (vpmaddwd on both operands widened to int16: 2 products summed into each int32 lane)
 // and a portable scalar loop. None saturates: the sums are exact while K * 255 * 127 fits
 // an int32 (K < 66,000), which the pack functions check.
@@ -21,18 +21,11 @@
 
 namespace poda {
 
-// Which integer kernels run. automatic = the best the CPU has (VNNI, then AVX2, then
-// scalar). Process-wide; tests force each path to check all against the reference.
-enum class Int8Kernel { automatic, vnni, avx2, scalar };
-void set_int8_kernel(Int8Kernel kernel);
-// The path that runs now (never automatic): the forced one when the CPU has it, else the
-// best one the CPU has below it.
-Int8Kernel active_int8_kernel();
-bool int8_vnni_available();
-bool int8_avx2_available();
-// Every path this CPU can run, scalar first.
-std::vector<Int8Kernel> available_int8_kernels();
-const char* int8_kernel_name(Int8Kernel kernel);
+// Which path runs is the ISA table's choice (core/int8_kernels.h, kernels/isa.h).
+// This CPU can run the AVX2 path (then the weights are also packed for it).
+bool int8_avx2_runnable();
+// The path the active kernel target runs: "scalar", "avx2" or "avx512-vnni".
+const char* int8_kernel_name();
 
 inline constexpr std::size_t kInt8Lanes = 16;  // int32 sums per zmm
 inline constexpr std::size_t kInt8Quad = 4;    // bytes per vpdpbusd lane
@@ -65,7 +58,7 @@ void gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda, const Pack
 
 namespace detail {
 // The paths of gemm_u8s8 (gemm_int8_vnni.cpp, gemm_int8_avx2.cpp, gemm_int8.cpp), same
-// contract.
+// contract, arguments already checked.
 void gemm_u8s8_avx2(std::size_t M, const std::uint8_t* A, std::size_t lda,
                     const PackedInt8Weights& W, std::int32_t* C, std::size_t ldc);
 // The core of the AVX2 path, on operands already widened to int16 pairs:

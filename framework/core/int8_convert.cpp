@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "core/gemm_int8.h"
+#include "core/int8_kernels.h"
 #include "core/quant_params.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -14,26 +14,17 @@ namespace poda {
 
 namespace {
 
-// y[i] = scale * (acc[i] - zp) + bias with scale, zp, bias indexed by i when per_element,
-// else one value for the whole span.
 void dequantize_span(const std::int32_t* acc, std::size_t count, const float* scale,
                      const std::int32_t* zp, const float* bias, bool per_element, bool relu,
                      float* y) {
-  if (active_int8_kernel() != Int8Kernel::scalar)
-    return detail::dequantize_span_avx2(acc, count, scale, zp, bias, per_element, relu, y);
-  const std::size_t step = per_element ? 1 : 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    const float v = scale[i * step] * static_cast<float>(acc[i] - zp[i * step]) + bias[i * step];
-    y[i] = relu && !(v > 0.0f) ? 0.0f : v;
-  }
+  int8_kernels().active().dequantize(acc, count, scale, zp, bias, per_element, relu, y);
 }
 
 }  // namespace
 
 void quantize_activations(const float* x, std::size_t n, float scale, int zero_point,
                           std::uint8_t* q) {
-  if (active_int8_kernel() == Int8Kernel::scalar) return quantize_uint8(x, n, scale, zero_point, q);
-  detail::quantize_activations_avx2(x, n, scale, zero_point, q);
+  int8_kernels().active().quantize(x, n, scale, zero_point, q);
 }
 
 void dequantize_rows(const std::int32_t* acc, std::size_t M, std::size_t N,
@@ -50,6 +41,18 @@ void dequantize_channels(const std::int32_t* acc, std::size_t N, std::size_t P,
 }
 
 namespace detail {
+
+// y[i] = scale * (acc[i] - zp) + bias with scale, zp, bias indexed by i when per_element,
+// else one value for the whole span.
+void dequantize_span_scalar(const std::int32_t* acc, std::size_t count, const float* scale,
+                            const std::int32_t* zp, const float* bias, bool per_element, bool relu,
+                            float* y) {
+  const std::size_t step = per_element ? 1 : 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const float v = scale[i * step] * static_cast<float>(acc[i] - zp[i * step]) + bias[i * step];
+    y[i] = relu && !(v > 0.0f) ? 0.0f : v;
+  }
+}
 
 #if defined(__x86_64__) && defined(__GNUC__)
 // unclamped_level and clamped_level of core/quant_params.h, 8 at a time: the same division,

@@ -4,8 +4,8 @@
 //   y = scale[n] * (acc - zero_point_term[n]) + bias[n], then max(y, 0) when relu.
 // Two output layouts: rows (M, N) as Dense produces them, and channels (N, P) as a
 // convolution stores its output planes. A scalar loop and an AVX2 one compute the same
-// values (the same operations in the same order, no FMA contraction), chosen like the GEMM
-// path (active_int8_kernel()); the scalar quantizer is core/quant_params.h's.
+// values (the same operations in the same order, no FMA contraction), chosen with the GEMM
+// by the ISA table (core/int8_kernels.h); the scalar quantizer is core/quant_params.h's.
 #include <cstddef>
 #include <cstdint>
 
@@ -30,6 +30,9 @@ void dequantize_channels(const std::int32_t* acc, std::size_t N, std::size_t P,
                          const Int8Epilogue& e, float* y);
 
 namespace detail {
+void dequantize_span_scalar(const std::int32_t* acc, std::size_t count, const float* scale,
+                            const std::int32_t* zero_point_term, const float* bias,
+                            bool per_element, bool relu, float* y);
 void quantize_activations_avx2(const float* x, std::size_t n, float scale, int zero_point,
                                std::uint8_t* q);
 void dequantize_span_avx2(const std::int32_t* acc, std::size_t count, const float* scale,

@@ -29,13 +29,18 @@ struct SparseInt8Weights {
 };
 SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std::size_t K);
 
-// C (M, N) int32 = A (M, K) uint8 · W (N, K)^T, exact; lda >= K, ldc >= N. Runs the path
-// active_int8_kernel() names (VNNI, AVX2 or scalar).
+// C (M, N) int32 = A (M, K) uint8 · W (N, K)^T, exact; lda >= K, ldc >= N. Runs the active
+// target's path (core/int8_kernels.h: VNNI, AVX2 or scalar).
 void sparse_gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda,
                       const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
 
 namespace detail {
-// The AVX2 path (sparse_int8_avx2.cpp), same contract; needs the pair entries.
+// The paths, same contract, arguments already checked: scalar and VNNI (sparse_int8.cpp),
+// AVX2 (sparse_int8_avx2.cpp, needs the pair entries).
+void sparse_gemm_u8s8_scalar(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                             const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
+void sparse_gemm_u8s8_vnni(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                           const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
 void sparse_gemm_u8s8_avx2(std::size_t M, const std::uint8_t* A, std::size_t lda,
                            const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
 }  // namespace detail
