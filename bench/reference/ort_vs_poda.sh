@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ONNX Runtime against poda on poda's own exported model (issue 21): LeNet-300-100, dense,
 # one thread on both sides, batch 1 and 64, `poda bench` and ONNX Runtime run in
-# alternation three times, medians printed. A reference only: nothing in the build or the
+# alternation three times, medians printed (ORT in CPU and in wall time, see ort_infer.js). A reference only: nothing in the build or the
 # tests needs Node or ONNX Runtime, and this script exits 0 with a message without them.
 #
 # ONNX Runtime comes from npm (its CPU library ships inside the package); install it once
@@ -52,20 +52,23 @@ node_version=$(node --version)
 ort_version=$(node -e "console.log(require('onnxruntime-node/package.json').version)")
 echo "ONNX Runtime $ort_version (node $node_version), 1 intra-op and 1 inter-op thread;" \
      "poda: $poda, 1 thread; LeNet-300-100 dense, the same exported weights"
-poda_us=() ort_us=()
+poda_us=() ort_us=() ort_wall=()
 for round in 1 2 3; do
   text=$("$poda" bench --zoo lenet300_100 "$ckpt" --batch 1 64)
   ort=$(node "$here/ort_infer.js" "$work/lenet300_100.onnx" 1,64)
   for b in 1 64; do
     poda_us+=("$b $(awk -v b="$b" '$1 == "batch" && $2 == b { print $3 }' <<<"$text")")
     ort_us+=("$b $(awk -v b="$b" '$1 == "ort" && $3 == b { print $4 }' <<<"$ort")")
+    ort_wall+=("$b $(awk -v b="$b" '$1 == "ort" && $3 == b { print $5 }' <<<"$ort")")
   done
 done
 grep -m1 "^poda bench:" <<<"$text"
-printf '%-6s %12s %12s %18s   (median us over 3 alternating rounds)\n' \
-  batch "poda dense" "ORT" "poda speed-up"
+printf '%-6s %12s %12s %14s %14s\n' batch "poda dense" "ORT CPU" "poda speed-up" "ORT wall"
 for b in 1 64; do
-  p=$(printf '%s\n' "${poda_us[@]}" | awk -v b="$b" '$1 == b { print $2 }' | sort -g | sed -n 2p)
-  o=$(printf '%s\n' "${ort_us[@]}" | awk -v b="$b" '$1 == b { print $2 }' | sort -g | sed -n 2p)
-  printf '%-6s %12.1f %12.1f %17.2fx\n' "$b" "$p" "$o" "$(awk -v p="$p" -v o="$o" 'BEGIN { print o / p }')"
+  middle() { printf '%s\n' "$@" | awk -v b="$b" '$1 == b { print $2 }' | sort -g | sed -n 2p; }
+  p=$(middle "${poda_us[@]}") o=$(middle "${ort_us[@]}") w=$(middle "${ort_wall[@]}")
+  printf '%-6s %12.1f %12.1f %13.2fx %14.1f\n' "$b" "$p" "$o" \
+    "$(awk -v p="$p" -v o="$o" 'BEGIN { print o / p }')" "$w"
 done
+echo "(median us over 3 alternating rounds; poda: poda bench's figure, wall time for calls" \
+     "under 1 ms; ORT CPU: process CPU time per call, ORT wall: wall time per call)"
