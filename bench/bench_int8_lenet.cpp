@@ -18,6 +18,7 @@
 #include "core/blas_runtime.h"
 #include "core/cpu_features.h"
 #include "core/gemm.h"
+#include "kernels/isa.h"
 #include "infer/plan.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
@@ -179,7 +180,7 @@ int main(int argc, char** argv) {
   poda::set_blas_threads(1);
   std::printf("bench_int8_lenet: OpenBLAS core %s, %d thread; cpu [%s]; int8 path %s\n",
               blas_core_name().c_str(), blas_threads(), cpu_features().describe().c_str(),
-              active_int8_kernel() == Int8Kernel::vnni ? "vnni" : "scalar");
+              int8_kernel_name());
   std::mt19937 rng(2);
   std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
   std::vector<float> x(kBatch * kDims[0]);  // (64, 784), pixels in [0, 1]
@@ -213,9 +214,10 @@ int main(int argc, char** argv) {
       {"int8 sparse, 90% pruned", [&] { run(model.sparse, int8); }, {}},
       {"int8 dense, scalar path",
        [&] {
-         set_int8_kernel(Int8Kernel::scalar);
+         const KernelIsa active = kernel_isa();
+         set_kernel_isa(KernelIsa::scalar);
          run(model.dense, int8);
-         set_int8_kernel(Int8Kernel::automatic);
+         set_kernel_isa(active);
        },
        {}},
       {"fp32 GEMMs only",
@@ -239,7 +241,7 @@ int main(int argc, char** argv) {
   run_rounds(variants, {{"speed-up int8 dense over fp32 dense", {0, 1}},
                         {"speed-up int8 sparse over int8 dense (90%)", {2, 3}},
                         {"speed-up int8 GEMMs over fp32 GEMMs", {5, 6}},
-                        {"speed-up int8 VNNI over int8 scalar", {4, 1}},
+                        {"speed-up int8 default path over int8 scalar", {4, 1}},
                         {"engine: int8 dense plan over fp32 dense plan", {7, 8}},
                         {"engine: int8 sparse plan over int8 dense plan (90%)", {8, 9}}});
   return 0;

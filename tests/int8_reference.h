@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/gemm_int8.h"
+#include "kernel_testing.h"
 
 namespace poda::testing {
 
@@ -38,17 +39,11 @@ inline std::vector<std::int8_t> random_s8(std::size_t n, std::mt19937& rng, doub
   return v;
 }
 
-// Restores the automatic kernel choice when a test that forced one ends.
-struct Int8KernelScope {
-  explicit Int8KernelScope(Int8Kernel k) { set_int8_kernel(k); }
-  ~Int8KernelScope() { set_int8_kernel(Int8Kernel::automatic); }
+// Runs a test's body on one kernel target, then restores the one that was active.
+struct IsaScope {
+  explicit IsaScope(KernelIsa isa) : previous(kernel_isa()) { set_kernel_isa(isa); }
+  ~IsaScope() { set_kernel_isa(previous); }
+  KernelIsa previous;
 };
-
-// The paths a test runs: always the scalar one, VNNI too where the CPU has it.
-inline std::vector<Int8Kernel> int8_paths() {
-  std::vector<Int8Kernel> paths{Int8Kernel::scalar};
-  if (int8_vnni_available()) paths.push_back(Int8Kernel::vnni);
-  return paths;
-}
 
 }  // namespace poda::testing

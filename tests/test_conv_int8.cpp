@@ -49,15 +49,20 @@ TEST_CASE("conv2d_u8s8: equals a direct integer convolution exactly") {
     std::size_t B, C, H, W, c_out, k;
     Conv2dOptions options;
   };
-  // LeNet-5's two convolutions, then padding, stride and dilation with odd sizes.
+  // LeNet-5's two convolutions, then padding, stride and dilation with odd sizes; stride 1
+  // with padding where runs of 8 output pixels cross rows and borders; a 1x1 kernel; a
+  // dilated window wholly inside the image (the one-load-per-tap blocks).
   const std::vector<Case> cases = {{2, 1, 28, 28, 20, 5, {}},
                                    {2, 20, 12, 12, 50, 5, {}},
                                    {3, 3, 9, 7, 5, 3, {2, 1, 1, 1}},
-                                   {1, 2, 10, 11, 17, 3, {1, 2, 2, 1}}};
-  for (Int8Kernel path : int8_paths()) {
-    Int8KernelScope scope(path);
+                                   {1, 2, 10, 11, 17, 3, {1, 2, 2, 1}},
+                                   {2, 3, 13, 21, 9, 3, {1, 1, 1, 1}},
+                                   {1, 4, 6, 30, 3, 1, {}},
+                                   {1, 2, 12, 20, 5, 3, {1, 0, 2, 1}}};
+  for (KernelIsa isa : kernel_isas()) {
+    IsaScope scope(isa);
     for (const Case& c : cases) {
-      CAPTURE(static_cast<int>(path));
+      CAPTURE(kernel_isa_name(isa));
       CAPTURE(c.C);
       CAPTURE(c.c_out);
       Int8ConvShape s{c.B, c.C, c.H, c.W, c.k, c.k, c.options};
@@ -71,6 +76,25 @@ TEST_CASE("conv2d_u8s8: equals a direct integer convolution exactly") {
       std::size_t bad = 0;
       for (std::size_t i = 0; i < out.size(); ++i) bad += out[i] != want[i];
       CHECK(bad == 0);
+    }
+  }
+}
+
+TEST_CASE("conv2d_u8s8: extreme values sum exactly on every path") {
+  // 255 x +-127 at every tap, padding at 255 too: the widest sums of one sign.
+  const Int8ConvShape s{2, 7, 9, 12, 3, 3, {1, 1, 1, 1}};
+  const std::size_t c_out = 11, K = 7 * 3 * 3;
+  const std::vector<std::uint8_t> x(2 * 7 * 9 * 12, 255);
+  for (int level : {127, -127}) {
+    const std::vector<std::int8_t> w(c_out * K, static_cast<std::int8_t>(level));
+    const auto packed = pack_int8_weights(w.data(), c_out, K);
+    for (KernelIsa isa : kernel_isas()) {
+      CAPTURE(kernel_isa_name(isa));
+      CAPTURE(level);
+      IsaScope scope(isa);
+      std::vector<std::int32_t> out(2 * c_out * s.out_h() * s.out_w());
+      conv2d_u8s8(x.data(), s, 255, packed, out.data());
+      for (std::int32_t v : out) CHECK(v == 255 * level * static_cast<std::int32_t>(K));
     }
   }
 }

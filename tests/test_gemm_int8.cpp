@@ -1,10 +1,11 @@
 #include <doctest/doctest.h>
 
 #include <random>
+#include <string>
 #include <stdexcept>
 #include <vector>
 
-#include "core/cpu_features.h"
+#include "core/int8_kernels.h"
 #include "core/gemm_int8.h"
 #include "core/sparse_int8.h"
 #include "int8_reference.h"
@@ -36,11 +37,10 @@ std::size_t mismatches(const std::vector<std::int32_t>& got, std::size_t ldc, st
 
 TEST_CASE("gemm_u8s8: every path equals the integer reference exactly") {
   std::mt19937 rng(7);
-  for (Int8Kernel path : int8_paths()) {
-    Int8KernelScope scope(path);
-    CHECK(active_int8_kernel() == path);
+  for (KernelIsa isa : kernel_isas()) {
+    IsaScope scope(isa);
     for (const Case& c : kCases) {
-      CAPTURE(static_cast<int>(path));
+      CAPTURE(kernel_isa_name(isa));
       CAPTURE(c.M);
       CAPTURE(c.N);
       CAPTURE(c.K);
@@ -56,16 +56,22 @@ TEST_CASE("gemm_u8s8: every path equals the integer reference exactly") {
   }
 }
 
-TEST_CASE("gemm_u8s8: extreme values sum exactly (255 x -127 over a long K)") {
+TEST_CASE("gemm_u8s8: extreme values sum exactly (255 x +-127 over a long K)") {
+  // Every pair, quad and block of K holds the widest products of one sign, where a kernel
+  // that summed pairs in int16 (vpmaddubsw) would saturate; K is odd, so the padding too.
   const std::size_t M = 5, N = 20, K = 4099;
-  std::vector<std::uint8_t> A(M * K, 255);
-  std::vector<std::int8_t> W(N * K, -127);
-  const auto packed = pack_int8_weights(W.data(), N, K);
-  for (Int8Kernel path : int8_paths()) {
-    Int8KernelScope scope(path);
-    std::vector<std::int32_t> C(M * N);
-    gemm_u8s8(M, A.data(), K, packed, C.data(), N);
-    for (std::int32_t v : C) CHECK(v == -255 * 127 * static_cast<std::int32_t>(K));
+  const std::vector<std::uint8_t> A(M * K, 255);
+  for (int w : {127, -127}) {
+    CAPTURE(w);
+    const std::vector<std::int8_t> W(N * K, static_cast<std::int8_t>(w));
+    const auto packed = pack_int8_weights(W.data(), N, K);
+    for (KernelIsa isa : kernel_isas()) {
+      CAPTURE(kernel_isa_name(isa));
+      IsaScope scope(isa);
+      std::vector<std::int32_t> C(M * N);
+      gemm_u8s8(M, A.data(), K, packed, C.data(), N);
+      for (std::int32_t v : C) CHECK(v == 255 * w * static_cast<std::int32_t>(K));
+    }
   }
 }
 
@@ -78,20 +84,28 @@ TEST_CASE("pack_int8_weights: row sums, and K too long for int32 is refused") {
   CHECK_THROWS_AS(pack_int8_weights(long_row.data(), 1, 70000), std::invalid_argument);
 }
 
-TEST_CASE("gemm_u8s8: the VNNI path is chosen where the CPU has it") {
-  Int8KernelScope scope(Int8Kernel::automatic);
-  const bool vnni = cpu_features().avx512_vnni && cpu_features().avx512bw;
-  CHECK((active_int8_kernel() == Int8Kernel::vnni) == vnni);
+TEST_CASE("int8 kernels: each target runs its own path; AVX-512 without VNNI runs AVX2's") {
+  CHECK(std::string(int8_kernels().at(KernelIsa::scalar).name) == "scalar");
+  CHECK(std::string(int8_kernels().at(KernelIsa::avx2).name) == "avx2");
+  CHECK(std::string(int8_kernels().at(KernelIsa::avx512).name) ==
+        (kernel_isa_has_vnni() ? "avx512-vnni" : "avx2"));
+  for (KernelIsa isa : kernel_isas()) {
+    IsaScope scope(isa);
+    CHECK(std::string(int8_kernel_name()) == int8_kernels().at(isa).name);
+  }
+  // The AVX2 layout is packed exactly where the AVX2 path can run.
+  std::vector<std::int8_t> w(3 * 5, 1);
+  CHECK(pack_int8_weights(w.data(), 3, 5).pairs.empty() == !int8_avx2_runnable());
 }
 
 TEST_CASE("sparse_gemm_u8s8: equals the integer reference at several sparsities") {
   std::mt19937 rng(11);
   for (double sparsity : {0.0, 0.5, 0.9, 0.99, 1.0}) {
-    for (Int8Kernel path : int8_paths()) {
-      Int8KernelScope scope(path);
+    for (KernelIsa isa : kernel_isas()) {
+      IsaScope scope(isa);
       for (const Case& c : kCases) {
         CAPTURE(sparsity);
-        CAPTURE(static_cast<int>(path));
+        CAPTURE(kernel_isa_name(isa));
         CAPTURE(c.M);
         CAPTURE(c.N);
         CAPTURE(c.K);

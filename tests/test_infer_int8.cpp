@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/gemm_int8.h"
+#include "int8_reference.h"
 #include "core/random.h"
 #include "experiment/config/config.h"
 #include "infer/plan.h"
@@ -15,6 +16,7 @@
 #include "quantize/fake_quant_model.h"
 
 using namespace poda;
+using namespace poda::testing;
 
 namespace {
 
@@ -63,16 +65,18 @@ TEST_CASE("int8 inference: VNNI and scalar, dense and sparse paths agree exactly
   CHECK(described.find("Conv2d int8") != std::string::npos);
   CHECK(described.find("Dense int8") != std::string::npos);
 
-  set_int8_kernel(Int8Kernel::scalar);
-  const Array dense_scalar = run_plan(*model, Dispatch::dense, x, batch);
-  const Array sparse_scalar = run_plan(*model, Dispatch::sparse, x, batch);
-  set_int8_kernel(Int8Kernel::automatic);
+  Array dense_scalar, sparse_scalar;
+  {
+    IsaScope scope(KernelIsa::scalar);
+    dense_scalar = run_plan(*model, Dispatch::dense, x, batch);
+    sparse_scalar = run_plan(*model, Dispatch::sparse, x, batch);
+  }
   CHECK(xt::all(xt::equal(dense_scalar, sparse_scalar)));
-  if (int8_vnni_available()) {
-    set_int8_kernel(Int8Kernel::vnni);
+  for (KernelIsa isa : kernel_isas()) {
+    CAPTURE(kernel_isa_name(isa));
+    IsaScope scope(isa);
     CHECK(xt::all(xt::equal(run_plan(*model, Dispatch::dense, x, batch), dense_scalar)));
     CHECK(xt::all(xt::equal(run_plan(*model, Dispatch::sparse, x, batch), dense_scalar)));
-    set_int8_kernel(Int8Kernel::automatic);
   }
 
   // The fake-quantized model computes the same levels in float: equal up to float rounding

@@ -36,8 +36,8 @@ TEST_CASE("int8_linear_forward: close to fp32, within the quantization error bou
   const Problem p = make_problem(0.9);
   const QuantGrid grid = activation_grid(-4.0f, 4.0f);  // covers every x of N(0, 1) here
   for (bool sparse : {false, true}) {
-    for (Int8Kernel path : int8_paths()) {
-      Int8KernelScope scope(path);
+    for (KernelIsa isa : kernel_isas()) {
+      IsaScope scope(isa);
       CAPTURE(sparse);
       const Int8Linear layer =
           make_int8_linear(p.w.data(), p.out, p.in, p.bias, grid, sparse, false);
@@ -63,8 +63,8 @@ TEST_CASE("int8_linear_forward: sparse and dense, VNNI and scalar give identical
   const QuantGrid grid = activation_grid(-1.0f, 3.0f);  // clamps some inputs, non-zero z
   std::vector<std::vector<float>> outputs;
   for (bool sparse : {false, true})
-    for (Int8Kernel path : int8_paths()) {
-      Int8KernelScope scope(path);
+    for (KernelIsa isa : kernel_isas()) {
+      IsaScope scope(isa);
       const Int8Linear layer =
           make_int8_linear(p.w.data(), p.out, p.in, p.bias, grid, sparse, true);
       outputs.emplace_back(p.B * p.out);

@@ -2,6 +2,9 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "core/int8_kernels.h"
 
 namespace poda {
 
@@ -47,17 +50,45 @@ void conv2d_u8s8(const std::uint8_t* x, const Int8ConvShape& s, std::uint8_t pad
   if (weight.k != patch)
     throw std::invalid_argument("conv2d_u8s8: weight has K = " + std::to_string(weight.k) +
                                 " but C_in*kH*kW = " + std::to_string(patch));
+  if (s.out_h() * s.out_w() == 0) return;
+  int8_kernels().active().conv(x, s, pad_level, weight, out);
+}
+
+namespace detail {
+
+namespace {
+
+using GemmFn = void (*)(std::size_t, const std::uint8_t*, std::size_t, const PackedInt8Weights&,
+                        std::int32_t*, std::size_t);
+
+// Per sample: im2col, then `gemm` into (pixels, C_out), then transposed into the output.
+void conv2d_im2col(const std::uint8_t* x, const Int8ConvShape& s, std::uint8_t pad_level,
+                   const PackedInt8Weights& weight, std::int32_t* out, GemmFn gemm) {
+  const std::size_t patch = s.channels * s.kernel_h * s.kernel_w;
   const std::size_t pixels = s.out_h() * s.out_w(), c_out = weight.n;
-  if (pixels == 0) return;
   std::vector<std::uint8_t> cols(pixels * patch);  // (H_out*W_out, C_in*kH*kW)
   std::vector<std::int32_t> sums(pixels * c_out);  // (H_out*W_out, C_out)
   for (std::size_t b = 0; b < s.batch; ++b) {
     im2col_u8(x + b * s.channels * s.height * s.width, s, pad_level, cols.data());
-    gemm_u8s8(pixels, cols.data(), patch, weight, sums.data(), c_out);
+    gemm(pixels, cols.data(), patch, weight, sums.data(), c_out);
     std::int32_t* o = out + b * c_out * pixels;  // (C_out, H_out*W_out)
     for (std::size_t p = 0; p < pixels; ++p)
       for (std::size_t c = 0; c < c_out; ++c) o[c * pixels + p] = sums[p * c_out + c];
   }
 }
+
+}  // namespace
+
+void conv2d_u8s8_scalar(const std::uint8_t* x, const Int8ConvShape& s, std::uint8_t pad_level,
+                        const PackedInt8Weights& weight, std::int32_t* out) {
+  conv2d_im2col(x, s, pad_level, weight, out, gemm_u8s8_scalar);
+}
+
+void conv2d_u8s8_vnni(const std::uint8_t* x, const Int8ConvShape& s, std::uint8_t pad_level,
+                      const PackedInt8Weights& weight, std::int32_t* out) {
+  conv2d_im2col(x, s, pad_level, weight, out, gemm_u8s8_vnni);
+}
+
+}  // namespace detail
 
 }  // namespace poda

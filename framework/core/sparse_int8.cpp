@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/gemm_int8.h"
+#include "core/int8_kernels.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -12,6 +13,26 @@
 #endif
 
 namespace poda {
+
+namespace {
+
+// The pair entries of SparseInt8Weights from the dense rows w (N, K).
+void keep_pairs(const std::int8_t* w, SparseInt8Weights& s) {
+  s.pair_start.assign(1, 0);
+  for (std::size_t n = 0; n < s.n; ++n) {
+    for (std::size_t k = 0; k < s.k; k += 2) {
+      const std::int8_t lo = w[n * s.k + k], hi = k + 1 < s.k ? w[n * s.k + k + 1] : 0;
+      if (lo == 0 && hi == 0) continue;
+      const std::uint32_t bits = static_cast<std::uint16_t>(lo) |
+                                 static_cast<std::uint32_t>(static_cast<std::uint16_t>(hi)) << 16;
+      s.pair_index.push_back(static_cast<std::uint32_t>(k / 2));
+      s.pair_value.push_back(static_cast<std::int32_t>(bits));
+    }
+    s.pair_start.push_back(static_cast<std::uint32_t>(s.pair_index.size()));
+  }
+}
+
+}  // namespace
 
 SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std::size_t K) {
   if (K >= 66000)
@@ -39,12 +60,13 @@ SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std
     }
     s.row_start.push_back(static_cast<std::uint32_t>(s.quad.size()));
   }
+  if (int8_avx2_runnable()) keep_pairs(w, s);
   return s;
 }
 
-namespace {
+namespace detail {
 
-void sparse_scalar(std::size_t M, const std::uint8_t* A, std::size_t lda,
+void sparse_gemm_u8s8_scalar(std::size_t M, const std::uint8_t* A, std::size_t lda,
                    const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc) {
   for (std::size_t m = 0; m < M; ++m) {
     const std::uint8_t* a = A + m * lda;  // (K)
@@ -62,6 +84,8 @@ void sparse_scalar(std::size_t M, const std::uint8_t* A, std::size_t lda,
 }
 
 #ifdef PODA_SPARSE_VNNI
+namespace {
+
 #define PODA_VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
 
 // A (M, K) -> [M_pad / 16][quads][16][4]: for a block of 16 rows, each K quad is one zmm
@@ -134,8 +158,10 @@ PODA_VNNI void sparse_rows(const SparseInt8Weights& W, const std::uint8_t* Ap, s
   }
 }
 
-void sparse_vnni(std::size_t M, const std::uint8_t* A, std::size_t lda, const SparseInt8Weights& W,
-                 std::int32_t* C, std::size_t ldc) {
+}  // namespace
+
+void sparse_gemm_u8s8_vnni(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                           const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc) {
   thread_local std::vector<std::uint8_t> packed;  // (M_pad / 16, quads, 16, 4)
   const std::size_t quads = W.quads(), blocks = (M + 15) / 16;
   pack_activations(M, A, lda, W.k, packed);
@@ -151,9 +177,14 @@ void sparse_vnni(std::size_t M, const std::uint8_t* A, std::size_t lda, const Sp
     }
   }
 }
+#else
+void sparse_gemm_u8s8_vnni(std::size_t, const std::uint8_t*, std::size_t, const SparseInt8Weights&,
+                           std::int32_t*, std::size_t) {
+  throw std::logic_error("sparse_gemm_u8s8_vnni: not built for this CPU architecture");
+}
 #endif
 
-}  // namespace
+}  // namespace detail
 
 void sparse_gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda,
                       const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc) {
@@ -161,10 +192,7 @@ void sparse_gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda,
     throw std::invalid_argument("sparse_gemm_u8s8: lda " + std::to_string(lda) + " < K " +
                                 std::to_string(W.k) + " or ldc " + std::to_string(ldc) + " < N " +
                                 std::to_string(W.n));
-#ifdef PODA_SPARSE_VNNI
-  if (active_int8_kernel() == Int8Kernel::vnni) return sparse_vnni(M, A, lda, W, C, ldc);
-#endif
-  sparse_scalar(M, A, lda, W, C, ldc);
+  int8_kernels().active().sparse_gemm(M, A, lda, W, C, ldc);
 }
 
 }  // namespace poda

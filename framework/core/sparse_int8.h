@@ -17,15 +17,32 @@ struct SparseInt8Weights {
   std::vector<std::uint32_t> row_start;  // (N + 1)
   std::vector<std::uint32_t> quad;       // (entries)
   std::vector<std::int32_t> packed;      // (entries)
+  // AVX2 CPUs only, the same rows kept by K pairs (a pair is half as likely as a quad to
+  // hold a non-zero): row n owns [pair_start[n], pair_start[n+1]), each a pair index p and
+  // the int16 weights W[n, 2p] (low) and W[n, 2p+1] (high) in one int32.
+  std::vector<std::uint32_t> pair_start;  // (N + 1)
+  std::vector<std::uint32_t> pair_index;  // (pair entries)
+  std::vector<std::int32_t> pair_value;   // (pair entries)
   std::vector<std::int32_t> row_sum;     // (N): sum_k W[n, k], for the zero-point correction
   std::size_t quads() const { return (k + 3) / 4; }
   std::size_t entries() const { return quad.size(); }
 };
 SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std::size_t K);
 
-// C (M, N) int32 = A (M, K) uint8 · W (N, K)^T, exact; lda >= K, ldc >= N. Runs the path
-// active_int8_kernel() names.
+// C (M, N) int32 = A (M, K) uint8 · W (N, K)^T, exact; lda >= K, ldc >= N. Runs the active
+// target's path (core/int8_kernels.h: VNNI, AVX2 or scalar).
 void sparse_gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda,
                       const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
+
+namespace detail {
+// The paths, same contract, arguments already checked: scalar and VNNI (sparse_int8.cpp),
+// AVX2 (sparse_int8_avx2.cpp, needs the pair entries).
+void sparse_gemm_u8s8_scalar(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                             const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
+void sparse_gemm_u8s8_vnni(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                           const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
+void sparse_gemm_u8s8_avx2(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                           const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
+}  // namespace detail
 
 }  // namespace poda

@@ -1,5 +1,7 @@
 #include "infer/int8_ops.h"
 
+#include "core/int8_convert.h"
+
 namespace poda {
 
 // ---- Dense ----
@@ -66,19 +68,17 @@ void Int8ConvOp::reserve(std::size_t batch) {
 
 void Int8ConvOp::run(Workspace& ws, std::size_t batch) {
   const int z_x = input_grid_.zero_point[0];
-  quantize_uint8(ws.slot(in), batch * numel(in_shape), input_grid_.scale[0], z_x, qx_.data());
+  quantize_activations(ws.slot(in), batch * numel(in_shape), input_grid_.scale[0], z_x,
+                       qx_.data());
   Int8ConvShape shape = shape_;
   shape.batch = batch;
   conv2d_u8s8(qx_.data(), shape, static_cast<std::uint8_t>(z_x), packed_, acc_.data());
   float* y = ws.slot(out);  // (B, C_out, H_out * W_out)
-  for (std::size_t b = 0; b < batch; ++b)
-    for (std::size_t n = 0; n < c_out_; ++n) {
-      const std::size_t row = (b * c_out_ + n) * pixels_;
-      const float scale = output_scale_[n], bias = bias_[n];
-      const std::int32_t zp = zero_point_term_[n];
-      for (std::size_t p = 0; p < pixels_; ++p)
-        y[row + p] = scale * static_cast<float>(acc_[row + p] - zp) + bias;
-    }
+  const Int8Epilogue epilogue{output_scale_.data(), zero_point_term_.data(), bias_.data(), false};
+  for (std::size_t b = 0; b < batch; ++b) {
+    const std::size_t sample = b * c_out_ * pixels_;
+    dequantize_channels(acc_.data() + sample, c_out_, pixels_, epilogue, y + sample);
+  }
 }
 
 std::string Int8ConvOp::describe() const {

@@ -1,8 +1,9 @@
 #include "quantize/int8_linear.h"
 
-#include <limits>
 #include <stdexcept>
 #include <string>
+
+#include "core/int8_convert.h"
 
 namespace poda {
 
@@ -42,22 +43,15 @@ void int8_linear_forward(const Int8Linear& layer, const float* x, std::size_t B,
   acc.resize(B * layer.out);
   const float s_x = layer.input_grid.scale[0];
   const int z_x = layer.input_grid.zero_point[0];
-  quantize_uint8(x, B * layer.in, s_x, z_x, qx.data());
+  quantize_activations(x, B * layer.in, s_x, z_x, qx.data());
   if (layer.sparse)
     sparse_gemm_u8s8(B, qx.data(), layer.in, layer.sparse_w, acc.data(), layer.out);
   else
     gemm_u8s8(B, qx.data(), layer.in, layer.dense, acc.data(), layer.out);
-  // Branch-free per row, so it vectorises over n.
-  const float lowest = layer.relu ? 0.0f : -std::numeric_limits<float>::infinity();
-  for (std::size_t m = 0; m < B; ++m) {
-    const std::int32_t* a = acc.data() + m * layer.out;  // (out)
-    float* row = y + m * layer.out;                      // (out)
-    for (std::size_t n = 0; n < layer.out; ++n) {
-      const float v = layer.output_scale[n] * static_cast<float>(a[n] - layer.zero_point_term[n]) +
-                      layer.bias[n];
-      row[n] = v > lowest ? v : lowest;
-    }
-  }
+  dequantize_rows(acc.data(), B, layer.out,
+                  {layer.output_scale.data(), layer.zero_point_term.data(), layer.bias.data(),
+                   layer.relu},
+                  y);
 }
 
 }  // namespace poda
