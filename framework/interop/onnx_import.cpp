@@ -158,7 +158,11 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
     }
     if (next[0] == stop) break;
     const OnnxNode& n = take(next[0]);
-    if (std::string dropped = dropped_output_activation(n, output_); !dropped.empty()) {
+    // Only a classifier's head: after a layer, on a (batch, classes) output (or an undeclared
+    // shape); anything else is an op poda has no layer for.
+    const std::size_t rank = m_.outputs[0].dims.size();
+    const bool head = !layers.empty() && (rank == 2 || rank == 0);
+    if (std::string dropped = head ? dropped_output_activation(n, output_) : ""; !dropped.empty()) {
       out.dropped_output = std::move(dropped);
       t = output_;
       break;
