@@ -8,17 +8,12 @@
 #include <vector>
 
 #include "core/conv_int8.h"
+#include "cpu_timing.h"
 #include "kernels/isa.h"
 
 namespace {
 
 using namespace poda;
-
-double thread_seconds() {
-  timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
 
 // Median CPU seconds of 7 calls after one warm-up.
 template <class F>
@@ -26,12 +21,11 @@ double median_seconds(F call) {
   call();
   std::vector<double> t;
   for (int i = 0; i < 7; ++i) {
-    const double t0 = thread_seconds();
+    const double t0 = poda_bench::thread_seconds();
     call();
-    t.push_back(thread_seconds() - t0);
+    t.push_back(poda_bench::thread_seconds() - t0);
   }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+  return poda_bench::median(t);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "core/blas_runtime.h"
 #include "core/cpu_features.h"
 #include "core/gemm.h"
+#include "cpu_timing.h"
 #include "kernels/isa.h"
 #include "infer/plan.h"
 #include "nn/model_builder.h"
@@ -27,6 +28,8 @@
 namespace {
 
 using namespace poda;
+using poda_bench::median;
+using poda_bench::time_per_call;
 
 constexpr std::size_t kBatch = 64;
 constexpr std::size_t kDims[4] = {784, 300, 100, 10};
@@ -113,37 +116,6 @@ std::shared_ptr<Sequential> engine_model(const Model& m, Int8Inputs& grids) {
   return model;
 }
 
-// This thread's CPU time: on a machine shared by many processes, wall time mostly measures
-// the scheduler; both sides run single-threaded in this thread (OpenBLAS with 1 thread
-// computes in the caller), so CPU time compares them fairly.
-double thread_seconds() {
-  timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-// CPU seconds per call: the median over 5 batches of calls of about 10 ms each.
-double time_per_call(const std::function<void()>& call) {
-  call();
-  double t0 = thread_seconds();
-  call();
-  const double once = thread_seconds() - t0;
-  const int per_batch = std::max(1, static_cast<int>(0.01 / std::max(once, 1e-9)));
-  std::vector<double> per_call;
-  for (int b = 0; b < 5; ++b) {
-    t0 = thread_seconds();
-    for (int i = 0; i < per_batch; ++i) call();
-    per_call.push_back((thread_seconds() - t0) / per_batch);
-  }
-  std::sort(per_call.begin(), per_call.end());
-  return per_call[per_call.size() / 2];
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 struct Variant {
   const char* name;
   std::function<void()> call;
@@ -173,6 +145,31 @@ void run_rounds(std::vector<Variant>& variants,
                 median(ratio_values[i]));
 }
 
+void int8_step(const Int8Linear& l, const float* in, float* out) {
+  int8_linear_forward(l, in, kBatch, out);
+}
+
+// (64, 784) pixels in [0, 1].
+std::vector<float> random_input() {
+  std::mt19937 rng(2);
+  std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
+  std::vector<float> x(kBatch * kDims[0]);
+  for (float& v : x) v = pixel(rng);
+  return x;
+}
+
+// Runs `layers` in order from x, the activations ping-ponging between a and b.
+template <class Layers, class Forward>
+void run_layers(const Layers& layers, Forward forward, const float* x, std::vector<float>& a,
+                std::vector<float>& b) {
+  const float* in = x;
+  for (const auto& l : layers) {
+    forward(l, in, a.data());
+    std::swap(a, b);
+    in = b.data();
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -181,24 +178,12 @@ int main(int argc, char** argv) {
   std::printf("bench_int8_lenet: OpenBLAS core %s, %d thread; cpu [%s]; int8 path %s\n",
               blas_core_name().c_str(), blas_threads(), cpu_features().describe().c_str(),
               int8_kernel_name());
-  std::mt19937 rng(2);
-  std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
-  std::vector<float> x(kBatch * kDims[0]);  // (64, 784), pixels in [0, 1]
-  for (float& v : x) v = pixel(rng);
+  const std::vector<float> x = random_input();
   const Model model = build_model(x);
   std::vector<float> a(kBatch * 784), b(kBatch * 784);  // ping-pong activations
-  auto run = [&](const auto& layers, auto forward) {
-    const float* in = x.data();
-    for (const auto& l : layers) {
-      forward(l, in, a.data());
-      std::swap(a, b);
-      in = b.data();
-    }
-  };
-  auto fp32 = [](const Fp32Layer& l, const float* in, float* out) { fp32_forward(l, in, out); };
-  auto int8 = [](const Int8Linear& l, const float* in, float* out) {
-    int8_linear_forward(l, in, kBatch, out);
-  };
+  auto run = [&](const auto& layers, auto forward) { run_layers(layers, forward, x.data(), a, b); };
+  const auto fp32 = fp32_forward;
+  const auto int8 = int8_step;
   // The bare GEMMs of the three layers (every layer reads the first K values of one input).
   std::vector<std::uint8_t> qx(kBatch * 784, 100);
   std::vector<std::int32_t> acc(kBatch * 300);

@@ -22,6 +22,7 @@
 #include "core/gemm_int8.h"
 #include "data/normalization.h"
 #include "infer/plan.h"
+#include "cpu_timing.h"
 #include "kernels/isa.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
@@ -30,35 +31,8 @@
 namespace {
 
 using namespace poda;
-
-// Thread CPU time: on a shared machine, wall time mostly measures the scheduler.
-double thread_seconds() {
-  timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-// CPU seconds per call: the median over 5 batches of calls of about 10 ms each.
-double time_per_call(const std::function<void()>& call) {
-  call();
-  double t0 = thread_seconds();
-  call();
-  const double once = thread_seconds() - t0;
-  const int per_batch = std::max(1, static_cast<int>(0.01 / std::max(once, 1e-9)));
-  std::vector<double> per_call;
-  for (int b = 0; b < 5; ++b) {
-    t0 = thread_seconds();
-    for (int i = 0; i < per_batch; ++i) call();
-    per_call.push_back((thread_seconds() - t0) / per_batch);
-  }
-  std::sort(per_call.begin(), per_call.end());
-  return per_call[per_call.size() / 2];
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using poda_bench::median;
+using poda_bench::time_per_call;
 
 ImageSet random_images(const Shape& sample, std::size_t count) {
   ImageSet set{count, sample[0], sample[1], sample[2], {}, {}, 10};

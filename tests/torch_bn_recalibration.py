@@ -7,7 +7,6 @@ run's final.ckpt, must give poda's test accuracy within 0.2 point: a bug in poda
 BatchNorm net cannot hide behind stale statistics. PyTorch's own re-estimation
 (momentum=None over 50 training batches) is printed beside poda's.
 Exits 77 (skipped) without python3-torch. Usage: torch_bn_recalibration.py PODA_BINARY"""
-import gzip
 import os
 import struct
 import subprocess
@@ -23,17 +22,7 @@ except ImportError:
     sys.exit(77)
 import numpy as np
 
-DATA = "/usr/share/datasets/fashion-mnist"  # Debian's dataset-fashion-mnist
-
-
-def idx(name):
-    path = os.path.join(DATA, name)
-    opener = gzip.open if not os.path.exists(path) else open
-    with opener(path if os.path.exists(path) else path + ".gz", "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
+from fashion_mnist_idx import idx  # noqa: E402 (after the torch check)
 
 
 def read_checkpoint(path):

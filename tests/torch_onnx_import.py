@@ -3,7 +3,6 @@
 poda's imported model must give PyTorch's test accuracy on the 10,000 Fashion-MNIST test
 images (within one image). Exits 77 (skipped) when python3-torch is not installed.
 Usage: torch_onnx_import.py PODA_BINARY"""
-import gzip
 import os
 import re
 import subprocess
@@ -18,17 +17,7 @@ except ImportError:
     sys.exit(77)
 import numpy as np
 
-DATA = "/usr/share/datasets/fashion-mnist"  # Debian's dataset-fashion-mnist
-
-
-def idx(name):
-    path = os.path.join(DATA, name)
-    opener = gzip.open if not os.path.exists(path) else open
-    with opener(path if os.path.exists(path) else path + ".gz", "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
+from fashion_mnist_idx import idx  # noqa: E402 (after the torch check)
 
 
 class LeNet5(nn.Module):

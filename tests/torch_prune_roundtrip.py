@@ -8,7 +8,6 @@ then
 Every model poda writes runs in OpenCV DNN and in PyTorch (rebuilt from the ONNX file's
 weights) with poda's test accuracy, within 0.1 point. Exits 77 (skipped) without python3-torch.
 Usage: torch_prune_roundtrip.py PODA_BINARY"""
-import gzip
 import os
 import re
 import subprocess
@@ -27,18 +26,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-DATA = "/usr/share/datasets/fashion-mnist"  # Debian's dataset-fashion-mnist
+from fashion_mnist_idx import idx  # noqa: E402 (after the torch check)
 TOLERANCE = 0.001  # 0.1 point of accuracy
-
-
-def idx(name):
-    path = os.path.join(DATA, name)
-    opener = gzip.open if not os.path.exists(path) else open
-    with opener(path if os.path.exists(path) else path + ".gz", "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 class SmallCnn(nn.Module):
