@@ -20,16 +20,6 @@
 namespace poda {
 namespace {
 
-std::string join(const std::vector<float>& v) {
-  std::string out;
-  char buf[32];
-  for (float x : v) {
-    std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(x));
-    out += (out.empty() ? "" : ", ") + std::string(buf);
-  }
-  return out;
-}
-
 // The model and its poda layers. A graph poda's layers cannot take (a shape that does not fit
 // a layer, a constant of the wrong size) is the file's fault: an input error naming it.
 struct Imported {
@@ -73,7 +63,7 @@ int command_import(const ImportOptions& o) {
   write_output_file(target, serialize_checkpoint(checkpoint, o.out));
   std::printf("poda import: %s -> %s, input %s, normalisation mean [%s] std [%s]\n",
               o.model.c_str(), o.out.c_str(), shape_str(imported.input).c_str(),
-              join(imported.norm.mean).c_str(), join(imported.norm.std).c_str());
+              join_floats(imported.norm.mean).c_str(), join_floats(imported.norm.std).c_str());
   std::printf("model:\n  layers: %s\n", layers.c_str());
   if (!imported.dropped_output.empty())
     std::printf("the graph's final %s is left out: the model outputs the logits (the same "

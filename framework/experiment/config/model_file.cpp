@@ -16,16 +16,6 @@ constexpr const char* kInputKey = "input_shape";
 constexpr const char* kMeanKey = "normalization_mean";
 constexpr const char* kStdKey = "normalization_std";
 
-std::string join(const std::vector<float>& v) {
-  std::string out;
-  char buf[32];
-  for (float x : v) {
-    std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(x));
-    out += (out.empty() ? "" : ", ") + std::string(buf);
-  }
-  return out;
-}
-
 const std::string& metadata(const Checkpoint& c, const char* key, const std::string& source) {
   auto it = c.metadata.find(key);
   if (it == c.metadata.end())
@@ -51,11 +41,21 @@ std::vector<double> numbers(const std::string& text, const char* key, const std:
 
 }  // namespace
 
+std::string join_floats(const std::vector<float>& v) {
+  std::string out;
+  char buf[32];
+  for (float x : v) {
+    std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(x));
+    out += (out.empty() ? "" : ", ") + std::string(buf);
+  }
+  return out;
+}
+
 void describe_model(Checkpoint& checkpoint, const ModelDescription& d) {
   checkpoint.metadata[kLayersKey] = layers_yaml(d.layers);
   checkpoint.metadata[kInputKey] = shape_str(d.input);
-  checkpoint.metadata[kMeanKey] = join(d.norm.mean);
-  checkpoint.metadata[kStdKey] = join(d.norm.std);
+  checkpoint.metadata[kMeanKey] = join_floats(d.norm.mean);
+  checkpoint.metadata[kStdKey] = join_floats(d.norm.std);
 }
 
 bool has_model_description(const Checkpoint& checkpoint) {

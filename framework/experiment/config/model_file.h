@@ -31,6 +31,8 @@ void describe_model(Checkpoint& checkpoint, const ModelDescription& description)
 // Reads them back; CheckpointError naming `source` when a key is missing or malformed.
 ModelDescription model_description(const Checkpoint& checkpoint, const std::string& source);
 bool has_model_description(const Checkpoint& checkpoint);
+// "0.286, 0.353": floats as the metadata and `poda import` write them (9 significant digits).
+std::string join_floats(const std::vector<float>& v);
 
 // Reads `path` as `kind`; CheckpointError or OnnxError naming the file when it cannot be read
 // or does not describe a model.
