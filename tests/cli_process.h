@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "experiment/io/csv.h"
+#include "test_paths.h"
 
 namespace poda_test {
 
@@ -35,13 +36,6 @@ inline int timeout_scale() {
   return scale;
 }
 
-inline std::string poda_binary() {
-#ifdef PODA_BINARY
-  return PODA_BINARY;
-#else
-  return "poda";
-#endif
-}
 
 inline std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -8,6 +8,7 @@
 #include "core/blas_runtime.h"
 #include "core/cpu_features.h"
 #include "skip.h"
+#include "test_paths.h"
 
 namespace {
 
@@ -175,7 +176,6 @@ TEST_CASE("blas threads default to 1 and reject nonsense") {
   poda::set_blas_threads(before);
 }
 
-#ifdef PODA_BINARY
 TEST_CASE("poda re-executes itself off a weak OPENBLAS_CORETYPE, unless told to keep") {
   const std::string best = poda::best_core_for(poda::cpu_features());
   if (best.empty())
@@ -183,7 +183,7 @@ TEST_CASE("poda re-executes itself off a weak OPENBLAS_CORETYPE, unless told to 
   const std::string base =
       "env -u PODA_BLAS_CORE -u PODA_BLAS_REEXEC -u PODA_BLAS_REEXEC_FROM -u PODA_QUIET "
       "OPENBLAS_CORETYPE=Prescott ";
-  const std::string binary = std::string("'") + PODA_BINARY + "' info";
+  const std::string binary = "'" + poda_test::poda_binary() + "' info";
 
   const std::string reexec = run(base + binary);
   CAPTURE(reexec);
@@ -199,4 +199,3 @@ TEST_CASE("poda re-executes itself off a weak OPENBLAS_CORETYPE, unless told to 
   CAPTURE(keep);
   CHECK(info_value(keep, "blas core") == "Prescott");
 }
-#endif

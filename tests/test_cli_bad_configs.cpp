@@ -27,7 +27,7 @@ struct BadConfig {
 std::vector<BadConfig> corpus() {
   std::vector<BadConfig> configs;
   for (const auto& entry :
-       fs::directory_iterator(fs::path(PODA_TESTS_DIR) / "bad_inputs" / "configs")) {
+       fs::directory_iterator(fs::path(poda_test::tests_dir()) / "bad_inputs" / "configs")) {
     BadConfig c;
     c.path = entry.path();
     const std::string text = poda_test::read_text(c.path);

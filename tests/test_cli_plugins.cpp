@@ -50,7 +50,7 @@ TEST_CASE("poda --plugin: missing, unloadable or empty plug-ins are exit code 2,
 namespace {
 
 std::string test_plugin(const std::string& name) {
-  return std::string(PODA_TEST_PLUGIN_DIR) + "/" + name + ".so";
+  return poda_test::test_plugin_dir() + "/" + name + ".so";
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ namespace {
 
 std::string quick_deep_compression() {
   YAML::Node doc = YAML::LoadFile(
-      (fs::path(PODA_SOURCE_DIR) / "experiments" / "deep_compression.yaml").string());
+      (fs::path(poda_test::source_dir()) / "experiments" / "deep_compression.yaml").string());
   doc["name"] = "dc_quick";
   doc["dataset"]["val_count"] = 100;
   doc["dataset"]["train_limit"] = 600;

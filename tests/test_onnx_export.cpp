@@ -108,7 +108,7 @@ void export_and_check(const Exported& e, const std::vector<std::string>& extra) 
   write_floats(e.dir / "input.f32", x.images.data(), x.images.size());
   write_floats(e.dir / "expected.f32", logits.data(), logits.size());
   const auto checked = poda_test::run_command(
-      {PODA_PYTHON, std::string(PODA_TESTS_DIR) + "/onnx_check.py", (e.dir / "model.onnx").string(),
+      {poda_test::python(), poda_test::tests_dir() + "/onnx_check.py", (e.dir / "model.onnx").string(),
        (e.dir / "input.f32").string(), (e.dir / "expected.f32").string()},
       e.dir, "check");
   MESSAGE(checked.out);

@@ -260,7 +260,7 @@ void write_cifar(const fs::path& dir) {
 void run_quick(const std::string& name, const fs::path& tmp, const fs::path& cifar = {}) {
   const QuickStudy& s = study(name);
   CAPTURE(name);
-  fs::path config = fs::path(PODA_SOURCE_DIR) / "experiments" / "quick" / (name + ".yaml");
+  fs::path config = fs::path(poda_test::source_dir()) / "experiments" / "quick" / (name + ".yaml");
   if (s.cifar) {  // the same file, pointed at the generated images
     std::string text = poda_test::read_text(config);
     const std::string key = "{name: cifar10, ";
@@ -298,10 +298,10 @@ TEST_CASE(
     "reproductions: every study in experiments/quick/ is in the table, with its full config") {
   std::size_t files = 0;
   for (const auto& entry :
-       fs::directory_iterator(fs::path(PODA_SOURCE_DIR) / "experiments" / "quick")) {
+       fs::directory_iterator(fs::path(poda_test::source_dir()) / "experiments" / "quick")) {
     const std::string name = entry.path().stem().string();
     CAPTURE(name);
-    CHECK(fs::exists(fs::path(PODA_SOURCE_DIR) / "experiments" / (name + ".yaml")));
+    CHECK(fs::exists(fs::path(poda_test::source_dir()) / "experiments" / (name + ".yaml")));
     CHECK(std::count_if(studies().begin(), studies().end(),
                         [&](const QuickStudy& s) { return name == s.name; }) == 1);
     ++files;

@@ -9,6 +9,7 @@
 
 #include "experiment/io/csv.h"
 #include "experiment/results/run_record.h"
+#include "test_paths.h"
 
 namespace {
 
@@ -96,9 +97,8 @@ TEST_CASE("run record: swept keys are kept apart from the fixed columns, without
   CHECK(!read.has("swept.train.lr"));
 }
 
-#ifdef PODA_SOURCE_DIR
 TEST_CASE("run record: the README lists every column of the schema") {
-  std::ifstream in(std::string(PODA_SOURCE_DIR) + "/README.md");
+  std::ifstream in(poda_test::source_dir() + "/README.md");
   REQUIRE(in);
   std::stringstream text;
   text << in.rdbuf();
@@ -107,4 +107,3 @@ TEST_CASE("run record: the README lists every column of the schema") {
     CHECK(text.str().find(std::string("`") + c.name + "`") != std::string::npos);
   }
 }
-#endif
