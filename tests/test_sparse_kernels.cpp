@@ -47,15 +47,18 @@ TEST_CASE("sparse kernels: CSR keeps exactly the non-zeros") {
 }
 
 TEST_CASE("sparse kernels: matrix-vector product, every target, CSR and slices") {
-  // 150 rows end in a part-filled slice; 1000 and 1020 columns end in a block of 8 and of 28.
+  // 150 rows end in a part-filled slice; 1000 and 1020 columns end in a block of 8 and of 28
+  // (of 32), 1020 in a block of 4 (of 8) that starts 4 columns early; 5 columns are fewer
+  // than an 8-column block.
   const std::size_t rows = 150;
-  for (std::size_t cols : {1000, 1020}) {
+  for (std::size_t cols : {5, 1000, 1020}) {
     const std::vector<float> w = ragged_matrix(rows, cols, 2), x = random_vector(cols, 3),
                              bias = random_vector(rows, 4);
     const CsrMatrix plain = csr_from_dense(w.data(), rows, cols);
     CsrMatrix sliced = plain;
     add_matvec_slices(sliced);
     CHECK(sliced.slices.slice_ptr.size() == 11);
+    CHECK(sliced.slices8.slice_ptr.size() == 20);
     for (const auto& [name, fns] : builds())
       for (const CsrMatrix* m : {&plain, static_cast<const CsrMatrix*>(&sliced)}) {
         CAPTURE(name);

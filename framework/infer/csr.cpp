@@ -30,44 +30,56 @@ CsrMatrix csr_from_dense(const float* w, std::size_t rows, std::size_t cols) {
 
 namespace {
 
-constexpr std::size_t slice_rows = 16, block_cols = 32;
+constexpr std::size_t max_lanes = 16;
 
-// Appends the blocks of rows [r0, r0 + lanes) to s.
-void add_slice(const CsrMatrix& m, std::size_t r0, std::size_t lanes, MatvecSlices& s) {
-  std::array<std::int32_t, slice_rows> cursor{}, end{};
-  for (std::size_t l = 0; l < lanes; ++l) cursor[l] = m.row_ptr[r0 + l];
-  for (std::size_t col0 = 0; col0 < m.cols; col0 += block_cols) {
-    std::int32_t slots = 0;  // the longest row's entries in [col0, col0 + 32)
-    for (std::size_t l = 0; l < lanes; ++l) {
+// Appends the blocks of rows [r0, r0 + n) to s (n <= s.lanes).
+void add_slice(const CsrMatrix& m, std::size_t r0, std::size_t n, MatvecSlices& s) {
+  const std::size_t lanes = s.lanes, width = s.block_cols;
+  std::array<std::int32_t, max_lanes> cursor{}, end{};
+  for (std::size_t l = 0; l < n; ++l) cursor[l] = m.row_ptr[r0 + l];
+  for (std::size_t col0 = 0; col0 < m.cols; col0 += width) {
+    std::int32_t slots = 0;  // the longest row's entries in [col0, col0 + width)
+    for (std::size_t l = 0; l < n; ++l) {
       std::int32_t e = cursor[l];
-      while (e < m.row_ptr[r0 + l + 1] && m.col[e] < col0 + block_cols) ++e;
+      while (e < m.row_ptr[r0 + l + 1] && m.col[e] < col0 + width) ++e;
       end[l] = e;
       slots = std::max(slots, e - cursor[l]);
     }
     if (slots == 0) continue;
-    s.blocks.push_back({std::uint32_t(col0), std::uint32_t(slots)});
+    const std::size_t start = m.cols >= width ? std::min(col0, m.cols - width) : col0;
+    s.blocks.push_back({std::uint32_t(start), std::uint32_t(slots)});
+    s.slot_col0.insert(s.slot_col0.end(), slots, std::uint16_t(start));
     const std::size_t base = s.val.size();
-    s.val.resize(base + slots * slice_rows, 0.0f);
-    s.idx.resize(base + slots * slice_rows, 0);
-    for (std::size_t l = 0; l < lanes; ++l)
+    s.val.resize(base + slots * lanes, 0.0f);
+    s.idx.resize(base + slots * lanes, 0);
+    for (std::size_t l = 0; l < n; ++l)
       for (std::int32_t k = 0; k < end[l] - cursor[l]; ++k) {
-        s.val[base + k * slice_rows + l] = m.val[cursor[l] + k];
-        s.idx[base + k * slice_rows + l] = std::uint8_t(m.col[cursor[l] + k] - col0);
+        s.val[base + k * lanes + l] = m.val[cursor[l] + k];
+        s.idx[base + k * lanes + l] = std::uint8_t(m.col[cursor[l] + k] - start);
       }
     cursor = end;
   }
 }
 
+MatvecSlices matvec_slices(const CsrMatrix& m, std::size_t lanes, std::size_t block_cols) {
+  MatvecSlices s;
+  s.lanes = lanes;
+  s.block_cols = block_cols;
+  s.slice_ptr.push_back(0);
+  s.slice_slots.push_back(0);
+  for (std::size_t r0 = 0; r0 < m.rows; r0 += lanes) {
+    add_slice(m, r0, std::min(lanes, m.rows - r0), s);
+    s.slice_ptr.push_back(std::uint32_t(s.blocks.size()));
+    s.slice_slots.push_back(std::uint32_t(s.slot_col0.size()));
+  }
+  return s;
+}
+
 }  // namespace
 
 void add_matvec_slices(CsrMatrix& m) {
-  MatvecSlices s;
-  s.slice_ptr.push_back(0);
-  for (std::size_t r0 = 0; r0 < m.rows; r0 += slice_rows) {
-    add_slice(m, r0, std::min(slice_rows, m.rows - r0), s);
-    s.slice_ptr.push_back(std::uint32_t(s.blocks.size()));
-  }
-  m.slices = std::move(s);
+  m.slices = matvec_slices(m, 16, 32);
+  m.slices8 = matvec_slices(m, 8, 8);
 }
 
 }  // namespace poda

@@ -10,19 +10,26 @@
 
 namespace poda {
 
-// The batch-1 layout of the same non-zeros for the AVX-512 kernel (add_matvec_slices): rows
-// in slices of 16, one row per vector lane; columns in blocks of 32 whose inputs fit in two
-// registers, so a non-zero's input is looked up by one permute (vpermt2ps) from an 8-bit
-// in-block index instead of a gather. In a block, a slice stores as many 16-lane slots as its
-// longest row has entries there; shorter rows are padded with zero values.
+// A batch-1 layout of the same non-zeros (add_matvec_slices): rows in slices of `lanes`, one
+// row per vector lane; columns in blocks of `block_cols` whose inputs fit in one or two
+// registers, so a non-zero's input is looked up by a permute from an 8-bit in-block index
+// instead of a gather (gathers measured slower than scalar loads on Zen 3 and Zen 5). In a
+// block, a slice stores as many slots of `lanes` entries as its longest row has entries
+// there; shorter rows are padded with zero values. A last, partial block starts at
+// cols - block_cols instead (when cols >= block_cols), so its inputs load without a mask.
 struct MatvecSlices {
   struct Block {
-    std::uint32_t col0, slots;  // first column; slots of 16 lanes
+    std::uint32_t col0, slots;  // first column; slots of `lanes` entries
   };
+  std::size_t lanes = 0, block_cols = 0;
   std::vector<std::uint32_t> slice_ptr;  // (slices + 1): slice s holds blocks [ptr[s], ptr[s+1])
   std::vector<Block> blocks;
-  std::vector<std::uint8_t> idx;  // (total slots, 16): column - col0
-  std::vector<float> val;         // (total slots, 16): 0 in padding
+  std::vector<std::uint8_t> idx;  // (total slots, lanes): column - col0
+  std::vector<float> val;         // (total slots, lanes): 0 in padding
+  // Each slot's block's col0, and each slice's first slot: a kernel can walk a slice's slots
+  // in one loop, with no branch on how many slots a block has.
+  std::vector<std::uint16_t> slot_col0;    // (total slots)
+  std::vector<std::uint32_t> slice_slots;  // (slices + 1)
   bool empty() const { return slice_ptr.empty(); }
 };
 
@@ -31,7 +38,9 @@ struct CsrMatrix {
   std::vector<std::int32_t> row_ptr;  // (rows + 1): row r holds entries [row_ptr[r], row_ptr[r+1])
   std::vector<std::uint16_t> col;     // (nnz)
   std::vector<float> val;             // (nnz)
-  MatvecSlices slices;                // empty unless add_matvec_slices() built it
+  // Empty unless add_matvec_slices() built them: 16 rows x 32 columns for the AVX-512
+  // kernel (vpermt2ps over two registers), 8 x 8 for the AVX2 kernel (vpermps over one).
+  MatvecSlices slices, slices8;
 
   std::size_t nnz() const { return val.size(); }
   double density() const { return rows && cols ? double(nnz()) / double(rows * cols) : 0.0; }
@@ -49,7 +58,7 @@ constexpr std::size_t max_csr_cols = 65536;
 // when cols exceeds max_csr_cols.
 CsrMatrix csr_from_dense(const float* w, std::size_t rows, std::size_t cols);
 
-// Builds m.slices from m's rows (for layers that run at batch 1: Dense).
+// Builds m.slices and m.slices8 from m's rows (for layers that run at batch 1: Dense).
 void add_matvec_slices(CsrMatrix& m);
 
 }  // namespace poda

@@ -17,6 +17,13 @@ inline void vstore(float* p, V v) { _mm256_storeu_ps(p, v); }
 inline V vadd(V a, V b) { return _mm256_add_ps(a, b); }
 inline V vfma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
 inline V vmax(V a, V b) { return _mm256_max_ps(a, b); }
+// (xb[idx[0]], ..., xb[idx[W-1]]) for 8-bit indices below W: one vpermps, so the sparse
+// batch-1 kernel takes the 8 x 8 slice layout.
+constexpr bool has_permute = true;
+inline V vpermute(V xb, const std::uint8_t* idx) {
+  const __m256i i = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(idx)));
+  return _mm256_permutevar8x32_ps(xb, i);
+}
 
 // All ones in the first min(n, W) lanes.
 inline __m256i lane_mask(std::size_t n) {

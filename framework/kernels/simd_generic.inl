@@ -21,6 +21,11 @@ inline void vstore(float* p, V v) { std::memcpy(p, &v, sizeof v); }
 inline V vadd(V a, V b) { return a + b; }
 inline V vfma(V a, V b, V c) { return a * b + c; }
 inline V vmax(V a, V b) { return a > b ? a : b; }
+// No one-instruction permute in the baseline: the sparse batch-1 kernel keeps the CSR loop.
+constexpr bool has_permute = false;
+inline V vpermute(V xb, const std::uint8_t* idx) {
+  return V{xb[idx[0]], xb[idx[1]], xb[idx[2]], xb[idx[3]]};
+}
 
 inline V vload_n(const float* p, std::size_t n) {
   V v = vzero();

@@ -86,7 +86,7 @@ void sparse_rows_strided(const CsrMatrix& w, const float* bias, const float* x, 
 
 // y (rows) = bias + w (rows, cols) · x (cols): CSR, one row at a time, four partial sums
 // breaking the add chain (the entries' inputs are scattered: no vector loads to share).
-void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
+void csr_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
   const std::int32_t* ptr = w.row_ptr.data();
   const std::uint16_t* col = w.col.data();
   const float* val = w.val.data();
@@ -98,6 +98,40 @@ void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float*
     for (; j < ptr[r + 1]; ++j) acc[0] += val[j] * x[col[j]];
     y[r] = (bias ? bias[r] : 0.0f) + ((acc[0] + acc[1]) + (acc[2] + acc[3]));
   }
+}
+
+// The same on slices of W rows and blocks of W columns (infer/csr.h, w.slices8 when W is 8):
+// a slice's rows side by side; a slot loads its block's W inputs and picks each lane's by one
+// permute. One loop over the slice's slots (no branch on a block's slot count, which varies
+// at random), four FMA chains.
+void sliced_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
+  const MatvecSlices& s = w.slices8;
+  const float* val = s.val.data();         // (slots, W)
+  const std::uint8_t* idx = s.idx.data();  // (slots, W)
+  const std::uint16_t* col0 = s.slot_col0.data();
+  for (std::size_t sl = 0; sl + 1 < s.slice_slots.size(); ++sl) {
+    V a[4] = {vzero(), vzero(), vzero(), vzero()};
+    std::size_t k = s.slice_slots[sl];
+    const std::size_t end = s.slice_slots[sl + 1];
+    for (; k + 4 <= end; k += 4)
+      PODA_UNROLL for (std::size_t u = 0; u < 4; ++u) a[u] =
+          vfma(vload(val + (k + u) * W), vpermute(vload(x + col0[k + u]), idx + (k + u) * W), a[u]);
+    for (; k < end; ++k)
+      a[0] = vfma(vload(val + k * W), vpermute(vload(x + col0[k]), idx + k * W), a[0]);
+    const std::size_t r0 = sl * W, n = w.rows - r0;  // rows in this slice: min(n, W)
+    const V sum = vadd(vadd(a[0], a[1]), vadd(a[2], a[3]));
+    if (n >= W)
+      vstore(y + r0, bias ? vadd(sum, vload(bias + r0)) : sum);
+    else
+      vstore_n(y + r0, bias ? vadd(sum, vload_n(bias + r0, n)) : sum, n);
+  }
+}
+
+// Batch 1: the slices where the target permutes a register in one instruction and the layer
+// built them (Dense does), else the CSR loop.
+void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
+  if (has_permute && w.slices8.lanes == W && w.cols >= W) return sliced_matvec(w, bias, x, y);
+  csr_matvec(w, bias, x, y);
 }
 
 // dst (cols, rows) = src (rows, cols)ᵀ, in tiles of source and destination rows that stay
