@@ -30,7 +30,7 @@ struct CostTable {
 std::vector<CostEntry> candidates(const std::vector<BudgetLayer>& layers,
                                   const PruneSettings& settings);
 
-// Costs of every candidate. Latency kinds time each layer's candidates in alternation with
+// Costs of every candidate. Latency kinds time each candidate in alternation with
 // the dense model (so a busy machine slows all alike) and are kept through problem's
 // load_table / save_table under a key naming this CPU, its kernel target, the BLAS threads,
 // the batch size and the model's shape; MACs and bytes are counted.
