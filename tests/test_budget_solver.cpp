@@ -91,3 +91,39 @@ TEST_CASE("budget solver: random tables, against every combination") {
     CHECK(r.saving >= required);
   }
 }
+
+TEST_CASE("budget solver: savings that overlap along a chain are corrected") {
+  // Layer 0 removes half its filters: it saves 10, of which 6 on layer 1's inputs.
+  SolverOption half_filters{10, 1.0};
+  half_filters.own = 4;
+  half_filters.keep = 0.5;
+  half_filters.cumulative = false;
+  // Layer 1: unstructured (its sparsity counts the dead inputs), or half its neurons.
+  const SolverOption unstructured{10, 2.0};
+  SolverOption half_neurons{5, 0.5};
+  half_neurons.keep = 0.5;
+  half_neurons.cumulative = false;
+  // After half the filters, unstructured saves what is left beyond their 6; half the neurons
+  // save their 5 only on the half of the inputs left.
+  CHECK(saving_after(&half_filters, unstructured, true) == doctest::Approx(4.0));
+  CHECK(saving_after(&half_filters, half_neurons, true) == doctest::Approx(2.5));
+  CHECK(saving_after(&half_filters, half_neurons, false) == doctest::Approx(5.0));
+  CHECK(saving_after(nullptr, half_neurons, true) == doctest::Approx(5.0));
+
+  std::vector<SolverLayer> layers{{{half_filters}}, {{unstructured, half_neurons}}};
+  layers[1].follows_previous = true;
+  // Counted alone, filters + neurons would save 15 for a loss of 1.5; together they save
+  // 12.5, so 13 takes filters + unstructured: 14 for 3.
+  const SolverResult r = solve_budget(layers, 13.0);
+  REQUIRE(r.feasible);
+  CHECK(r.choice == std::vector<int>{0, 0});
+  CHECK(r.saving == doctest::Approx(14.0));
+  CHECK(r.loss == doctest::Approx(3.0));
+  const SolverResult less = solve_budget(layers, 12.0);
+  REQUIRE(less.feasible);
+  CHECK(less.choice == std::vector<int>{0, 1});
+  CHECK(less.saving == doctest::Approx(12.5));
+  // Unrelated layers add up (14.9: a sum exactly on the budget may round below it on the grid).
+  layers[1].follows_previous = false;
+  CHECK(solve_budget(layers, 14.9).choice == std::vector<int>{0, 1});
+}

@@ -1,11 +1,12 @@
 // The lookup-table search (NetAdapt's tables, solved at once as AMC and HALP do): every
 // candidate's cost measured alone (budget/cost_table.h) with its validation loss, then the
 // exact multiple-choice knapsack (budget/solver.h) for the least summed loss that meets the
-// budget. Costs measured alone do not add up exactly (two adjacent layers cut to half their
-// units keep a quarter of the MACs between them, not half), so the answer is measured as a
-// whole and, while it misses, solved again for more saving in proportion to the miss. A
+// budget, with the overlap of adjacent layers' savings corrected along the chain. Costs
+// measured alone still do not add up exactly (latency is not MACs), so the answer is measured
+// as a whole and, while it misses, solved again for more saving in proportion to the miss. A
 // budget below what the smallest model the forms allow measures is refused before any of it.
 #include <chrono>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,7 @@
 #include "budget/quantity.h"
 #include "budget/solver.h"
 #include "budget/strategy.h"
+#include "prune/target.h"
 
 namespace poda {
 
@@ -33,17 +35,57 @@ LatencyProtocol check_protocol() {
   return p;
 }
 
-std::vector<SolverLayer> solver_layers(const std::vector<BudgetLayer>& layers,
+// A prunable layer's dense MACs per sample and the layer reading its output units.
+struct LayerLink {
+  double macs = 0.0;
+  std::string consumer;
+};
+
+std::map<std::string, LayerLink> layer_links(Sequential& model, const Shape& input) {
+  std::vector<PruneTarget> targets = collect_targets(model);
+  const double total = static_cast<double>(model.effective_macs(input));
+  std::map<std::string, LayerLink> links;
+  for (PruneTarget& t : targets) {
+    const TrialState state = TrialState::capture(model);
+    t.weight->set_mask(xt::zeros<float>(t.weight->value.shape()));
+    links[t.name].macs = total - static_cast<double>(model.effective_macs(input));
+    state.restore(model);
+    if (t.consumer) links[t.name].consumer = t.consumer->name;
+  }
+  return links;
+}
+
+bool removes_units(Granularity g) {
+  return g == Granularity::neuron || g == Granularity::filter;
+}
+
+// The solver's view of the table: per layer its options, whether it reads the previous
+// layer's units, and for options that remove units the part of their saving on the layer
+// itself (split from the part on the next layer in proportion to the two layers' MACs).
+std::vector<SolverLayer> solver_layers(BudgetProblem& problem,
+                                       const std::vector<BudgetLayer>& layers,
                                        const std::vector<CostEntry>& entries,
                                        std::vector<std::vector<const CostEntry*>>& index) {
+  const std::map<std::string, LayerLink> links = layer_links(problem.model, problem.input_shape);
   std::vector<SolverLayer> out(layers.size());
   index.assign(layers.size(), {});
-  for (std::size_t l = 0; l < layers.size(); ++l)
-    for (const CostEntry& e : entries)
-      if (e.layer == layers[l].name) {
-        out[l].options.push_back({-e.delta, e.loss});
-        index[l].push_back(&e);
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const LayerLink& link = links.at(layers[l].name);
+    out[l].follows_previous = l > 0 && links.at(layers[l - 1].name).consumer == layers[l].name;
+    const double next = link.consumer.empty() ? 0.0 : links.at(link.consumer).macs;
+    const double own_share = link.macs + next > 0.0 ? link.macs / (link.macs + next) : 1.0;
+    for (const CostEntry& e : entries) {
+      if (e.layer != layers[l].name) continue;
+      SolverOption o{-e.delta, e.loss};
+      if (removes_units(e.form)) {
+        o.own = o.saving * own_share;
+        o.keep = 1.0 - e.sparsity;
+        o.cumulative = false;
       }
+      out[l].options.push_back(o);
+      index[l].push_back(&e);
+    }
+  }
   return out;
 }
 
@@ -143,15 +185,15 @@ class LookupTable : public BudgetStrategy {
 
  private:
   // Solves, measures the answer as a whole and, while it misses, asks the solver for more
-  // saving in proportion to the miss (savings measured alone overlap when both sides of a
-  // channel are pruned, so the table promises more than the whole gives). Once an answer
+  // saving in proportion to the miss (the chain correction splits savings by MACs, and time
+  // is not exactly MACs, so the table can promise more than the whole gives). Once an answer
   // meets the budget, the tries left halve the gap between the largest scale that missed
   // and the smallest that met, keeping the met answer of least predicted loss.
   static void solve(BudgetProblem& problem, const std::vector<BudgetLayer>& layers,
                     const CostTable& table, BudgetSearch& result) {
     const BudgetSpec& budget = *problem.settings.budget;
     std::vector<std::vector<const CostEntry*>> index;
-    const std::vector<SolverLayer> options = solver_layers(layers, table.entries, index);
+    const std::vector<SolverLayer> options = solver_layers(problem, layers, table.entries, index);
     const double target =
         budget.kind == BudgetKind::speedup ? table.base / budget.value : budget.value;
     double scale = 1.0, missed = 1.0, met = 0.0, best_loss = 0.0;  // below 1: never asked
