@@ -144,3 +144,30 @@ TEST_CASE("budget search: lookup_table meets a MACs budget, and says when none c
   CHECK_FALSE(none.feasible);
   CHECK(none.reason.rfind("cannot meet macs 10", 0) == 0);
 }
+
+TEST_CASE("budget search: the uniform and global baselines meet the budget at one sparsity") {
+  const double dense_macs = 64 * 32 + 32 * 16 + 16 * 10;
+  PruneSettings s = budget_settings(BudgetKind::macs, 0.3 * dense_macs);
+  s.budget->forms = {Granularity::unstructured};
+  Fixture f(s);
+  const BudgetSearch uniform = make_budget_strategy("uniform")->search(f.problem);
+  REQUIRE(uniform.feasible);
+  REQUIRE(uniform.layers.size() == 3);
+  for (const LayerForm& l : uniform.layers) CHECK(l.sparsity == uniform.layers[0].sparsity);
+  CHECK(uniform.predicted <= 0.3 * dense_macs);
+  // MACs fall with the non-zero weights, so 0.7 is the smallest sparsity that meets it; the
+  // bisection finds it to within 0.98 / 128.
+  CHECK(uniform.layers[0].sparsity >= 0.69);
+  CHECK(uniform.layers[0].sparsity <= 0.71);
+
+  const BudgetSearch global = make_budget_strategy("global")->search(f.problem);
+  REQUIRE(global.feasible);
+  CHECK(global.predicted <= 0.3 * dense_macs);
+  CriterionContext ctx = criterion_context(f.problem);
+  apply_layer_forms(*f.model, f.settings, global.layers, ctx);
+  CHECK(executed_macs(*f.model, kInput) == global.predicted);
+
+  Fixture tiny(budget_settings(BudgetKind::macs, 10));
+  CHECK(make_budget_strategy("global")->search(tiny.problem).reason.rfind("cannot meet macs 10",
+                                                                          0) == 0);
+}

@@ -43,6 +43,15 @@ double executed_macs(Sequential& model, const Shape& input_shape) {
   return static_cast<double>((compact ? *compact : model).effective_macs(input_shape));
 }
 
+LatencyProtocol budget_check_protocol() {
+  LatencyProtocol p;
+  p.warmup_seconds = 0.05;
+  p.min_calls = 50;
+  p.min_seconds = 0.5;
+  p.max_seconds = 3.0;
+  return p;
+}
+
 BudgetMeasurement measure_budget(Sequential& model, const Shape& input_shape,
                                  const BudgetSpec& budget, const LatencyProtocol& protocol) {
   BudgetMeasurement m;

@@ -33,4 +33,7 @@ struct BudgetMeasurement {
 BudgetMeasurement measure_budget(Sequential& model, const Shape& input_shape,
                                  const BudgetSpec& budget, const LatencyProtocol& protocol);
 
+// The protocol a search checks a whole candidate model with: shorter than a run's final one.
+LatencyProtocol budget_check_protocol();
+
 }  // namespace poda

@@ -26,15 +26,6 @@ void say(BudgetProblem& p, const std::string& line) {
   if (p.message) p.message(line);
 }
 
-LatencyProtocol check_protocol() {
-  LatencyProtocol p;
-  p.warmup_seconds = 0.05;
-  p.min_calls = 50;
-  p.min_seconds = 0.5;
-  p.max_seconds = 3.0;
-  return p;
-}
-
 // A prunable layer's dense MACs per sample and the layer reading its output units.
 struct LayerLink {
   double macs = 0.0;
@@ -134,7 +125,7 @@ Check measure_choice(BudgetProblem& problem, const std::vector<LayerForm>& forms
   CriterionContext ctx = criterion_context(problem);
   apply_layer_forms(problem.model, problem.settings, forms, ctx);
   const BudgetMeasurement m =
-      measure_budget(problem.model, problem.input_shape, b, check_protocol());
+      measure_budget(problem.model, problem.input_shape, b, budget_check_protocol());
   state.restore(problem.model);
   Check c;
   c.value = m.value;

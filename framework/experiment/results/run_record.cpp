@@ -42,6 +42,7 @@ std::vector<RunColumn> later_columns() {
       {"budget", real, 6, optional, setting,
        {"prune.budget.latency_b1_us", "prune.budget.latency_b64_us", "prune.budget.speedup", "prune.budget.macs", "prune.budget.bytes"},
        "the budget's value (µs per batch, times faster, MACs per sample, bytes)"},
+      {"budget_strategy", text, 0, optional, setting, {"prune.budget.strategy"}, "the search (poda list budgets), or a baseline"},
       {"budget_achieved", real, 4, optional, measured, {}, "the final model measured again in a fresh plan, same unit"},
       {"budget_met", text, 0, optional, measured, {}, "true or false"},
       {"budget_table", text, 0, optional, measured, {}, "the search's cost table: measured, or reused from budget_tables/"},

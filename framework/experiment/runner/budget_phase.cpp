@@ -61,6 +61,7 @@ void record_budget_settings(const ExperimentConfig& c, RunRecord& record) {
   if (!c.prune || !c.prune->budget) return;
   record.set("budget_kind", c.prune->budget->label());
   record.set("budget", c.prune->budget->value);
+  record.set("budget_strategy", c.prune->budget->strategy);
 }
 
 BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord& record) {
