@@ -66,6 +66,10 @@ TEST_CASE("cli: a bytes budget is met and recorded; an unreachable one is a fail
   const auto reason = poda_test::column_values(runs, "reason");
   CHECK(status[0] == "ok");
   CHECK(kind[0] == "bytes");
+  CHECK(poda_test::column_values(runs, "schedule")[0] == "budget");
+  CHECK(poda_test::column_values(runs, "granularity")[0] == "unstructured+filter");
+  CHECK(poda_test::column_values(runs, "budget_strategy")[0] == "lookup_table");
+  CHECK(poda_test::column_values(runs, "target_sparsity")[0].empty());
   CHECK(std::stod(budget[0]) == 20000.0);
   CHECK(std::stod(achieved[0]) <= 20000.0);
   CHECK(met[0] == "true");

@@ -59,6 +59,13 @@ LatencyProtocol final_protocol(const ExperimentConfig& c) {
 
 void record_budget_settings(const ExperimentConfig& c, RunRecord& record) {
   if (!c.prune || !c.prune->budget) return;
+  // No schedule, one granularity or scope made the model: the search chose per layer among
+  // the forms (layer_sparsity.csv says which).
+  std::string forms;
+  for (Granularity g : c.prune->budget->forms) forms += (forms.empty() ? "" : "+") + granularity_name(g);
+  record.set("schedule", "budget");
+  record.set("granularity", forms);
+  record.set("scope", "layer");
   record.set("budget_kind", c.prune->budget->label());
   record.set("budget", c.prune->budget->value);
   record.set("budget_strategy", c.prune->budget->strategy);

@@ -31,7 +31,8 @@ struct BudgetOutcome {
   std::map<std::string, std::string> forms;  // layer -> its chosen form ("dense": untouched)
 };
 
-// The budget settings of a run's row (budget_kind, budget); nothing without a budget.
+// The budget settings of a run's row (budget_kind, budget, budget_strategy; schedule
+// "budget", granularity the allowed forms joined by "+", scope "layer"); nothing without one.
 void record_budget_settings(const ExperimentConfig& config, RunRecord& record);
 
 // Searches, prunes and fine-tunes `model`; records search_seconds, acc_before_finetune and
