@@ -75,7 +75,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("budget search: each layer's forms; the classifier keeps its units") {
+TEST_CASE("budget search: each layer's forms, and the classifier keeps its units") {
   Fixture f(budget_settings(BudgetKind::macs, 1000));
   const std::vector<BudgetLayer> layers = budget_layers(*f.model, f.settings);
   REQUIRE(layers.size() == 3);

@@ -46,7 +46,7 @@ TEST_CASE("budget solver: the optimum of a table worked by hand") {
   CHECK(r.max_saving == doctest::Approx(16.0));
 }
 
-TEST_CASE("budget solver: a met budget leaves every layer dense; an unreachable one says so") {
+TEST_CASE("budget solver: a met budget leaves every layer dense, an unreachable one says so") {
   const std::vector<SolverLayer> layers{{{{3, 1.0}}}, {{{4, 2.0}}}};
   const SolverResult met = solve_budget(layers, 0.0);
   CHECK(met.feasible);

@@ -53,7 +53,7 @@ poda::CsvTable run(const poda_test::TempDir& tmp, const std::string& name, const
 
 }  // namespace
 
-TEST_CASE("cli: a bytes budget is met and recorded; an unreachable one is a failed run") {
+TEST_CASE("cli: a bytes budget is met and recorded, an unreachable one is a failed run") {
   poda_test::TempDir tmp("poda_cli_budget");
   const poda::CsvTable runs =
       run(tmp, "bytes", config("bytes", "{bytes: 20000}", "prune.budget.bytes: [20000, 100]"), 1);
@@ -83,7 +83,7 @@ TEST_CASE("cli: a bytes budget is met and recorded; an unreachable one is a fail
     CHECK((f == "unstructured" || f == "filter" || f == "neuron" || f == "dense"));
 }
 
-TEST_CASE("cli: a speedup budget measures its latency table once; the next point reuses it") {
+TEST_CASE("cli: a speedup budget measures its latency table once, the next point reuses it") {
   poda_test::TempDir tmp("poda_cli_budget");
   const poda::CsvTable runs = run(
       tmp, "speed", config("speed", "{speedup: 1.2, batch: 8}", "prune.budget.speedup: [1.2, 1.3]"), -1);
