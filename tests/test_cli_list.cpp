@@ -11,7 +11,8 @@ TEST_CASE("cli: poda list shows criteria, granularities, schedules, layer types 
   for (const char* expected :
        {"criteria (prune.criterion):", "  wanda ", "  apoz ", "Sun et al. 2023", "granularities",
         "  n_m ", "schedules (prune.schedule.kind):", "  lottery ", "rewind_step (count)",
-        "random_reinit (flag)", "layer types", "  conv2d ", "kernel (count)", "zoo models",
+        "random_reinit (flag)", "budget strategies (prune.budget.strategy):", "  lookup_table ",
+        "layer types", "  conv2d ", "kernel (count)", "zoo models",
         "  lenet300_100 "}) {
     CAPTURE(expected);
     CHECK(all.out.find(expected) != std::string::npos);

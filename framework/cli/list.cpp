@@ -12,6 +12,7 @@
 #include "nn/zoo.h"
 #include "prune/criterion.h"
 #include "prune/granularity.h"
+#include "budget/strategy.h"
 #include "prune/schedules/schedule.h"
 
 namespace poda {
@@ -64,6 +65,13 @@ std::string schedules() {
   return out;
 }
 
+std::string budget_strategies() {
+  std::string out = "budget strategies (prune.budget.strategy):\n";
+  for (const auto& name : budget_strategy_names())
+    out += entry(name, find_budget_strategy(name)->help);
+  return out;
+}
+
 std::string layers() {
   std::string out = "layer types (model.layers[].type):\n";
   for (const auto& name : layer_type_names()) {
@@ -92,6 +100,7 @@ std::string list_text(const std::string& section) {
       {"criteria", criteria},
       {"granularities", granularities},
       {"schedules", schedules},
+      {"budgets", budget_strategies},
       {"layers", layers},
       {"zoo", zoo},
       {"datasets", datasets}};

@@ -69,6 +69,19 @@ void check_schedule(const PruneSettings& s, Errors& errors) {
   for (FieldError& e : make_schedule(s.schedule)->validate(s)) errors.push_back(std::move(e));
 }
 
+void check_budget(const BudgetSpec& b, Errors& errors) {
+  if (!positive_finite(b.value))
+    errors.push_back({"budget." + b.key(),
+                      "must be a positive finite number, got " + format_number(b.value)});
+  if (b.batch < 1 || b.batch > 65536)
+    errors.push_back({"budget.batch", "must be from 1 to 65536, got " + std::to_string(b.batch)});
+  if (b.forms.empty()) errors.push_back({"budget.forms", "must name at least one form"});
+  std::set<Granularity> seen;
+  for (Granularity g : b.forms)
+    if (!seen.insert(g).second)
+      errors.push_back({"budget.forms", "'" + granularity_name(g) + "' is given twice"});
+}
+
 void check_overrides(const std::vector<LayerOverride>& overrides, Errors& errors) {
   std::set<std::string> seen;
   for (std::size_t i = 0; i < overrides.size(); ++i) {
@@ -142,6 +155,7 @@ std::vector<FieldError> PruneSettings::validate() const {
     errors.push_back(
         {"max_layer_sparsity", "must be in (0, 1], got " + format_number(max_layer_sparsity)});
   check_overrides(overrides, errors);
+  if (budget) check_budget(*budget, errors);
   return errors;
 }
 

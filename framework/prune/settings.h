@@ -4,9 +4,11 @@
 // file:line:col.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "prune/budget_spec.h"
 #include "prune/granularity.h"
 #include "prune/group_scores.h"
 
@@ -58,6 +60,9 @@ struct PruneSettings {
   // channel's score combines its writers' scores this way.
   GroupAggregation group_aggregation = GroupAggregation::mean;
   double sparsity = 0.9;  // cumulative target
+  // prune.budget: the target is a cost to meet (prune/budget_spec.h), searched per layer,
+  // instead of `sparsity` (giving both is an error).
+  std::optional<BudgetSpec> budget;
   ScheduleSpec schedule;
   int finetune_epochs = 3;
   double finetune_lr_scale = 0.1;

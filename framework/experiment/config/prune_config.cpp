@@ -1,7 +1,10 @@
 #include "experiment/config/prune_config.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "budget/strategy.h"
 #include "prune/criterion.h"
 #include "prune/schedules/schedule.h"
 
@@ -83,6 +86,67 @@ ScheduleSpec parse_schedule(YamlMap& m) {
   return s;
 }
 
+// prune.budget: {latency_b<B>_us | speedup | macs | bytes: value, batch, forms, strategy}.
+// Exactly one kind; validate() states the value's range.
+BudgetSpec parse_budget(YamlMap& m) {
+  YamlMap bm = m.map("budget");
+  BudgetSpec b;
+  std::vector<std::string> kinds;
+  for (const auto& item : bm.yaml()) {
+    const std::string key = item.first.as<std::string>();
+    if (latency_key_batch(key) > 0 || key == "speedup" || key == "macs" || key == "bytes")
+      kinds.push_back(key);
+  }
+  if (kinds.size() != 1)
+    bm.fail(kinds.empty() ? "latency_b1_us" : kinds[1],
+            "give exactly one budget: latency_b<B>_us (e.g. latency_b1_us), speedup, macs or "
+            "bytes");
+  const std::string& key = kinds.front();
+  b.value = bm.any_number(key, std::nullopt);
+  if (const std::size_t batch = latency_key_batch(key)) {
+    b.kind = BudgetKind::latency_us;
+    b.batch = batch;
+  } else {
+    b.kind = key == "speedup" ? BudgetKind::speedup
+             : key == "macs"  ? BudgetKind::macs
+                              : BudgetKind::bytes;
+  }
+  if (b.kind == BudgetKind::speedup)
+    b.batch = static_cast<std::size_t>(bm.integer("batch", 1, 1, 65536));
+  if (bm.has("forms")) {
+    const YAML::Node list = bm.node("forms");
+    if (!list.IsSequence() || list.size() == 0)
+      bm.fail("forms", "expected a list of forms, e.g. [unstructured, filter]");
+    b.forms.clear();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      YAML::Node item = list[i];
+      const std::vector<std::string> names = budget_form_names();
+      const std::string name = item.IsScalar() ? item.Scalar() : "";
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        throw ConfigError(fmt::format("{}: '{}.budget.forms[{}]': unknown form '{}' (expected "
+                                      "one of: {})",
+                                      yaml_where(m.file(), item), m.path(), i, name,
+                                      join_names(names)));
+      b.forms.push_back(parse_granularity(name));
+    }
+  }
+  b.strategy = bm.text("strategy", b.strategy, budget_strategy_names());
+  bm.finish();
+  return b;
+}
+
+// The target: `sparsity`, or a `budget` the search meets by choosing each layer's sparsity.
+void parse_target(YamlMap& m, PruneSettings& p) {
+  if (!m.has("budget")) {
+    p.sparsity = m.any_number("sparsity", std::nullopt);  // validate() states the range
+    return;
+  }
+  if (m.has("sparsity"))
+    m.fail("sparsity", "give either 'sparsity' or 'budget' (the search chooses each layer's "
+                       "sparsity), not both");
+  p.budget = parse_budget(m);
+}
+
 }  // namespace
 
 PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
@@ -91,7 +155,7 @@ PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
   p.criterion = m.text("criterion", p.criterion);
   p.granularity = parse_granularity_node(m);
   p.scope = parse_scope(m.text("scope", scope_name(p.scope), {"layer", "global"}));
-  p.sparsity = m.any_number("sparsity", std::nullopt);  // validate() states the range
+  parse_target(m, p);
   p.exclude_first = m.boolean("exclude_first", p.exclude_first);
   p.exclude_last = m.boolean("exclude_last", p.exclude_last);
   p.include_bias = m.boolean("include_bias", p.include_bias);

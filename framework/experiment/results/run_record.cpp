@@ -34,13 +34,46 @@ bool is_scalar_text(const std::string& value) {
   return value.empty() || (value.front() != '{' && value.front() != '[');
 }
 
+// The columns after the final model's accuracy: budget, quantization, times and status.
+std::vector<RunColumn> later_columns() {
+  // clang-format off
+  return {
+      {"budget_kind", text, 0, optional, setting, {}, "prune.budget: latency_b<B>_us, speedup_b<B>, macs or bytes"},
+      {"budget", real, 6, optional, setting,
+       {"prune.budget.latency_b1_us", "prune.budget.latency_b64_us", "prune.budget.speedup", "prune.budget.macs", "prune.budget.bytes"},
+       "the budget's value (µs per batch, times faster, MACs per sample, bytes)"},
+      {"budget_strategy", text, 0, optional, setting, {"prune.budget.strategy"}, "the search (poda list budgets), or a baseline"},
+      {"budget_achieved", real, 4, optional, measured, {}, "the final model measured again in a fresh plan, same unit"},
+      {"budget_met", text, 0, optional, measured, {}, "true or false"},
+      {"budget_table", text, 0, optional, measured, {}, "the search's cost table: measured, or reused from budget_tables/"},
+      {"search_seconds", real, 1, optional, measured, {}, "time of the budget search"},
+      {"acc", real, 4, required, measured, {}, "final test accuracy"},
+      {"val_acc", real, 4, required, measured, {}, "final validation accuracy"},
+      {"quant_kind", text, 0, optional, setting, {"quantize.kind"}, "quantize: int8 or kmeans (empty: fp32)"},
+      {"quant_mode", text, 0, optional, setting, {"quantize.mode"}, "int8: post_training or aware"},
+      {"bits", text, 0, optional, setting, {}, "bits per weight (k-means: conv/dense when they differ)"},
+      {"acc_quant", real, 4, optional, measured, {}, "test accuracy of the quantized model"},
+      {"acc_quant_before_finetune", real, 4, optional, measured, {}, "the same before its fine-tuning (k-means, int8 aware)"},
+      {"bytes_quant", count, 0, optional, measured, {}, "stored size: relative indices, codes, codebooks or scales, biases"},
+      {"compression_ratio", real, 2, optional, measured, {}, "dense fp32 bytes / bytes_quant"},
+      {"latency_b<B>_us_int8", real, 2, optional, measured, {}, "median µs per batch, int8 kernels (quantize runs)"},
+      {"pretrain_seconds", real, 1, optional, measured, {}, "time of the shared pretraining"},
+      {"train_seconds", real, 1, required, measured, {}, "time of this run"},
+      {"status", text, 0, required, measured, {},
+       "ok, failed, or disconnected (a prunable layer has no weight left)"},
+      {"reason", text, 0, optional, measured, {}, "why a run failed or is disconnected"},
+  };
+  // clang-format on
+}
+
 }  // namespace
 
 const std::vector<RunColumn>& run_columns() {
   // One line per column: name, type, digits, required, groups runs, swept keys it records,
   // meaning.
   // clang-format off
-  static const std::vector<RunColumn> columns = {
+  static const std::vector<RunColumn> columns = [] {
+   std::vector<RunColumn> first = {
       {"run_id", text, 0, required, measured, {}, "the run's folder name under runs/"},
       {"seed", count, 0, required, measured, {"seed"}, "the experiment's seed (averaged over)"},
       {"schedule", text, 0, required, setting, {"prune.schedule", "prune.schedule.kind"},
@@ -77,22 +110,11 @@ const std::vector<RunColumn>& run_columns() {
       {"acc_before_finetune", real, 4, optional, measured, {},
        "right after the final pruning step, before its fine-tuning"},
       {"bn_recalibration", count, 0, optional, measured, {}, "BatchNorm re-estimation batches"},
-      {"acc", real, 4, required, measured, {}, "final test accuracy"},
-      {"val_acc", real, 4, required, measured, {}, "final validation accuracy"},
-      {"quant_kind", text, 0, optional, setting, {"quantize.kind"}, "quantize: int8 or kmeans (empty: fp32)"},
-      {"quant_mode", text, 0, optional, setting, {"quantize.mode"}, "int8: post_training or aware"},
-      {"bits", text, 0, optional, setting, {}, "bits per weight (k-means: conv/dense when they differ)"},
-      {"acc_quant", real, 4, optional, measured, {}, "test accuracy of the quantized model"},
-      {"acc_quant_before_finetune", real, 4, optional, measured, {}, "the same before its fine-tuning (k-means, int8 aware)"},
-      {"bytes_quant", count, 0, optional, measured, {}, "stored size: relative indices, codes, codebooks or scales, biases"},
-      {"compression_ratio", real, 2, optional, measured, {}, "dense fp32 bytes / bytes_quant"},
-      {"latency_b<B>_us_int8", real, 2, optional, measured, {}, "median µs per batch, int8 kernels (quantize runs)"},
-      {"pretrain_seconds", real, 1, optional, measured, {}, "time of the shared pretraining"},
-      {"train_seconds", real, 1, required, measured, {}, "time of this run"},
-      {"status", text, 0, required, measured, {},
-       "ok, failed, or disconnected (a prunable layer has no weight left)"},
-      {"reason", text, 0, optional, measured, {}, "why a run failed or is disconnected"},
   };
+  const std::vector<RunColumn> later = later_columns();
+  first.insert(first.end(), later.begin(), later.end());
+  return first;
+  }();
   // clang-format on
   return columns;
 }

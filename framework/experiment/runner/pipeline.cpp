@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/csv.h"
 #include "experiment/results/run_record.h"
+#include "experiment/runner/budget_phase.h"
 #include "experiment/runner/data_source.h"
 #include "experiment/runner/model_checkpoint.h"
 #include "experiment/runner/model_start.h"
@@ -56,13 +58,23 @@ long lottery_rewind_step(const ExperimentConfig& c) {
   return c.prune ? make_schedule(c.prune->schedule)->rewind_step().value_or(0) : 0;
 }
 
-void write_layer_sparsity(const std::string& path, const SparsityReport& report) {
+// `forms`: each layer's form by name (a budget's choice); absent: the run's granularity
+// where the layer lost weights, else dense.
+void write_layer_sparsity(const std::string& path, const SparsityReport& report,
+                          const ExperimentConfig& c,
+                          const std::map<std::string, std::string>& forms) {
   CsvTable t;
-  t.header = {"layer", "params", "nonzero", "sparsity", "units", "units_alive"};
-  for (const LayerSparsity& l : report.layers)
+  t.header = {"layer", "params", "nonzero", "sparsity", "units", "units_alive", "form"};
+  for (const LayerSparsity& l : report.layers) {
+    const auto chosen = forms.find(l.name);
+    const std::string form = chosen != forms.end() ? chosen->second
+                             : c.prune && l.nonzero < l.params
+                                 ? granularity_name(c.prune->granularity.kind)
+                                 : "dense";
     t.rows.push_back({l.name, std::to_string(l.params), std::to_string(l.nonzero),
                       fixed(l.sparsity(), 6), std::to_string(l.units),
-                      std::to_string(l.units_alive)});
+                      std::to_string(l.units_alive), form});
+  }
   write_csv_file(path, t);
 }
 
@@ -84,7 +96,9 @@ RunRecord settings_record(const ExperimentConfig& c) {
   r.set("criterion", p ? p->criterion : "none");
   r.set("granularity", p ? granularity_name(p->granularity.kind) : "none");
   r.set("scope", p ? scope_name(p->scope) : "none");
-  r.set("target_sparsity", p ? p->sparsity : 0.0);
+  // A budget has no target sparsity: each layer's is the search's (layer_sparsity.csv).
+  r.set("target_sparsity", p && p->budget ? NAN : p ? p->sparsity : 0.0);
+  record_budget_settings(c, r);
   record_quantize_settings(c, r);
   return r;
 }
@@ -280,10 +294,11 @@ void record_compaction(Sequential& model, const RunContext& run, RunRecord& reco
 }
 
 // The final model's files and measurements. Returns why the network is disconnected, or "".
-std::string record_final_model(Sequential& model, const RunContext& run, RunRecord& record) {
+std::string record_final_model(Sequential& model, const RunContext& run, RunRecord& record,
+                               const std::map<std::string, std::string>& forms) {
   const ExperimentConfig& c = run.config;
   const SparsityReport report = sparsity_report(model);
-  write_layer_sparsity(run.run_dir + "/layer_sparsity.csv", report);
+  write_layer_sparsity(run.run_dir + "/layer_sparsity.csv", report, c, forms);
   Checkpoint final = model_to_checkpoint(model);
   describe_model(final, model_description(c, run.data));
   save_checkpoint(run.run_dir + "/final.ckpt", final);
@@ -303,6 +318,12 @@ std::string record_final_model(Sequential& model, const RunContext& run, RunReco
   return report.disconnection();
 }
 
+RunRow failed_row(RunRecord& record, const std::string& reason) {
+  record.set("status", "failed");
+  record.set("reason", reason);
+  return record.row();
+}
+
 RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
                           const std::string& pretrain_dir, Progress& progress) {
   const auto start = Clock::now();
@@ -318,11 +339,19 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
   RunRecord record = settings_record(c);
   const DenseStart dense = load_dense(*model, run);
   double acc_dense = dense.acc_dense, acc_pruned = NAN;
-  if (c.prune)
+  const BudgetRun budget_run{c, run.data, run_dir, progress, run.log_epoch};
+  const bool budgeted = c.prune && c.prune->budget;
+  BudgetOutcome budget;
+  if (budgeted)
+    budget = prune_to_budget(*model, budget_run, record);
+  else if (c.prune)
     acc_pruned = prune_on_schedule(*model, run, record);
   else
     acc_dense = train_dense(*model, run, record);
-  const std::string disconnected = record_final_model(*model, run, record);
+  if (!budget.failure.empty()) return failed_row(record, budget.failure);
+  if (budgeted) acc_pruned = budget.acc_pruned;
+  const std::string disconnected = record_final_model(*model, run, record, budget.forms);
+  const std::string missed = budgeted ? check_budget(*model, budget_run, record) : "";
   if (c.quantize)
     run_quantize_phase(*model, {c, run.data, run_dir, progress, run.log_epoch}, record);
   record.set("acc_dense", acc_dense);
@@ -332,6 +361,7 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
   // A network cut in two computes a constant: its accuracy is not a result of the method.
   record.set("status", disconnected.empty() ? "ok" : "disconnected");
   if (!disconnected.empty()) record.set("reason", disconnected);
+  if (!missed.empty()) return failed_row(record, missed);  // a budget missed is no result
   return record.row();
 }
 

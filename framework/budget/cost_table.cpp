@@ -1,0 +1,179 @@
+#include "budget/cost_table.h"
+
+#include <cmath>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "budget/quantity.h"
+#include "core/blas_runtime.h"
+#include "core/cpu_features.h"
+#include "infer/measure.h"
+#include "kernels/isa.h"
+#include "prune/bn_recalibration.h"
+
+namespace poda {
+
+namespace {
+
+// Short: a table times every candidate against the dense model, and LeNet-5's whole table is
+// meant to build within a minute on two cores.
+LatencyProtocol table_protocol() {
+  LatencyProtocol p;
+  p.warmup_seconds = 0.02;
+  p.min_calls = 30;
+  p.min_seconds = 0.12;
+  p.max_seconds = 1.0;
+  return p;
+}
+
+bool is_latency(const BudgetSpec& b) {
+  return b.kind == BudgetKind::latency_us || b.kind == BudgetKind::speedup;
+}
+
+// The model with `e`'s layer pruned alone, handed to `use`, then put back.
+template <class F>
+void with_candidate(BudgetProblem& problem, const CostEntry& e, CriterionContext& ctx, F use) {
+  const TrialState state = TrialState::capture(problem.model);
+  apply_layer_forms(problem.model, problem.settings, {{e.layer, e.form, e.sparsity}}, ctx);
+  use();
+  state.restore(problem.model);
+}
+
+// Each candidate timed in alternation with the dense model, one pair at a time: with more
+// plans in one alternation their weights evict each other from the caches, and a batch-1
+// plan is then timed colder than it runs. Returns the dense model's mean median.
+double time_pairs(BudgetProblem& problem, std::vector<CostEntry>& entries) {
+  const Shape& input = problem.input_shape;
+  CriterionContext ctx = criterion_context(problem);
+  const std::unique_ptr<InferencePlan> base = deployed_plan(problem.model, input);
+  double base_sum = 0.0;
+  for (CostEntry& e : entries) {
+    std::unique_ptr<InferencePlan> candidate;
+    with_candidate(problem, e, ctx, [&] { candidate = deployed_plan(problem.model, input); });
+    const std::vector<LatencyStats> stats = time_plans(
+        {base.get(), candidate.get()}, input, problem.settings.budget->batch, table_protocol());
+    base_sum += stats[0].median_us;
+    e.delta = stats[1].median_us - stats[0].median_us;
+  }
+  return entries.empty() ? 0.0 : base_sum / entries.size();
+}
+
+CostTable time_table(BudgetProblem& problem, std::vector<CostEntry> entries) {
+  CostTable table;
+  table.base = time_pairs(problem, entries);
+  table.entries = std::move(entries);
+  return table;
+}
+
+double counted(BudgetProblem& problem) {
+  return problem.settings.budget->kind == BudgetKind::macs
+             ? executed_macs(problem.model, problem.input_shape)
+             : stored_bytes(problem.model, problem.input_shape);
+}
+
+CostTable count_table(BudgetProblem& problem, std::vector<CostEntry> entries) {
+  CostTable table;
+  CriterionContext ctx = criterion_context(problem);
+  table.base = counted(problem);
+  for (CostEntry& e : entries)
+    with_candidate(problem, e, ctx, [&] { e.delta = counted(problem) - table.base; });
+  table.entries = std::move(entries);
+  return table;
+}
+
+}  // namespace
+
+std::vector<CostEntry> candidates(const std::vector<BudgetLayer>& layers,
+                                  const PruneSettings& settings) {
+  std::vector<CostEntry> entries;
+  for (const BudgetLayer& l : layers)
+    for (Granularity form : l.forms)
+      for (double s : form_sparsities(form, settings)) entries.push_back({l.name, form, s});
+  return entries;
+}
+
+CriterionContext criterion_context(BudgetProblem& problem) {
+  CriterionContext ctx;
+  ctx.model = &problem.model;
+  ctx.compute_gradients = problem.compute_gradients;
+  ctx.run_forward = problem.run_forward;
+  ctx.batches = problem.settings.data_batches;
+  ctx.seed = problem.settings.seed;
+  return ctx;
+}
+
+std::string latency_table_key(BudgetProblem& problem, const std::vector<CostEntry>& entries) {
+  std::ostringstream key;
+  key << "cpu " << cpu_features().brand << "\nkernel target " << kernel_isa_name(kernel_isa())
+      << "\nblas threads " << blas_threads() << "\nbatch " << problem.settings.budget->batch
+      << "\ninput " << shape_str(problem.input_shape) << "\n";
+  for (const auto& [name, module] : problem.model.named_modules())
+    key << "layer " << name << " " << module->describe() << "\n";
+  for (const CostEntry& e : entries)
+    key << "candidate " << e.layer << " " << granularity_name(e.form) << " " << e.sparsity << "\n";
+  return key.str();
+}
+
+std::string table_text(const CostTable& table) {
+  std::string text = fmt::format("base,,0,{:.6g}\n", table.base);
+  for (const CostEntry& e : table.entries)
+    text += fmt::format("{},{},{:.6g},{:.6g}\n", e.layer, granularity_name(e.form), e.sparsity,
+                        e.delta);
+  return text;
+}
+
+bool read_table_text(const std::string& text, CostTable& table) {
+  std::istringstream in(text);
+  std::string line;
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    if (cells.size() != 4) return false;
+    rows.push_back(cells);
+  }
+  if (rows.size() != table.entries.size() + 1 || rows[0][0] != "base") return false;
+  try {
+    table.base = std::stod(rows[0][3]);
+    for (std::size_t i = 0; i < table.entries.size(); ++i) {
+      CostEntry& e = table.entries[i];
+      const auto& r = rows[i + 1];
+      if (r[0] != e.layer || r[1] != granularity_name(e.form) ||
+          std::fabs(std::stod(r[2]) - e.sparsity) > 1e-6)
+        return false;
+      e.delta = std::stod(r[3]);
+    }
+  } catch (const std::exception&) {
+    return false;
+  }
+  return std::isfinite(table.base);
+}
+
+CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries) {
+  if (!is_latency(*problem.settings.budget)) return count_table(problem, std::move(entries));
+  const std::string key = latency_table_key(problem, entries);
+  CostTable kept;
+  kept.entries = entries;
+  if (problem.load_table && read_table_text(problem.load_table(key), kept)) {
+    kept.reused = true;
+    return kept;
+  }
+  CostTable table = time_table(problem, std::move(entries));
+  if (problem.save_table) problem.save_table(key, table_text(table));
+  return table;
+}
+
+void measure_losses(BudgetProblem& problem, std::vector<CostEntry>& entries) {
+  const double base = problem.validation_loss(problem.model);
+  CriterionContext ctx = criterion_context(problem);
+  for (CostEntry& e : entries)
+    with_candidate(problem, e, ctx, [&] {
+      if (problem.recalibration_batches > 0)
+        recalibrate_statistics(problem.model, problem.recalibration_batches, problem.run_forward);
+      e.loss = problem.validation_loss(problem.model) - base;
+    });
+}
+
+}  // namespace poda

@@ -1,0 +1,51 @@
+#pragma once
+// What each candidate costs and what it loses, measured one layer at a time: the model with
+// only that layer pruned to one form and sparsity, everything else dense. A candidate's
+// cost is the budget's quantity of that model (budget/quantity.h) less the dense model's;
+// its loss is the validation loss it adds, read after re-estimating BatchNorm statistics
+// where the model has them (stale statistics make a pruned candidate read near chance).
+// The search then assumes costs and losses add up over layers, and checks its answer.
+#include <string>
+#include <vector>
+
+#include "budget/strategy.h"
+
+namespace poda {
+
+struct CostEntry {
+  std::string layer;
+  Granularity form = Granularity::unstructured;
+  double sparsity = 0.0;
+  double delta = 0.0;  // the quantity with this layer pruned alone, less the dense model's
+  double loss = 0.0;   // validation loss added (filled by measure_losses)
+};
+
+struct CostTable {
+  double base = 0.0;  // the dense model's quantity (µs at the budget's batch, MACs, bytes)
+  std::vector<CostEntry> entries;
+  bool reused = false;  // read from a kept table, not measured now
+};
+
+// The candidates of `layers`: every allowed form at each of its sparsities.
+std::vector<CostEntry> candidates(const std::vector<BudgetLayer>& layers,
+                                  const PruneSettings& settings);
+
+// Costs of every candidate. Latency kinds time each candidate in alternation with
+// the dense model (so a busy machine slows all alike) and are kept through problem's
+// load_table / save_table under a key naming this CPU, its kernel target, the BLAS threads,
+// the batch size and the model's shape; MACs and bytes are counted.
+CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries);
+
+// Fills each entry's loss (the dense model's validation loss subtracted).
+void measure_losses(BudgetProblem& problem, std::vector<CostEntry>& entries);
+
+// The context the configured criterion prunes with (data callbacks of `problem`).
+CriterionContext criterion_context(BudgetProblem& problem);
+
+// The key and text of a latency table (exposed for tests).
+std::string latency_table_key(BudgetProblem& problem, const std::vector<CostEntry>& entries);
+std::string table_text(const CostTable& table);
+// Reads table_text() back; false when the text does not hold every entry of `entries`.
+bool read_table_text(const std::string& text, CostTable& table);
+
+}  // namespace poda

@@ -1,0 +1,77 @@
+#pragma once
+// budget/: pruning to a measured budget (prune.budget, prune/budget_spec.h). A strategy
+// chooses, for every prunable layer, a form and a sparsity so that the whole model meets the
+// budget on this CPU with poda's own kernels, losing as little as it can. Above measure/ (it
+// times candidates in inference plans) and below experiment/ (the runner calls it).
+//
+// Each strategy is one file that registers itself by name, as schedules do:
+//
+//   const BudgetStrategyRegistrar reg("lookup_table", {make, "one line for poda list"});
+//
+// The runner then applies the chosen forms (apply_layer_forms, budget/layer_forms.h),
+// fine-tunes and times the result again: a strategy's prediction is never the reported figure.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "budget/layer_forms.h"
+#include "nn/layers/sequential.h"
+#include "prune/activations.h"
+#include "prune/criterion.h"
+#include "prune/settings.h"
+
+namespace poda {
+
+// What a strategy may use. The callbacks come from the runner (real data) or a test.
+struct BudgetProblem {
+  BudgetProblem(Sequential& m, Shape input, const PruneSettings& s)
+      : model(m), input_shape(std::move(input)), settings(s) {}
+  Sequential& model;  // the trained dense model; a strategy leaves it as it found it
+  Shape input_shape;
+  const PruneSettings& settings;  // settings.budget is set
+  // Validation loss of the model as it is (lower is better); never the test split.
+  std::function<double(Module&)> validation_loss;
+  ForwardFn run_forward;          // training batches, forward only (BatchNorm re-estimation)
+  GradientFn compute_gradients;   // for data-driven criteria; may be empty
+  // Measured tables kept between runs (the runner keeps them in the results folder): the
+  // text saved under `key`, or "" when there is none; may be empty (nothing kept).
+  std::function<std::string(const std::string& key)> load_table;
+  std::function<void(const std::string& key, const std::string& text)> save_table;
+  int recalibration_batches = 0;  // BatchNorm re-estimation before each sensitivity reading
+  std::function<void(const std::string&)> message;  // progress lines; may be empty
+};
+
+struct BudgetSearch {
+  std::vector<LayerForm> layers;  // one per prunable layer the search may prune
+  bool feasible = false;
+  std::string reason;        // when not feasible: what the fastest reachable model gives
+  double predicted = 0.0;    // the budget's quantity the strategy expects of `layers`
+  bool table_reused = false; // its measured table came from table_dir
+};
+
+class BudgetStrategy {
+ public:
+  virtual ~BudgetStrategy() = default;
+  virtual BudgetSearch search(BudgetProblem& problem) const = 0;
+};
+
+struct BudgetStrategyType {
+  std::function<std::unique_ptr<BudgetStrategy>()> make;
+  std::string help;  // one line for `poda list`
+};
+
+// Registering the same name twice throws.
+void register_budget_strategy(const std::string& name, BudgetStrategyType type);
+const BudgetStrategyType* find_budget_strategy(const std::string& name);
+std::vector<std::string> budget_strategy_names();  // sorted
+// Throws std::invalid_argument listing the names when `name` is unknown.
+std::unique_ptr<BudgetStrategy> make_budget_strategy(const std::string& name);
+
+struct BudgetStrategyRegistrar {
+  BudgetStrategyRegistrar(const std::string& name, BudgetStrategyType type) {
+    register_budget_strategy(name, std::move(type));
+  }
+};
+
+}  // namespace poda

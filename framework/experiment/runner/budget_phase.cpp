@@ -1,0 +1,137 @@
+#include "experiment/runner/budget_phase.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "budget/layer_forms.h"
+#include "budget/quantity.h"
+#include "budget/strategy.h"
+#include "experiment/config/sweep.h"
+#include "experiment/io/atomic_file.h"
+#include "experiment/runner/trainer_hooks.h"
+#include "prune/bn_recalibration.h"
+
+namespace poda {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string tables_dir(const BudgetRun& run) {
+  return (fs::path(run.run_dir).parent_path().parent_path() / "budget_tables").string();
+}
+
+// A kept table is one file per key (named by the key's hash, the key beside it), written
+// atomically, so runs of one sweep in parallel read a whole table or none.
+void keep_tables(BudgetProblem& problem, const std::string& dir) {
+  problem.load_table = [dir](const std::string& key) -> std::string {
+    const fs::path path = fs::path(dir) / (stable_hash_hex(key) + ".csv");
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return "";
+    try {
+      const std::string kept_key = read_file(path.string() + ".key");
+      return kept_key == key ? read_file(path.string()) : "";
+    } catch (const std::exception&) {
+      return "";  // unreadable: measured again
+    }
+  };
+  problem.save_table = [dir](const std::string& key, const std::string& text) {
+    fs::create_directories(dir);
+    const std::string path = (fs::path(dir) / (stable_hash_hex(key) + ".csv")).string();
+    write_file_atomically(path + ".key", key);
+    write_file_atomically(path, text);
+  };
+}
+
+int recalibration_batches(const PruneSettings& s, Module& model) {
+  if (!has_running_statistics(model)) return 0;
+  return s.bn_recalibration_batches == kDefaultRecalibration ? kRecalibrationBatches
+                                                             : s.bn_recalibration_batches;
+}
+
+LatencyProtocol final_protocol(const ExperimentConfig& c) {
+  return c.latency ? c.latency->protocol : LatencyProtocol{};
+}
+
+}  // namespace
+
+void record_budget_settings(const ExperimentConfig& c, RunRecord& record) {
+  if (!c.prune || !c.prune->budget) return;
+  // No schedule, one granularity or scope made the model: the search chose per layer among
+  // the forms (layer_sparsity.csv says which).
+  std::string forms;
+  for (Granularity g : c.prune->budget->forms) forms += (forms.empty() ? "" : "+") + granularity_name(g);
+  record.set("schedule", "budget");
+  record.set("granularity", forms);
+  record.set("scope", "layer");
+  record.set("budget_kind", c.prune->budget->label());
+  record.set("budget", c.prune->budget->value);
+  record.set("budget_strategy", c.prune->budget->strategy);
+}
+
+BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord& record) {
+  const ExperimentConfig& c = run.config;
+  const PruneSettings& s = *c.prune;
+  const ScheduleHooks hooks = trainer_hooks(run.data.splits, run.data.norm, c.train, c.seed,
+                                            run.log_epoch, &run.progress);
+  const LoadedData& data = run.data;
+  BudgetProblem problem{model, data.input_shape, s};
+  problem.validation_loss = [&data, batch = c.train.eval_batch_size](Module& m) {
+    return evaluate(m, data.splits.val, data.norm, batch).loss;
+  };
+  problem.run_forward = hooks.run_forward;
+  problem.compute_gradients = hooks.compute_gradients;
+  problem.recalibration_batches = recalibration_batches(s, model);
+  problem.message = [&progress = run.progress](const std::string& line) { progress.message(line); };
+  keep_tables(problem, tables_dir(run));
+
+  const auto start = std::chrono::steady_clock::now();
+  const BudgetSearch search = make_budget_strategy(s.budget->strategy)->search(problem);
+  record.set("search_seconds",
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  record.set("budget_table", search.table_reused ? "reused" : "measured");
+  BudgetOutcome out;
+  if (!search.feasible) {
+    out.failure = search.reason;
+    return out;
+  }
+  CriterionContext ctx;
+  ctx.model = &model;
+  ctx.compute_gradients = hooks.compute_gradients;
+  ctx.run_forward = hooks.run_forward;
+  ctx.batches = s.data_batches;
+  ctx.seed = s.seed;
+  apply_layer_forms(model, s, search.layers, ctx);
+  if (problem.recalibration_batches > 0 &&
+      recalibrate_statistics(model, problem.recalibration_batches, hooks.run_forward))
+    record.set("bn_recalibration", problem.recalibration_batches);
+  for (const LayerForm& f : search.layers)
+    out.forms[f.layer] = f.sparsity > 0.0 ? granularity_name(f.form) : "dense";
+  const Accuracy pruned = hooks.evaluate(model);
+  out.acc_pruned = pruned.test;
+  record.set("acc_before_finetune", pruned.test);
+  if (s.finetune_epochs > 0) {
+    TrainRequest r;
+    r.epochs = s.finetune_epochs;
+    r.lr_scale = s.finetune_lr_scale;
+    r.phase = "finetune";
+    hooks.train(model, r);
+  }
+  return out;
+}
+
+std::string check_budget(Sequential& model, const BudgetRun& run, RunRecord& record) {
+  const BudgetSpec& b = *run.config.prune->budget;
+  const BudgetMeasurement m =
+      measure_budget(model, run.data.input_shape, b, final_protocol(run.config));
+  record.set("budget_achieved", m.value);
+  const bool met = b.met_by(m.value);
+  record.set("budget_met", met ? "true" : "false");
+  if (met) return "";
+  return fmt::format("the fine-tuned model measures {} {:.6g} against the budget {}", b.key(),
+                     m.value, format_number(b.value));
+}
+
+}  // namespace poda

@@ -1,0 +1,173 @@
+// The budget search's pieces on a small MLP: which layers and forms it may choose, trying a
+// candidate and undoing it, the latency table kept and reused per kernel target, and the
+// lookup-table strategy end to end on a MACs budget (counted, so the test does not time).
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "budget/cost_table.h"
+#include "budget/quantity.h"
+#include "budget/strategy.h"
+#include "gradcheck.h"
+#include "kernels/isa.h"
+#include "nn/model_builder.h"
+#include "nn/zoo.h"
+
+using namespace poda;
+
+namespace {
+
+const Shape kInput{1, 8, 8};
+
+std::shared_ptr<Sequential> mlp() {
+  Rng rng(5);
+  return build_model({layer("flatten"), layer("dense", "fc1", {{"out", 32}}), layer("relu"),
+                      layer("dense", "fc2", {{"out", 16}}), layer("relu"),
+                      layer("dense", "fc3", {{"out", 10}})},
+                     kInput, Init::kaiming_uniform, rng);
+}
+
+PruneSettings budget_settings(BudgetKind kind, double value) {
+  PruneSettings s;
+  s.budget = BudgetSpec{};
+  s.budget->kind = kind;
+  s.budget->value = value;
+  return s;
+}
+
+// The mean squared change of the outputs on fixed inputs: a loss that grows as pruning
+// changes the function, without data.
+struct Drift {
+  Array x = poda::testing::random_array({32, 1, 8, 8}, 9, -1.0f, 1.0f);
+  Array reference;
+  double operator()(Module& m) {
+    m.eval();
+    const Array y = m.forward(Variable(x)).data();
+    double sum = 0.0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      const double d = y.data()[i] - reference.data()[i];
+      sum += d * d;
+    }
+    return sum / y.size();
+  }
+};
+
+struct Fixture {
+  std::shared_ptr<Sequential> model = mlp();
+  Drift drift;
+  std::map<std::string, std::string> kept;
+  PruneSettings settings;
+  BudgetProblem problem;
+
+  explicit Fixture(PruneSettings s)
+      : settings(std::move(s)), problem{*model, kInput, settings} {
+    model->eval();
+    drift.reference = model->forward(Variable(drift.x)).data();
+    problem.validation_loss = [this](Module& m) { return drift(m); };
+    problem.load_table = [this](const std::string& key) {
+      return kept.count(key) ? kept[key] : std::string();
+    };
+    problem.save_table = [this](const std::string& key, const std::string& text) {
+      kept[key] = text;
+    };
+  }
+};
+
+}  // namespace
+
+TEST_CASE("budget search: each layer's forms, and the classifier keeps its units") {
+  Fixture f(budget_settings(BudgetKind::macs, 1000));
+  const std::vector<BudgetLayer> layers = budget_layers(*f.model, f.settings);
+  REQUIRE(layers.size() == 3);
+  CHECK(layers[0].forms == std::vector<Granularity>{Granularity::unstructured, Granularity::neuron});
+  CHECK(layers[2].name == "fc3");
+  CHECK(layers[2].forms == std::vector<Granularity>{Granularity::unstructured});
+  f.settings.exclude_first = true;
+  CHECK(budget_layers(*f.model, f.settings).front().name == "fc2");
+}
+
+TEST_CASE("budget search: a candidate is tried and undone exactly") {
+  Fixture f(budget_settings(BudgetKind::macs, 1000));
+  const Array before = f.model->named_parameters()[0].second->value.data();
+  const double dense_macs = executed_macs(*f.model, kInput);
+  const TrialState state = TrialState::capture(*f.model);
+  CriterionContext ctx = criterion_context(f.problem);
+  apply_layer_forms(*f.model, f.settings, {{"fc1", Granularity::neuron, 0.5}}, ctx);
+  // Half of fc1's units: half its MACs and half of fc2's inputs.
+  CHECK(executed_macs(*f.model, kInput) == doctest::Approx(dense_macs - 16 * 64 - 16 * 16));
+  CHECK(f.drift(*f.model) > 0.0);
+  state.restore(*f.model);
+  CHECK(executed_macs(*f.model, kInput) == dense_macs);
+  CHECK(f.drift(*f.model) == 0.0);
+  CHECK_FALSE(f.model->named_parameters()[0].second->has_mask());
+  CHECK(f.model->named_parameters()[0].second->value.data() == before);
+}
+
+TEST_CASE("budget search: the latency table is kept, reused, and its own per kernel target") {
+  Fixture f(budget_settings(BudgetKind::latency_us, 1.0));
+  const std::vector<CostEntry> entries = candidates(budget_layers(*f.model, f.settings), f.settings);
+  const CostTable first = measure_costs(f.problem, entries);
+  CHECK_FALSE(first.reused);
+  CHECK(first.base > 0.0);
+  REQUIRE(f.kept.size() == 1);
+  const CostTable second = measure_costs(f.problem, entries);
+  CHECK(second.reused);
+  CHECK(second.base == doctest::Approx(first.base).epsilon(1e-5));
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    CHECK(second.entries[i].delta == doctest::Approx(first.entries[i].delta).epsilon(1e-5));
+  const KernelIsa chosen = kernel_isa();
+  const KernelIsa other = chosen == KernelIsa::scalar ? best_kernel_isa() : KernelIsa::scalar;
+  if (other != chosen) {
+    set_kernel_isa(other);
+    CHECK(latency_table_key(f.problem, entries) != f.kept.begin()->first);
+    set_kernel_isa(chosen);
+  }
+  CostTable torn;
+  torn.entries = entries;
+  CHECK_FALSE(read_table_text("base,,0,12\nfc1,unstructured,0.25\n", torn));
+}
+
+TEST_CASE("budget search: lookup_table meets a MACs budget, and says when none can") {
+  const double dense_macs = 64 * 32 + 32 * 16 + 16 * 10;
+  Fixture f(budget_settings(BudgetKind::macs, 0.4 * dense_macs));
+  const BudgetSearch found = make_budget_strategy("lookup_table")->search(f.problem);
+  REQUIRE(found.feasible);
+  CHECK(found.layers.size() == 3);
+  CHECK(found.predicted <= 0.4 * dense_macs);
+  CHECK(f.drift(*f.model) == 0.0);  // the model is left as it was
+  CriterionContext ctx = criterion_context(f.problem);
+  apply_layer_forms(*f.model, f.settings, found.layers, ctx);
+  CHECK(executed_macs(*f.model, kInput) == found.predicted);
+
+  Fixture tiny(budget_settings(BudgetKind::macs, 10));
+  const BudgetSearch none = make_budget_strategy("lookup_table")->search(tiny.problem);
+  CHECK_FALSE(none.feasible);
+  CHECK(none.reason.rfind("cannot meet macs 10", 0) == 0);
+}
+
+TEST_CASE("budget search: the uniform and global baselines meet the budget at one sparsity") {
+  const double dense_macs = 64 * 32 + 32 * 16 + 16 * 10;
+  PruneSettings s = budget_settings(BudgetKind::macs, 0.3 * dense_macs);
+  s.budget->forms = {Granularity::unstructured};
+  Fixture f(s);
+  const BudgetSearch uniform = make_budget_strategy("uniform")->search(f.problem);
+  REQUIRE(uniform.feasible);
+  REQUIRE(uniform.layers.size() == 3);
+  for (const LayerForm& l : uniform.layers) CHECK(l.sparsity == uniform.layers[0].sparsity);
+  CHECK(uniform.predicted <= 0.3 * dense_macs);
+  // MACs fall with the non-zero weights, so 0.7 is the smallest sparsity that meets it; the
+  // bisection finds it to within 0.98 / 128.
+  CHECK(uniform.layers[0].sparsity >= 0.69);
+  CHECK(uniform.layers[0].sparsity <= 0.71);
+
+  const BudgetSearch global = make_budget_strategy("global")->search(f.problem);
+  REQUIRE(global.feasible);
+  CHECK(global.predicted <= 0.3 * dense_macs);
+  CriterionContext ctx = criterion_context(f.problem);
+  apply_layer_forms(*f.model, f.settings, global.layers, ctx);
+  CHECK(executed_macs(*f.model, kInput) == global.predicted);
+
+  Fixture tiny(budget_settings(BudgetKind::macs, 10));
+  CHECK(make_budget_strategy("global")->search(tiny.problem).reason.rfind("cannot meet macs 10",
+                                                                          0) == 0);
+}
