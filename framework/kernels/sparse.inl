@@ -112,3 +112,28 @@ void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst)
         for (std::size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
     }
 }
+
+// out[j] = Σ_l a[r*L + l] * b[col[j]*L + l] for every entry j of row r of the pattern w (its
+// values unused): the gradient of a sparse weight, only where the pattern keeps one.
+void sampled_dots(const CsrMatrix& w, const float* a, const float* b, std::size_t L,
+                  float* out) {
+  const std::int32_t* ptr = w.row_ptr.data();
+  const std::uint16_t* col = w.col.data();
+  for (std::size_t r = 0; r < w.rows; ++r) {
+    const float* ar = a + r * L;  // (L)
+    for (std::int32_t j = ptr[r]; j < ptr[r + 1]; ++j) {
+      const float* bc = b + std::size_t(col[j]) * L;  // (L)
+      V s[2] = {vzero(), vzero()};
+      std::size_t l = 0;
+      for (; l + 2 * W <= L; l += 2 * W) {
+        s[0] = vfma(vload(ar + l), vload(bc + l), s[0]);
+        s[1] = vfma(vload(ar + l + W), vload(bc + l + W), s[1]);
+      }
+      for (; l < L; l += W) {
+        const std::size_t n = L - l < W ? L - l : W;
+        s[0] = vfma(vload_n(ar + l, n), vload_n(bc + l, n), s[0]);
+      }
+      out[j] = vsum(vadd(s[0], s[1]));
+    }
+  }
+}
