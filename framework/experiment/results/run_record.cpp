@@ -36,9 +36,9 @@ bool is_scalar_text(const std::string& value) {
 
 }  // namespace
 
+// One line per column: name, type, digits, required, groups runs, swept keys it records,
+// meaning.
 const std::vector<RunColumn>& run_columns() {
-  // One line per column: name, type, digits, required, groups runs, swept keys it records,
-  // meaning.
   // clang-format off
   static const std::vector<RunColumn> columns = {
       {"run_id", text, 0, required, measured, {}, "the run's folder name under runs/"},
@@ -89,6 +89,8 @@ const std::vector<RunColumn>& run_columns() {
       {"latency_b<B>_us_int8", real, 2, optional, measured, {}, "median µs per batch, int8 kernels (quantize runs)"},
       {"pretrain_seconds", real, 1, optional, measured, {}, "time of the shared pretraining"},
       {"train_seconds", real, 1, required, measured, {}, "time of this run"},
+      {"finetune_seconds", real, 1, optional, measured, {}, "pruned runs: time of all fine-tuning phases"},
+      {"finetune_phase_seconds", text, 0, optional, measured, {}, "the time of each fine-tuning phase, in order, space-separated"},
       {"status", text, 0, required, measured, {},
        "ok, failed, or disconnected (a prunable layer has no weight left)"},
       {"reason", text, 0, optional, measured, {}, "why a run failed or is disconnected"},
