@@ -100,17 +100,23 @@ void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float*
   }
 }
 
-// dst (cols, rows) = src (rows, cols)ᵀ, in tiles of source and destination rows that stay
-// in L1.
+// dst (cols, rows) = src (rows, cols)ᵀ: W x W blocks transposed in registers, in tiles of
+// source and destination rows that stay in L1; the edges (rows or columns past the last
+// whole block) one float at a time.
 void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst) {
-  constexpr std::size_t tile = 16;
-  for (std::size_t r0 = 0; r0 < rows; r0 += tile)
-    for (std::size_t c0 = 0; c0 < cols; c0 += tile) {
-      const std::size_t r1 = rows < r0 + tile ? rows : r0 + tile;
-      const std::size_t c1 = cols < c0 + tile ? cols : c0 + tile;
-      for (std::size_t r = r0; r < r1; ++r)
-        for (std::size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
+  constexpr std::size_t tile = 32;
+  const std::size_t rows_w = rows - rows % W, cols_w = cols - cols % W;
+  for (std::size_t r0 = 0; r0 < rows_w; r0 += tile)
+    for (std::size_t c0 = 0; c0 < cols_w; c0 += tile) {
+      const std::size_t r1 = rows_w < r0 + tile ? rows_w : r0 + tile;
+      const std::size_t c1 = cols_w < c0 + tile ? cols_w : c0 + tile;
+      for (std::size_t r = r0; r < r1; r += W)
+        for (std::size_t c = c0; c < c1; c += W)
+          transpose_block(src + r * cols + c, cols, dst + c * rows + r, rows);
     }
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = (r < rows_w ? cols_w : 0); c < cols; ++c)
+      dst[c * rows + r] = src[r * cols + c];
 }
 
 // out[j] = Σ_l a[r*L + l] * b[col[j]*L + l] for every entry j of row r of the pattern w (its
