@@ -141,12 +141,15 @@ TEST_CASE("Dense: the measured choice is made once per shape and logged") {
   Rng rng(3);
   Dense layer(300, 100, true, Init::kaiming_uniform, rng);
   layer.weight().set_mask(random_mask(100, 300, 0.05, 4));
-  const Variable x(random_array({16, 300}, 5), false);
+  const Variable x(random_array({64, 300}, 5), false);
   const Array first = layer.forward(x).data();
   const Array again = layer.forward(x).data();
   CHECK(first == again);
   const std::string log = sparse_linear_choices_text();
-  CHECK(log.find("300 ->  100  batch   16") != std::string::npos);
+  CHECK(log.find("300 ->  100  batch   64") != std::string::npos);
   CHECK(std::count(log.begin(), log.end(), '\n') == 1);
+  // A product too small to matter is not timed (and stays dense).
+  layer.forward(Variable(random_array({2, 300}, 6), false));
+  CHECK(sparse_linear_choices_text() == log);
   clear_sparse_linear_choices();
 }

@@ -46,9 +46,12 @@ void set_sparse_training(SparseTraining mode);
 SparseTraining sparse_training();
 
 // True when the sparse path should run linear(x, weight ⊙ mask, bias) with this pattern:
-// forced, or timed faster than the masked dense path (GEMMs plus the masking) the first
-// time this (batch, shape, non-zeros, data gradient wanted, kernel target, threads) came up.
-// Timing runs both paths on x into scratch buffers. Off: false.
+// forced, or timed clearly faster (by a margin) than the masked dense path (GEMMs plus the
+// masking) the first time this (batch, shape, non-zeros, data gradient wanted, kernel
+// target, threads) came up. Timing runs both paths on x into scratch buffers; a product too
+// small to matter is not timed and stays dense. Off: false. The two paths differ in the
+// rounding of sums, so a timed choice can make two processes' weights differ in their last
+// bits (as the convolutions' choice can); `off` gives the dense path's numbers everywhere.
 bool sparse_linear_chosen(const Variable& x, const Variable& weight, const Variable& mask,
                           SparsePattern& pattern, const Variable& bias);
 // One line per choice made so far, with both times; and forgetting them (tests, benchmarks).
