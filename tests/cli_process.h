@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "experiment/io/csv.h"
+#include "experiment/results/run_record.h"
 #include "test_paths.h"
 
 namespace poda_test {
@@ -201,6 +202,19 @@ inline std::vector<std::string> column_values(const poda::CsvTable& table,
   const std::size_t c = poda::require_column(table, column, "table");
   for (const auto& row : table.rows) values.push_back(row[c]);
   return values;
+}
+
+// The runs.csv columns holding times, which differ between two runs of one sweep: every
+// column of the schema whose name ends in "seconds".
+inline std::vector<std::string> timing_columns() {
+  std::vector<std::string> names;
+  const std::string tail = "seconds";
+  for (const poda::RunColumn& c : poda::run_columns()) {
+    const std::string name = c.name;
+    if (name.size() >= tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0)
+      names.push_back(name);
+  }
+  return names;
 }
 
 // A table without the given columns (e.g. timings, which differ between two runs).

@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::vector<std::string> kTimings = {"train_seconds", "pretrain_seconds"};
+const std::vector<std::string> kTimings = poda_test::timing_columns();
 
 // Two one-shot runs from one shared dense model.
 std::string two_runs() {

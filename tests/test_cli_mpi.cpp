@@ -49,7 +49,7 @@ TEST_CASE("cli: mpirun -np 2 poda run gives the rows of a single process") {
   INFO("mpirun stdout:\n" << two.out << "\nstderr:\n" << two.err);
   REQUIRE(two.code == 0);
 
-  const std::vector<std::string> timings = {"train_seconds", "pretrain_seconds"};
+  const std::vector<std::string> timings = poda_test::timing_columns();
   const poda::CsvTable a =
       poda_test::without_columns(poda_test::read_csv(single / "tiny" / "runs.csv"), timings);
   const poda::CsvTable b =

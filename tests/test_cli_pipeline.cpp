@@ -2,7 +2,9 @@
 // small CNN with BatchNorm (issues 3-5 together), and each run reaches its target.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "cli_process.h"
@@ -73,6 +75,10 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
   const auto bytes_compact = poda_test::column_values(runs, "bytes_compact");
   const auto params = poda_test::column_values(runs, "params");
   const auto compact_params = poda_test::column_values(runs, "compact_params");
+  const auto schedule = poda_test::column_values(runs, "schedule");
+  const auto finetune = poda_test::column_values(runs, "finetune_seconds");
+  const auto phases = poda_test::column_values(runs, "finetune_phase_seconds");
+  const auto train_seconds = poda_test::column_values(runs, "train_seconds");
   for (std::size_t r = 0; r < runs.rows.size(); ++r) {
     CAPTURE(runs.rows[r][0]);
     CHECK(status[r] == "ok");
@@ -86,6 +92,15 @@ TEST_CASE("cli: every criterion, granularity, scope and schedule runs end to end
     CHECK(std::stoll(bytes_compact[r]) <= std::stoll(bytes_dense[r]));
     CHECK(std::stoll(compact_params[r]) <= std::stoll(params[r]));
     if (granularity[r] == "filter") CHECK(std::stoll(compact_params[r]) < std::stoll(params[r]));
+    // Each fine-tuning phase is timed (iterative: one per round), and they add up.
+    std::istringstream each(phases[r]);
+    double sum = 0.0;
+    int count = 0;
+    for (double s; each >> s; ++count) sum += s;
+    CHECK(count >= 1);
+    if (schedule[r] == "iterative") CHECK(count == 2);
+    CHECK(std::abs(sum - std::stod(finetune[r])) <= 0.05 * count + 0.05);
+    CHECK(std::stod(finetune[r]) <= std::stod(train_seconds[r]) + 0.05);
     CHECK(fs::exists(results / "all" / "runs" / runs.rows[r][0] / "layer_sparsity.csv"));
     CHECK(fs::exists(results / "all" / "runs" / runs.rows[r][0] / "final.ckpt"));
     const std::string run_config =

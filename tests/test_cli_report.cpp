@@ -110,7 +110,7 @@ TEST_CASE("cli: shards 0/2 and 1/2 into one folder, merged by poda report, give 
   REQUIRE(poda_test::run_poda({"run", config.string(), "--results", single.string()}, tmp.path,
                               "single")
               .code == 0);
-  const std::vector<std::string> timings = {"train_seconds", "pretrain_seconds"};
+  const std::vector<std::string> timings = poda_test::timing_columns();
   CHECK(
       poda_test::without_columns(merged, timings).rows ==
       poda_test::without_columns(poda_test::read_csv(single / "tiny" / "runs.csv"), timings).rows);

@@ -49,7 +49,7 @@ std::size_t count_lines(const fs::path& p) {
   return n;
 }
 
-const std::vector<std::string> kTimings = {"train_seconds", "pretrain_seconds"};
+const std::vector<std::string> kTimings = poda_test::timing_columns();
 
 // Starts `poda args`, SIGKILLs the whole process group as soon as the first run is recorded,
 // and returns the runs that had finished.

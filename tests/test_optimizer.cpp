@@ -112,3 +112,52 @@ TEST_CASE("learning-rate schedules") {
   CHECK(s.lr_at(0.1f, 10) == doctest::Approx(0.0));
   CHECK_THROWS_AS(parse_lr_schedule_kind("linear"), std::invalid_argument);
 }
+
+TEST_CASE("a sparse mask's kept entries alone are updated, exactly as the masked pass does") {
+  // The same entries kept at a density on each side of sparse_update_max_density: the one
+  // below runs the kept-entry loop, the one above the masked pass over every entry. Updates
+  // are element-wise, so the entries both keep must end bit for bit the same.
+  Rng rng(6);
+  Array init = empty_array({16, 25});
+  for (float& v : init) v = rng.uniform(-1.0f, 1.0f);
+  Array sparse_mask = zeros_array({16, 25}), dense_mask = zeros_array({16, 25});
+  for (std::size_t i = 0; i < init.size(); ++i) {
+    const float u = rng.uniform();
+    sparse_mask.data()[i] = u < 0.1f ? 1.0f : 0.0f;
+    dense_mask.data()[i] = u < 0.9f ? 1.0f : 0.0f;
+  }
+  REQUIRE(xt::sum(sparse_mask)() < sparse_update_max_density * init.size());
+  REQUIRE(xt::sum(dense_mask)() > sparse_update_max_density * init.size());
+  auto run = [&](auto make_optimizer) {
+    Parameter a = make_param(init), b = make_param(init);
+    a.set_mask(sparse_mask);
+    b.set_mask(dense_mask);
+    auto opt_a = make_optimizer(a), opt_b = make_optimizer(b);
+    for (int step = 0; step < 50; ++step) {
+      Array g = empty_array({16, 25});
+      for (float& v : g) v = rng.uniform(-1.0f, 1.0f);
+      set_grad(a, g);
+      set_grad(b, g);
+      opt_a->step();
+      opt_b->step();
+    }
+    for (std::size_t i = 0; i < init.size(); ++i) {
+      CAPTURE(i);
+      if (sparse_mask.data()[i] != 0.0f)
+        CHECK(a.value.data().data()[i] == b.value.data().data()[i]);
+      else
+        CHECK(a.value.data().data()[i] == 0.0f);
+    }
+  };
+  SUBCASE("SGD momentum + weight decay") {
+    run([](Parameter& p) {
+      return std::make_unique<Sgd>(std::vector<Parameter*>{&p}, 0.05f,
+                                   SgdSettings{0.9f, false, 5e-4f});
+    });
+  }
+  SUBCASE("Adam") {
+    run([](Parameter& p) {
+      return std::make_unique<Adam>(std::vector<Parameter*>{&p}, 0.01f, AdamSettings{});
+    });
+  }
+}

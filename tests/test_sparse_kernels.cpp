@@ -170,3 +170,27 @@ TEST_CASE("sparse kernels: transpose, both builds") {
         CHECK(same);
       }
 }
+
+TEST_CASE("sparse kernels: sampled dots (the weight gradient of sparse training), every target") {
+  // Rows of 0 to 70 entries; L around the vector widths and their tails.
+  const std::size_t rows = 90, cols = 120;
+  const std::vector<float> w = ragged_matrix(rows, cols, 9);
+  const CsrMatrix m = csr_from_dense(w.data(), rows, cols);
+  for (std::size_t L : {1, 3, 4, 7, 8, 9, 16, 17, 31, 64, 70}) {
+    const std::vector<float> a = random_vector(rows * L, 10), b = random_vector(cols * L, 11);
+    for (const auto& [name, fns] : builds()) {
+      CAPTURE(name);
+      CAPTURE(L);
+      std::vector<float> out(m.nnz() + 1, -7.0f);
+      fns.sampled_dots(m, a.data(), b.data(), L, out.data());
+      for (std::size_t r = 0; r < rows; ++r)
+        for (auto j = m.row_ptr[r]; j < m.row_ptr[r + 1]; ++j) {
+          double expected = 0.0;
+          for (std::size_t l = 0; l < L; ++l) expected += double(a[r * L + l]) * b[m.col[j] * L + l];
+          CAPTURE(j);
+          CHECK(out[j] == doctest::Approx(expected).epsilon(1e-5).scale(1.0));
+        }
+      CHECK(out[m.nnz()] == -7.0f);  // nothing written past the entries
+    }
+  }
+}

@@ -34,4 +34,9 @@ void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst)
   sparse_kernels().active().transpose(src, rows, cols, dst);
 }
 
+void sampled_dots(const CsrMatrix& w, const float* a, const float* b, std::size_t L,
+                  float* out) {
+  sparse_kernels().active().sampled_dots(w, a, b, L, out);
+}
+
 }  // namespace poda

@@ -32,6 +32,12 @@ void sparse_rows_strided(const CsrMatrix& w, const float* bias, const float* x, 
 // dst (cols, rows) = src (rows, cols)ᵀ: the layout changes of a plan (infer/op.h).
 void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst);
 
+// A product sampled at the pattern's entries (the weight gradient of sparse training):
+//   out[j] = Σ_l a[r, l] * b[w.col[j], l] for entry j of row r,
+// a (w.rows, L), b (w.cols, L), out (w.nnz()); w's values are not read.
+void sampled_dots(const CsrMatrix& w, const float* a, const float* b, std::size_t L,
+                  float* out);
+
 // The builds of these kernels, one per target (kernels/isa.h); the functions above run the
 // active target's.
 struct SparseKernels {
@@ -39,6 +45,7 @@ struct SparseKernels {
   decltype(&poda::sparse_rows_shifted) sparse_rows_shifted;
   decltype(&poda::sparse_rows_strided) sparse_rows_strided;
   decltype(&poda::transpose) transpose;
+  decltype(&poda::sampled_dots) sampled_dots;
 };
 const IsaTable<SparseKernels>& sparse_kernels();
 

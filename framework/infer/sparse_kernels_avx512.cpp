@@ -194,8 +194,15 @@ PODA_AVX512 static void sparse_rows_strided_avx512(const CsrMatrix& w, const flo
   rows_shifted(w, StrideOffset{std::int32_t(ldx)}, nullptr, bias, x, L, y, ldy);
 }
 
+// A training kernel (core/sparse_linear.h): the AVX2 build serves AVX-512 CPUs too.
+static void sampled_dots_avx512(const CsrMatrix& w, const float* a, const float* b,
+                                std::size_t L, float* out) {
+  sparse_avx2.sampled_dots(w, a, b, L, out);
+}
+
 const SparseKernels sparse_avx512{sparse_matvec_avx512, sparse_rows_shifted_avx512,
-                                  sparse_rows_strided_avx512, transpose_avx512};
+                                  sparse_rows_strided_avx512, transpose_avx512,
+                                  sampled_dots_avx512};
 
 }  // namespace poda::kernels
 

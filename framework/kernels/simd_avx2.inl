@@ -49,3 +49,24 @@ inline V vmax_pairs(V a, V b) {
   const __m256d m = _mm256_castps_pd(_mm256_max_ps(even, odd));
   return _mm256_castpd_ps(_mm256_permute4x64_pd(m, _MM_SHUFFLE(3, 1, 2, 0)));
 }
+
+// dst (W, W) with row stride ldd = src (W, W) with row stride lds, transposed: unpacks,
+// shuffles and lane swaps in registers instead of 64 strided scalar stores.
+inline void transpose_block(const float* src, std::size_t lds, float* dst, std::size_t ldd) {
+  V r[8], t[8];
+  PODA_UNROLL for (int i = 0; i < 8; ++i) r[i] = vload(src + i * lds);
+  PODA_UNROLL for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);      // a0 b0 a1 b1 | a4 b4 a5 b5
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);  // a2 b2 a3 b3 | a6 b6 a7 b7
+  }
+  PODA_UNROLL for (int i = 0; i < 8; i += 4) {
+    r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));      // col 0 | 4
+    r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));  // col 1 | 5
+    r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));  // col 2 | 6
+    r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));  // col 3 | 7
+  }
+  PODA_UNROLL for (int i = 0; i < 4; ++i) {
+    vstore(dst + i * ldd, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+    vstore(dst + (i + 4) * ldd, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+  }
+}

@@ -43,3 +43,9 @@ inline V vmax_pairs(V a, V b) {
   return V{a[0] > a[1] ? a[0] : a[1], a[2] > a[3] ? a[2] : a[3], b[0] > b[1] ? b[0] : b[1],
            b[2] > b[3] ? b[2] : b[3]};
 }
+
+// dst (W, W) with row stride ldd = src (W, W) with row stride lds, transposed.
+inline void transpose_block(const float* src, std::size_t lds, float* dst, std::size_t ldd) {
+  for (std::size_t i = 0; i < W; ++i)
+    for (std::size_t j = 0; j < W; ++j) dst[j * ldd + i] = src[i * lds + j];
+}

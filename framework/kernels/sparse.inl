@@ -134,15 +134,46 @@ void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float*
   csr_matvec(w, bias, x, y);
 }
 
-// dst (cols, rows) = src (rows, cols)ᵀ, in tiles of source and destination rows that stay
-// in L1.
+// dst (cols, rows) = src (rows, cols)ᵀ: W x W blocks transposed in registers, in tiles of
+// source and destination rows that stay in L1; the edges (rows or columns past the last
+// whole block) one float at a time.
 void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst) {
-  constexpr std::size_t tile = 16;
-  for (std::size_t r0 = 0; r0 < rows; r0 += tile)
-    for (std::size_t c0 = 0; c0 < cols; c0 += tile) {
-      const std::size_t r1 = rows < r0 + tile ? rows : r0 + tile;
-      const std::size_t c1 = cols < c0 + tile ? cols : c0 + tile;
-      for (std::size_t r = r0; r < r1; ++r)
-        for (std::size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
+  constexpr std::size_t tile = 32;
+  const std::size_t rows_w = rows - rows % W, cols_w = cols - cols % W;
+  for (std::size_t r0 = 0; r0 < rows_w; r0 += tile)
+    for (std::size_t c0 = 0; c0 < cols_w; c0 += tile) {
+      const std::size_t r1 = rows_w < r0 + tile ? rows_w : r0 + tile;
+      const std::size_t c1 = cols_w < c0 + tile ? cols_w : c0 + tile;
+      for (std::size_t r = r0; r < r1; r += W)
+        for (std::size_t c = c0; c < c1; c += W)
+          transpose_block(src + r * cols + c, cols, dst + c * rows + r, rows);
     }
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = (r < rows_w ? cols_w : 0); c < cols; ++c)
+      dst[c * rows + r] = src[r * cols + c];
+}
+
+// out[j] = Σ_l a[r*L + l] * b[col[j]*L + l] for every entry j of row r of the pattern w (its
+// values unused): the gradient of a sparse weight, only where the pattern keeps one.
+void sampled_dots(const CsrMatrix& w, const float* a, const float* b, std::size_t L,
+                  float* out) {
+  const std::int32_t* ptr = w.row_ptr.data();
+  const std::uint16_t* col = w.col.data();
+  for (std::size_t r = 0; r < w.rows; ++r) {
+    const float* ar = a + r * L;  // (L)
+    for (std::int32_t j = ptr[r]; j < ptr[r + 1]; ++j) {
+      const float* bc = b + std::size_t(col[j]) * L;  // (L)
+      V s[2] = {vzero(), vzero()};
+      std::size_t l = 0;
+      for (; l + 2 * W <= L; l += 2 * W) {
+        s[0] = vfma(vload(ar + l), vload(bc + l), s[0]);
+        s[1] = vfma(vload(ar + l + W), vload(bc + l + W), s[1]);
+      }
+      for (; l < L; l += W) {
+        const std::size_t n = L - l < W ? L - l : W;
+        s[0] = vfma(vload_n(ar + l, n), vload_n(bc + l, n), s[0]);
+      }
+      out[j] = vsum(vadd(s[0], s[1]));
+    }
+  }
 }

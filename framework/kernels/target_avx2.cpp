@@ -34,7 +34,8 @@ namespace poda::kernels {
 
 const DirectKernels direct_avx2{avx2::dense_rows_shifted, avx2::dense_matvec, avx2::max_pool2x2};
 const SparseKernels sparse_avx2{avx2::sparse_matvec, avx2::sparse_rows_shifted,
-                                avx2::sparse_rows_strided, avx2::transpose};
+                                avx2::sparse_rows_strided, avx2::transpose,
+                                avx2::sampled_dots};
 const SmallLayerKernels small_layer_avx2{avx2::conv_few_filters, avx2::matvec_narrow};
 
 }  // namespace poda::kernels

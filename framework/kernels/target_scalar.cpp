@@ -25,7 +25,8 @@ namespace poda::kernels {
 const DirectKernels direct_scalar{scalar::dense_rows_shifted, scalar::dense_matvec,
                                   scalar::max_pool2x2};
 const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shifted,
-                                  scalar::sparse_rows_strided, scalar::transpose};
+                                  scalar::sparse_rows_strided, scalar::transpose,
+                                scalar::sampled_dots};
 const SmallLayerKernels small_layer_scalar{scalar::conv_few_filters, scalar::matvec_narrow};
 
 }  // namespace poda::kernels

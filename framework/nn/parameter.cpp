@@ -17,7 +17,25 @@ void Parameter::set_mask(Array mask_values) {
     throw std::invalid_argument("mask of shape " + shape_str(to_shape(mask_values.shape())) +
                                 " for a parameter of shape " + shape_str(value.shape()));
   mask = Variable(std::move(mask_values), false);
+  ++mask_version_;
   apply_mask();
+}
+
+void Parameter::remove_mask() {
+  mask = Variable();
+  ++mask_version_;
+}
+
+const std::vector<std::uint32_t>& Parameter::live_indices() const {
+  if (!live_ || live_version_ != mask_version_) {
+    auto live = std::make_shared<std::vector<std::uint32_t>>();
+    const float* m = has_mask() ? mask.data().data() : nullptr;
+    for (std::size_t i = 0, n = value.size(); i < n; ++i)
+      if (!m || m[i] != 0.0f) live->push_back(static_cast<std::uint32_t>(i));
+    live_ = std::move(live);
+    live_version_ = mask_version_;
+  }
+  return *live_;
 }
 
 void Parameter::apply_mask() {

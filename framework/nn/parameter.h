@@ -3,6 +3,8 @@
 // weight_mask). The layer's forward uses effective() = value ⊙ mask, so the gradient of a
 // pruned weight is zero; optimizers call apply_mask() after every step, so neither momentum,
 // Adam state nor weight decay can bring a pruned weight back.
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,11 +26,24 @@ struct Parameter {
   Variable effective() const;
   // Installs a mask (shape-checked) and zeros the pruned values at once.
   void set_mask(Array mask_values);
-  void remove_mask() { mask = Variable(); }
+  void remove_mask();
   // value *= mask (no-op without a mask).
   void apply_mask();
   // Zeros entries of an optimizer-state or gradient buffer where the mask is 0.
   void mask_buffer(Array& buffer) const;
+
+  // Changes with every set_mask() and remove_mask(): what a layer's cached sparse format of
+  // the mask is checked against (masks are only ever installed through these two).
+  std::uint64_t mask_version() const { return mask_version_; }
+  // Flat indices of the mask's kept entries, ascending (every index without a mask); built
+  // on the first call after each mask change. Optimizers update only these when the mask
+  // is sparse enough (train/optimizer.h).
+  const std::vector<std::uint32_t>& live_indices() const;
+
+ private:
+  std::uint64_t mask_version_ = 0;
+  mutable std::uint64_t live_version_ = ~std::uint64_t(0);
+  mutable std::shared_ptr<const std::vector<std::uint32_t>> live_;
 };
 
 // Entries of value ⊙ mask that are non-zero.

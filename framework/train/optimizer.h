@@ -1,7 +1,8 @@
 #pragma once
 // Optimizers update parameters in one fused pass each, then re-apply the parameter's mask,
 // so no update (momentum, Adam moments, weight decay) can revive a pruned weight. The
-// gradient and the optimizer state are masked too, so a pruned weight's state stays zero.
+// gradient is masked too, so a pruned weight's state never grows. A sparse mask's kept
+// entries are visited alone (sparse_update_max_density), with the same arithmetic.
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,10 @@
 #include "nn/parameter.h"
 
 namespace poda {
+
+// A masked parameter keeping at most this fraction of its entries is updated entry by kept
+// entry (the state stays dense, indexed like the weight); above it, one masked pass over all.
+constexpr double sparse_update_max_density = 0.25;
 
 class Optimizer {
  public:

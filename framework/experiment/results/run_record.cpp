@@ -59,6 +59,8 @@ std::vector<RunColumn> later_columns() {
       {"latency_b<B>_us_int8", real, 2, optional, measured, {}, "median µs per batch, int8 kernels (quantize runs)"},
       {"pretrain_seconds", real, 1, optional, measured, {}, "time of the shared pretraining"},
       {"train_seconds", real, 1, required, measured, {}, "time of this run"},
+      {"finetune_seconds", real, 1, optional, measured, {}, "pruned runs: time of all fine-tuning phases"},
+      {"finetune_phase_seconds", text, 0, optional, measured, {}, "the time of each fine-tuning phase, in order, space-separated"},
       {"status", text, 0, required, measured, {},
        "ok, failed, or disconnected (a prunable layer has no weight left)"},
       {"reason", text, 0, optional, measured, {}, "why a run failed or is disconnected"},
@@ -68,9 +70,9 @@ std::vector<RunColumn> later_columns() {
 
 }  // namespace
 
+// One line per column: name, type, digits, required, groups runs, swept keys it records,
+// meaning.
 const std::vector<RunColumn>& run_columns() {
-  // One line per column: name, type, digits, required, groups runs, swept keys it records,
-  // meaning.
   // clang-format off
   static const std::vector<RunColumn> columns = [] {
    std::vector<RunColumn> first = {

@@ -246,15 +246,35 @@ std::function<void(const RoundRecord&)> round_logger(const RunContext& run) {
       };
 }
 
+// The fine-tuning phases' times: their sum and each in order ("12.3 11.9 12.1").
+void record_phase_seconds(const std::vector<double>& seconds, RunRecord& record) {
+  if (seconds.empty()) return;
+  double total = 0.0;
+  std::string each;
+  for (double s : seconds) {
+    total += s;
+    each += (each.empty() ? "" : " ") + fixed(s, 1);
+  }
+  record.set("finetune_seconds", total);
+  record.set("finetune_phase_seconds", each);
+}
+
 // A pruned run: the schedule with its fine-tuning. Returns the test accuracy right after
 // the first pruning step (acc_pruned; what that is depends on the schedule: docs/pruning.md).
 double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& record) {
   const ExperimentConfig& c = run.config;
   ScheduleHooks hooks =
       trainer_hooks(run.data.splits, run.data.norm, c.train, c.seed, run.log_epoch, &run.progress);
+  auto phase_seconds = std::make_shared<std::vector<double>>();
+  hooks.train = [train = hooks.train, phase_seconds](Module& m, const TrainRequest& r) {
+    const auto phase_start = Clock::now();
+    train(m, r);
+    phase_seconds->push_back(seconds_since(phase_start));
+  };
   const std::unique_ptr<WeightSnapshot> rewind = rewind_point(run);
   const ScheduleResult result =
       run_schedule(model, *c.prune, hooks, rewind.get(), round_logger(run));
+  record_phase_seconds(*phase_seconds, record);
   if (!result.rounds.empty())
     record.set("units_removed", result.rounds.back().report.units_removed());
   record.set("acc_before_finetune", result.before_finetune.test);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/ops.h"
+#include "core/sparse_linear.h"
 #include "nn/layer_spec.h"
 
 namespace poda {
@@ -19,7 +20,27 @@ Dense::Dense(std::size_t in_features, std::size_t out_features, bool bias, Init 
 }
 
 Variable Dense::forward(const Variable& x) {
+  if (Variable y = sparse_forward(x); y.defined()) return y;
   return linear(x, weight_->effective(), bias_ ? bias_->effective() : Variable());
+}
+
+// Half the weights kept: beyond this the sparse path cannot win, so it is not even timed.
+constexpr double sparse_path_max_density = 0.5;
+
+Variable Dense::sparse_forward(const Variable& x) {
+  const Parameter& w = *weight_;
+  if (!w.has_mask() || w.fake_quant || sparse_training() == SparseTraining::off ||
+      x.data().dimension() != 2 || x.dim(1) != in_ || in_ > max_csr_cols || out_ > max_csr_cols)
+    return {};
+  if (!pattern_ || pattern_version_ != w.mask_version()) {
+    pattern_ = build_sparse_pattern(w.mask.data().data(), out_, in_);
+    pattern_version_ = w.mask_version();
+  }
+  if (pattern_->w.density() > sparse_path_max_density && sparse_training() != SparseTraining::forced)
+    return {};
+  const Variable bias = bias_ ? bias_->effective() : Variable();
+  if (!sparse_linear_chosen(x, w.value, w.mask, *pattern_, bias)) return {};
+  return sparse_linear(x, w.value, pattern_, bias);
 }
 
 std::size_t Dense::effective_macs(const Shape& input) const {
