@@ -9,9 +9,9 @@
 
 #include "core/random.h"
 #include "experiment/config/config.h"
-#include "experiment/runner/model_checkpoint.h"
 #include "experiment/quant_schemes/int8/int8_quantized.h"
 #include "experiment/quant_schemes/kmeans/kmeans_quantized.h"
+#include "experiment/runner/model_checkpoint.h"
 #include "experiment/runner/quantized_model.h"
 #include "nn/model_builder.h"
 #include "train/trainer.h"

@@ -60,6 +60,8 @@ class QuantizeRun {
                         std::function<void(std::size_t)> on_step) = 0;
   virtual void record(const std::string& column, double value) = 0;
   virtual void message(const std::string& text) = 0;
+  // One redrawn line on a terminal (Progress::status); "" clears it.
+  virtual void status(const std::string& line) = 0;
 };
 
 // A model quantized by a scheme. The model's own weights hold the quantized values.

@@ -44,6 +44,7 @@ class RunServices : public QuantizeRun {
   }
   void record(const std::string& column, double value) override { record_.set(column, value); }
   void message(const std::string& text) override { run_.progress.message(text); }
+  void status(const std::string& line) override { run_.progress.status(line); }
 
  private:
   const QuantizeRunInputs& run_;

@@ -65,7 +65,9 @@ class Int8Quantized : public QuantizedModel {
                        QuantizeRun& run) const override {
     Int8Inputs inputs;
     for (const LayerInputGrid& g : grids_) inputs[g.layer] = g.grid;
-    const InferenceMeasurement m = measure_int8_inference(model_, input_shape, settings, inputs);
+    const InferenceMeasurement m = measure_int8_inference(
+        model_, input_shape, settings, inputs, [&run](const std::string& l) { run.status(l); });
+    run.status("");
     for (const NamedValue& v : m.values) run.record(v.name, v.value);
     for (const std::string& log : m.layer_log) run.message("int8 kernels " + log);
   }
