@@ -4,6 +4,8 @@
 BUILD  ?= build
 CONFIG ?= experiments/quickstart.yaml
 JOBS   ?= $(shell nproc)
+# WERROR=ON (CI, .ci/run) configures a new build folder with warnings as errors.
+WERROR ?= OFF
 
 .PHONY: run test build setup setup-test bench clean test-asan fuzz
 
@@ -16,7 +18,7 @@ setup-test:
 	@scripts/setup.sh test
 
 $(BUILD)/CMakeCache.txt: | setup
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODA_WERROR=$(WERROR)
 
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)

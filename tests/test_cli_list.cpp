@@ -10,6 +10,7 @@ TEST_CASE("cli: poda list shows criteria, granularities, schedules, layer types 
   REQUIRE(all.code == 0);
   for (const char* expected :
        {"criteria (prune.criterion):", "  wanda ", "  apoz ", "Sun et al. 2023", "granularities",
+        "quantization schemes (quantize.kind):", "  int8 ", "  kmeans ",
         "  n_m ", "schedules (prune.schedule.kind):", "  lottery ", "rewind_step (count)",
         "random_reinit (flag)", "budget strategies (prune.budget.strategy):", "  lookup_table ",
         "layer types", "  conv2d ", "kernel (count)", "zoo models",

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -59,8 +60,16 @@ TEST_CASE("cli: mpirun -np 2 poda run gives the rows of a single process") {
   CHECK(b.rows == a.rows);
   for (const std::string& status : poda_test::column_values(b, "status")) CHECK(status == "ok");
 
-  // Both ranks ran: the slices are disjoint and cover the sweep.
-  CHECK(two.err.find("2 runs in this slice") != std::string::npos);
+  // Both ranks ran: the slices are disjoint and cover the sweep. Every line of poda's says its
+  // rank; the size of the whole sweep is said once.
+  CHECK(two.err.find("[rank 0/2] poda: 2 runs in this slice") != std::string::npos);
+  CHECK(two.err.find("[rank 1/2] poda: 2 runs in this slice") != std::string::npos);
+  CHECK(two.err.find("[rank 0/2] poda: 4 runs planned in all, over 2 MPI ranks") !=
+        std::string::npos);
+  CHECK(two.err.find("planned in all") == two.err.rfind("planned in all"));
+  std::istringstream lines(two.err);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("poda:") != std::string::npos) CHECK(line.rfind("[rank ", 0) == 0);
   // Rank 0 writes the report, over every rank's runs.
   REQUIRE(fs::exists(distributed / "tiny" / "report.md"));
   CHECK(poda_test::read_text(distributed / "tiny" / "report.md").find("4 runs: 4 ok") !=

@@ -99,3 +99,28 @@ TEST_CASE("poda --plugin: a name registered twice names both sources; one librar
   CHECK(r.err.find("criterion 'test_plugin_ones' is registered twice: by plug-in '" + ok +
                    "' and by plug-in '" + copy + "'") != std::string::npos);
 }
+
+TEST_CASE("poda --plugin: a quantization scheme from a plug-in is listed and runs from YAML") {
+  poda_test::TempDir dir("poda_plugins");
+  const std::string plugin = test_plugin("plugin_quant_scheme");
+  auto r = poda_test::run_poda({"list", "quantization", "--plugin", plugin}, dir.path, "list");
+  CAPTURE(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("  test_plugin_sign ") != std::string::npos);
+  CHECK(r.out.find("  kmeans ") != std::string::npos);
+  poda_test::write_text(dir.path / "sign.yaml", R"(name: sign
+dataset: {name: fashion-mnist, val_count: 100, train_limit: 600, test_limit: 300}
+model:
+  layers: [{type: flatten}, {type: dense, out: 32}, {type: relu}, {type: dense, out: 10}]
+train: {epochs: 1, batch_size: 32, lr: 0.05}
+quantize: {kind: test_plugin_sign}
+)");
+  r = poda_test::run_poda({"run", dir.file("sign.yaml"), "--results", dir.file("results"),
+                           "--plugin", plugin},
+                          dir.path, "run", std::chrono::seconds(120));
+  REQUIRE(r.code == 0);
+  const poda::CsvTable runs = poda_test::read_csv(dir.path / "results" / "sign" / "runs.csv");
+  CHECK(poda_test::column_values(runs, "quant_kind") == std::vector<std::string>{"test_plugin_sign"});
+  CHECK(poda_test::column_values(runs, "bits") == std::vector<std::string>{"1"});
+  CHECK(std::stod(poda_test::column_values(runs, "acc_quant").at(0)) > 0.2);  // 10 classes
+}

@@ -57,9 +57,10 @@ TEST_CASE("prune settings: defaults are valid, bad values name their field") {
     s.schedule.numbers["step_interval"] = 0;
     s.schedule.numbers["initial_sparsity"] = 0.95;
     s.overrides = {{"fc3", false, 1.5, 1.0}, {"fc3", false, -1.0, 0.0}};
-    CHECK(fields(s.validate()) ==
-          "schedule.initial_sparsity,schedule.step_interval,overrides[0].sparsity,"
-          "overrides[1].name,overrides[1].rate_scale");
+    CHECK(fields(s.validate()) == "overrides[0].sparsity,overrides[1].name,overrides[1].rate_scale");
+    CHECK(fields(check_prune_settings(s)) ==
+          "overrides[0].sparsity,overrides[1].name,overrides[1].rate_scale,"
+          "schedule.initial_sparsity,schedule.step_interval");
   }
 }
 

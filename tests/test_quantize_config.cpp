@@ -14,27 +14,34 @@ QuantizeSettings parse(const std::string& text) {
 }
 }  // namespace
 
+using Cells = std::vector<std::pair<std::string, std::string>>;
+
 TEST_CASE("quantize config: int8 and kmeans sections parse into QuantizeSettings") {
   SUBCASE("int8, quantization-aware, percentile calibration") {
     const QuantizeSettings q = parse(
         "  kind: int8\n  mode: aware\n  finetune_epochs: 3\n"
         "  calibration: {method: percentile, batches: 4, percentile: 99.9}\n");
-    CHECK(q.kind == QuantKind::int8);
-    CHECK(q.mode == QuantMode::aware);
+    CHECK(q.kind == "int8");
+    REQUIRE(q.scheme);
+    CHECK(q.scheme->setting_cells() == Cells{{"quant_mode", "aware"}, {"bits", "8"}});
     CHECK(q.finetune_epochs == 3);
-    CHECK(q.calibration.method == CalibrationMethod::percentile);
-    CHECK(q.calibration.batches == 4);
-    CHECK(q.calibration.percentile == doctest::Approx(99.9));
-    CHECK(q.bits == 8);
+    CHECK_FALSE(q.scheme->check_training_batches(4).has_value());
+    REQUIRE(q.scheme->check_training_batches(3).has_value());
+    CHECK(q.scheme->check_training_batches(3)->message.find("4 calibration batches") == 0);
   }
   SUBCASE("kmeans: bits is the default of conv_bits and dense_bits") {
     const QuantizeSettings q =
         parse("  kind: kmeans\n  bits: 4\n  conv_bits: 8\n  huffman: false\n");
-    CHECK(q.kind == QuantKind::kmeans);
-    CHECK(q.sharing.conv_bits == 8);
-    CHECK(q.sharing.dense_bits == 4);
+    CHECK(q.kind == "kmeans");
+    REQUIRE(q.scheme);
+    CHECK(q.scheme->setting_cells() == Cells{{"bits", "8/4"}});
+    CHECK_FALSE(q.scheme->check_training_batches(0).has_value());
     CHECK_FALSE(q.huffman);
     CHECK(q.dense_index_bits == 5);
+  }
+  SUBCASE("a key of the other scheme is read and ignored, so one config sweeps the kind") {
+    const QuantizeSettings q = parse("  kind: kmeans\n  mode: aware\n  calibration: {batches: 2}\n");
+    CHECK(q.scheme->setting_cells() == Cells{{"bits", "5"}});
   }
 }
 
@@ -68,8 +75,8 @@ TEST_CASE("quantize config: bad input is a file:line:col error naming the key") 
 TEST_CASE("quantize config: calibration batches larger than the training set") {
   const YAML::Node root = YAML::Load("quantize:\n  kind: int8\n  calibration: {batches: 500}\n");
   const QuantizeSettings q = parse_quantize(YamlMap(root["quantize"], "q.yaml", "quantize"));
-  CHECK_FALSE(check_calibration_batches(q, 500).has_value());
-  const auto error = check_calibration_batches(q, 469);
+  CHECK_FALSE(q.scheme->check_training_batches(500).has_value());
+  const auto error = q.scheme->check_training_batches(469);
   REQUIRE(error.has_value());
   CHECK(std::string(quantize_config_error(root["quantize"], "q.yaml", *error).what()) ==
         "q.yaml:3:26: 'quantize.calibration.batches': 500 calibration batches, but the training "

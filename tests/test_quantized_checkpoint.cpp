@@ -2,7 +2,9 @@
 
 #include <vector>
 
-#include "experiment/runner/quantized_checkpoint.h"
+#include "experiment/quant_schemes/int8/int8_quantized.h"
+#include "experiment/quant_schemes/kmeans/kmeans_quantized.h"
+#include "experiment/quant_schemes/quant_checkpoint.h"
 #include "gradcheck.h"
 
 using namespace poda;

@@ -9,6 +9,8 @@
 
 #include "core/random.h"
 #include "experiment/config/config.h"
+#include "experiment/quant_schemes/int8/int8_quantized.h"
+#include "experiment/quant_schemes/kmeans/kmeans_quantized.h"
 #include "experiment/runner/model_checkpoint.h"
 #include "experiment/runner/quantized_model.h"
 #include "nn/model_builder.h"
@@ -115,11 +117,11 @@ TEST_CASE("quantized model: int8 with calibrated inputs, aware fine-tuning keeps
   Trained t;
   const ModelState masks = masks_of(*t.model);
   CalibrationSettings cal{CalibrationMethod::min_max, 4, 99.99};
-  QuantizedModel q;
-  q.input_grids = calibrate_layer_inputs(*t.model, t.data.train, t.norm, 32, cal);
-  REQUIRE(q.input_grids.size() == 3);  // conv, two dense
-  CHECK(q.input_grids[0].layer == t.model->children()[0].first);
-  auto simulated = with_input_fake_quant(*t.model, q.input_grids);
+  const std::vector<LayerInputGrid> grids =
+      calibrate_layer_inputs(*t.model, t.data.train, t.norm, 32, cal);
+  REQUIRE(grids.size() == 3);  // conv, two dense
+  CHECK(grids[0].layer == t.model->children()[0].first);
+  auto simulated = with_input_fake_quant(*t.model, grids);
   CHECK(simulated->named_parameters().size() == t.model->named_parameters().size());
   set_weight_fake_quant(*t.model, true);
   fit(*simulated, t.data, t.norm, few_epochs(2), 2, "quantize_aware");
@@ -130,7 +132,9 @@ TEST_CASE("quantized model: int8 with calibrated inputs, aware fine-tuning keeps
   const double acc = t.accuracy(*simulated);
   CHECK(acc > 0.5);  // four classes: well above chance
 
-  const Checkpoint saved = quantized_model_to_checkpoint(*t.model, q);
+  const std::unique_ptr<QuantizedModel> q = int8_quantized(*t.model, grids);
+  CHECK(t.accuracy(*q->evaluated()) == acc);
+  const Checkpoint saved = quantized_model_to_checkpoint(*t.model, *q);
   const Checkpoint read = deserialize_checkpoint(serialize_checkpoint(saved, "q"), "q");
   auto fresh = small_cnn(99);
   auto loaded = load_quantized_model(*fresh, read, "q");
@@ -152,20 +156,19 @@ TEST_CASE("quantized model: int8 with calibrated inputs, aware fine-tuning keeps
 TEST_CASE("quantized model: k-means fine-tuning moves centroids only, masks kept, reloads") {
   Trained t;
   const ModelState masks = masks_of(*t.model);
-  QuantizedModel q;
   WeightSharingSettings sharing;
   sharing.conv_bits = 3;
   sharing.dense_bits = 2;
-  q.shared = share_model_weights(*t.model, sharing);
-  REQUIRE(q.shared.size() == 3);
-  const std::vector<float> before = q.shared[1].shared.centroids;
+  std::vector<SharedLayer> shared = share_model_weights(*t.model, sharing);
+  REQUIRE(shared.size() == 3);
+  const std::vector<float> before = shared[1].shared.centroids;
   TrainHooks hooks;
-  hooks.on_step_end = [&](std::size_t) { step_centroids(q.shared, 0.005f); };
+  hooks.on_step_end = [&](std::size_t) { step_centroids(shared, 0.005f); };
   fit(*t.model, t.data, t.norm, few_epochs(2), 3, "quantize_kmeans", hooks);
-  sync_centroids_from_weights(q.shared);
-  CHECK(q.shared[1].shared.centroids != before);
+  sync_centroids_from_weights(shared);
+  CHECK(shared[1].shared.centroids != before);
   check_masks_kept(*t.model, masks);
-  for (const SharedLayer& l : q.shared) {  // every weight is its centroid (or 0)
+  for (const SharedLayer& l : shared) {  // every weight is its centroid (or 0)
     CAPTURE(l.name);
     const float* w = l.weight->value.data().data();
     for (std::size_t i = 0; i < l.shared.size(); ++i) {
@@ -173,14 +176,16 @@ TEST_CASE("quantized model: k-means fine-tuning moves centroids only, masks kept
       CHECK(w[i] == (a == kPrunedWeight ? 0.0f : l.shared.centroids[a]));
     }
   }
-  const std::vector<LayerCodes> codes = kmeans_model_codes(*t.model, q.shared, 8, 5);
+  const std::vector<LayerCodes> codes = kmeans_model_codes(*t.model, shared, 8, 5);
   REQUIRE(codes.size() == 3);
   CHECK(codes[0].index_bits == 8);
   CHECK(codes[2].index_bits == 5);
   CHECK(codes[2].fp32_params == 4);  // the bias of the last layer
   const double acc = t.accuracy(*t.model);
   const Checkpoint read = deserialize_checkpoint(
-      serialize_checkpoint(quantized_model_to_checkpoint(*t.model, q), "k"), "k");
+      serialize_checkpoint(quantized_model_to_checkpoint(*t.model, *kmeans_quantized(*t.model, shared)),
+                           "k"),
+      "k");
   auto fresh = small_cnn(42);
   CHECK(t.accuracy(*load_quantized_model(*fresh, read, "k")) == acc);
   check_masks_kept(*fresh, masks);

@@ -184,6 +184,9 @@ int command_run(const RunOptions& options) {
       fmt::print(stderr, "poda: removed {} temporary file{} of writes that were killed\n", n,
                  n == 1 ? "" : "s");
   if (!mpi || options.mpi_slice.index == 0) store.write_config(e.text);
+  if (mpi && options.mpi_slice.index == 0)  // each rank then says its own slice
+    fmt::print(stderr, "poda: {} run{} planned in all, over {} MPI ranks\n", e.plan.points.size(),
+               e.plan.points.size() == 1 ? "" : "s", options.mpi_slice.count);
   const bool parallel = options.jobs > 1 || mpi;
   auto config_of = [&](const SweepPoint& p) {
     ExperimentConfig c = parse_point(p, options.config);

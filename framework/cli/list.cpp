@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data/dataset_type.h"
+#include "experiment/quant_schemes/quant_scheme.h"
 #include "nn/layer_spec.h"
 #include "nn/zoo.h"
 #include "prune/criterion.h"
@@ -87,6 +88,12 @@ std::string datasets() {
   return out;
 }
 
+std::string quantization() {
+  std::string out = "quantization schemes (quantize.kind):\n";
+  for (const auto& name : quant_scheme_names()) out += entry(name, find_quant_scheme(name)->help);
+  return out;
+}
+
 std::string zoo() {
   std::string out = "zoo models (model.zoo):\n";
   for (const auto& name : zoo_model_names()) out += entry(name, find_zoo_model(name)->description);
@@ -103,7 +110,8 @@ std::string list_text(const std::string& section) {
       {"budgets", budget_strategies},
       {"layers", layers},
       {"zoo", zoo},
-      {"datasets", datasets}};
+      {"datasets", datasets},
+      {"quantization", quantization}};
   std::string out, names;
   for (const auto& [name, text] : sections) {
     names += (names.empty() ? "" : ", ") + name;

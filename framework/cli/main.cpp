@@ -188,12 +188,14 @@ void add_subcommands(CLI::App& app, Subcommands& s) {
   add_plugin_option(s.prune, s.plugins);
 }
 
-int run_subcommand(Subcommands& s, int& argc, char**& argv) {
+// `world` outlives the subcommand, so an error is said with the rank prefix too.
+int run_subcommand(Subcommands& s, int& argc, char**& argv,
+                   std::unique_ptr<poda::MpiWorld>& world) {
   for (const std::string& line : poda::load_plugins(s.plugins))
     std::fprintf(stderr, "poda: plug-in %s\n", line.c_str());
   if (*s.run) {
     // Under mpirun each rank runs its slice of the sweep; rank 0 writes runs.csv and report.
-    std::unique_ptr<poda::MpiWorld> world = poda::MpiWorld::join_if_launched(&argc, &argv);
+    world = poda::MpiWorld::join_if_launched(&argc, &argv);
     if (world) {
       s.run_options.mpi_slice = {world->rank(), world->size()};
       s.run_options.mpi_barrier = world->barrier_fn();
@@ -250,8 +252,9 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? poda::kExitOk : poda::kExitInputError;
   }
 
+  std::unique_ptr<poda::MpiWorld> world;
   try {
-    return run_subcommand(subcommands, argc, argv);
+    return run_subcommand(subcommands, argc, argv, world);
   } catch (...) {
     return report_error();
   }

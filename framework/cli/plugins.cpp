@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/registry.h"
+#include "experiment/quant_schemes/quant_scheme.h"
 #include "experiment/io/output_file.h"
 #include "nn/layer_spec.h"
 #include "nn/zoo.h"
@@ -21,11 +22,12 @@ namespace poda {
 namespace {
 
 struct Registered {
-  std::vector<std::string> criteria, schedules, layers, zoo;
+  std::vector<std::string> criteria, schedules, layers, zoo, schemes;
 };
 
 Registered registered() {
-  return {criterion_names(), schedule_names(), layer_type_names(), zoo_model_names()};
+  return {criterion_names(), schedule_names(), layer_type_names(), zoo_model_names(),
+          quant_scheme_names()};
 }
 
 // The names in `after` that `before` lacks, as "criteria: a, b".
@@ -43,7 +45,8 @@ std::string what_was_added(const Registered& before, const Registered& after) {
   for (const std::string& part : {added("criteria", before.criteria, after.criteria),
                                   added("schedules", before.schedules, after.schedules),
                                   added("layer types", before.layers, after.layers),
-                                  added("zoo models", before.zoo, after.zoo)})
+                                  added("zoo models", before.zoo, after.zoo),
+                                  added("quantization schemes", before.schemes, after.schemes)})
     if (!part.empty()) what += (what.empty() ? "" : "; ") + part;
   return what;
 }

@@ -40,10 +40,16 @@ struct InferenceMeasurement {
 // (B, input...); each plan is prepared first (a measured plan times its layers there).
 std::vector<LatencyStats> time_plans(const std::vector<InferencePlan*>& plans,
                                      const Shape& input_shape, std::size_t batch,
-                                     const LatencyProtocol& protocol);
+                                     const LatencyProtocol& protocol,
+                                     const LatencyProgress& progress = {});
+
+// A line saying how far the timing is ("timing latency: batch 64 (2/2) 40%"), for a
+// terminal's status line.
+using MeasureProgress = std::function<void(const std::string& line)>;
 
 InferenceMeasurement measure_inference(Sequential& model, const Shape& input_shape,
-                                       const InferenceMeasureSettings& settings);
+                                       const InferenceMeasureSettings& settings,
+                                       const MeasureProgress& progress = {});
 
 // The int8 path of a quantized model: the layers named in `int8` on the int8 kernels, each
 // Dense on whichever of the int8 dense and sparse GEMMs measured faster (Dispatch::measured),
@@ -51,6 +57,7 @@ InferenceMeasurement measure_inference(Sequential& model, const Shape& input_sha
 // values: latency_b<B>_us_int8 per batch size; layer_log: each layer's kernel.
 InferenceMeasurement measure_int8_inference(Sequential& model, const Shape& input_shape,
                                             const InferenceMeasureSettings& settings,
-                                            const Int8Inputs& int8);
+                                            const Int8Inputs& int8,
+                                            const MeasureProgress& progress = {});
 
 }  // namespace poda

@@ -33,10 +33,21 @@ LatencyStats stats_of(std::vector<double> us) {
   return s;
 }
 
+// How often the timing loop reports its progress.
+constexpr double kProgressSeconds = 0.1;
+
+// The share of the protocol done: complete when both minimums are met, or at max_seconds.
+double protocol_fraction(const LatencyProtocol& p, std::size_t calls_done, double elapsed) {
+  const double calls = double(calls_done) / double(std::max<std::size_t>(p.min_calls, 1));
+  const double minimum = std::min(calls, elapsed / std::max(p.min_seconds, 1e-9));
+  return std::min(1.0, std::max(minimum, elapsed / std::max(p.max_seconds, 1e-9)));
+}
+
 }  // namespace
 
 std::vector<LatencyStats> measure_alternating(const std::vector<std::function<void()>>& calls,
-                                              const LatencyProtocol& p) {
+                                              const LatencyProtocol& p,
+                                              const LatencyProgress& progress) {
   using clock = std::chrono::steady_clock;
   const auto warm = clock::now();
   double slowest_us = 0.0;  // of the last warm-up round
@@ -57,10 +68,15 @@ std::vector<LatencyStats> measure_alternating(const std::vector<std::function<vo
   const std::size_t block = long_calls ? 1 : p.block;
   std::vector<std::vector<double>> us(calls.size());
   const auto t0 = clock::now();
+  double reported = -1.0;  // elapsed at the last progress report
   for (std::size_t calls_done = 0;; calls_done += block) {
     const double elapsed = seconds_since(t0);
     const bool enough = calls_done >= p.min_calls && elapsed >= p.min_seconds;
     if (enough || (calls_done >= 10 && elapsed >= p.max_seconds)) break;
+    if (progress && (reported < 0.0 || elapsed - reported >= kProgressSeconds)) {
+      progress(protocol_fraction(p, calls_done, elapsed));
+      reported = elapsed;
+    }
     for (std::size_t i = 0; i < calls.size(); ++i) {
       if (!long_calls) calls[i]();  // untimed: this callable's weights back in the caches
       for (std::size_t k = 0; k < block; ++k) {

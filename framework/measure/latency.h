@@ -28,8 +28,12 @@ struct LatencyStats {
   std::size_t calls = 0;
 };
 
+// How far the protocol is, from 0 to 1, after every round: for a progress line.
+using LatencyProgress = std::function<void(double fraction)>;
+
 // One LatencyStats per callable, in order.
 std::vector<LatencyStats> measure_alternating(const std::vector<std::function<void()>>& calls,
-                                              const LatencyProtocol& protocol);
+                                              const LatencyProtocol& protocol,
+                                              const LatencyProgress& progress = {});
 
 }  // namespace poda

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "prune/criterion.h"
-#include "prune/schedules/schedule.h"
 
 namespace poda {
 
@@ -57,16 +56,6 @@ void check_criterion(const PruneSettings& s, Errors& errors) {
   if (c->needs_data() && s.data_batches < 1)
     errors.push_back(
         {"data_batches", "criterion '" + s.criterion + "' needs at least one data batch"});
-}
-
-void check_schedule(const PruneSettings& s, Errors& errors) {
-  if (!find_schedule(s.schedule.kind)) {
-    errors.push_back({"schedule.kind", "unknown schedule '" + s.schedule.kind +
-                                           "' (expected one of: " + join_names(schedule_names()) +
-                                           ")"});
-    return;
-  }
-  for (FieldError& e : make_schedule(s.schedule)->validate(s)) errors.push_back(std::move(e));
 }
 
 void check_budget(const BudgetSpec& b, Errors& errors) {
@@ -144,7 +133,6 @@ std::vector<FieldError> PruneSettings::validate() const {
     errors.push_back({"sparsity", "must be in [0, 1), got " + format_number(sparsity)});
   check_granularity(granularity, errors);
   check_criterion(*this, errors);
-  check_schedule(*this, errors);
   if (finetune_epochs < 0) errors.push_back({"finetune_epochs", "must be at least 0"});
   if (!positive_finite(finetune_lr_scale))
     errors.push_back({"finetune_lr_scale",

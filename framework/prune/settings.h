@@ -73,6 +73,9 @@ struct PruneSettings {
   int bn_recalibration_batches = kDefaultRecalibration;
   std::uint64_t seed = 0;
 
+  // Its own fields and the criterion's needs. The schedule's keys are the schedule's to check
+  // (schedules depend on these settings, not the other way round): check_prune_settings()
+  // in prune/schedules/schedule.h runs both.
   std::vector<FieldError> validate() const;
 };
 

@@ -1,29 +1,10 @@
 #include "quantize/kmeans_model.h"
 
-#include <functional>
-
-#include "quantize/int8_weights.h"
+#include "quantize/weight_layers.h"
 
 namespace poda {
 
 namespace {
-
-// Calls f(module name, weight, the module's other parameters' count) for every weight layer.
-void for_each_weight_layer(
-    Module& model, const std::function<void(const std::string&, Parameter&, std::size_t)>& f) {
-  for (const auto& [name, m] : model.named_modules()) {
-    if (m->channel_flow() != Module::ChannelFlow::transforms) continue;
-    Parameter* weight = nullptr;
-    std::size_t others = 0;
-    for (auto& [pname, p] : m->named_parameters()) {
-      if (pname == "weight")
-        weight = p;
-      else
-        others += p->value.size();
-    }
-    if (weight) f(name, *weight, others);
-  }
-}
 
 const float* mask_or_null(const Parameter& p) {
   return p.has_mask() ? p.mask.data().data() : nullptr;
@@ -71,18 +52,6 @@ std::vector<LayerCodes> kmeans_model_codes(Module& model, const std::vector<Shar
         const int index_bits = w.value.shape().size() == 4 ? conv_index_bits : dense_index_bits;
         codes.push_back(kmeans_layer_codes(name, l.shared, index_bits, others));
       }
-  });
-  return codes;
-}
-
-std::vector<LayerCodes> int8_model_codes(Module& model, int conv_index_bits, int dense_index_bits) {
-  std::vector<LayerCodes> codes;
-  for_each_weight_layer(model, [&](const std::string& name, Parameter& w, std::size_t others) {
-    Array masked = w.value.data();
-    w.mask_buffer(masked);
-    const Int8Weights q = quantize_weights_int8(masked);
-    const int index_bits = w.value.shape().size() == 4 ? conv_index_bits : dense_index_bits;
-    codes.push_back(int8_layer_codes(name, q.q, q.shape[0], index_bits, others));
   });
   return codes;
 }

@@ -33,7 +33,5 @@ void sync_centroids_from_weights(std::vector<SharedLayer>& layers);
 // rank (conv / dense), and every other parameter of the layer's module (bias) in fp32.
 std::vector<LayerCodes> kmeans_model_codes(Module& model, const std::vector<SharedLayer>& layers,
                                            int conv_index_bits, int dense_index_bits);
-// The same for int8 weights: levels on the per-channel grid of each weight-layer weight.
-std::vector<LayerCodes> int8_model_codes(Module& model, int conv_index_bits, int dense_index_bits);
 
 }  // namespace poda

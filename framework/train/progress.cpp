@@ -38,6 +38,7 @@ void Progress::update(std::size_t batch, double running_loss, double running_acc
 void Progress::end_epoch(const EpochMetrics& m) {
   if (mode_ == Mode::quiet) return;
   if (mode_ == Mode::bar) fmt::print(stderr, "\r\033[K");
+  status_shown_ = false;
   fmt::print(stderr, "{}{} {}/{}  loss {:.4f}  train {:.2f}%  val {:.2f}%  lr {:.4g}  {:.1f}s\n",
              context_.empty() ? "" : context_ + " ", m.phase, m.epoch, epochs_, m.train_loss,
              100.0 * m.train_acc, 100.0 * m.val_acc, m.lr, m.seconds);
@@ -46,7 +47,26 @@ void Progress::end_epoch(const EpochMetrics& m) {
 
 void Progress::message(const std::string& text) {
   if (mode_ == Mode::quiet) return;
+  clear_status();
   fmt::print(stderr, "{}{}\n", context_.empty() ? "" : context_ + " ", text);
+}
+
+void Progress::status(const std::string& text) {
+  if (mode_ != Mode::bar) return;
+  if (text.empty()) return clear_status();
+  const auto now = std::chrono::steady_clock::now();
+  if (status_shown_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  fmt::print(stderr, "\r\033[K{}{}", context_.empty() ? "" : context_ + " ", text);
+  std::fflush(stderr);
+  status_shown_ = true;
+}
+
+void Progress::clear_status() {
+  if (!status_shown_) return;
+  fmt::print(stderr, "\r\033[K");
+  std::fflush(stderr);
+  status_shown_ = false;
 }
 
 }  // namespace poda

@@ -19,6 +19,9 @@ class Progress {
   void update(std::size_t batch, double running_loss, double running_acc);
   void end_epoch(const EpochMetrics& m);
   void message(const std::string& text);
+  // On a terminal only: `text` on one redrawn line (at most ten times a second), left there
+  // until the next line of the progress or status(""), which clears it.
+  void status(const std::string& text);
 
  private:
   Mode mode_;
@@ -26,6 +29,8 @@ class Progress {
   int epoch_ = 0, epochs_ = 0;
   std::size_t batches_ = 0;
   std::chrono::steady_clock::time_point epoch_start_, last_draw_;
+  bool status_shown_ = false;
+  void clear_status();
 };
 
 }  // namespace poda

@@ -18,10 +18,10 @@
 #include "infer/measure.h"
 #include "experiment/config/model_file.h"
 #include "experiment/io/yaml_reader.h"
+#include "experiment/quant_schemes/quant_scheme.h"
 #include "nn/init.h"
 #include "nn/layer_spec.h"
 #include "prune/settings.h"
-#include "quantize/settings.h"
 #include "train/train_settings.h"
 
 namespace poda {

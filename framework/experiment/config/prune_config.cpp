@@ -195,7 +195,7 @@ PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
     }
   }
   m.finish();
-  const std::vector<FieldError> errors = p.validate();
+  const std::vector<FieldError> errors = check_prune_settings(p);
   if (!errors.empty()) {
     const FieldError& e = errors.front();
     const YAML::Node at = node_at(m.yaml(), e.field);

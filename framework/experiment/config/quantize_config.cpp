@@ -6,18 +6,6 @@ namespace poda {
 
 namespace {
 
-CalibrationSettings parse_calibration(YamlMap& m) {
-  CalibrationSettings c;
-  if (!m.has("calibration")) return c;
-  YamlMap cm = m.map("calibration");
-  c.method = parse_calibration_method(
-      cm.text("method", calibration_method_name(c.method), {"min_max", "percentile"}));
-  c.batches = static_cast<int>(cm.integer("batches", c.batches, -1000000, 100000000));
-  c.percentile = cm.number("percentile", c.percentile, -1e9, 1e9);
-  cm.finish();
-  return c;
-}
-
 // The node of a field "key" or "key.sub" inside the section (undefined when absent).
 YAML::Node field_node(const YAML::Node& section, const std::string& field) {
   const std::size_t dot = field.find('.');
@@ -37,14 +25,13 @@ ConfigError quantize_config_error(const YAML::Node& section, const std::string& 
 
 QuantizeSettings parse_quantize(YamlMap m) {
   QuantizeSettings q;
-  q.kind = parse_quant_kind(m.text("kind", std::nullopt, {"int8", "kmeans"}));
-  q.mode = parse_quant_mode(m.text("mode", quant_mode_name(q.mode), {"post_training", "aware"}));
-  q.calibration = parse_calibration(m);
-  q.bits = static_cast<int>(m.integer("bits", q.kind == QuantKind::int8 ? 8 : 5, -1000, 1000));
-  q.sharing.conv_bits = static_cast<int>(m.integer("conv_bits", q.bits, -1000, 1000));
-  q.sharing.dense_bits = static_cast<int>(m.integer("dense_bits", q.bits, -1000, 1000));
-  q.sharing.max_iterations =
-      static_cast<int>(m.integer("kmeans_iterations", q.sharing.max_iterations, -1000, 100000000));
+  q.kind = m.text("kind", std::nullopt, quant_scheme_names());
+  // Every scheme reads its keys whatever the kind, so one base config can sweep
+  // quantize.kind; the chosen one validates them.
+  for (const std::string& name : quant_scheme_names()) {
+    std::shared_ptr<const QuantScheme> scheme = find_quant_scheme(name)->parse(m);
+    if (name == q.kind) q.scheme = std::move(scheme);
+  }
   q.finetune_epochs =
       static_cast<int>(m.integer("finetune_epochs", q.finetune_epochs, -1000, 100000000));
   q.finetune_lr_scale = m.number("finetune_lr_scale", q.finetune_lr_scale, -1e9, 1e9);

@@ -38,7 +38,14 @@ std::unique_ptr<MpiWorld> MpiWorld::join_if_launched(int* argc, char*** argv) {
 #endif
 }
 
+MpiWorld::MpiWorld(int rank, int size)
+    : rank_(rank),
+      size_(size),
+      output_(std::make_unique<RankOutput>("[rank " + std::to_string(rank) + "/" +
+                                           std::to_string(size) + "] ")) {}
+
 MpiWorld::~MpiWorld() {
+  output_.reset();
 #ifdef PODA_HAVE_MPI
   int finalised = 0;
   MPI_Finalized(&finalised);

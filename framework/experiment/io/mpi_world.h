@@ -1,9 +1,12 @@
 #pragma once
 // Joining an MPI world when poda was started by mpirun, so `mpirun -np K poda run`
 // spreads a sweep over ranks (ExecutorOptions::slice = {rank, size}, barrier set).
-// Results go through the shared filesystem; MPI only synchronises the phases.
+// Results go through the shared filesystem; MPI only synchronises the phases. While a world
+// lives, every line the process prints starts with its rank (rank_output.h).
 #include <functional>
 #include <memory>
+
+#include "experiment/io/rank_output.h"
 
 namespace poda {
 
@@ -16,7 +19,7 @@ class MpiWorld {
   // when not launched by mpirun with more than one process; throws
   // std::runtime_error when it was but this build has no MPI.
   static std::unique_ptr<MpiWorld> join_if_launched(int* argc, char*** argv);
-  ~MpiWorld();  // MPI_Finalize
+  ~MpiWorld();  // restores the output, then MPI_Finalize
   MpiWorld(const MpiWorld&) = delete;
   MpiWorld& operator=(const MpiWorld&) = delete;
 
@@ -28,8 +31,9 @@ class MpiWorld {
   }
 
  private:
-  MpiWorld(int rank, int size) : rank_(rank), size_(size) {}
+  MpiWorld(int rank, int size);
   int rank_ = 0, size_ = 1;
+  std::unique_ptr<RankOutput> output_;
 };
 
 }  // namespace poda

@@ -4,14 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "experiment/report/markdown_cells.h"
+
 namespace poda {
 
 namespace {
-
-std::string mean_std(const Stat& s, int digits) {
-  if (s.n == 0 || !std::isfinite(s.mean)) return "–";
-  return fmt::format("{:.{}f} ± {:.{}f}", s.mean, digits, s.std, digits);
-}
 
 // The int8 latency columns present, e.g. latency_b64_us_int8.
 std::vector<std::string> int8_latency_columns(const RunTable& t) {

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <map>
 
+#include "experiment/report/markdown_cells.h"
+
 namespace poda {
 namespace {
 
@@ -46,15 +48,6 @@ bool add_run(const std::string& path, RoundValues& values, std::vector<std::stri
   }
 }
 
-std::string mean_and_std(const Stat& s, int digits) {
-  char buf[96];
-  if (s.n >= 2)
-    std::snprintf(buf, sizeof(buf), "%.*f ± %.*f", digits, s.mean, digits, s.std);
-  else
-    std::snprintf(buf, sizeof(buf), "%.*f", digits, s.mean);
-  return buf;
-}
-
 // The curve of one setting, or nothing when its runs have fewer than two rounds.
 void add_setting(const RunTable& t, const Setting& s, const std::string& label,
                  const std::string& dir, RoundCurves& out) {
@@ -79,7 +72,7 @@ void add_setting(const RunTable& t, const Setting& s, const std::string& label,
     char remaining[32];
     std::snprintf(remaining, sizeof(remaining), "%.4f", x.mean);
     out.table_markdown += "| " + label + " | " + std::to_string(round) + " | " + remaining + " | " +
-                          mean_and_std(y, 4) + " | " + std::to_string(y.n) + " |\n";
+                          mean_std(y, 4) + " | " + std::to_string(y.n) + " |\n";
   }
   out.plot.series.push_back(std::move(line));
 }

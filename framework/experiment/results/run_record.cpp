@@ -49,7 +49,7 @@ std::vector<RunColumn> later_columns() {
       {"search_seconds", real, 1, optional, measured, {}, "time of the budget search"},
       {"acc", real, 4, required, measured, {}, "final test accuracy"},
       {"val_acc", real, 4, required, measured, {}, "final validation accuracy"},
-      {"quant_kind", text, 0, optional, setting, {"quantize.kind"}, "quantize: int8 or kmeans (empty: fp32)"},
+      {"quant_kind", text, 0, optional, setting, {"quantize.kind"}, "quantize: the scheme, e.g. int8 or kmeans (empty: fp32)"},
       {"quant_mode", text, 0, optional, setting, {"quantize.mode"}, "int8: post_training or aware"},
       {"bits", text, 0, optional, setting, {}, "bits per weight (k-means: conv/dense when they differ)"},
       {"acc_quant", real, 4, optional, measured, {}, "test accuracy of the quantized model"},

@@ -43,12 +43,13 @@ std::size_t training_batches(const SplitOptions& s, std::size_t full, std::size_
   return (train + batch_size - 1) / batch_size;
 }
 
-// What needs the training set's size: the rewind step of a schedule and the int8
-// calibration batches.
+// What needs the training set's size: the rewind step of a schedule and what the
+// quantization scheme checks (int8's calibration batches).
 void check_against_training_batches(const ExperimentConfig& c, const YAML::Node& document,
                                     std::size_t batches) {
   if (c.quantize) {
-    const auto too_many = check_calibration_batches(*c.quantize, static_cast<long>(batches));
+    const auto too_many =
+        c.quantize->scheme->check_training_batches(static_cast<long>(batches));
     if (too_many) throw quantize_config_error(document["quantize"], c.file, *too_many);
   }
   if (!c.prune) return;

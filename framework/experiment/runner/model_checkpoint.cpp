@@ -1,7 +1,7 @@
 #include "experiment/runner/model_checkpoint.h"
 
 #include "experiment/io/atomic_file.h"
-#include "experiment/runner/quantized_checkpoint.h"
+#include "experiment/quant_schemes/quant_checkpoint.h"
 #include "interop/onnx_import.h"
 
 namespace poda {
@@ -38,7 +38,7 @@ void load_model_checkpoint(Module& model, const Checkpoint& checkpoint, const st
       p->remove_mask();
   }
   for (auto& [name, b] : model.named_buffers()) *b = fetch(name, to_shape(b->shape())).value;
-  // A quantized model's checkpoint also holds its quantized form (quantized_checkpoint.h):
+  // A quantized model's checkpoint also holds its quantized form (quant_checkpoint.h):
   // those entries are not the model's and are skipped.
   std::size_t held = 0;
   for (const CheckpointEntry& e : checkpoint.entries)

@@ -11,7 +11,7 @@ namespace poda {
 Checkpoint model_to_checkpoint(Module& model);
 // Loads values, masks and buffers; the checkpoint must hold exactly the model's names and
 // shapes (CheckpointError naming `source` otherwise); quantization entries
-// (quantized_checkpoint.h) are skipped.
+// (experiment/quant_schemes/quant_checkpoint.h) are skipped.
 void load_model_checkpoint(Module& model, const Checkpoint& checkpoint, const std::string& source);
 
 // Loads the weights of a model file (a checkpoint, or an ONNX graph imported again) into a

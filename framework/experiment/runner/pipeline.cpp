@@ -287,7 +287,10 @@ double prune_on_schedule(Sequential& model, const RunContext& run, RunRecord& re
 // run's kernels.log, not the terminal.
 void record_latency(Sequential& model, const RunContext& run, RunRecord& record) {
   const Shape& input = run.data.input_shape;
-  const InferenceMeasurement m = measure_inference(model, input, *run.config.latency);
+  const InferenceMeasurement m =
+      measure_inference(model, input, *run.config.latency,
+                        [&run](const std::string& line) { run.progress.status(line); });
+  run.progress.status("");
   for (const NamedValue& v : m.values) {
     if (v.name.rfind("bytes_", 0) == 0) {
       if (std::isfinite(v.value)) record.set(v.name, static_cast<std::int64_t>(v.value));

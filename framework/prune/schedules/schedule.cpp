@@ -40,6 +40,18 @@ std::map<std::string, KeyKind> schedule_keys() {
   return keys;
 }
 
+std::vector<FieldError> check_prune_settings(const PruneSettings& s) {
+  std::vector<FieldError> errors = s.validate();
+  if (!find_schedule(s.schedule.kind)) {
+    errors.push_back({"schedule.kind", "unknown schedule '" + s.schedule.kind +
+                                           "' (expected one of: " + join_names(schedule_names()) +
+                                           ")"});
+    return errors;
+  }
+  for (FieldError& e : make_schedule(s.schedule)->validate(s)) errors.push_back(std::move(e));
+  return errors;
+}
+
 void check_range(const ScheduleSpec& spec, const std::string& key, double fallback, double min,
                  double max, std::vector<FieldError>& errors) {
   const double v = spec.number_or(key, fallback);

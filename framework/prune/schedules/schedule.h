@@ -61,6 +61,10 @@ struct ScheduleRegistrar {
   }
 };
 
+// settings.validate(), then the schedule's own checks: an unknown kind, or the errors of its
+// validate(). What the config reader reports, the first error first.
+std::vector<FieldError> check_prune_settings(const PruneSettings& settings);
+
 // For validate(): `schedule.<key>` (or `fallback` when absent) must lie in [min, max].
 void check_range(const ScheduleSpec& spec, const std::string& key, double fallback, double min,
                  double max, std::vector<FieldError>& errors);
