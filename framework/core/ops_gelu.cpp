@@ -11,12 +11,13 @@ constexpr float inv_sqrt2 = 0.70710678118654752f;
 constexpr float inv_sqrt_2pi = 0.39894228040143268f;
 }  // namespace
 
+void gelu_values(const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * inv_sqrt2));
+}
+
 Variable gelu(const Variable& x) {
   Array y = empty_array(x.shape());
-  const float* px = x.data().data();
-  float* py = y.data();
-  for (std::size_t i = 0, n = y.size(); i < n; ++i)
-    py[i] = 0.5f * px[i] * (1.0f + std::erf(px[i] * inv_sqrt2));
+  gelu_values(x.data().data(), y.data(), y.size());
   // Backward recomputes from the input: d/dx = Phi(x) + x phi(x).
   return Variable::from_op(std::move(y), {x}, [](std::vector<Variable>& in, const Array& dy) {
     float beta;

@@ -43,6 +43,22 @@ void layer_norm_input_grad(float* dx, float beta, const float* dy, const float* 
 
 }  // namespace
 
+void layer_norm_rows(float* y, const float* x, const float* gamma, const float* beta,
+                     std::size_t rows, std::size_t D, float eps, float* mean, float* rstd) {
+  for (std::size_t r = 0; r < rows; ++r) {  // two passes over the row: mean, then variance
+    const float* xr = x + r * D;
+    double s = 0.0;
+    for (std::size_t j = 0; j < D; ++j) s += xr[j];
+    const float m = static_cast<float>(s / D);
+    double v = 0.0;
+    for (std::size_t j = 0; j < D; ++j) v += double(xr[j] - m) * (xr[j] - m);
+    const float inv = 1.0f / std::sqrt(static_cast<float>(v / D) + eps);
+    for (std::size_t j = 0; j < D; ++j) y[r * D + j] = (xr[j] - m) * inv * gamma[j] + beta[j];
+    if (mean) mean[r] = m;
+    if (rstd) rstd[r] = inv;
+  }
+}
+
 Variable layer_norm(const Variable& x, const Variable& gamma, const Variable& beta, float eps) {
   const std::size_t rank = x.data().dimension();
   const std::size_t D = rank == 0 ? 0 : x.dim(rank - 1);
@@ -51,23 +67,10 @@ Variable layer_norm(const Variable& x, const Variable& gamma, const Variable& be
                                 shape_str(gamma.shape()) + " and beta " + shape_str(beta.shape()) +
                                 " (expected (..., D), (D), (D))");
   const std::size_t rows = x.size() / D;
-  const float* px = x.data().data();
-  const float* pg = gamma.data().data();
-  const float* pb = beta.data().data();
   std::vector<float> mean(rows), rstd(rows);
   Array y = empty_array(x.shape());
-  float* py = y.data();
-  for (std::size_t r = 0; r < rows; ++r) {  // two passes over the row: mean, then variance
-    const float* xr = px + r * D;
-    double s = 0.0;
-    for (std::size_t j = 0; j < D; ++j) s += xr[j];
-    const float m = static_cast<float>(s / D);
-    double v = 0.0;
-    for (std::size_t j = 0; j < D; ++j) v += double(xr[j] - m) * (xr[j] - m);
-    mean[r] = m;
-    rstd[r] = 1.0f / std::sqrt(static_cast<float>(v / D) + eps);
-    for (std::size_t j = 0; j < D; ++j) py[r * D + j] = (xr[j] - m) * rstd[r] * pg[j] + pb[j];
-  }
+  layer_norm_rows(y.data(), x.data().data(), gamma.data().data(), beta.data().data(), rows, D, eps,
+                  mean.data(), rstd.data());
   // Captures the row statistics (rows floats each), never the output.
   return Variable::from_op(
       std::move(y), {x, gamma, beta},

@@ -7,9 +7,7 @@
 
 namespace poda {
 
-namespace {
-
-// y (rows, n) = softmax of each row of x, shifted by the row's max so exp never overflows.
+// Each row is shifted by its max, so exp never overflows.
 void softmax_rows(float* y, const float* x, std::size_t rows, std::size_t n) {
   for (std::size_t r = 0; r < rows; ++r) {
     const float* xr = x + r * n;
@@ -21,8 +19,6 @@ void softmax_rows(float* y, const float* x, std::size_t rows, std::size_t n) {
     for (std::size_t j = 0; j < n; ++j) yr[j] *= inv;
   }
 }
-
-}  // namespace
 
 Variable softmax(const Variable& x) {
   const std::size_t rank = x.data().dimension();

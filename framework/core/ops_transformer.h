@@ -39,4 +39,14 @@ Variable first_token(const Variable& x);
 // (B, T, D) -> (B, D): the mean over tokens.
 Variable mean_tokens(const Variable& x);
 
+// ---- kernels the inference plan shares (infer/transformer_ops.cpp) ----
+// y (rows, n) = softmax of each row of x; y may be x.
+void softmax_rows(float* y, const float* x, std::size_t rows, std::size_t n);
+// y (rows, D) = layer_norm of each row of x; the rows' mean and 1/std go to mean and rstd
+// unless they are null.
+void layer_norm_rows(float* y, const float* x, const float* gamma, const float* beta,
+                     std::size_t rows, std::size_t D, float eps, float* mean, float* rstd);
+// y = gelu(x) elementwise, n values.
+void gelu_values(const float* x, float* y, std::size_t n);
+
 }  // namespace poda

@@ -63,6 +63,26 @@ std::size_t MultiHeadSelfAttention::effective_macs(const Shape& input) const {
 }
 
 namespace {
+Array folded_bias(Dense& d) {
+  return d.bias() ? folded_value(*d.bias()) : Array();
+}
+}  // namespace
+
+void MultiHeadSelfAttention::lower(Lowering& to) {
+  AttentionWeights w;
+  w.heads = heads_;
+  w.q_weight = folded_value(q_->weight());
+  w.q_bias = folded_bias(*q_);
+  w.k_weight = folded_value(k_->weight());
+  w.k_bias = folded_bias(*k_);
+  w.v_weight = folded_value(v_->weight());
+  w.v_bias = folded_bias(*v_);
+  w.out_weight = folded_value(out_->weight());
+  w.out_bias = folded_bias(*out_);
+  to.attention(std::move(w));
+}
+
+namespace {
 const LayerTypeRegistrar attention_type(
     "attention",
     {{{"heads", KeyKind::count}, {"bias", KeyKind::flag}, {"init", KeyKind::text}},

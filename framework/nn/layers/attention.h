@@ -4,6 +4,7 @@
 #include "core/random.h"
 #include "nn/init.h"
 #include "nn/layers/dense.h"
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -30,6 +31,7 @@ class MultiHeadSelfAttention : public Module {
   Dense& k() { return *k_; }
   Dense& v() { return *v_; }
   Dense& out() { return *out_; }
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 
  private:
   std::size_t dim_, heads_;

@@ -1,6 +1,7 @@
 // GELU (Hendrycks & Gimpel 2016), the erf form: PyTorch's nn.GELU() default.
 #include "core/ops_transformer.h"
 #include "nn/layer_spec.h"
+#include "nn/lowering.h"
 
 namespace poda {
 
@@ -13,6 +14,7 @@ class GELU : public Module {
   Shape output_shape(const Shape& input) const override { return input; }
   // gelu(0) = 0: a dead unit stays dead through it, as through ReLU.
   ChannelFlow channel_flow() const override { return ChannelFlow::keeps_zeros; }
+  void lower(Lowering& to) override { to.gelu(); }
 };
 
 const LayerTypeRegistrar gelu_type("gelu",

@@ -31,6 +31,10 @@ Shape LayerNorm::output_shape(const Shape& input) const {
   return input;
 }
 
+void LayerNorm::lower(Lowering& to) {
+  to.layer_norm(folded_value(*gamma_), folded_value(*beta_), eps_);
+}
+
 namespace {
 const LayerTypeRegistrar layer_norm_type(
     "layernorm",

@@ -14,6 +14,7 @@ class LayerNorm : public Module {
   std::string type_name() const override { return "LayerNorm"; }
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 
   std::size_t features() const { return features_; }
   float eps() const { return eps_; }

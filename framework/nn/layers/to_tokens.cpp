@@ -2,6 +2,7 @@
 // its channels (a patch embedding's strided convolution, then this).
 #include "core/ops_transformer.h"
 #include "nn/layer_spec.h"
+#include "nn/lowering.h"
 
 namespace poda {
 
@@ -16,6 +17,7 @@ class ToTokens : public Module {
       throw ShapeError("ToTokens expects a feature map (C, H, W) but gets " + shape_str(input));
     return {input[1] * input[2], input[0]};
   }
+  void lower(Lowering& to) override { to.to_tokens(); }
 };
 
 const LayerTypeRegistrar to_tokens_type(

@@ -55,6 +55,14 @@ Shape PositionalEmbedding::output_shape(const Shape& input) const {
   return input;
 }
 
+void ClassToken::lower(Lowering& to) {
+  to.prepend_token(folded_value(*token_));
+}
+
+void PositionalEmbedding::lower(Lowering& to) {
+  to.add_positions(folded_value(*position_));
+}
+
 namespace {
 const LayerTypeRegistrar class_token_type("class_token",
                                           {{},

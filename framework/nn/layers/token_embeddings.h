@@ -3,6 +3,7 @@
 // prepended to every sample and a positional embedding added per position. Both start from
 // N(0, 0.02^2) as in timm's ViT and are never pruned.
 #include "core/random.h"
+#include "nn/lowering.h"
 #include "nn/module.h"
 
 namespace poda {
@@ -15,6 +16,7 @@ class ClassToken : public Module {
   std::string type_name() const override { return "ClassToken"; }
   Shape output_shape(const Shape& input) const override;
   Parameter& token() { return *token_; }
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 
  private:
   std::size_t dim_;
@@ -29,6 +31,7 @@ class PositionalEmbedding : public Module {
   std::string type_name() const override { return "PositionalEmbedding"; }
   Shape output_shape(const Shape& input) const override;
   Parameter& position() { return *position_; }
+  void lower(Lowering& to) override;
 
  private:
   std::size_t tokens_, dim_;

@@ -4,6 +4,7 @@
 
 #include "core/ops_transformer.h"
 #include "nn/layer_spec.h"
+#include "nn/lowering.h"
 
 namespace poda {
 
@@ -22,6 +23,7 @@ class TokenPool : public Module {
       throw ShapeError("TokenPool expects tokens (T, D) but gets " + shape_str(input));
     return {input[1]};
   }
+  void lower(Lowering& to) override { to.token_pool(mean_); }
 
  private:
   bool mean_;

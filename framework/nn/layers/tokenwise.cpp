@@ -61,6 +61,16 @@ ModulePtr Tokenwise::with_children(
   return t;
 }
 
+void Tokenwise::lower(Lowering& to) {
+  to.tokenwise_begin();
+  for (const auto& [name, layer] : children()) {
+    to.push_name(name);
+    layer->lower(to);
+    to.pop_name();
+  }
+  to.tokenwise_end();
+}
+
 namespace {
 const LayerTypeRegistrar tokenwise_type(
     "tokenwise", {{{"layers", KeyKind::layers}},

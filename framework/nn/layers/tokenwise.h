@@ -24,6 +24,7 @@ class Tokenwise : public Module {
       const std::vector<std::pair<std::string, ModulePtr>>& children) const override;
 
   Sequential& body() { return *body_; }
+  void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 
  private:
   std::shared_ptr<Sequential> body_;
