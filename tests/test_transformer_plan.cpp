@@ -25,6 +25,12 @@ void check_plan_matches(Sequential& model, const Shape& input, const Array& x) {
     CAPTURE(static_cast<int>(d));
     auto plan = build_plan(model, input, d);
     CHECK(plan->macs() == model.macs(input));
+    std::size_t weights = 0;  // every parameter but LayerNorm's, the class token and positions
+    for (auto& [name, p] : model.named_parameters())
+      if (name.find("norm") == std::string::npos && name.find("position") == std::string::npos &&
+          name.find("token") == std::string::npos)
+        weights += p->value.size();
+    CHECK(plan->bytes_dense() == weights * sizeof(float));
     for (std::size_t batch : {std::size_t{1}, x.shape()[0]}) {
       CAPTURE(batch);
       const float* y = plan->run(x.data(), batch);

@@ -32,6 +32,9 @@ class InferOp {
   virtual std::string describe() const = 0;
   // Dense multiply-accumulates per row (Dense and Conv2d, attention; 0 for the rest).
   virtual std::size_t macs() const { return 0; }
+  // Weight bytes the op holds on its dense and on its sparse path (0 for parameter-free steps).
+  virtual std::size_t bytes_dense() const { return 0; }
+  virtual std::size_t bytes_sparse() const { return 0; }
 
   int in = 0, out = 0, other = -1;
   Shape in_shape, out_shape;  // one sample

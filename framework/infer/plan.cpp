@@ -229,13 +229,13 @@ std::string InferencePlan::profile(std::size_t batch, int calls) {
 
 std::size_t InferencePlan::bytes_dense() const {
   std::size_t n = 0;
-  for (const LinearOp* op : linear_) n += op->bytes_dense();
+  for (const auto& op : ops_) n += op->bytes_dense();
   return n;
 }
 
 std::size_t InferencePlan::bytes_sparse() const {
   std::size_t n = 0;
-  for (const LinearOp* op : linear_) n += op->bytes_sparse();
+  for (const auto& op : ops_) n += op->bytes_sparse();
   return n;
 }
 

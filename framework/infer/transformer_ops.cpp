@@ -75,6 +75,14 @@ std::size_t AttentionOp::macs() const {
   return 4 * T * D * D + 2 * T * T * D;
 }
 
+std::size_t AttentionOp::bytes_dense() const {
+  std::size_t n = 0;
+  for (const Array* a : {&w_.q_weight, &w_.q_bias, &w_.k_weight, &w_.k_bias, &w_.v_weight,
+                         &w_.v_bias, &w_.out_weight, &w_.out_bias})
+    n += a->size();
+  return n * sizeof(float);
+}
+
 void AttentionOp::reserve(std::size_t batch) {
   const std::size_t T = in_shape[0], D = in_shape[1];
   for (auto* buffer : {&q_, &k_, &v_, &mixed_}) buffer->resize(batch * T * D);

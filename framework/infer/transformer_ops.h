@@ -73,6 +73,9 @@ class AttentionOp : public InferOp {
   void run(Workspace& ws, std::size_t batch) override;
   std::string describe() const override;
   std::size_t macs() const override;  // per sample: 4 T D^2 + 2 T^2 D
+  // The projections run dense on both paths.
+  std::size_t bytes_dense() const override;
+  std::size_t bytes_sparse() const override { return bytes_dense(); }
 
  private:
   std::string name_;
