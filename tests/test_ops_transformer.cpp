@@ -104,6 +104,8 @@ TEST_CASE("attention_scores and attention_mix: naive multi-head attention, Jacob
       },
       {q, k, v});
   CHECK_THROWS_AS(attention_scores(Variable(q), Variable(k), 3, scale), std::invalid_argument);
+  const Variable empty(zeros_array({2, 0, 4}));  // no tokens: refused before any GEMM
+  CHECK_THROWS_AS(attention_scores(empty, empty, 2, scale), std::invalid_argument);
   CHECK_THROWS_AS(attention_mix(Variable(random_array({B, H, T, 2}, 1)), Variable(v), H),
                   std::invalid_argument);
 }

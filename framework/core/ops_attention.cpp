@@ -19,10 +19,10 @@ struct HeadDims {
 };
 
 HeadDims head_dims(const char* op, const Variable& x, std::size_t heads) {
-  if (x.data().dimension() != 3 || heads == 0 || x.dim(2) % heads != 0)
+  if (x.data().dimension() != 3 || x.size() == 0 || heads == 0 || x.dim(2) % heads != 0)
     throw std::invalid_argument(std::string(op) + ": input " + shape_str(x.shape()) +
-                                " is not (B, T, D) with D a multiple of " + std::to_string(heads) +
-                                " heads");
+                                " is not a non-empty (B, T, D) with D a multiple of " +
+                                std::to_string(heads) + " heads");
   return {x.dim(0), x.dim(1), x.dim(2), heads, x.dim(2) / heads};
 }
 
