@@ -46,8 +46,10 @@ class LinearOp : public InferOp {
   void set_dense_kernel(DenseKernel k) { dense_kernel_ = k; }
   DenseKernel dense_kernel() const { return dense_kernel_; }
   const CsrMatrix& sparse() const { return csr_; }
-  std::size_t bytes_dense() const { return (weight_.size() + bias_.size()) * sizeof(float); }
-  std::size_t bytes_sparse() const;
+  std::size_t bytes_dense() const override {
+    return (weight_.size() + bias_.size()) * sizeof(float);
+  }
+  std::size_t bytes_sparse() const override;
 
  protected:
   std::string name_;
@@ -101,8 +103,8 @@ class ConvOp : public LinearOp {
   // row and channel strides: the fused ReLU and 2x2 max pooling, if any.
   void store(const float* src, std::size_t row_stride, std::size_t plane_stride, float* y) const;
   ConvGeometry g_;
-  bool pool_ = false;                   // a fused 2x2 max pooling
-  std::vector<float> full_;             // (C_out, H_out * W_out): the GEMM's output when pooling
+  bool pool_ = false;        // a fused 2x2 max pooling
+  std::vector<float> full_;  // (C_out, H_out * W_out): the GEMM's output when pooling
   std::size_t c_in_, h_, w_, c_out_, oh_, ow_, hp_, wp_;
   std::vector<float> cols_;             // (C_in * k * k, H_out * W_out)
   std::vector<float> padded_;           // (C_in, Hp, Wp)

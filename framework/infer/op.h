@@ -30,10 +30,18 @@ class InferOp {
   // Reads slot `in` (and `other` for a sum), writes slot `out` (may be `in` for in-place ops).
   virtual void run(Workspace& ws, std::size_t batch) = 0;
   virtual std::string describe() const = 0;
+  // Dense multiply-accumulates per row (Dense and Conv2d, attention; 0 for the rest).
+  virtual std::size_t macs() const { return 0; }
+  // Weight bytes the op holds on its dense and on its sparse path (0 for parameter-free steps).
+  virtual std::size_t bytes_dense() const { return 0; }
+  virtual std::size_t bytes_sparse() const { return 0; }
 
   int in = 0, out = 0, other = -1;
   Shape in_shape, out_shape;  // one sample
   Layout layout = Layout::batch_major;
+  // Rows per sample: the op runs on batch * rows rows of in_shape (a transformer's MLP runs on
+  // every token of a sample as one row; 1 everywhere else).
+  std::size_t rows = 1;
 };
 
 }  // namespace poda

@@ -24,7 +24,7 @@ InferencePlan::InferencePlan(std::vector<std::unique_ptr<InferOp>> ops,
 const float* InferencePlan::run(const float* x, std::size_t batch) {
   prepare(batch);
   ws_.slots[0] = const_cast<float*>(x);  // slot 0 is pinned: no step writes it
-  for (auto& op : ops_) op->run(ws_, batch);
+  for (auto& op : ops_) op->run(ws_, batch * op->rows);
   return ws_.slot(output_slot_);
 }
 
@@ -54,7 +54,7 @@ void InferencePlan::allocate(std::size_t batch) {
     const auto address = reinterpret_cast<std::uintptr_t>(ws_.storage[i].data());
     ws_.slots[i] = ws_.storage[i].data() + (64 - address % 64) % 64 / sizeof(float);
   }
-  for (auto& op : ops_) op->reserve(batch);
+  for (auto& op : ops_) op->reserve(batch * op->rows);
   calibration_input_.assign(numel(input_shape_) * batch, 0.5f);
   capacity_ = batch;
 }
@@ -89,11 +89,11 @@ std::vector<LayerChoice> InferencePlan::choose(std::size_t batch) {
   if (dispatch_ == Dispatch::measured || !forced_dense_) {  // fill every slot plausibly
     for (LinearOp* op : linear_) op->set_path(KernelPath::dense);
     ws_.slots[0] = calibration_input_.data();
-    for (auto& op : ops_) op->run(ws_, batch);
+    for (auto& op : ops_) op->run(ws_, batch * op->rows);
   }
   std::vector<LayerChoice> result;
   for (LinearOp* op : linear_) {
-    result.push_back(choose_layer(*op, batch));
+    result.push_back(choose_layer(*op, batch * op->rows));
     op->set_path(result.back().path);
   }
   return result;
@@ -125,7 +125,8 @@ void time_alternating(LinearOp& op, Workspace& ws, std::size_t batch, Select sel
 
 void time_both(LinearOp& op, Workspace& ws, std::size_t batch, LayerChoice& c) {
   double best[2];
-  time_alternating(op, ws, batch, [&op](int v) { op.set_path(KernelPath(v)); }, best);
+  time_alternating(
+      op, ws, batch, [&op](int v) { op.set_path(KernelPath(v)); }, best);
   c.dense_us = best[int(KernelPath::dense)];
   c.sparse_us = best[int(KernelPath::sparse)];
   c.path = c.sparse_us < c.dense_us ? KernelPath::sparse : KernelPath::dense;
@@ -144,7 +145,8 @@ void InferencePlan::pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoi
              !(dispatch_ == Dispatch::sparse && op.sparse_unsupported().empty())) {
     double best[2];
     op.set_path(KernelPath::dense);
-    time_alternating(op, ws_, batch, [&op](int v) { op.set_dense_kernel(DenseKernel(v)); }, best);
+    time_alternating(
+        op, ws_, batch, [&op](int v) { op.set_dense_kernel(DenseKernel(v)); }, best);
     c.gemm_us = best[int(DenseKernel::gemm)];
     c.direct_us = best[int(DenseKernel::direct)];
     if (c.direct_us < c.gemm_us) c.dense_kernel = DenseKernel::direct;
@@ -187,8 +189,7 @@ std::string InferencePlan::describe(std::size_t batch) {
                   c.kind.c_str(), c.density, kernel.c_str());
     text += line;
     if (c.direct_us >= 0) {
-      std::snprintf(line, sizeof line, "  (gemm %.1f us, direct %.1f us)", c.gemm_us,
-                    c.direct_us);
+      std::snprintf(line, sizeof line, "  (gemm %.1f us, direct %.1f us)", c.gemm_us, c.direct_us);
       text += line;
     }
     if (c.dense_us >= 0) {
@@ -209,7 +210,7 @@ std::string InferencePlan::profile(std::size_t batch, int calls) {
   std::vector<std::vector<double>> us(ops_.size());
   for (int i = 0; i <= calls; ++i)
     for (std::size_t s = 0; s < ops_.size(); ++s) {
-      const double t = call_us(*ops_[s], ws_, batch);
+      const double t = call_us(*ops_[s], ws_, batch * ops_[s]->rows);
       if (i > 0) us[s].push_back(t);  // run 0 warms the caches
     }
   std::string text;
@@ -228,19 +229,19 @@ std::string InferencePlan::profile(std::size_t batch, int calls) {
 
 std::size_t InferencePlan::bytes_dense() const {
   std::size_t n = 0;
-  for (const LinearOp* op : linear_) n += op->bytes_dense();
+  for (const auto& op : ops_) n += op->bytes_dense();
   return n;
 }
 
 std::size_t InferencePlan::bytes_sparse() const {
   std::size_t n = 0;
-  for (const LinearOp* op : linear_) n += op->bytes_sparse();
+  for (const auto& op : ops_) n += op->bytes_sparse();
   return n;
 }
 
 std::size_t InferencePlan::macs() const {
   std::size_t n = 0;
-  for (const LinearOp* op : linear_) n += op->macs();
+  for (const auto& op : ops_) n += op->macs() * op->rows;
   return n;
 }
 

@@ -10,6 +10,7 @@
 #include "infer/int8_ops.h"
 #include "infer/plan.h"
 #include "infer/simple_ops.h"
+#include "infer/transformer_ops.h"
 
 namespace poda {
 namespace {
@@ -101,6 +102,41 @@ class PlanBuilder : public Lowering {
   }
 
   void residual_end() override;
+
+  void layer_norm(Array gamma, Array beta, float eps) override {
+    to_layout(Layout::batch_major);
+    emit(std::make_unique<LayerNormOp>(std::move(gamma), std::move(beta), eps), true);
+  }
+  void gelu() override { activation("GELU", &gelu_activation); }
+  void to_tokens() override {
+    to_layout(Layout::batch_major);
+    auto op = std::make_unique<ToTokensOp>();
+    op->out_shape = {numel(shape_) / shape_.at(0), shape_.at(0)};
+    emit(std::move(op), false);
+  }
+  void prepend_token(Array token) override {
+    to_layout(Layout::batch_major);
+    auto op = std::make_unique<PrependTokenOp>(std::move(token));
+    op->out_shape = {shape_.at(0) + 1, shape_.at(1)};
+    emit(std::move(op), false);
+  }
+  void add_positions(Array position) override {
+    to_layout(Layout::batch_major);
+    emit(std::make_unique<AddPositionsOp>(std::move(position)), true);
+  }
+  void token_pool(bool mean) override {
+    to_layout(Layout::batch_major);
+    auto op = std::make_unique<TokenPoolOp>(mean);
+    op->out_shape = {shape_.at(1)};
+    emit(std::move(op), false);
+  }
+  void attention(AttentionWeights weights) override {
+    to_layout(Layout::batch_major);
+    emit(std::make_unique<AttentionOp>(layer_name(), std::move(weights)), false);
+  }
+  void tokenwise_begin() override;
+  void tokenwise_end() override;
+
   std::unique_ptr<InferencePlan> finish(const Shape& input, Dispatch dispatch);
 
  private:
@@ -117,12 +153,13 @@ class PlanBuilder : public Lowering {
   void emit(std::unique_ptr<InferOp> op, bool in_place) {
     op->in = slot_;
     op->in_shape = shape_;
+    op->rows = rows_;
     if (op->out_shape.empty()) op->out_shape = shape_;
     if (in_place && !pinned_.count(slot_)) {
       op->out = slot_;
     } else {
       op->out = static_cast<int>(slot_numel_.size());
-      slot_numel_.push_back(numel(op->out_shape));
+      slot_numel_.push_back(numel(op->out_shape) * rows_);
     }
     slot_ = op->out;
     shape_ = op->out_shape;
@@ -175,9 +212,10 @@ class PlanBuilder : public Lowering {
   int slot_ = 0;
   Shape shape_;
   Layout layout_ = Layout::batch_major;
-  LinearOp* pending_ = nullptr;  // the Dense/Conv2d whose output is the current activation
+  std::size_t rows_ = 1;          // rows per sample: the tokens, between tokenwise_begin and _end
+  LinearOp* pending_ = nullptr;   // the Dense/Conv2d whose output is the current activation
   LinearOp* producer_ = nullptr;  // the same, or with a fused ReLU after it
-  const Int8Inputs& int8_;       // layers run in int8, with their input grids
+  const Int8Inputs& int8_;        // layers run in int8, with their input grids
 };
 
 void PlanBuilder::residual_end() {
@@ -191,6 +229,23 @@ void PlanBuilder::residual_end() {
   op->other = r.body_slot;
   op->layout = layout_;
   emit(std::move(op), false);
+}
+
+void PlanBuilder::tokenwise_begin() {
+  if (rows_ != 1 || shape_.size() != 2)
+    throw ShapeError("layer '" + layer_name() + "': a tokenwise block needs tokens (T, D), not " +
+                     shape_str(shape_) + (rows_ != 1 ? " inside another" : ""));
+  to_layout(Layout::batch_major);  // (B, T, D) is (B*T, D): each token a row
+  rows_ = shape_[0];
+  shape_ = {shape_[1]};
+  pending_ = producer_ = nullptr;
+}
+
+void PlanBuilder::tokenwise_end() {
+  to_layout(Layout::batch_major);
+  shape_ = {rows_, numel(shape_)};
+  rows_ = 1;
+  pending_ = producer_ = nullptr;
 }
 
 std::unique_ptr<InferencePlan> PlanBuilder::finish(const Shape& input, Dispatch dispatch) {

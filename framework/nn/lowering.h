@@ -18,6 +18,12 @@ struct ConvGeometry {
   std::size_t kernel = 1, stride = 1, padding = 0, dilation = 1, groups = 1;
 };
 
+// Multi-head self-attention's four projections, folded, each (D, D) with a (D) bias or empty.
+struct AttentionWeights {
+  std::size_t heads = 1;
+  Array q_weight, q_bias, k_weight, k_bias, v_weight, v_bias, out_weight, out_bias;
+};
+
 class Lowering {
  public:
   virtual ~Lowering() = default;
@@ -41,6 +47,22 @@ class Lowering {
   virtual void residual_begin() = 0;
   virtual void residual_shortcut() = 0;
   virtual void residual_end() = 0;
+
+  // ---- transformers (one sample is tokens (T, D)) ----
+  // A backend without them (ONNX export so far) keeps these defaults, which throw
+  // std::invalid_argument naming the layer.
+  // Each token's features normalised, then * gamma + beta (D).
+  virtual void layer_norm(Array gamma, Array beta, float eps);
+  virtual void gelu();
+  virtual void to_tokens();                    // (C, H, W) -> (H*W, C)
+  virtual void prepend_token(Array token);     // (T, D) -> (T+1, D), token (D) first
+  virtual void add_positions(Array position);  // (T, D) + position (T, D)
+  virtual void token_pool(bool mean);          // (T, D) -> (D): token 0, or the mean
+  // The layers lowered between begin and end run on every token as a row: (T, D) -> (T, D').
+  virtual void tokenwise_begin();
+  virtual void tokenwise_end();
+  // (T, D) -> (T, D): multi-head self-attention.
+  virtual void attention(AttentionWeights weights);
 
   // The dotted name of the layer being lowered ("fc1", "block1.body.conv1"), for logs.
   void push_name(const std::string& name) { names_.push_back(name); }
