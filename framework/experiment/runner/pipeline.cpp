@@ -14,6 +14,7 @@
 #include "core/blas_runtime.h"
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/csv.h"
+#include "experiment/results/layer_sparsity_csv.h"
 #include "experiment/results/run_record.h"
 #include "experiment/runner/budget_phase.h"
 #include "experiment/runner/data_source.h"
@@ -56,26 +57,6 @@ bool uses_pretraining(const ExperimentConfig& c) {
 // The step whose weights the schedule rewinds to (0: the initialisation, or no rewinding).
 long lottery_rewind_step(const ExperimentConfig& c) {
   return c.prune ? make_schedule(c.prune->schedule)->rewind_step().value_or(0) : 0;
-}
-
-// `forms`: each layer's form by name (a budget's choice); absent: the run's granularity
-// where the layer lost weights, else dense.
-void write_layer_sparsity(const std::string& path, const SparsityReport& report,
-                          const ExperimentConfig& c,
-                          const std::map<std::string, std::string>& forms) {
-  CsvTable t;
-  t.header = {"layer", "params", "nonzero", "sparsity", "units", "units_alive", "form"};
-  for (const LayerSparsity& l : report.layers) {
-    const auto chosen = forms.find(l.name);
-    const std::string form = chosen != forms.end() ? chosen->second
-                             : c.prune && l.nonzero < l.params
-                                 ? granularity_name(c.prune->granularity.kind)
-                                 : "dense";
-    t.rows.push_back({l.name, std::to_string(l.params), std::to_string(l.nonzero),
-                      fixed(l.sparsity(), 6), std::to_string(l.units),
-                      std::to_string(l.units_alive), form});
-  }
-  write_csv_file(path, t);
 }
 
 double metadata_number(const Checkpoint& c, const std::string& key, const std::string& path) {
@@ -321,7 +302,8 @@ std::string record_final_model(Sequential& model, const RunContext& run, RunReco
                                const std::map<std::string, std::string>& forms) {
   const ExperimentConfig& c = run.config;
   const SparsityReport report = sparsity_report(model);
-  write_layer_sparsity(run.run_dir + "/layer_sparsity.csv", report, c, forms);
+  write_layer_sparsity_csv(run.run_dir + "/layer_sparsity.csv", report,
+                           c.prune ? granularity_name(c.prune->granularity.kind) : "", forms);
   Checkpoint final = model_to_checkpoint(model);
   describe_model(final, model_description(c, run.data));
   save_checkpoint(run.run_dir + "/final.ckpt", final);
