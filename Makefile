@@ -7,7 +7,7 @@ JOBS   ?= $(shell nproc)
 # WERROR=ON (CI, .ci/run) configures a new build folder with warnings as errors.
 WERROR ?= OFF
 
-.PHONY: run test build setup setup-test bench clean test-asan fuzz
+.PHONY: run test build setup setup-test bench clean test-asan test-arm fuzz
 
 # `make run` installs and builds only what poda itself needs; the tests' and benchmarks'
 # packages and targets come with `make test` / `make bench`.
@@ -44,6 +44,20 @@ $(ASAN_BUILD)/CMakeCache.txt: | setup
 test-asan: setup-test $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target poda poda_tests
 	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest --output-on-failure -j $(JOBS) $(if $(ASAN_EXCLUDE),-E '$(ASAN_EXCLUDE)')
+
+# The kernel library and its tests cross-built for aarch64 (Debian's g++-aarch64-linux-gnu)
+# and run under qemu-aarch64: correctness of the NEON build, not its speed.
+ARM_BUILD ?= build-arm
+
+$(ARM_BUILD)/CMakeCache.txt:
+	scripts/setup.sh arm
+	cmake -S . -B $(ARM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODA_KERNELS_ONLY=ON \
+	  -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -DPODA_WERROR=$(WERROR)
+
+test-arm: $(ARM_BUILD)/CMakeCache.txt
+	scripts/setup.sh arm
+	cmake --build $(ARM_BUILD) -j $(JOBS)
+	cd $(ARM_BUILD) && ctest --output-on-failure
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS from the seeds in tests/fuzz/corpus.
 FUZZ_BUILD   ?= build-fuzz

@@ -10,7 +10,7 @@
 
 #include "core/blas_runtime.h"
 #include "infer/plan.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/sparse_kernels.h"
 #include "infer/synthetic.h"
 #include "measure/compact.h"
 

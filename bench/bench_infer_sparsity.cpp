@@ -19,7 +19,7 @@
 #include "core/blas_runtime.h"
 #include "experiment/io/plots.h"
 #include "infer/plan.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/sparse_kernels.h"
 #include "infer/synthetic.h"
 #include "measure/compact.h"
 #include "infer/measure.h"

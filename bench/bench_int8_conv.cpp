@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "core/conv_int8.h"
+#include "kernels/conv_int8.h"
 #include "cpu_timing.h"
 #include "kernels/isa.h"
 

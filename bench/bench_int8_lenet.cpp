@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/blas_runtime.h"
-#include "core/cpu_features.h"
+#include "kernels/cpu_features.h"
 #include "core/gemm.h"
 #include "cpu_timing.h"
 #include "kernels/isa.h"

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "core/blas_runtime.h"
-#include "core/cpu_features.h"
-#include "core/gemm_int8.h"
+#include "kernels/cpu_features.h"
+#include "kernels/gemm_int8.h"
 #include "data/normalization.h"
 #include "infer/plan.h"
 #include "cpu_timing.h"

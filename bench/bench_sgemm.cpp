@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/blas_runtime.h"
-#include "core/cpu_features.h"
+#include "kernels/cpu_features.h"
 #include "core/gemm.h"
 
 namespace {

@@ -11,7 +11,7 @@
 #include "core/blas_runtime.h"
 #include "core/random.h"
 #include "infer/plan.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/sparse_kernels.h"
 #include "infer/synthetic.h"
 #include "measure/latency.h"
 

@@ -3,7 +3,8 @@
 # `setup.sh` (make run, make build): what building and running poda need.
 # `setup.sh test` (make test, make test-asan, make bench): also what only the tests and the
 # benchmarks use. `setup.sh fuzz` (make fuzz): also Debian's clang-14 with its libFuzzer
-# runtime. Safe to run again.
+# runtime. `setup.sh arm` (make test-arm): the aarch64 cross compiler and qemu-user. Safe to
+# run again.
 set -euo pipefail
 
 packages=(
@@ -23,8 +24,10 @@ case "${1:-}" in
     [ "$(uname -m)" = x86_64 ] && packages+=(qemu-user) ;;
   fuzz)
     packages+=(clang-14 libclang-rt-14-dev llvm-14) ;;
+  arm)
+    packages+=(g++-aarch64-linux-gnu qemu-user) ;;
   "") ;;
-  *) echo "usage: setup.sh [test|fuzz]" >&2; exit 2 ;;
+  *) echo "usage: setup.sh [test|fuzz|arm]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "core/gemm_int8.h"
+#include "kernels/gemm_int8.h"
 #include "kernel_testing.h"
 
 namespace poda::testing {

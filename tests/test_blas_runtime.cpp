@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/blas_runtime.h"
-#include "core/cpu_features.h"
+#include "kernels/cpu_features.h"
 #include "skip.h"
 #include "test_paths.h"
 

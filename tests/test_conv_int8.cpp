@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/conv_int8.h"
+#include "kernels/conv_int8.h"
 #include "int8_reference.h"
 
 using namespace poda;

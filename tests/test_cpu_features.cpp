@@ -5,7 +5,7 @@
 #include <sstream>
 #include <string>
 
-#include "core/cpu_features.h"
+#include "kernels/cpu_features.h"
 #include "skip.h"
 
 TEST_CASE("CpuFeatures::describe lists present features only") {

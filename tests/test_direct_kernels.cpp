@@ -8,8 +8,8 @@
 #include <limits>
 #include <vector>
 
-#include "core/direct_kernels.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/direct_kernels.h"
+#include "kernels/sparse_kernels.h"
 #include "kernel_testing.h"
 
 using namespace poda;

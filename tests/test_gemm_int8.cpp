@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/int8_kernels.h"
-#include "core/gemm_int8.h"
-#include "core/sparse_int8.h"
+#include "kernels/int8_kernels.h"
+#include "kernels/gemm_int8.h"
+#include "kernels/sparse_int8.h"
 #include "int8_reference.h"
 
 using namespace poda;

@@ -7,7 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/gemm_int8.h"
+#include "kernels/gemm_int8.h"
 #include "int8_reference.h"
 #include "core/random.h"
 #include "experiment/config/config.h"

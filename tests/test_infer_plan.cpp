@@ -15,7 +15,7 @@
 #include "gradcheck.h"
 #include "kernel_testing.h"
 #include "infer/plan.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/sparse_kernels.h"
 #include "infer/synthetic.h"
 #include "measure/compact.h"
 #include "nn/layers/activation.h"

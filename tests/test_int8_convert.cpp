@@ -6,8 +6,8 @@
 #include <random>
 #include <vector>
 
-#include "core/int8_convert.h"
-#include "core/quant_params.h"
+#include "kernels/int8_convert.h"
+#include "kernels/quant_params.h"
 #include "int8_reference.h"
 
 using namespace poda;

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/quant_params.h"
+#include "kernels/quant_params.h"
 
 using namespace poda;
 

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "infer/small_layer_kernels.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/small_layer_kernels.h"
+#include "kernels/sparse_kernels.h"
 #include "kernel_testing.h"
 
 using namespace poda;

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "core/random.h"
-#include "infer/csr.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/csr.h"
+#include "kernels/sparse_kernels.h"
 #include "kernel_testing.h"
 
 using namespace poda;

@@ -7,7 +7,7 @@
 
 #include "budget/quantity.h"
 #include "core/blas_runtime.h"
-#include "core/cpu_features.h"
+#include "kernels/cpu_features.h"
 #include "infer/measure.h"
 #include "kernels/isa.h"
 #include "prune/bn_recalibration.h"

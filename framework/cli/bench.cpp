@@ -12,7 +12,7 @@
 #include "experiment/runner/model_checkpoint.h"
 #include "nn/model_builder.h"
 #include "infer/measure.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/sparse_kernels.h"
 #include "infer/synthetic.h"
 #include "nn/parameter_budget.h"
 #include "prune/sparsity_report.h"

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "core/blas_runtime.h"
-#include "core/cpu_features.h"
+#include "kernels/cpu_features.h"
 #include "kernels/isa.h"
 
 namespace poda {

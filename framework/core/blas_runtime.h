@@ -8,7 +8,7 @@
 // re-executing the process with OPENBLAS_CORETYPE set, before any BLAS work.
 #include <string>
 
-#include "core/cpu_features.h"
+#include "kernels/cpu_features.h"
 
 namespace poda {
 

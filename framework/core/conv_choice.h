@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "core/conv_geometry.h"
+#include "kernels/conv_geometry.h"
 
 namespace poda {
 

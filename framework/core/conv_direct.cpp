@@ -13,7 +13,7 @@
 
 #include "core/conv_kernels.h"
 #include "core/conv_workspace.h"
-#include "core/direct_kernels.h"
+#include "kernels/direct_kernels.h"
 #include "core/gemm.h"
 #include "core/ops.h"
 #include "core/profile.h"

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/conv_geometry.h"
+#include "kernels/conv_geometry.h"
 
 namespace poda {
 

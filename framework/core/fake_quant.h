@@ -3,9 +3,9 @@
 // 2018): the forward rounds to the int8/uint8 grid and back to float, so training sees the
 // quantization error; the backward passes the gradient through unchanged where the value
 // lies inside the grid's range and blocks it where the value was clamped.
-// The grids come from core/quant_params.h (weights symmetric per channel, activations
+// The grids come from kernels/quant_params.h (weights symmetric per channel, activations
 // asymmetric uint8 per tensor). The scales are constants of the op: no gradient reaches them.
-#include "core/quant_params.h"
+#include "kernels/quant_params.h"
 #include "core/variable.h"
 
 namespace poda {

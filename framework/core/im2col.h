@@ -2,7 +2,7 @@
 // Unrolling convolution patches into a GEMM operand, and its adjoint.
 #include <cstddef>
 
-#include "core/conv_geometry.h"
+#include "kernels/conv_geometry.h"
 
 namespace poda {
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/random.h"
+#include "kernels/conv_geometry.h"
 #include "core/variable.h"
 
 namespace poda {
@@ -15,12 +16,7 @@ Variable matmul(const Variable& a, const Variable& b);
 Variable linear(const Variable& x, const Variable& weight, const Variable& bias);
 
 // ---- convolution (ops_conv.cpp) ----
-struct Conv2dOptions {
-  std::size_t stride = 1, padding = 0, dilation = 1, groups = 1;  // same along H and W
-};
-// Output length along one axis, or 0 when the dilated kernel does not fit the padded input.
-std::size_t conv_out_size(std::size_t in, std::size_t kernel, std::size_t stride,
-                          std::size_t padding, std::size_t dilation);
+// Conv2dOptions and conv_out_size: kernels/conv_geometry.h
 // x (B, C_in, H, W), weight (C_out, C_in/groups, kH, kW), bias (C_out) or undefined
 //   -> (B, C_out, H_out, W_out). Output channel o of group g = o / (C_out/groups) reads
 //   input channels [g*C_in/groups, (g+1)*C_in/groups).

@@ -44,17 +44,6 @@ void note_conv_gemms(const ConvDims& d, bool dx) {
   if (dx) profile_note_gemm({true, false, K, N, M, n, false});  // dcols = w^T @ dy
 }
 
-}  // namespace
-
-std::size_t conv_out_size(std::size_t in, std::size_t kernel, std::size_t stride,
-                          std::size_t padding, std::size_t dilation) {
-  const std::size_t span = dilation * (kernel - 1) + 1;
-  if (kernel == 0 || stride == 0 || span > in + 2 * padding) return 0;
-  return (in + 2 * padding - span) / stride + 1;
-}
-
-namespace {
-
 // dy (B, C_out, OH, OW) where the ReLU let its input through, else 0.
 Array masked_grad(const Array& dy, const std::uint8_t* mask) {
   ProfileScope scope(ProfileOp::activation);

@@ -6,7 +6,7 @@
 
 #include "core/ops.h"
 #include "core/sparse_linear.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/sparse_kernels.h"
 
 namespace poda {
 

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "infer/csr.h"
+#include "kernels/csr.h"
 
 namespace poda {
 

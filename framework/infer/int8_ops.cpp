@@ -1,6 +1,6 @@
 #include "infer/int8_ops.h"
 
-#include "core/int8_convert.h"
+#include "kernels/int8_convert.h"
 
 namespace poda {
 

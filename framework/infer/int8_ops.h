@@ -1,6 +1,6 @@
 #pragma once
 // Dense and Conv2d layers of an inference plan run in int8: the input quantized on the
-// layer's calibrated uint8 grid, weights on their per-channel int8 grid (core/quant_params.h),
+// layer's calibrated uint8 grid, weights on their per-channel int8 grid (kernels/quant_params.h),
 // exact integer sums, then back to float with the zero-point correction and the bias:
 //   y[n] = s_x * s_w[n] * (acc[n] - z_x * sum_k q_w[n, k]) + b[n].
 // Both are batch-major. Int8DenseOp's two paths are the packed int8 GEMM (VNNI where the CPU
@@ -10,8 +10,8 @@
 #include <map>
 #include <string>
 
-#include "core/gemm_int8.h"
-#include "core/conv_int8.h"
+#include "kernels/gemm_int8.h"
+#include "kernels/conv_int8.h"
 #include "infer/linear_ops.h"
 #include "quantize/int8_linear.h"
 

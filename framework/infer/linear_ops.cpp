@@ -7,9 +7,9 @@
 
 #include "core/gemm.h"
 #include "core/ops.h"
-#include "core/direct_kernels.h"
-#include "infer/small_layer_kernels.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/direct_kernels.h"
+#include "kernels/small_layer_kernels.h"
+#include "kernels/sparse_kernels.h"
 
 namespace poda {
 

@@ -1,14 +1,14 @@
 #pragma once
 // Dense and Conv2d layers of an inference plan, each holding both kernels: dense (the folded
-// weights, through OpenBLAS GEMM or a direct kernel, core/direct_kernels.h) and sparse (CSR,
-// infer/sparse_kernels.h). The plan chooses per layer and batch size (infer/plan.h); a
+// weights, through OpenBLAS GEMM or a direct kernel, kernels/direct_kernels.h) and sparse (CSR,
+// kernels/sparse_kernels.h). The plan chooses per layer and batch size (infer/plan.h); a
 // BatchNorm that follows is folded in first, a ReLU that follows runs in the layer's epilogue.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/aligned_allocator.h"
-#include "infer/csr.h"
+#include "kernels/csr.h"
 #include "infer/op.h"
 #include "nn/lowering.h"
 
@@ -111,7 +111,7 @@ class ConvOp : public LinearOp {
   std::vector<float> wide_;             // (C_out, L): output rows Wp wide
   std::vector<std::int32_t> row_base_;  // (C_out): first input channel of the row's group
   // Up to this many filters the direct path shares input loads across output rows
-  // (infer/small_layer_kernels.h) rather than across filters.
+  // (kernels/small_layer_kernels.h) rather than across filters.
   static constexpr std::size_t max_few_filters = 2;
   bool few_filters_ = false;
 };

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "core/ops.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/sparse_kernels.h"
 
 namespace poda {
 

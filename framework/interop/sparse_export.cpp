@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "infer/csr.h"
+#include "kernels/csr.h"
 #include "interop/onnx_export.h"
 
 namespace poda {

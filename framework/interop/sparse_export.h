@@ -1,7 +1,7 @@
 #pragma once
 // `poda export --format poda-sparse`: the folded model (the graph export_onnx builds: masks
 // applied, BatchNorm folded, normalisation as Sub/Div) with each Gemm/Conv weight in the
-// inference engine's sparse format, CSR with 16-bit column indices (infer/csr.h). A weight
+// inference engine's sparse format, CSR with 16-bit column indices (kernels/csr.h). A weight
 // row is an output unit (a Dense neuron; a Conv filter over its C_in/groups * k * k inputs).
 //
 // Layout, all integers little-endian, strings as u32 length + bytes:

@@ -1,7 +1,7 @@
-// The direct kernels (core/direct_kernels.h), written once over the vector layer
+// The direct kernels (kernels/direct_kernels.h), written once over the vector layer
 // (simd_generic.inl / simd_avx2.inl: V holds W floats) and compiled for each kernel target
 // by kernels/target_*.cpp inside its namespace. The AVX-512 build keeps its own source
-// (core/direct_kernels_avx512.cpp) with the same blocking.
+// (kernels/direct_kernels_avx512.cpp) with the same blocking.
 
 // Accumulators a block of R rows may keep: the rest of the registers hold the input
 // vectors and the broadcast weight.

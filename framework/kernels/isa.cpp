@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "core/cpu_features.h"
+#include "kernels/cpu_features.h"
 
 namespace poda {
 namespace {

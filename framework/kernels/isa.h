@@ -50,7 +50,7 @@ std::string kernel_isa_how();
 
 // One kernel family's builds, indexed by target: entry[isa] or, when null, the entry of the
 // next lower target. An entry points to the family's struct of function pointers (one per
-// kernel, e.g. DirectKernels in core/direct_kernels.h); the scalar entry must be set.
+// kernel, e.g. DirectKernels in kernels/direct_kernels.h); the scalar entry must be set.
 template <class Fns>
 struct IsaTable {
   std::array<const Fns*, kernel_isa_count> entry;

@@ -1,6 +1,6 @@
-// The sparse kernels (infer/sparse_kernels.h), written once over the vector layer and
+// The sparse kernels (kernels/sparse_kernels.h), written once over the vector layer and
 // compiled for each kernel target (see kernels/direct.inl). The AVX-512 build keeps its own
-// source (infer/sparse_kernels_avx512.cpp) with the same blocking plus its slice layout.
+// source (kernels/sparse_kernels_avx512.cpp) with the same blocking plus its slice layout.
 
 // Where column c of a row starts: a table (convolutions) or c * stride (batched Dense).
 struct TableOffset {
@@ -100,7 +100,7 @@ void csr_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y)
   }
 }
 
-// The same on slices of W rows and blocks of W columns (infer/csr.h, w.slices8 when W is 8):
+// The same on slices of W rows and blocks of W columns (kernels/csr.h, w.slices8 when W is 8):
 // a slice's rows side by side; a slot loads its block's W inputs and picks each lane's by one
 // permute. One loop over the slice's slots (no branch on a block's slot count, which varies
 // at random), four FMA chains.

@@ -11,9 +11,9 @@
 #include <cstdint>
 #include <cstring>
 
-#include "core/direct_kernels.h"
-#include "infer/small_layer_kernels.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/direct_kernels.h"
+#include "kernels/small_layer_kernels.h"
+#include "kernels/sparse_kernels.h"
 
 #define PODA_UNROLL _Pragma("GCC unroll 16")
 

@@ -1,19 +1,28 @@
 // The kernel sources (kernels/*.inl) built for the scalar target: the build's baseline
-// instruction set, with generic four-float vectors (kernels/simd_generic.inl).
+// instruction set, with NEON intrinsics on aarch64 (kernels/simd_neon.inl) and generic
+// four-float vectors elsewhere (kernels/simd_generic.inl).
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-#include "core/direct_kernels.h"
-#include "infer/small_layer_kernels.h"
-#include "infer/sparse_kernels.h"
+#include "kernels/direct_kernels.h"
+#include "kernels/small_layer_kernels.h"
+#include "kernels/sparse_kernels.h"
+
+#if defined(__aarch64__)
+#include <arm_neon.h>
+#endif
 
 // Loops over a block's rows and vectors unrolled early, so the accumulator arrays stay in
 // registers.
 #define PODA_UNROLL _Pragma("GCC unroll 16")
 
 namespace poda::kernels::scalar {
+#if defined(__aarch64__)
+#include "kernels/simd_neon.inl"
+#else
 #include "kernels/simd_generic.inl"
+#endif
 
 #include "kernels/direct.inl"
 #include "kernels/small_layer.inl"
@@ -26,7 +35,7 @@ const DirectKernels direct_scalar{scalar::dense_rows_shifted, scalar::dense_matv
                                   scalar::max_pool2x2};
 const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shifted,
                                   scalar::sparse_rows_strided, scalar::transpose,
-                                scalar::sampled_dots};
+                                  scalar::sampled_dots};
 const SmallLayerKernels small_layer_scalar{scalar::conv_few_filters, scalar::matvec_narrow};
 
 }  // namespace poda::kernels

@@ -4,7 +4,7 @@
 // feeds these functions; none of them reads a config or a model directly.
 //
 // Calibration of activation ranges: an observer watches the activations of a configurable
-// number of batches and turns them into the per-tensor uint8 grid of core/quant_params.h.
+// number of batches and turns them into the per-tensor uint8 grid of kernels/quant_params.h.
 //   min_max     the smallest and largest value seen over all batches (PyTorch's
 //               MinMaxObserver): every calibration value fits, outliers stretch the grid.
 //   percentile  per batch, the values at the (100 - p)th and pth percentiles (nearest rank),
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "core/quant_params.h"
+#include "kernels/quant_params.h"
 
 namespace poda {
 

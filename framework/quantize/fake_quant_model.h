@@ -3,12 +3,12 @@
 // weight layer (a `transforms` layer: Dense, Conv2d) gets its input fake-quantized on a
 // per-tensor uint8 grid calibrated on training batches, and its weight fake-quantized on
 // its per-channel int8 grid (Parameter::fake_quant). The arithmetic is what the int8
-// kernels compute, in float: same grids, same rounding (core/quant_params.h).
+// kernels compute, in float: same grids, same rounding (kernels/quant_params.h).
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/quant_params.h"
+#include "kernels/quant_params.h"
 #include "data/normalization.h"
 #include "data/image_set.h"
 #include "nn/layers/sequential.h"

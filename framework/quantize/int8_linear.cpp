@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/int8_convert.h"
+#include "kernels/int8_convert.h"
 
 namespace poda {
 

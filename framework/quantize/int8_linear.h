@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/gemm_int8.h"
-#include "core/quant_params.h"
-#include "core/sparse_int8.h"
+#include "kernels/gemm_int8.h"
+#include "kernels/quant_params.h"
+#include "kernels/sparse_int8.h"
 
 namespace poda {
 

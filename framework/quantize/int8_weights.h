@@ -1,11 +1,11 @@
 #pragma once
 // A weight quantized to int8 for storage: the integer levels and the per-output-channel
-// grid they live on (core/quant_params.h). dequantize() gives the float weight the int8
+// grid they live on (kernels/quant_params.h). dequantize() gives the float weight the int8
 // kernels compute with; a pruned weight is level 0, so exactly 0 again.
 #include <cstdint>
 #include <vector>
 
-#include "core/quant_params.h"
+#include "kernels/quant_params.h"
 #include "core/tensor.h"
 
 namespace poda {

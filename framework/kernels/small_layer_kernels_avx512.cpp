@@ -1,10 +1,10 @@
-// The AVX-512 builds of the small-layer kernels (how they build: core/avx512_common.h).
-#include "infer/small_layer_kernels.h"
+// The AVX-512 builds of the small-layer kernels (how they build: kernels/avx512_common.h).
+#include "kernels/small_layer_kernels.h"
 
 #if PODA_KERNELS_X86
 #include <algorithm>
 
-#include "core/avx512_common.h"
+#include "kernels/avx512_common.h"
 
 namespace poda::kernels {
 namespace {

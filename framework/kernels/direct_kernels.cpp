@@ -1,6 +1,6 @@
 // The target table of the direct kernels and the calls that run the active target's build
 // (the builds: kernels/target_*.cpp and the AVX-512 source beside this file).
-#include "core/direct_kernels.h"
+#include "kernels/direct_kernels.h"
 
 #include "kernels/isa.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 // The sparse int8 GEMM for unstructured-pruned layers: same contract and same integers as
-// gemm_u8s8 (core/gemm_int8.h), with work proportional to the non-zero K quads of each
+// gemm_u8s8 (kernels/gemm_int8.h), with work proportional to the non-zero K quads of each
 // weight row. At 90% unstructured sparsity about 1 - 0.9^4 = 34% of the quads hold a
 // non-zero, so one vpdpbusd still does 4 products per lane, on a third of the dense work.
 #include <cstddef>
@@ -30,7 +30,7 @@ struct SparseInt8Weights {
 SparseInt8Weights sparsify_int8_weights(const std::int8_t* w, std::size_t N, std::size_t K);
 
 // C (M, N) int32 = A (M, K) uint8 · W (N, K)^T, exact; lda >= K, ldc >= N. Runs the active
-// target's path (core/int8_kernels.h: VNNI, AVX2 or scalar).
+// target's path (kernels/int8_kernels.h: VNNI, AVX2 or scalar).
 void sparse_gemm_u8s8(std::size_t M, const std::uint8_t* A, std::size_t lda,
                       const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
 

@@ -1,6 +1,6 @@
 // The target table of the small-layer kernels and the calls that run the active target's build
 // (the builds: kernels/target_*.cpp and the AVX-512 source beside this file).
-#include "infer/small_layer_kernels.h"
+#include "kernels/small_layer_kernels.h"
 
 
 namespace poda {

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/sparse_int8.h"
+#include "kernels/sparse_int8.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>

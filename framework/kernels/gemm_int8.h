@@ -1,7 +1,7 @@
 #pragma once
 // Integer GEMMs of int8 inference: uint8 activations times int8 weights, summed exactly in
-// int32 (the activation and weight grids of core/quant_params.h). Three paths compute the
-// same integers, one per kernel target of core/int8_kernels.h: AVX-512 VNNI (vpdpbusd: 4 u8 x s8 products summed into each int32 lane),
+// int32 (the activation and weight grids of kernels/quant_params.h). Three paths compute the
+// same integers, one per kernel target of kernels/int8_kernels.h: AVX-512 VNNI (vpdpbusd: 4 u8 x s8 products summed into each int32 lane),
 // AVX2 (vpmaddwd on both operands widened to int16: 2 products summed into each int32 lane)
 // and a portable scalar loop. None saturates: the sums are exact while K * 255 * 127 fits
 // an int32 (K < 66,000), which the pack functions check.
@@ -21,7 +21,7 @@
 
 namespace poda {
 
-// Which path runs is the ISA table's choice (core/int8_kernels.h, kernels/isa.h).
+// Which path runs is the ISA table's choice (kernels/int8_kernels.h, kernels/isa.h).
 // This CPU can run the AVX2 path (then the weights are also packed for it).
 bool int8_avx2_runnable();
 // The path the active kernel target runs: "scalar", "avx2" or "avx512-vnni".

@@ -1,4 +1,4 @@
-#include "infer/csr.h"
+#include "kernels/csr.h"
 
 #include <algorithm>
 #include <array>

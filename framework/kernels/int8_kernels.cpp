@@ -1,8 +1,8 @@
 // The int8 kernels' ISA table: which function each target runs.
-#include "core/int8_kernels.h"
+#include "kernels/int8_kernels.h"
 
-#include "core/int8_convert.h"
-#include "core/quant_params.h"
+#include "kernels/int8_convert.h"
+#include "kernels/quant_params.h"
 
 namespace poda {
 

@@ -1,5 +1,5 @@
 #pragma once
-// Int8 Conv2d through im2col and the integer GEMM (core/gemm_int8.h), the same exact integers
+// Int8 Conv2d through im2col and the integer GEMM (kernels/gemm_int8.h), the same exact integers
 // as a direct convolution. Scalar and VNNI paths: each sample's patches become the rows of A,
 // the packed weight (C_out, C_in*kH*kW) is W. AVX2 path (conv_int8_avx2.cpp): the patches are
 // written straight into the GEMM's packed int16 panel and the weights are the rows, so the
@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/gemm_int8.h"
-#include "core/ops.h"
+#include "kernels/gemm_int8.h"
+#include "kernels/conv_geometry.h"
 
 namespace poda {
 

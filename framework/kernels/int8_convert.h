@@ -5,13 +5,13 @@
 // Two output layouts: rows (M, N) as Dense produces them, and channels (N, P) as a
 // convolution stores its output planes. A scalar loop and an AVX2 one compute the same
 // values (the same operations in the same order, no FMA contraction), chosen with the GEMM
-// by the ISA table (core/int8_kernels.h); the scalar quantizer is core/quant_params.h's.
+// by the ISA table (kernels/int8_kernels.h); the scalar quantizer is kernels/quant_params.h's.
 #include <cstddef>
 #include <cstdint>
 
 namespace poda {
 
-// q = quantize_uint8(x, n, scale, zero_point) of core/quant_params.h, the same levels.
+// q = quantize_uint8(x, n, scale, zero_point) of kernels/quant_params.h, the same levels.
 void quantize_activations(const float* x, std::size_t n, float scale, int zero_point,
                           std::uint8_t* q);
 

@@ -1,6 +1,6 @@
 // The target table of the sparse kernels and the calls that run the active target's build
 // (the builds: kernels/target_*.cpp and the AVX-512 source beside this file).
-#include "infer/sparse_kernels.h"
+#include "kernels/sparse_kernels.h"
 
 namespace poda {
 

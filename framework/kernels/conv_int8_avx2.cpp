@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/conv_int8.h"
+#include "kernels/conv_int8.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>

@@ -16,7 +16,7 @@ namespace poda {
 // Dense rows times shifted vectors, vectorised along L: for every row r,
 //   y[r, 0:L) = bias[r] + Σ_k w[r, k] * x[row_base[r] + col_offset[k] + 0:L)
 // w (rows, K) row-major, bias (rows), y (rows, L) with row stride ldy; row_base may be null.
-// The dense form of sparse_rows_shifted (infer/sparse_kernels.h): a stride-1 convolution.
+// The dense form of sparse_rows_shifted (kernels/sparse_kernels.h): a stride-1 convolution.
 void dense_rows_shifted(const float* w, std::size_t rows, std::size_t K,
                         const std::int32_t* col_offset, const std::int32_t* row_base,
                         const float* bias, const float* x, std::size_t L, float* y,

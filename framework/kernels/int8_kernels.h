@@ -6,16 +6,16 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/conv_int8.h"
-#include "core/gemm_int8.h"
-#include "core/sparse_int8.h"
+#include "kernels/conv_int8.h"
+#include "kernels/gemm_int8.h"
+#include "kernels/sparse_int8.h"
 #include "kernels/isa.h"
 
 namespace poda {
 
 struct Int8Kernels {
   const char* name;  // "scalar", "avx2", "avx512-vnni"
-  // gemm_u8s8, sparse_gemm_u8s8 and conv2d_u8s8 (core/gemm_int8.h, sparse_int8.h,
+  // gemm_u8s8, sparse_gemm_u8s8 and conv2d_u8s8 (kernels/gemm_int8.h, sparse_int8.h,
   // conv_int8.h) after their argument checks.
   void (*gemm)(std::size_t M, const std::uint8_t* A, std::size_t lda, const PackedInt8Weights& W,
                std::int32_t* C, std::size_t ldc);
@@ -23,7 +23,7 @@ struct Int8Kernels {
                       const SparseInt8Weights& W, std::int32_t* C, std::size_t ldc);
   void (*conv)(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
                const PackedInt8Weights& weight, std::int32_t* out);
-  // The two ends of an int8 layer (core/int8_convert.h): x (n) onto the uint8 grid, and
+  // The two ends of an int8 layer (kernels/int8_convert.h): x (n) onto the uint8 grid, and
   // y[i] = scale * (acc[i] - zp) + bias (per element when per_element, else one value),
   // then max(y, 0) when relu.
   void (*quantize)(const float* x, std::size_t n, float scale, int zero_point, std::uint8_t* q);

@@ -1,4 +1,4 @@
-#include "core/quant_params.h"
+#include "kernels/quant_params.h"
 
 #include <algorithm>
 #include <cmath>

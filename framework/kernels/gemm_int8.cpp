@@ -1,10 +1,10 @@
-#include "core/gemm_int8.h"
+#include "kernels/gemm_int8.h"
 
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
-#include "core/int8_kernels.h"
+#include "kernels/int8_kernels.h"
 
 namespace poda {
 

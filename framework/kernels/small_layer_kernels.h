@@ -1,5 +1,5 @@
 #pragma once
-// Kernels for the small layers structured pruning leaves, where core/direct_kernels.h's
+// Kernels for the small layers structured pruning leaves, where kernels/direct_kernels.h's
 // blocking runs out of work to share. Built for each kernel target (kernels/isa.h).
 //
 // A stride-1 convolution for layers with one or two filters (LeNet-5's first layer with 75%

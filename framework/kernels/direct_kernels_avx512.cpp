@@ -1,10 +1,10 @@
-// The AVX-512 builds of the direct kernels (how they build: core/avx512_common.h).
-#include "core/direct_kernels.h"
+// The AVX-512 builds of the direct kernels (how they build: kernels/avx512_common.h).
+#include "kernels/direct_kernels.h"
 
 #include <algorithm>
 
 #if PODA_KERNELS_X86
-#include "core/avx512_common.h"
+#include "kernels/avx512_common.h"
 
 namespace poda::kernels {
 namespace {

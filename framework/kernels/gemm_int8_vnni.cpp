@@ -5,7 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "core/gemm_int8.h"
+#include "kernels/gemm_int8.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>

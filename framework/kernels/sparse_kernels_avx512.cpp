@@ -1,10 +1,10 @@
-// The AVX-512 builds of the sparse kernels (how they build: core/avx512_common.h).
-#include "infer/sparse_kernels.h"
+// The AVX-512 builds of the sparse kernels (how they build: kernels/avx512_common.h).
+#include "kernels/sparse_kernels.h"
 
 #include <algorithm>
 
 #if PODA_KERNELS_X86
-#include "core/avx512_common.h"
+#include "kernels/avx512_common.h"
 
 namespace poda::kernels {
 namespace {
@@ -103,7 +103,7 @@ PODA_AVX512 inline __m512 slot(const float* val, const std::uint8_t* idx, __m512
   return _mm512_fmadd_ps(_mm512_loadu_ps(val), _mm512_permutex2var_ps(lo, i, hi), acc);
 }
 
-// y (rows) = bias + w · x on the slice layout (infer/csr.h): sixteen rows per register, a
+// y (rows) = bias + w · x on the slice layout (kernels/csr.h): sixteen rows per register, a
 // permute per 16 entries where CSR needs 16 scalar loads; four FMA chains.
 PODA_AVX512 void sliced_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
   const MatvecSlices& s = w.slices;

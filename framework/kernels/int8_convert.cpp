@@ -1,10 +1,10 @@
 // The float <-> int8 conversions of the int8 layers: scalar loops, AVX2 loops, dispatch.
-#include "core/int8_convert.h"
+#include "kernels/int8_convert.h"
 
 #include <stdexcept>
 
-#include "core/int8_kernels.h"
-#include "core/quant_params.h"
+#include "kernels/int8_kernels.h"
+#include "kernels/quant_params.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -55,7 +55,7 @@ void dequantize_span_scalar(const std::int32_t* acc, std::size_t count, const fl
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-// unclamped_level and clamped_level of core/quant_params.h, 8 at a time: the same division,
+// unclamped_level and clamped_level of kernels/quant_params.h, 8 at a time: the same division,
 // the same magic-number rounding, and each `a < b ? a : b` written as the min/max whose
 // operand order returns the same value for a NaN input (level 0).
 __attribute__((target("avx2"))) void quantize_activations_avx2(const float* x, std::size_t n,

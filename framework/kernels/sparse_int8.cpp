@@ -1,11 +1,11 @@
-#include "core/sparse_int8.h"
+#include "kernels/sparse_int8.h"
 
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
-#include "core/gemm_int8.h"
-#include "core/int8_kernels.h"
+#include "kernels/gemm_int8.h"
+#include "kernels/int8_kernels.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>

@@ -1,10 +1,22 @@
 #pragma once
-// The geometry of one 2-D convolution, shared by the im2col kernels (im2col.cpp), the
-// convolution kernels (conv_kernels.cpp) and the conv2d op (ops_conv.cpp).
+// The geometry of one 2-D convolution, shared by the int8 kernels (conv_int8.*), the im2col
+// and convolution kernels of core/ and the conv2d op (core/ops_conv.cpp).
 #include <algorithm>
 #include <cstddef>
 
 namespace poda {
+
+struct Conv2dOptions {
+  std::size_t stride = 1, padding = 0, dilation = 1, groups = 1;  // same along H and W
+};
+
+// Output length along one axis, or 0 when the dilated kernel does not fit the padded input.
+inline std::size_t conv_out_size(std::size_t in, std::size_t kernel, std::size_t stride,
+                                 std::size_t padding, std::size_t dilation) {
+  const std::size_t span = dilation * (kernel - 1) + 1;
+  if (kernel == 0 || stride == 0 || span > in + 2 * padding) return 0;
+  return (in + 2 * padding - span) / stride + 1;
+}
 
 // x (B, C_in, H, W), w (C_out, C_in/groups, kH, kW), y (B, C_out, OH, OW).
 struct ConvDims {

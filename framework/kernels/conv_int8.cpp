@@ -1,10 +1,10 @@
-#include "core/conv_int8.h"
+#include "kernels/conv_int8.h"
 
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "core/int8_kernels.h"
+#include "kernels/int8_kernels.h"
 
 namespace poda {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "kernels/isa.h"
-#include "infer/csr.h"
+#include "kernels/csr.h"
 
 namespace poda {
 
