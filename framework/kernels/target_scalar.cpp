@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/batch_norm_kernels.h"
 #include "core/direct_kernels.h"
 #include "infer/small_layer_kernels.h"
 #include "infer/sparse_kernels.h"
@@ -15,6 +16,7 @@
 namespace poda::kernels::scalar {
 #include "kernels/simd_generic.inl"
 
+#include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
 #include "kernels/small_layer.inl"
 #include "kernels/sparse.inl"
@@ -27,6 +29,9 @@ const DirectKernels direct_scalar{scalar::dense_rows_shifted, scalar::dense_matv
 const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shifted,
                                   scalar::sparse_rows_strided, scalar::transpose,
                                 scalar::sampled_dots};
+const BatchNormKernels batch_norm_scalar{scalar::bn_channel_sums, scalar::bn_channel_apply,
+                                       scalar::bn_channel_param_sums,
+                                       scalar::bn_channel_input_grad};
 const SmallLayerKernels small_layer_scalar{scalar::conv_few_filters, scalar::matvec_narrow};
 
 }  // namespace poda::kernels
