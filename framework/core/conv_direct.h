@@ -4,7 +4,8 @@
 // samples is copied into zero-padded planes (C, Bc, Hp, Wp), so every tap (kh, kw) is the
 // plain offset kh*Wp + kw and an output row of Wp columns (the last Wp - OW junk) needs no
 // patch matrix. The forward runs the direct kernel of core/direct_kernels.h; the weight
-// gradient one GEMM per tap over the chunk, dy padded the same way with its junk zeroed.
+// gradient the shifted dot products of core/shifted_dots.h over the chunk, dy padded the same
+// way with its junk zeroed.
 #include <cstddef>
 #include <cstdint>
 

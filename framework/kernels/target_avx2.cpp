@@ -13,6 +13,7 @@
 
 #include "core/batch_norm_kernels.h"
 #include "core/direct_kernels.h"
+#include "core/shifted_dots.h"
 #include "infer/small_layer_kernels.h"
 #include "infer/sparse_kernels.h"
 
@@ -26,6 +27,7 @@ namespace poda::kernels::avx2 {
 
 #include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
+#include "kernels/shifted_dots.inl"
 #include "kernels/small_layer.inl"
 #include "kernels/sparse.inl"
 }  // namespace poda::kernels::avx2
@@ -41,6 +43,7 @@ const SparseKernels sparse_avx2{avx2::sparse_matvec, avx2::sparse_rows_shifted,
 const BatchNormKernels batch_norm_avx2{avx2::bn_channel_sums, avx2::bn_channel_apply,
                                        avx2::bn_channel_param_sums,
                                        avx2::bn_channel_input_grad};
+const ShiftedDotsKernels shifted_dots_avx2{avx2::shifted_dots};
 const SmallLayerKernels small_layer_avx2{avx2::conv_few_filters, avx2::matvec_narrow};
 
 }  // namespace poda::kernels

@@ -6,6 +6,7 @@
 
 #include "core/batch_norm_kernels.h"
 #include "core/direct_kernels.h"
+#include "core/shifted_dots.h"
 #include "infer/small_layer_kernels.h"
 #include "infer/sparse_kernels.h"
 
@@ -18,6 +19,7 @@ namespace poda::kernels::scalar {
 
 #include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
+#include "kernels/shifted_dots.inl"
 #include "kernels/small_layer.inl"
 #include "kernels/sparse.inl"
 }  // namespace poda::kernels::scalar
@@ -32,6 +34,7 @@ const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shi
 const BatchNormKernels batch_norm_scalar{scalar::bn_channel_sums, scalar::bn_channel_apply,
                                        scalar::bn_channel_param_sums,
                                        scalar::bn_channel_input_grad};
+const ShiftedDotsKernels shifted_dots_scalar{scalar::shifted_dots};
 const SmallLayerKernels small_layer_scalar{scalar::conv_few_filters, scalar::matvec_narrow};
 
 }  // namespace poda::kernels
