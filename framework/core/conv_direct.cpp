@@ -13,10 +13,15 @@
 
 #include "core/conv_kernels.h"
 #include "core/conv_workspace.h"
+<<<<<<< HEAD
 #include "kernels/direct_kernels.h"
 #include "core/gemm.h"
+=======
+#include "core/direct_kernels.h"
+>>>>>>> convtrain
 #include "core/ops.h"
 #include "core/profile.h"
+#include "kernels/shifted_dots.h"
 
 namespace poda {
 
@@ -133,33 +138,28 @@ void conv_forward_direct(float* y, bool accumulate, const float* x, const float*
   }
 }
 
-// Per tap t = (kh, kw): dw_t (C_out, C_in) += dy_wide (C_out, L) @ x_shifted(t) (C_in, L)^T,
-// one GEMM over the whole chunk; the junk positions of dy_wide are zero.
+// dw (C_out, C_in*kH*kW) = beta * dw + Σ_q dy_wide (C_out, L) * x_shifted(k) (L), by the
+// shifted dot products of kernels/shifted_dots.h over each chunk; the junk positions of dy_wide
+// are zero.
 void conv_weight_grad_direct(float* dw, float beta, const float* dy, const float* x,
                              const ConvDims& d, std::size_t lo, std::size_t hi) {
   const Wide g(d);
-  const std::size_t chunk = chunk_samples(d, g), taps = d.kH * d.kW, size = d.C_out * d.C_in;
+  const std::size_t chunk = chunk_samples(d, g), size = d.C_out * d.K();
   ConvWorkspace& ws = conv_workspace();
   float* padded = grow(ws.padded, d.C_in * chunk * g.plane + slack);  // (C_in, bc, Hp, Wp)
   float* wide = grow(ws.wide, d.C_out * chunk * g.plane + slack);     // (C_out, bc, Hp, Wp)
-  float* tap_grads = grow(ws.tap_grads, taps * size);                 // (taps, C_out, C_in)
-  if (lo == hi) std::fill(tap_grads, tap_grads + taps * size, 0.0f);
+  if (beta != 0.0f && beta != 1.0f)
+    for (std::size_t i = 0; i < size; ++i) dw[i] *= beta;
+  if (lo == hi && beta == 0.0f) std::fill(dw, dw + size, 0.0f);
   for (std::size_t b0 = lo; b0 < hi; b0 += chunk) {
     const std::size_t bc = std::min(chunk, hi - b0), span = bc * g.plane;
     spread(x, d.C_in, d.H, d.W, b0, bc, d.pad, g, padded);
     spread(dy, d.C_out, d.OH, d.OW, b0, bc, 0, g, wide);
-    for (std::size_t kh = 0; kh < d.kH; ++kh)
-      for (std::size_t kw = 0; kw < d.kW; ++kw)
-        gemm(false, true, d.C_out, d.C_in, g.length(d, bc), 1.0f, wide, span,
-             padded + kh * g.Wp + kw, span, b0 == lo ? 0.0f : 1.0f,
-             tap_grads + (kh * d.kW + kw) * size, d.C_in);
+    const std::int32_t* offsets = tap_offsets(d, g, bc, ws.offsets);
+    ProfileScope scope(ProfileOp::conv_direct);
+    shifted_dots(wide, d.C_out, span, padded, offsets, d.K(), g.length(d, bc), dw,
+                 beta != 0.0f || b0 != lo);
   }
-  // dw (C_out, C_in, taps) = beta * dw + tap_grads (taps, C_out, C_in), transposed
-  for (std::size_t i = 0; i < size; ++i)
-    for (std::size_t t = 0; t < taps; ++t) {
-      const float v = tap_grads[t * size + i];
-      dw[i * taps + t] = beta == 0.0f ? v : beta * dw[i * taps + t] + v;
-    }
 }
 
 }  // namespace poda

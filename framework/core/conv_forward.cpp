@@ -21,6 +21,7 @@
 #include "core/ops.h"
 #include "core/parallel.h"
 #include "core/profile.h"
+#include "kernels/clones.h"
 
 namespace poda {
 
@@ -123,13 +124,22 @@ std::size_t conv_chunk_samples(const ConvDims& d) {
   return std::clamp<std::size_t>((std::size_t(1) << 20) / (d.K() * d.OHW()), 1, d.B);
 }
 
-void relu_with_mask(float* y, std::uint8_t* mask, std::size_t n) {
-  ProfileScope scope(ProfileOp::activation);
+namespace {
+
+PODA_CLONES void relu_with_mask_loop(float* __restrict y, std::uint8_t* __restrict mask,
+                                     std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const bool on = y[i] > 0.0f;
     mask[i] = on;
     y[i] = on ? y[i] : 0.0f;
   }
+}
+
+}  // namespace
+
+void relu_with_mask(float* y, std::uint8_t* mask, std::size_t n) {
+  ProfileScope scope(ProfileOp::activation);
+  relu_with_mask_loop(y, mask, n);
 }
 
 void conv_forward(float* y, bool accumulate, const float* x, const float* w, const float* bias,

@@ -7,6 +7,7 @@
 #include "core/ops.h"
 #include "core/parallel.h"
 #include "core/profile.h"
+#include "kernels/clones.h"
 
 namespace poda {
 
@@ -156,13 +157,13 @@ Variable scale(const Variable& x, float factor) {
 namespace {
 
 // y[0:n) = max(x, 0). Plain restrict pointers: the loop compiles to vector max/blend.
-void relu_range(const float* __restrict x, float* __restrict y, std::size_t n) {
+PODA_CLONES void relu_range(const float* __restrict x, float* __restrict y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
 // dx[0:n) (+)= dy where x > 0, else 0: one read of x and dy, one write of dx.
-void relu_grad_range(const float* __restrict x, const float* __restrict dy, float* __restrict dx,
-                     std::size_t n, bool accumulate) {
+PODA_CLONES void relu_grad_range(const float* __restrict x, const float* __restrict dy,
+                                 float* __restrict dx, std::size_t n, bool accumulate) {
   if (accumulate)
     for (std::size_t i = 0; i < n; ++i) dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
   else

@@ -1,10 +1,10 @@
 // Batch normalisation (Ioffe & Szegedy 2015) over (B, C) or (B, C, H, W), alone or fused with
-// the ReLU that follows it; the kernels are in batch_norm_kernels.cpp.
+// the ReLU that follows it; the kernels are in core/batch_norm.cpp.
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
-#include "core/batch_norm_kernels.h"
+#include "core/batch_norm.h"
 #include "core/ops.h"
 #include "core/profile.h"
 

@@ -7,6 +7,7 @@
 
 #include "core/ops.h"
 #include "core/profile.h"
+#include "kernels/clones.h"
 
 namespace poda {
 
@@ -66,7 +67,7 @@ void max_pool_any(const float* px, const PoolDims& d, float* py, std::uint32_t* 
 }
 
 // The LeNet/VGG case, 2x2 windows with stride 2: no clipping, two input rows per output row.
-void max_pool_2x2(const float* px, const PoolDims& d, float* py, std::uint32_t* argmax) {
+PODA_CLONES void max_pool_2x2(const float* px, const PoolDims& d, float* py, std::uint32_t* argmax) {
   for (std::size_t p = 0; p < d.planes; ++p) {
     const float* plane = px + p * d.H * d.W;  // (H, W)
     for (std::size_t oh = 0; oh < d.OH; ++oh) {

@@ -17,6 +17,12 @@ inline void vstore(float* p, V v) { _mm256_storeu_ps(p, v); }
 inline V vadd(V a, V b) { return _mm256_add_ps(a, b); }
 inline V vfma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
 inline V vmax(V a, V b) { return _mm256_max_ps(a, b); }
+inline V vsub(V a, V b) { return _mm256_sub_ps(a, b); }
+inline V vmul(V a, V b) { return _mm256_mul_ps(a, b); }
+// g where z > 0 (or z is NaN), else 0: the gradient mask of a ReLU whose input was z.
+inline V vselect_positive(V z, V g) {
+  return _mm256_and_ps(_mm256_cmp_ps(z, _mm256_setzero_ps(), _CMP_NLE_UQ), g);
+}
 // (xb[idx[0]], ..., xb[idx[W-1]]) for 8-bit indices below W: one vpermps, so the sparse
 // batch-1 kernel takes the 8 x 8 slice layout.
 constexpr bool has_permute = true;

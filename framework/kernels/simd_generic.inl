@@ -21,6 +21,10 @@ inline void vstore(float* p, V v) { std::memcpy(p, &v, sizeof v); }
 inline V vadd(V a, V b) { return a + b; }
 inline V vfma(V a, V b, V c) { return a * b + c; }
 inline V vmax(V a, V b) { return a > b ? a : b; }
+inline V vsub(V a, V b) { return a - b; }
+inline V vmul(V a, V b) { return a * b; }
+// g where z > 0 (or z is NaN), else 0: the gradient mask of a ReLU whose input was z.
+inline V vselect_positive(V z, V g) { return z <= vzero() ? vzero() : g; }
 // No one-instruction permute in the baseline: the sparse batch-1 kernel keeps the CSR loop.
 constexpr bool has_permute = false;
 inline V vpermute(V xb, const std::uint8_t* idx) {

@@ -16,6 +16,10 @@ inline V vset(float a) { return vdupq_n_f32(a); }
 inline V vload(const float* p) { return vld1q_f32(p); }
 inline void vstore(float* p, V v) { vst1q_f32(p, v); }
 inline V vadd(V a, V b) { return vaddq_f32(a, b); }
+inline V vsub(V a, V b) { return vsubq_f32(a, b); }
+inline V vmul(V a, V b) { return vmulq_f32(a, b); }
+// g where z > 0 (or z is NaN), else 0: the gradient mask of a ReLU whose input was z.
+inline V vselect_positive(V z, V g) { return vbslq_f32(vcleq_f32(z, vzero()), vzero(), g); }
 inline V vfma(V a, V b, V c) { return vfmaq_f32(c, a, b); }  // c + a * b, one rounding
 inline V vmax(V a, V b) { return vmaxq_f32(a, b); }
 // The sparse batch-1 kernel has slice layouts for 8 and 16 lanes only: it keeps the CSR loop.

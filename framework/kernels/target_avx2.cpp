@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/batch_norm_kernels.h"
 #include "kernels/direct_kernels.h"
+#include "kernels/shifted_dots.h"
 #include "kernels/small_layer_kernels.h"
 #include "kernels/sparse_kernels.h"
 
@@ -23,7 +25,9 @@
 namespace poda::kernels::avx2 {
 #include "kernels/simd_avx2.inl"
 
+#include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
+#include "kernels/shifted_dots.inl"
 #include "kernels/small_layer.inl"
 #include "kernels/sparse.inl"
 }  // namespace poda::kernels::avx2
@@ -36,6 +40,10 @@ const DirectKernels direct_avx2{avx2::dense_rows_shifted, avx2::dense_matvec, av
 const SparseKernels sparse_avx2{avx2::sparse_matvec, avx2::sparse_rows_shifted,
                                 avx2::sparse_rows_strided, avx2::transpose,
                                 avx2::sampled_dots};
+const BatchNormKernels batch_norm_avx2{avx2::bn_channel_sums, avx2::bn_channel_apply,
+                                       avx2::bn_channel_param_sums,
+                                       avx2::bn_channel_input_grad};
+const ShiftedDotsKernels shifted_dots_avx2{avx2::shifted_dots};
 const SmallLayerKernels small_layer_avx2{avx2::conv_few_filters, avx2::matvec_narrow};
 
 }  // namespace poda::kernels

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/batch_norm_kernels.h"
 #include "kernels/direct_kernels.h"
+#include "kernels/shifted_dots.h"
 #include "kernels/small_layer_kernels.h"
 #include "kernels/sparse_kernels.h"
 
@@ -24,7 +26,9 @@ namespace poda::kernels::scalar {
 #include "kernels/simd_generic.inl"
 #endif
 
+#include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
+#include "kernels/shifted_dots.inl"
 #include "kernels/small_layer.inl"
 #include "kernels/sparse.inl"
 }  // namespace poda::kernels::scalar
@@ -36,6 +40,10 @@ const DirectKernels direct_scalar{scalar::dense_rows_shifted, scalar::dense_matv
 const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shifted,
                                   scalar::sparse_rows_strided, scalar::transpose,
                                   scalar::sampled_dots};
+const BatchNormKernels batch_norm_scalar{scalar::bn_channel_sums, scalar::bn_channel_apply,
+                                       scalar::bn_channel_param_sums,
+                                       scalar::bn_channel_input_grad};
+const ShiftedDotsKernels shifted_dots_scalar{scalar::shifted_dots};
 const SmallLayerKernels small_layer_scalar{scalar::conv_few_filters, scalar::matvec_narrow};
 
 }  // namespace poda::kernels

@@ -4,6 +4,8 @@
 // of two and three. Channels are split between the compute threads (parallel.h).
 #include <cstddef>
 
+#include "kernels/batch_norm_kernels.h"
+
 namespace poda {
 
 struct BnDims {
