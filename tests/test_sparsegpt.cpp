@@ -242,11 +242,11 @@ struct DenseNet {
 };
 
 PruneStats prune_with(Module& model, const std::string& criterion, const GranularitySpec& g,
-                      const std::vector<Array>& batches) {
+                      const std::vector<Array>& batches, Scope scope = Scope::layer) {
   PruneSettings s;
   s.criterion = criterion;
   s.granularity = g;
-  s.scope = Scope::layer;
+  s.scope = scope;
   s.sparsity = 0.5;
   CriterionContext ctx;
   ctx.model = &model;
@@ -326,4 +326,15 @@ TEST_CASE("sparsegpt criterion: a layer's Hessian is taken behind the already pr
   const Array& got = done[2].second->value.data();
   for (std::size_t e = 0; e < w.v.size(); ++e)
     CHECK(got.data()[e] == doctest::Approx(w.v[e]).epsilon(1e-5));
+}
+
+TEST_CASE("sparsegpt criterion: a global scope takes the solver's per-layer masks") {
+  const std::vector<Array> batches = random_batches({16, 12}, 4, 7);
+  DenseNet layer, global;
+  prune_with(layer.model, "sparsegpt", {}, batches);
+  const PruneStats stats = prune_with(global.model, "sparsegpt", {}, batches, Scope::global);
+  CHECK(stats.weights_pruned == 80);
+  for (std::size_t p = 0; p < layer.model.named_parameters().size(); ++p)
+    CHECK(layer.model.named_parameters()[p].second->value.data() ==
+          global.model.named_parameters()[p].second->value.data());
 }
