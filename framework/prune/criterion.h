@@ -13,12 +13,14 @@
 // Scores of entries that are already pruned are ignored (treated as -inf) by the pruner.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "prune/activations.h"
 #include "prune/granularity.h"
+#include "prune/reconstruction/reconstruction_settings.h"
 #include "prune/target.h"
 
 namespace poda {
@@ -41,6 +43,11 @@ struct CriterionContext {
   // batches. prune() fills it from run_forward before prepare() for criteria that
   // needs_activations(); a test may fill it by hand (and leave run_forward empty).
   ActivationMap activations;
+  // What prune() is about to do, for criteria that prune inside prepare() (sparsegpt): the
+  // step's granularity, each scored target's sparsity (by name) and the solver's settings.
+  GranularitySpec granularity;
+  std::map<std::string, double> target_sparsity;
+  ReconstructionSettings reconstruction;
 };
 
 class Criterion {

@@ -111,10 +111,6 @@ std::size_t count_zero_mask(const Parameter& p) {
   return n;
 }
 
-}  // namespace
-
-namespace {
-
 void check_overrides_match(const PruneSettings& settings, const std::vector<PruneTarget>& targets) {
   for (const LayerOverride& o : settings.overrides) {
     bool found = false;
@@ -167,7 +163,12 @@ std::vector<Plan> plan_targets(std::vector<PruneTarget>& targets, const PruneSet
 }
 
 void prepare_criterion(Criterion& criterion, const std::vector<PruneTarget>& targets,
-                       const std::vector<Plan>& plans, CriterionContext& ctx) {
+                       const std::vector<Plan>& plans, const PruneSettings& settings,
+                       CriterionContext& ctx) {
+  ctx.granularity = settings.granularity;
+  ctx.reconstruction = settings.reconstruction;
+  ctx.target_sparsity.clear();
+  for (const Plan& p : plans) ctx.target_sparsity[p.t->name] = p.target;
   if (criterion.needs_activations() && ctx.run_forward)
     ctx.activations = collect_activations(*ctx.model, targets, ctx.run_forward, ctx.batches);
   std::vector<const PruneTarget*> scored;
@@ -341,7 +342,7 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
   std::vector<PruneTarget> targets = collect_targets(model);
   check_overrides_match(settings, targets);
   std::vector<Plan> plans = plan_targets(targets, settings, *criterion, sparsity);
-  prepare_criterion(*criterion, targets, plans, ctx);
+  prepare_criterion(*criterion, targets, plans, settings, ctx);
   if (g.kind == Granularity::n_m) {
     for (Plan& p : plans) {
       Array s = criterion->score_weights(p.t->weight_name, *p.t->weight, ctx);

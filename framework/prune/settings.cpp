@@ -143,6 +143,9 @@ std::vector<FieldError> PruneSettings::validate() const {
     errors.push_back(
         {"max_layer_sparsity", "must be in (0, 1], got " + format_number(max_layer_sparsity)});
   check_overrides(overrides, errors);
+  if (!(reconstruction.damp >= 0.0 && reconstruction.damp <= 1.0))
+    errors.push_back({"sparsegpt.damp", "must be in [0, 1] (a fraction of the Hessian's mean "
+                                        "diagonal), got " + format_number(reconstruction.damp)});
   if (budget) check_budget(*budget, errors);
   return errors;
 }

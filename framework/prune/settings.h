@@ -11,6 +11,7 @@
 #include "prune/budget_spec.h"
 #include "prune/granularity.h"
 #include "prune/group_scores.h"
+#include "prune/reconstruction/reconstruction_settings.h"
 
 namespace poda {
 
@@ -66,7 +67,8 @@ struct PruneSettings {
   ScheduleSpec schedule;
   int finetune_epochs = 3;
   double finetune_lr_scale = 0.1;
-  int data_batches = 8;  // taylor, snip, movement without training gradients
+  int data_batches = 8;  // taylor, snip, movement without training gradients; wanda, sparsegpt
+  ReconstructionSettings reconstruction;  // prune.sparsegpt: {block_size, damp}
   // BatchNorm statistics re-estimated on this many training batches after every pruning step
   // (prune/bn_recalibration.h); kDefaultRecalibration: kRecalibrationBatches when the model
   // has BatchNorm. 0 turns it off.

@@ -147,6 +147,16 @@ void parse_target(YamlMap& m, PruneSettings& p) {
   p.budget = parse_budget(m);
 }
 
+// prune.sparsegpt: {block_size, damp} (prune/reconstruction/reconstruction_settings.h).
+ReconstructionSettings parse_reconstruction(YamlMap r) {
+  ReconstructionSettings out;
+  out.block_size = static_cast<std::size_t>(
+      r.integer("block_size", static_cast<long>(out.block_size), 1, 1L << 20));
+  out.damp = r.any_number("damp", out.damp);  // validate() states the range
+  r.finish();
+  return out;
+}
+
 }  // namespace
 
 PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
@@ -168,6 +178,7 @@ PruneSettings parse_prune(YamlMap m, std::uint64_t seed) {
   p.finetune_epochs = static_cast<int>(m.integer("finetune_epochs", p.finetune_epochs, 0, 100000));
   p.finetune_lr_scale = m.any_number("finetune_lr_scale", p.finetune_lr_scale);
   p.data_batches = static_cast<int>(m.integer("data_batches", p.data_batches, 0, 100000));
+  if (m.has("sparsegpt")) p.reconstruction = parse_reconstruction(m.map("sparsegpt"));
   if (m.has("bn_recalibration")) {
     YamlMap r = m.map("bn_recalibration");
     p.bn_recalibration_batches =
