@@ -13,14 +13,9 @@
 
 #include "core/conv_kernels.h"
 #include "core/conv_workspace.h"
-<<<<<<< HEAD
-#include "kernels/direct_kernels.h"
-#include "core/gemm.h"
-=======
-#include "core/direct_kernels.h"
->>>>>>> convtrain
 #include "core/ops.h"
 #include "core/profile.h"
+#include "kernels/direct_kernels.h"
 #include "kernels/shifted_dots.h"
 
 namespace poda {

@@ -3,14 +3,9 @@
 // through conv_backward_data their data gradients), on the "wide row" layout: a chunk of
 // samples is copied into zero-padded planes (C, Bc, Hp, Wp), so every tap (kh, kw) is the
 // plain offset kh*Wp + kw and an output row of Wp columns (the last Wp - OW junk) needs no
-<<<<<<< HEAD
 // patch matrix. The forward runs the direct kernel of kernels/direct_kernels.h; the weight
-// gradient one GEMM per tap over the chunk, dy padded the same way with its junk zeroed.
-=======
-// patch matrix. The forward runs the direct kernel of core/direct_kernels.h; the weight
-// gradient the shifted dot products of core/shifted_dots.h over the chunk, dy padded the same
-// way with its junk zeroed.
->>>>>>> convtrain
+// gradient the shifted dot products of kernels/shifted_dots.h over the chunk, dy padded the
+// same way with its junk zeroed.
 #include <cstddef>
 #include <cstdint>
 

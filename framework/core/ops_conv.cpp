@@ -45,25 +45,11 @@ void note_conv_gemms(const ConvDims& d, bool dx) {
   if (dx) profile_note_gemm({true, false, K, N, M, n, false});  // dcols = w^T @ dy
 }
 
-<<<<<<< HEAD
-=======
-}  // namespace
-
-std::size_t conv_out_size(std::size_t in, std::size_t kernel, std::size_t stride,
-                          std::size_t padding, std::size_t dilation) {
-  const std::size_t span = dilation * (kernel - 1) + 1;
-  if (kernel == 0 || stride == 0 || span > in + 2 * padding) return 0;
-  return (in + 2 * padding - span) / stride + 1;
-}
-
-namespace {
-
 PODA_CLONES void mask_loop(const float* __restrict src, const std::uint8_t* __restrict mask,
                            float* __restrict dst, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) dst[i] = mask[i] ? src[i] : 0.0f;
 }
 
->>>>>>> convtrain
 // dy (B, C_out, OH, OW) where the ReLU let its input through, else 0.
 Array masked_grad(const Array& dy, const std::uint8_t* mask) {
   ProfileScope scope(ProfileOp::activation);
