@@ -45,7 +45,8 @@ poda::CsvTable run(const poda_test::TempDir& tmp, const std::string& name, const
   poda_test::write_text(file, text);
   const fs::path results = tmp.path / "results";
   const poda_test::Finished f =
-      poda_test::run_poda({"run", file.string(), "--results", results.string()}, tmp.path, "run");
+      poda_test::run_poda({"run", file.string(), "--results", results.string()}, tmp.path, "run",
+                          std::chrono::seconds(180));  // two timed searches on a shared machine
   INFO("stderr:\n" << f.err);
   if (failed >= 0) REQUIRE(f.code == (failed ? 1 : 0));
   REQUIRE((f.code == 0 || f.code == 1));
