@@ -57,10 +57,10 @@ poda::CsvTable run(const poda_test::TempDir& tmp, const std::string& name, const
 // `label` in its deployed-path lines (e.g. "speed-up " or "deployed bytes ").
 double bench_deployed(const poda_test::TempDir& tmp, const poda::CsvTable& runs,
                       const std::string& name, std::size_t r, const std::string& batch,
-                      const std::string& label) {
+                      const std::string& label, const std::string& seconds) {
   const fs::path ckpt = tmp.path / "results" / name / "runs" / runs.rows[r][0] / "final.ckpt";
   const poda_test::Finished f = poda_test::run_poda(
-      {"bench", ckpt.string(), "--batch", batch, "--seconds", "1"}, tmp.path, "bench");
+      {"bench", ckpt.string(), "--batch", batch, "--seconds", seconds}, tmp.path, "bench");
   INFO("bench stdout:\n" << f.out << "\nstderr:\n" << f.err);
   REQUIRE(f.code == 0);
   std::smatch m;
@@ -100,7 +100,7 @@ TEST_CASE("cli: a bytes budget is met and recorded, an unreachable one is a fail
   for (const std::string& f : form)
     CHECK((f == "unstructured" || f == "filter" || f == "neuron" || f == "dense"));
   // Counted, not timed: `poda bench` on the checkpoint reads the very same bytes.
-  CHECK(bench_deployed(tmp, runs, "bytes", 0, "1", "deployed bytes ") ==
+  CHECK(bench_deployed(tmp, runs, "bytes", 0, "1", "deployed bytes ", "0.05") ==
         doctest::Approx(std::stod(achieved[0])).epsilon(1e-5));
 }
 
@@ -124,7 +124,8 @@ TEST_CASE("cli: a speedup budget measures its latency table once, the next point
   }
   // The deployed path re-timed by `poda bench` in a process of its own agrees with the run's
   // budget_achieved: the acceptance asks 10%; a shared CI machine gets a quarter.
-  const double benched = bench_deployed(tmp, runs, "speed", 0, "8", "batch 8: [^\\n]*speed-up ");
+  const double benched =
+      bench_deployed(tmp, runs, "speed", 0, "8", "batch 8: [^\\n]*speed-up ", "1");
   CHECK(benched == doctest::Approx(std::stod(achieved[0])).epsilon(0.25));
   CHECK(fs::exists(tmp.path / "results" / "speed" / "budget_tables"));
 }
