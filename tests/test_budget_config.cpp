@@ -86,3 +86,12 @@ TEST_CASE("prune.budget: swept like any key") {
   CHECK(parse_experiment_config(points[1].config, "exp.yaml").prune->budget->value == 4.0);
   CHECK(points[1].swept.at(0).first == "prune.budget.speedup");
 }
+
+TEST_CASE("prune.budget: search_finetune_steps, the strategy's default unless given") {
+  CHECK(parse(head + "  budget: {bytes: 100}\n").prune->budget->search_finetune_steps == -1);
+  CHECK(parse(head + "  budget: {bytes: 100, search_finetune_steps: 20}\n")
+            .prune->budget->search_finetune_steps == 20);
+  const std::string negative = error_of(head + "  budget: {bytes: 100, search_finetune_steps: -1}\n");
+  CAPTURE(negative);
+  CHECK(negative.rfind("exp.yaml:3:47: 'prune.budget.search_finetune_steps'", 0) == 0);
+}

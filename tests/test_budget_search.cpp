@@ -171,3 +171,43 @@ TEST_CASE("budget search: the uniform and global baselines meet the budget at on
   CHECK(make_budget_strategy("global")->search(tiny.problem).reason.rfind("cannot meet macs 10",
                                                                           0) == 0);
 }
+
+TEST_CASE("budget search: netadapt shrinks in fine-tuned steps and leaves the model pruned") {
+  const double dense_macs = 64 * 32 + 32 * 16 + 16 * 10;
+  Fixture f(budget_settings(BudgetKind::macs, 0.4 * dense_macs));
+  int finetune_steps = 0;
+  f.problem.short_finetune = [&finetune_steps](Module&, int steps) { finetune_steps += steps; };
+  const BudgetSearch found = make_budget_strategy("netadapt")->search(f.problem);
+  REQUIRE(found.feasible);
+  CHECK(found.model_pruned);
+  CHECK(found.layers.size() == 3);
+  CHECK(found.predicted <= 0.4 * dense_macs);
+  CHECK(finetune_steps > 0);
+  // The model is left as the search chose it: its MACs are the prediction, and applying the
+  // chosen forms again changes nothing.
+  CHECK(executed_macs(*f.model, kInput) == found.predicted);
+  const double drift = f.drift(*f.model);
+  CHECK(drift > 0.0);
+  CriterionContext ctx = criterion_context(f.problem);
+  apply_layer_forms(*f.model, f.settings, found.layers, ctx);
+  CHECK(f.drift(*f.model) == doctest::Approx(drift));
+
+  Fixture tiny(budget_settings(BudgetKind::macs, 10));
+  const BudgetSearch none = make_budget_strategy("netadapt")->search(tiny.problem);
+  CHECK_FALSE(none.feasible);
+  CHECK(none.reason.rfind("cannot meet macs 10", 0) == 0);
+  CHECK(tiny.drift(*tiny.model) == 0.0);  // put back as it was
+}
+
+TEST_CASE("budget search: lookup_table reads each sensitivity after the configured fine-tune") {
+  const double dense_macs = 64 * 32 + 32 * 16 + 16 * 10;
+  PruneSettings s = budget_settings(BudgetKind::macs, 0.4 * dense_macs);
+  s.budget->search_finetune_steps = 3;
+  Fixture f(s);
+  int steps = 0, calls = 0;
+  f.problem.short_finetune = [&](Module&, int n) { steps += n, ++calls; };
+  REQUIRE(make_budget_strategy("lookup_table")->search(f.problem).feasible);
+  const std::size_t entries = candidates(budget_layers(*f.model, f.settings), f.settings).size();
+  CHECK(calls == static_cast<int>(entries));
+  CHECK(steps == 3 * calls);
+}

@@ -1,5 +1,6 @@
 #include "budget/cost_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -18,14 +19,7 @@ namespace {
 
 // Short: a table times every candidate against the dense model, and LeNet-5's whole table is
 // meant to build within a minute on two cores.
-LatencyProtocol table_protocol() {
-  LatencyProtocol p;
-  p.warmup_seconds = 0.02;
-  p.min_calls = 30;
-  p.min_seconds = 0.12;
-  p.max_seconds = 1.0;
-  return p;
-}
+LatencyProtocol table_protocol() { return short_protocol(0.12, 30, 1.0); }
 
 bool is_latency(const BudgetSpec& b) {
   return b.kind == BudgetKind::latency_us || b.kind == BudgetKind::speedup;
@@ -168,8 +162,10 @@ CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries) 
 void measure_losses(BudgetProblem& problem, std::vector<CostEntry>& entries) {
   const double base = problem.validation_loss(problem.model);
   CriterionContext ctx = criterion_context(problem);
+  const int steps = std::max(0, problem.settings.budget->search_finetune_steps);
   for (CostEntry& e : entries)
     with_candidate(problem, e, ctx, [&] {
+      if (steps > 0 && problem.short_finetune) problem.short_finetune(problem.model, steps);
       if (problem.recalibration_batches > 0)
         recalibrate_statistics(problem.model, problem.recalibration_batches, problem.run_forward);
       e.loss = problem.validation_loss(problem.model) - base;

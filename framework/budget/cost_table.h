@@ -36,7 +36,9 @@ std::vector<CostEntry> candidates(const std::vector<BudgetLayer>& layers,
 // the batch size and the model's shape; MACs and bytes are counted.
 CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries);
 
-// Fills each entry's loss (the dense model's validation loss subtracted).
+// Fills each entry's loss (the dense model's validation loss subtracted), read after
+// budget.search_finetune_steps of problem.short_finetune when that is positive (a form that
+// fine-tunes well is then not undervalued), and after BatchNorm re-estimation.
 void measure_losses(BudgetProblem& problem, std::vector<CostEntry>& entries);
 
 // The context the configured criterion prunes with (data callbacks of `problem`).

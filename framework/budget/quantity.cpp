@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "infer/measure.h"
+#include "infer/deployed.h"
 #include "measure/compact.h"
 
 namespace poda {
@@ -25,11 +25,6 @@ double tensor_bytes(const Parameter& p) {
 
 }  // namespace
 
-std::unique_ptr<InferencePlan> deployed_plan(Sequential& model, const Shape& input_shape) {
-  const std::shared_ptr<Sequential> compact = compacted_or_null(model, input_shape);
-  return build_plan(compact ? *compact : model, input_shape, Dispatch::measured);
-}
-
 double stored_bytes(Sequential& model, const Shape& input_shape) {
   const std::shared_ptr<Sequential> compact = compacted_or_null(model, input_shape);
   Sequential& deployed = compact ? *compact : model;
@@ -43,14 +38,16 @@ double executed_macs(Sequential& model, const Shape& input_shape) {
   return static_cast<double>((compact ? *compact : model).effective_macs(input_shape));
 }
 
-LatencyProtocol budget_check_protocol() {
+LatencyProtocol short_protocol(double min_seconds, std::size_t min_calls, double max_seconds) {
   LatencyProtocol p;
-  p.warmup_seconds = 0.05;
-  p.min_calls = 50;
-  p.min_seconds = 0.5;
-  p.max_seconds = 3.0;
+  p.warmup_seconds = min_seconds / 8;
+  p.min_calls = min_calls;
+  p.min_seconds = min_seconds;
+  p.max_seconds = max_seconds;
   return p;
 }
+
+LatencyProtocol budget_check_protocol() { return short_protocol(0.5, 50, 3.0); }
 
 BudgetMeasurement measure_budget(Sequential& model, const Shape& input_shape,
                                  const BudgetSpec& budget, const LatencyProtocol& protocol) {
@@ -61,13 +58,10 @@ BudgetMeasurement measure_budget(Sequential& model, const Shape& input_shape,
     case BudgetKind::latency_us:
     case BudgetKind::speedup: break;
   }
-  const std::unique_ptr<InferencePlan> dense = build_plan(model, input_shape, Dispatch::dense);
-  const std::unique_ptr<InferencePlan> deployed = deployed_plan(model, input_shape);
-  const std::vector<LatencyStats> stats =
-      time_plans({dense.get(), deployed.get()}, input_shape, budget.batch, protocol);
-  m.dense_us = stats[0].median_us;
-  m.deployed_us = stats[1].median_us;
-  m.value = budget.kind == BudgetKind::speedup ? m.dense_us / m.deployed_us : m.deployed_us;
+  const DeployedTiming t = time_deployed(model, input_shape, budget.batch, protocol);
+  m.dense_us = t.dense.median_us;
+  m.deployed_us = t.deployed.median_us;
+  m.value = budget.kind == BudgetKind::speedup ? t.speedup() : m.deployed_us;
   return m;
 }
 

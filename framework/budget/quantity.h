@@ -1,19 +1,16 @@
 #pragma once
 // The quantity a budget holds, measured on a model as it would be deployed: its dead units cut
 // out (measure/compact.h) and each layer on whichever kernel measured fastest (a measured
-// inference plan, infer/plan.h). The search and the final check use these same functions,
-// so the figure reported is the figure searched for.
+// inference plan, infer/deployed.h). The search, the final check and `poda bench` use these
+// same functions, so the figure reported is the figure searched for and the one re-measured.
 #include <memory>
 
-#include "infer/plan.h"
+#include "infer/deployed.h"
 #include "measure/latency.h"
 #include "nn/layers/sequential.h"
 #include "prune/budget_spec.h"
 
 namespace poda {
-
-// The model compacted when it can be (else as it is), in a measured plan.
-std::unique_ptr<InferencePlan> deployed_plan(Sequential& model, const Shape& input_shape);
 
 // Bytes of the deployed weights: each weight tensor dense fp32 or as CSR (values, 16-bit
 // columns, row pointers), whichever is smaller; biases and BatchNorm parameters dense.
@@ -33,7 +30,11 @@ struct BudgetMeasurement {
 BudgetMeasurement measure_budget(Sequential& model, const Shape& input_shape,
                                  const BudgetSpec& budget, const LatencyProtocol& protocol);
 
-// The protocol a search checks a whole candidate model with: shorter than a run's final one.
+// A protocol shorter than a run's final one, for a search's many timings: at least
+// `min_calls` calls over `min_seconds`, at most `max_seconds`, after min_seconds / 8 warm-up.
+LatencyProtocol short_protocol(double min_seconds, std::size_t min_calls, double max_seconds);
+
+// The protocol a search checks a whole candidate model with.
 LatencyProtocol budget_check_protocol();
 
 }  // namespace poda

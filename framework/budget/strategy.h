@@ -27,7 +27,9 @@ namespace poda {
 struct BudgetProblem {
   BudgetProblem(Sequential& m, Shape input, const PruneSettings& s)
       : model(m), input_shape(std::move(input)), settings(s) {}
-  Sequential& model;  // the trained dense model; a strategy leaves it as it found it
+  // The trained dense model; a strategy leaves it as it found it, unless it says
+  // model_pruned (then the model is pruned to its layers and trained by the search).
+  Sequential& model;
   Shape input_shape;
   const PruneSettings& settings;  // settings.budget is set
   // Validation loss of the model as it is (lower is better); never the test split.
@@ -39,6 +41,9 @@ struct BudgetProblem {
   std::function<std::string(const std::string& key)> load_table;
   std::function<void(const std::string& key, const std::string& text)> save_table;
   int recalibration_batches = 0;  // BatchNorm re-estimation before each sensitivity reading
+  // A short fine-tune: `steps` optimiser steps on training batches at the fine-tuning
+  // learning rate, masks kept (the runner's; a test's own); may be empty (none).
+  std::function<void(Module&, int steps)> short_finetune;
   std::function<void(const std::string&)> message;  // progress lines; may be empty
 };
 
@@ -48,11 +53,15 @@ struct BudgetSearch {
   std::string reason;        // when not feasible: what the fastest reachable model gives
   double predicted = 0.0;    // the budget's quantity the strategy expects of `layers`
   bool table_reused = false; // its measured table came from table_dir
+  bool model_pruned = false; // the model is left pruned to `layers`, with weights the search
+                             // trained (netadapt): the runner does not prune it again
 };
 
 class BudgetStrategy {
  public:
   virtual ~BudgetStrategy() = default;
+  // Called only when some layer may take one of the budget's forms (budget_layers() is not
+  // empty): the runner says so before any search.
   virtual BudgetSearch search(BudgetProblem& problem) const = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "budget/quantity.h"
 #include "cli/commands.h"
 #include "core/blas_runtime.h"
 #include "core/user_error.h"
@@ -11,6 +12,7 @@
 #include "experiment/config/model_file.h"
 #include "experiment/runner/model_checkpoint.h"
 #include "nn/model_builder.h"
+#include "infer/deployed.h"
 #include "infer/measure.h"
 #include "kernels/sparse_kernels.h"
 #include "infer/synthetic.h"
@@ -79,6 +81,26 @@ void print_speedups(const InferenceMeasurement& m, std::size_t batch) {
               dense / m.value(p + "sparse"), dense / m.value(p + "compact"));
 }
 
+// The deployed path (infer/deployed.h): what a budget run's budget_achieved measures, by the
+// same functions, so a run's row can be checked here in a process of its own.
+void print_deployed(Sequential& model, const Shape& input, const BenchOptions& o,
+                    const LatencyProtocol& protocol) {
+  std::printf("\ndeployed path (compacted where it can be, fastest kernel per layer), timed in "
+              "alternation with dense alone:\n");
+  std::string layers, note;
+  for (std::size_t b : o.batch_sizes) {
+    const DeployedTiming t = time_deployed(model, input, b, protocol);
+    note = t.note;
+    std::printf("deployed batch %zu: %.1f us, dense %.1f us, speed-up %.3fx\n", b,
+                t.deployed.median_us, t.dense.median_us, t.speedup());
+    layers += "batch " + std::to_string(b) + ":\n" + t.layers;
+  }
+  std::printf("deployed bytes %.0f, MACs per sample %.0f\n", stored_bytes(model, input),
+              executed_macs(model, input));
+  if (!note.empty()) std::printf("deployed path not compacted: %s\n", note.c_str());
+  std::printf("kernel per layer (deployed path):\n%s", layers.c_str());
+}
+
 }  // namespace
 
 int command_bench(const BenchOptions& o) {
@@ -108,6 +130,7 @@ int command_bench(const BenchOptions& o) {
   if (!m.compact_note.empty()) std::printf("not compacted: %s\n", m.compact_note.c_str());
   std::printf("\nkernel per layer (sparse path):\n");
   for (const std::string& log : m.layer_log) std::printf("%s", log.c_str());
+  print_deployed(*model, input, o, settings.protocol);
   return 0;
 }
 

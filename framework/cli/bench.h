@@ -1,7 +1,9 @@
 #pragma once
 // `poda bench`: the three inference paths of one model (dense, sparse, compacted) at a few
 // batch sizes, with each layer's kernel choice; a trained checkpoint or a zoo model with
-// random weights and masks.
+// random weights and masks. Then the deployed path (compacted, fastest kernel per layer),
+// timed against dense alone, with the deployed bytes and MACs: the quantities a budget run
+// records as budget_achieved (budget/quantity.h), re-measured in a process of its own.
 #include <cstdint>
 #include <string>
 #include <vector>

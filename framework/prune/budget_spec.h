@@ -21,6 +21,10 @@ struct BudgetSpec {
   // layer's output units (what compaction removes).
   std::vector<Granularity> forms{Granularity::unstructured, Granularity::filter};
   std::string strategy = "lookup_table";  // a registered search (budget/strategy.h)
+  // Optimiser steps of the short fine-tune a search gives a candidate before reading its
+  // validation loss (search_finetune_steps); -1: the strategy's own default (lookup_table
+  // none, netadapt 30).
+  int search_finetune_steps = -1;
 
   // The YAML key the value is written under: latency_b<B>_us, speedup, macs, bytes.
   std::string key() const;

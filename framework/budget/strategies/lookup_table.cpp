@@ -144,10 +144,6 @@ class LookupTable : public BudgetStrategy {
     const BudgetSpec& budget = *problem.settings.budget;
     BudgetSearch result;
     const std::vector<BudgetLayer> layers = budget_layers(problem.model, problem.settings);
-    if (layers.empty()) {
-      result.reason = "no layer may take any of the budget's forms";
-      return result;
-    }
     const auto start = std::chrono::steady_clock::now();
     CostTable table = measure_costs(problem, candidates(layers, problem.settings));
     result.table_reused = table.reused;

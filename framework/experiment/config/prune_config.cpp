@@ -86,7 +86,8 @@ ScheduleSpec parse_schedule(YamlMap& m) {
   return s;
 }
 
-// prune.budget: {latency_b<B>_us | speedup | macs | bytes: value, batch, forms, strategy}.
+// prune.budget: {latency_b<B>_us | speedup | macs | bytes: value, batch, forms, strategy,
+// search_finetune_steps}.
 // Exactly one kind; validate() states the value's range.
 BudgetSpec parse_budget(YamlMap& m) {
   YamlMap bm = m.map("budget");
@@ -131,6 +132,8 @@ BudgetSpec parse_budget(YamlMap& m) {
     }
   }
   b.strategy = bm.text("strategy", b.strategy, budget_strategy_names());
+  if (bm.has("search_finetune_steps"))
+    b.search_finetune_steps = static_cast<int>(bm.integer("search_finetune_steps", 0, 0, 100000));
   bm.finish();
   return b;
 }

@@ -189,6 +189,20 @@ void draw_single_point_bars(ReportState& st, const std::vector<Series>& series) 
   }
 }
 
+// Budget runs (prune.budget): accuracy against the budget's quantity as measured on the final
+// model, the search and its baselines (budget_strategy) as lines on the same axes.
+void draw_budget(ReportState& st, const RunTable& t) {
+  if (!t.has_column("budget_achieved") || std::isnan(table_mean(t, "budget_achieved"))) return;
+  LinePlot acc;
+  acc.title = "Test accuracy vs measured budget (mean ± std over seeds)";
+  acc.x_label = "budget_achieved: the final model measured again (unit of budget_kind, log scale)";
+  acc.y_label = "test accuracy";
+  acc.log_x = true;
+  acc.series = series_of(t, "budget_achieved", "acc");
+  acc.references = {{"dense model", table_mean(t, "acc_dense")}};
+  draw_line(st, "accuracy_vs_budget", "Accuracy vs measured budget", acc);
+}
+
 void draw_plots(ReportState& st, const RunTable& t) {
   LinePlot acc;
   acc.title = "Test accuracy vs achieved sparsity (mean ± std over seeds)";
@@ -210,6 +224,7 @@ void draw_plots(ReportState& st, const RunTable& t) {
   draw_line(st, "accuracy_vs_effective_macs", "Accuracy vs effective MACs", macs);
 
   draw_latency(st, t);
+  draw_budget(st, t);
   draw_layer_sparsity(st, t);
   if (has_quantization(t))
     draw_line(st, "accuracy_vs_compressed_size", "Quantized accuracy vs compressed size",

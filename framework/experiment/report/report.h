@@ -16,6 +16,8 @@ namespace poda {
 //   plots/accuracy_vs_effective_macs.{svg,png}
 //   plots/latency_b<B>_vs_sparsity.{svg,png}  per batch size with latency_b<B>_us_* columns
 //   plots/accuracy_vs_latency_b<B>.{svg,png}  accuracy against each path's latency, same
+//   plots/accuracy_vs_budget.{svg,png}        budget runs: acc against budget_achieved, one
+//                                             line per strategy (search and baselines)
 //   plots/accuracy_per_round.{svg,png}        runs that prune in rounds (round_curves.h)
 //   plots/layer_sparsity[_k].{svg,png}        per-layer sparsity of each series at its
 //                                             highest target, at most 6 series per plot

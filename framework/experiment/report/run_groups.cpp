@@ -79,13 +79,13 @@ void find_setting_columns(RunTable& t) {
 }
 
 // The label always names schedule, granularity and criterion, then whatever else varies
-// between lines (scope, swept keys).
+// between lines (scope, swept keys); a budget, like a target sparsity, is a point on a line.
 std::string series_label(const RunTable& t, const std::vector<std::string>& row) {
   auto cell = [&](const std::string& name) { return row[column_index(t.csv, name)]; };
   std::string label = cell("schedule") + " / " + cell("granularity") + " / " + cell("criterion");
   for (const auto& name : t.varying_setting_columns)
     if (name != "schedule" && name != "granularity" && name != "criterion" &&
-        name != "target_sparsity")
+        name != "target_sparsity" && name != "budget")
       label += " / " + setting_label(name) + "=" + cell(name);
   return label;
 }

@@ -12,6 +12,7 @@
 #include "experiment/io/atomic_file.h"
 #include "experiment/runner/trainer_hooks.h"
 #include "prune/bn_recalibration.h"
+#include "train/trainer.h"
 
 namespace poda {
 
@@ -51,6 +52,25 @@ int recalibration_batches(const PruneSettings& s, Module& model) {
                                                              : s.bn_recalibration_batches;
 }
 
+// `steps` optimiser steps of the configured optimiser at the fine-tuning learning rate, on the
+// training batches compute_gradients feeds (continuing where the last call stopped).
+std::function<void(Module&, int)> short_finetune(const ExperimentConfig& c,
+                                                 const ScheduleHooks& hooks) {
+  TrainSettings t = c.train;
+  t.lr = static_cast<float>(c.train.lr * c.prune->finetune_lr_scale);
+  auto next = std::make_shared<int>(0);
+  return [t, next, grad = hooks.compute_gradients](Module& model, int steps) {
+    const std::unique_ptr<Optimizer> optimizer = make_optimizer(t, model.parameters());
+    for (int i = 0; i < steps; ++i) {
+      model.zero_grad();
+      grad(model, (*next)++);
+      optimizer->step();
+    }
+    model.zero_grad();
+    model.eval();
+  };
+}
+
 LatencyProtocol final_protocol(const ExperimentConfig& c) {
   return c.latency ? c.latency->protocol : LatencyProtocol{};
 }
@@ -85,8 +105,14 @@ BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord
   problem.compute_gradients = hooks.compute_gradients;
   problem.recalibration_batches = recalibration_batches(s, model);
   problem.message = [&progress = run.progress](const std::string& line) { progress.message(line); };
+  problem.short_finetune = short_finetune(c, hooks);
   keep_tables(problem, tables_dir(run));
 
+  if (budget_layers(model, s).empty()) {
+    BudgetOutcome none;
+    none.failure = "no layer may take any of the budget's forms";
+    return none;
+  }
   const auto start = std::chrono::steady_clock::now();
   const BudgetSearch search = make_budget_strategy(s.budget->strategy)->search(problem);
   record.set("search_seconds",
@@ -103,7 +129,7 @@ BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord
   ctx.run_forward = hooks.run_forward;
   ctx.batches = s.data_batches;
   ctx.seed = s.seed;
-  apply_layer_forms(model, s, search.layers, ctx);
+  if (!search.model_pruned) apply_layer_forms(model, s, search.layers, ctx);
   if (problem.recalibration_batches > 0 &&
       recalibrate_statistics(model, problem.recalibration_batches, hooks.run_forward))
     record.set("bn_recalibration", problem.recalibration_batches);
