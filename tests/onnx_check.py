@@ -3,6 +3,7 @@
 (python3-onnx) accepts it, and OpenCV's DNN module (python3-opencv) runs it on the given
 input and gives poda's outputs within a tolerance.
 Usage: onnx_check.py MODEL.onnx INPUT.f32 EXPECTED.f32 [TOLERANCE]
+       onnx_check.py --checker-only MODEL.onnx (the ONNX checker alone)
 INPUT.f32 is the float32 input (N, ...) as the graph declares it; EXPECTED.f32 poda's (N, K).
 """
 import sys
@@ -13,6 +14,10 @@ import onnx
 
 
 def main():
+    if sys.argv[1] == "--checker-only":
+        onnx.checker.check_model(onnx.load(sys.argv[2]), full_check=True)
+        print(f"{sys.argv[2]}: checker ok")
+        return 0
     model_path, input_path, expected_path = sys.argv[1:4]
     tolerance = float(sys.argv[4]) if len(sys.argv) > 4 else 1e-4
     model = onnx.load(model_path)

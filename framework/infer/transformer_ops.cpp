@@ -66,13 +66,13 @@ AttentionOp::AttentionOp(std::string name, AttentionWeights weights)
     : name_(std::move(name)), w_(std::move(weights)) {}
 
 std::string AttentionOp::describe() const {
-  return name_ + " MultiHeadSelfAttention(" + std::to_string(w_.q_weight.shape()[0]) + ", " +
+  return name_ + " MultiHeadSelfAttention(" + std::to_string(w_.q_weight.shape()[1]) + ", " +
          std::to_string(w_.heads) + " heads)";
 }
 
 std::size_t AttentionOp::macs() const {
-  const std::size_t T = in_shape[0], D = in_shape[1];
-  return 4 * T * D * D + 2 * T * T * D;
+  const std::size_t T = in_shape[0], D = in_shape[1], E = w_.q_weight.shape()[0];
+  return 4 * T * D * E + 2 * T * T * E;
 }
 
 std::size_t AttentionOp::bytes_dense() const {
@@ -84,37 +84,39 @@ std::size_t AttentionOp::bytes_dense() const {
 }
 
 void AttentionOp::reserve(std::size_t batch) {
-  const std::size_t T = in_shape[0], D = in_shape[1];
-  for (auto* buffer : {&q_, &k_, &v_, &mixed_}) buffer->resize(batch * T * D);
+  const std::size_t T = in_shape[0], E = w_.q_weight.shape()[0];
+  for (auto* buffer : {&q_, &k_, &v_, &mixed_}) buffer->resize(batch * T * E);
   scores_.resize(batch * w_.heads * T * T);
 }
 
 namespace {
-// y (rows, D) = x (rows, D) weight^T (D, D) + bias
-void project(float* y, const float* x, const Array& weight, const Array& bias, std::size_t rows,
-             std::size_t D) {
+// y (rows, out) = x (rows, in) weight^T (in, out) + bias
+void project(float* y, const float* x, const Array& weight, const Array& bias, std::size_t rows) {
+  const std::size_t out = weight.shape()[0], in = weight.shape()[1];
   if (bias.size() != 0)
-    for (std::size_t r = 0; r < rows; ++r) std::copy(bias.begin(), bias.end(), y + r * D);
-  gemm(false, true, rows, D, D, 1.0f, x, weight.data(), bias.size() != 0 ? 1.0f : 0.0f, y);
+    for (std::size_t r = 0; r < rows; ++r) std::copy(bias.begin(), bias.end(), y + r * out);
+  gemm(false, true, rows, out, in, 1.0f, x, weight.data(), bias.size() != 0 ? 1.0f : 0.0f, y);
 }
 }  // namespace
 
 void AttentionOp::run(Workspace& ws, std::size_t batch) {
-  const std::size_t T = in_shape[0], D = in_shape[1], H = w_.heads, dh = D / H, rows = batch * T;
+  // E = heads * head width: the model's width D, or less when heads were removed.
+  const std::size_t T = in_shape[0], E = w_.q_weight.shape()[0], H = w_.heads, dh = E / H;
+  const std::size_t rows = batch * T;
   const float* x = ws.slot(in);
-  project(q_.data(), x, w_.q_weight, w_.q_bias, rows, D);
-  project(k_.data(), x, w_.k_weight, w_.k_bias, rows, D);
-  project(v_.data(), x, w_.v_weight, w_.v_bias, rows, D);
+  project(q_.data(), x, w_.q_weight, w_.q_bias, rows);
+  project(k_.data(), x, w_.k_weight, w_.k_bias, rows);
+  project(v_.data(), x, w_.v_weight, w_.v_bias, rows);
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   for (std::size_t b = 0; b < batch; ++b)
     for (std::size_t h = 0; h < H; ++h) {  // the same strided GEMMs as core/ops_attention.cpp
-      const std::size_t tok = b * T * D + h * dh;
+      const std::size_t tok = b * T * E + h * dh;
       float* s = scores_.data() + (b * H + h) * T * T;
-      gemm(false, true, T, T, dh, scale, q_.data() + tok, D, k_.data() + tok, D, 0.0f, s, T);
+      gemm(false, true, T, T, dh, scale, q_.data() + tok, E, k_.data() + tok, E, 0.0f, s, T);
       softmax_rows(s, s, T, T);
-      gemm(false, false, T, dh, T, 1.0f, s, T, v_.data() + tok, D, 0.0f, mixed_.data() + tok, D);
+      gemm(false, false, T, dh, T, 1.0f, s, T, v_.data() + tok, E, 0.0f, mixed_.data() + tok, E);
     }
-  project(ws.slot(out), mixed_.data(), w_.out_weight, w_.out_bias, rows, D);
+  project(ws.slot(out), mixed_.data(), w_.out_weight, w_.out_bias, rows);
 }
 
 }  // namespace poda

@@ -1,5 +1,6 @@
 #include "measure/compact.h"
 
+#include "nn/layers/tokenwise.h"
 #include "prune/dependency_groups.h"
 
 namespace poda {
@@ -11,12 +12,6 @@ using Named = std::vector<std::pair<std::string, ModulePtr>>;
 
 std::string dotted(const std::string& prefix, const std::string& name) {
   return prefix.empty() ? name : prefix + "." + name;
-}
-
-std::vector<std::size_t> all_indices(std::size_t n) {
-  std::vector<std::size_t> v(n);
-  for (std::size_t i = 0; i < n; ++i) v[i] = i;
-  return v;
 }
 
 // What flows between the layers of the copy: the original channels or features kept.
@@ -50,6 +45,8 @@ class Compactor {
     return nullptr;
   }
   ModulePtr leaf(const ModulePtr& m, const std::string& name, const Shape& shape, Carried& c);
+  ModulePtr attention(const ModulePtr& m, const std::string& name, Carried& c);
+  ModulePtr opaque(const ModulePtr& m, const std::string& name, const Shape& shape, Carried& c);
   std::vector<std::size_t> kept_outputs(const Module& m) const;
   std::vector<DependencyGroup> groups_;
 };
@@ -86,17 +83,50 @@ ModulePtr Compactor::leaf(const ModulePtr& m, const std::string& name, const Sha
       return m->compacted(c.keep, c.keep);
     case Flow::flattens: flatten_kept(c, shape); return m;
     case Flow::keeps_zeros: return m;  // stateless here: shared with the original
-    case Flow::opaque: break;
+    case Flow::opaque: return opaque(m, name, shape, c);
+    case Flow::attends: break;  // a container (copy); a leaf declaring it has no projections
   }
   return fail(name, *m);
 }
 
+// The heads its group keeps (at least one), the input channels carried, the output units
+// out's group keeps.
+ModulePtr Compactor::attention(const ModulePtr& m, const std::string& name, Carried& c) {
+  const auto& children = m->children();
+  if (children.size() < 2 || c.flattened_spatial) return fail(name, *m);
+  const Module& out_proj = *children.back().second;
+  if (!group_written_by(groups_, children.front().second.get()) ||
+      !group_written_by(groups_, &out_proj))
+    return fail(name, *m);
+  const std::vector<std::size_t> rows = kept_outputs(out_proj);
+  ModulePtr out = m->compacted_heads(c.keep, kept_outputs(*children.front().second), rows);
+  c = {rows, false};
+  return out ? out : fail(name, *m);
+}
+
+// Channels of one sample's shape: a token's features for tokens (T, D), else axis 0.
+std::size_t channel_count(const Shape& shape) {
+  return shape.size() == 2 ? shape[1] : shape.empty() ? 0 : shape[0];
+}
+
+// An opaque layer is crossed, as an unchanged copy, only where every channel stays.
+ModulePtr Compactor::opaque(const ModulePtr& m, const std::string& name, const Shape& shape,
+                            Carried& c) {
+  if (c.flattened_spatial || c.keep.size() != channel_count(shape)) return fail(name, *m);
+  ModulePtr copy = m->copied();
+  if (!copy) return fail(name, *m);
+  c = {all_indices(channel_count(m->output_shape(shape))), false};
+  return copy;
+}
+
 ModulePtr Compactor::copy(const ModulePtr& m, const std::string& name, const Shape& shape,
                           Carried& c) {
+  if (m->channel_flow() == Flow::attends && !m->children().empty()) return attention(m, name, c);
   if (m->children().empty()) return leaf(m, name, shape, c);
   Named children;
   if (m->chains_children()) {
-    Shape at = shape;
+    // Tokenwise's layers see one token's features (D), not the tokens (T, D).
+    Shape at = dynamic_cast<const Tokenwise*>(m.get()) ? Shape{shape.at(1)} : shape;
     for (const auto& [child_name, child] : m->children()) {
       ModulePtr copied = copy(child, dotted(name, child_name), at, c);
       if (!copied) return nullptr;

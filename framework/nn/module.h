@@ -68,10 +68,15 @@ class Module {
     flattens,     // (C, H, W) -> (C*H*W): channel c becomes features [c*H*W, (c+1)*H*W)
     normalizes,   // per-channel affine (BatchNorm): its channel goes with the unit before it
     transforms,   // reads channels and writes output units through a weight (Dense, Conv2d)
+    attends,      // multi-head attention: every child but the last (q, k, v) reads the channels
+                  // and writes heads of head_width() rows each; the last (out) reads the heads
+                  // (head_width() features each) and writes the output. A head is one unit.
   };
   virtual ChannelFlow channel_flow() const { return ChannelFlow::opaque; }
   // Output unit o of a `transforms` layer reads input group o / (out / groups) (Conv2d).
   virtual std::size_t groups() const { return 1; }
+  // Rows of each projection that make one head of an `attends` layer.
+  virtual std::size_t head_width() const { return 1; }
   // Children run one after another on one input (Sequential): zeros are traced along them.
   virtual bool chains_children() const { return false; }
   // Children all read the block's input and their outputs are added (Residual); with
@@ -92,6 +97,16 @@ class Module {
                                             const std::vector<std::size_t>& out) const {
     return nullptr;
   }
+  // An `attends` layer keeping input channels `in`, heads `heads` and output units `out`.
+  virtual std::shared_ptr<Module> compacted_heads(const std::vector<std::size_t>& in,
+                                                  const std::vector<std::size_t>& heads,
+                                                  const std::vector<std::size_t>& out) const {
+    return nullptr;
+  }
+  // An independent copy of an opaque layer (LayerNorm, a class token), which compaction may
+  // cross when every channel entering it stays; nullptr when it cannot be crossed (Sigmoid,
+  // which a pruned channel would enter as 0 and leave as 0.5).
+  virtual std::shared_ptr<Module> copied() const { return nullptr; }
   // ---- end of pruning and compaction traits ----
   // ---- inference lowering (nn/lowering.h) ----
   // Describes this layer, masks folded and in evaluation mode, to an inference-plan builder.

@@ -72,4 +72,10 @@ void gather_effective(const Parameter& from, const std::vector<std::size_t>& row
       for (std::size_t k = 0; k < inner; ++k) *out++ = effective_at(from, (r * C + c) * inner + k);
 }
 
+std::vector<std::size_t> all_indices(std::size_t n) {
+  std::vector<std::size_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = i;
+  return v;
+}
+
 }  // namespace poda

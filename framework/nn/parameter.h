@@ -51,6 +51,8 @@ std::size_t count_nonzero_effective(const Parameter& p);
 
 // value ⊙ mask at flat index i.
 float effective_at(const Parameter& p, std::size_t i);
+// 0, 1, ..., n - 1: every row or column, for gather_effective.
+std::vector<std::size_t> all_indices(std::size_t n);
 // Compaction: `to` (rows, cols, inner) = value ⊙ mask of `from` viewed as (R, C, inner) at the
 // given rows and columns (inner = kH * kW for a conv weight, 1 for Dense; a vector is
 // (R, 1, 1) with cols = {0}).

@@ -25,6 +25,7 @@ struct Space {
   std::size_t parent = 0;
   std::size_t channels = 0;  // 0 = not known yet (the network's input before a layer reads it)
   std::string pinned;
+  bool heads = false;
   std::vector<std::pair<std::size_t, GroupMember>> members;  // (model order, member)
 };
 
@@ -37,7 +38,7 @@ struct Carried {
 class Tracer {
  public:
   std::size_t new_space(std::size_t channels, const std::string& pinned = "") {
-    spaces_.push_back({spaces_.size(), channels, pinned, {}});
+    spaces_.push_back({spaces_.size(), channels, pinned, false, {}});
     return spaces_.size() - 1;
   }
   Space& root(std::size_t s) {
@@ -49,8 +50,8 @@ class Tracer {
     if (r.pinned.empty()) r.pinned = why;
   }
   void add(std::size_t s, Role role, Module& layer, const std::string& name,
-           std::size_t fan_out = 1) {
-    root(s).members.push_back({order_++, GroupMember{role, &layer, name, fan_out}});
+           std::size_t fan_out = 1, std::size_t span = 1) {
+    root(s).members.push_back({order_++, GroupMember{role, &layer, name, fan_out, span}});
   }
   Carried walk(Module& m, const std::string& name, Carried in);
   std::vector<DependencyGroup> groups();
@@ -59,6 +60,7 @@ class Tracer {
   void unite(std::size_t a, std::size_t b, const std::string& where);
   Carried leaf(Module& m, const std::string& name, Carried in);
   Carried transform(Module& m, const std::string& name, Carried in);
+  Carried attend(Module& m, const std::string& name, Carried in);
   std::vector<Space> spaces_;
   std::size_t order_ = 0;
 };
@@ -78,6 +80,7 @@ void Tracer::unite(std::size_t a, std::size_t b, const std::string& where) {
 }
 
 Carried Tracer::walk(Module& m, const std::string& name, Carried in) {
+  if (m.channel_flow() == Flow::attends) return attend(m, name, in);
   if (m.children().empty()) return leaf(m, name, in);
   if (m.chains_children()) {
     for (const auto& [child_name, child] : m.children())
@@ -115,6 +118,7 @@ Carried Tracer::leaf(Module& m, const std::string& name, Carried in) {
       return in;
     }
     case Flow::transforms: return transform(m, name, in);
+    case Flow::attends:  // a container (walk); a leaf declaring it has no projections
     case Flow::opaque: break;
   }
   // An opaque layer (Sigmoid) ends the group without pinning it: a masked channel enters it
@@ -153,6 +157,37 @@ Carried Tracer::transform(Module& m, const std::string& name, Carried in) {
   return {o, false};
 }
 
+// q, k and v read the input's channels and write the heads, head_width() rows each; out reads
+// the heads (head_width() features each, as after a flatten) and writes the output's channels.
+Carried Tracer::attend(Module& m, const std::string& name, Carried in) {
+  const auto& children = m.children();
+  const std::size_t width = m.head_width();
+  const Parameter* first =
+      children.empty() ? nullptr : own_parameter(*children[0].second, "weight");
+  if (children.size() < 2 || !first || first->value.shape().size() != 2 ||
+      first->value.dim(0) % width != 0) {
+    pin(in.space, "'" + name + "' does not say how its heads are laid out");
+    return {new_space(0, "the output of '" + name + "'"), false};
+  }
+  const std::size_t heads = new_space(first->value.dim(0) / width);
+  root(heads).heads = true;
+  for (std::size_t i = 0; i + 1 < children.size(); ++i) {
+    Module& proj = *children[i].second;
+    const std::string proj_name = join(name, children[i].first);
+    const Parameter* w = own_parameter(proj, "weight");
+    Space& from = root(in.space);
+    if (from.channels == 0 && !in.flattened && w) from.channels = w->value.dim(1);
+    if (!w || w->value.shape() != first->value.shape() || in.flattened ||
+        w->value.dim(1) != from.channels)
+      pin(in.space, "'" + proj_name + "' does not read the channels before it one to one");
+    add(in.space, Role::reads, proj, proj_name);
+    add(heads, Role::writes, proj, proj_name, 1, width);
+    if (w && !w->prunable) pin(heads, "the weight of '" + proj_name + "' is not prunable");
+  }
+  const auto& [out_name, out] = children.back();
+  return transform(*out, join(name, out_name), {heads, true});
+}
+
 std::vector<DependencyGroup> Tracer::groups() {
   std::vector<std::pair<std::size_t, DependencyGroup>> ordered;
   for (std::size_t s = 0; s < spaces_.size(); ++s) {
@@ -160,7 +195,7 @@ std::vector<DependencyGroup> Tracer::groups() {
     if (sp.parent != s) continue;
     std::sort(sp.members.begin(), sp.members.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    DependencyGroup g{sp.channels, {}, sp.pinned};
+    DependencyGroup g{sp.channels, {}, sp.pinned, sp.heads};
     for (const auto& [order, member] : sp.members) g.members.push_back(member);
     if (g.writers().empty()) continue;
     ordered.emplace_back(sp.members.front().first, std::move(g));
@@ -215,13 +250,14 @@ bool group_channel_removed(const DependencyGroup& g, std::size_t c) {
     if (m.role == Role::reads) continue;
     const Parameter* w = own_parameter(*m.layer, "weight");
     const Parameter* b = own_parameter(*m.layer, "bias");
-    if (!masked_at(b, c)) return false;
+    for (std::size_t u = c * m.span; u < (c + 1) * m.span; ++u)
+      if (!masked_at(b, u)) return false;
     if (m.role == Role::normalizes) {
       if (!masked_at(w, c)) return false;
       continue;
     }
     const std::size_t row = w->value.size() / w->value.dim(0);
-    for (std::size_t e = c * row; e < (c + 1) * row; ++e)
+    for (std::size_t e = c * m.span * row; e < (c + 1) * m.span * row; ++e)
       if (!masked_at(w, e)) return false;
   }
   return true;
@@ -242,14 +278,15 @@ void mask_group_channels(const DependencyGroup& g, const std::vector<bool>& remo
       });
       continue;
     }
-    // Writers' rows (gamma for a normalizer) and biases (beta).
+    // Writers' rows (gamma for a normalizer) and biases (beta), span of each per channel.
+    const std::size_t span = m.span;
     edit_mask(w, [&](float* mk) {
       for (std::size_t c = 0; c < remove.size(); ++c)
-        if (remove[c]) std::fill_n(mk + c * row, row, 0.0f);
+        if (remove[c]) std::fill_n(mk + c * span * row, span * row, 0.0f);
     });
     edit_mask(own_parameter(*m.layer, "bias"), [&](float* mk) {
       for (std::size_t c = 0; c < remove.size(); ++c)
-        if (remove[c]) mk[c] = 0.0f;
+        if (remove[c]) std::fill_n(mk + c * span, span, 0.0f);
     });
   }
 }

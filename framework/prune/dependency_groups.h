@@ -5,7 +5,8 @@
 // when a residual add joins it to other branches or to the block's input, a channel of every
 // layer writing those. Built from the layers' traits (Module::channel_flow, groups,
 // chains_children, sums_children, adds_input), never from type names, so a new layer type
-// takes part by declaring how channels flow through it. Semantics in docs/pruning.md.
+// takes part by declaring how channels flow through it. An attention layer (`attends`) adds a
+// group of its heads. Semantics in docs/pruning.md.
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct GroupMember {
   Module* layer = nullptr;
   std::string name;         // the layer's dotted name, e.g. "stage2_0.shortcut.conv"
   std::size_t fan_out = 1;  // reads: channel c is input features [c * fan_out, (c+1) * fan_out)
+  std::size_t span = 1;     // writes: channel c is output units [c * span, (c+1) * span)
 };
 
 struct DependencyGroup {
@@ -32,6 +34,9 @@ struct DependencyGroup {
   // not depthwise, a weight that is not prunable, a shape the tracer cannot map); empty =
   // prunable.
   std::string pinned;
+  // The channels are attention heads (writers q, k, v with span = the head width, reader out
+  // with fan_out = the head width): pruned by granularity `head`, not `neuron`.
+  bool heads = false;
   bool prunable() const { return pinned.empty(); }
   // The layers writing the group's channels (what criteria score), in model order.
   std::vector<const GroupMember*> writers() const;

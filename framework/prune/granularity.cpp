@@ -12,7 +12,8 @@ const std::vector<std::pair<Granularity, std::string>>& table() {
       {Granularity::filter, "filter"},
       {Granularity::channel, "channel"},
       {Granularity::n_m, "n_m"},
-      {Granularity::block, "block"}};
+      {Granularity::block, "block"},
+      {Granularity::head, "head"}};
   return t;
 }
 }  // namespace
@@ -27,6 +28,8 @@ std::string granularity_help(Granularity g) {
     case Granularity::n_m: return "N kept in every M consecutive inputs: [n: 2], [m: 4]";
     case Granularity::block:
       return "r x c tiles of the (out, in*kH*kW) view: [block_rows: 1], [block_cols: 4]";
+    case Granularity::head:
+      return "an attention head: its rows of q, k, v and columns of out (score: the sum)";
   }
   return "";
 }

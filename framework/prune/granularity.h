@@ -12,7 +12,8 @@ enum class Granularity {
   filter,        // a Conv output channel: its weights, bias and following BatchNorm channel
   channel,       // an input channel (Conv) or input feature (Dense) across all output units
   n_m,           // exactly N kept in every group of M consecutive inputs
-  block          // tiles of the 2-D (out, in * kH * kW) weight view
+  block,         // tiles of the 2-D (out, in * kH * kW) weight view
+  head           // an attention head: its rows of q, k, v and its columns of out
 };
 
 struct GranularitySpec {
@@ -20,14 +21,15 @@ struct GranularitySpec {
   int n = 2, m = 4;                    // n_m
   int block_rows = 1, block_cols = 4;  // block
 
-  // Neuron and filter are the same operation on different layer types: an output unit.
+  // Neuron and filter are the same operation on different layer types: an output unit; a
+  // head is a span of output units of three layers (prune/dependency_groups.h).
   bool removes_output_units() const {
-    return kind == Granularity::neuron || kind == Granularity::filter;
+    return kind == Granularity::neuron || kind == Granularity::filter || kind == Granularity::head;
   }
   // Granularities whose target counts units rather than single weights.
   bool structured() const {
     return kind == Granularity::neuron || kind == Granularity::filter ||
-           kind == Granularity::channel || kind == Granularity::block;
+           kind == Granularity::channel || kind == Granularity::block || kind == Granularity::head;
   }
 };
 

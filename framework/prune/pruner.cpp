@@ -6,6 +6,7 @@
 
 #include "prune/dead_inputs.h"
 #include "prune/dependency_groups.h"
+#include "prune/head_groups.h"
 #include "prune/select.h"
 #include "prune/units.h"
 
@@ -249,21 +250,21 @@ void apply_selection(std::vector<Entry>& entries, const GranularitySpec& g) {
   }
 }
 
-// Neuron and filter pruning: one entry per prunable dependency group whose writers are all in
-// scope, scored by aggregating the writers' unit scores. The group follows the plan of its
-// first writer with a layer scope, if any (an override), else its first writer's.
+// Neuron, filter and head pruning: one entry per prunable group of the granularity whose
+// writers are all in scope, scored by aggregating the writers' unit scores (a head's summed
+// over its rows). The group follows the plan of its first writer with a layer scope, if any.
 void add_group_entries(std::vector<Plan>& plans, const std::vector<DependencyGroup>& groups,
                        const Criterion& criterion, const CriterionContext& ctx,
                        const PruneSettings& settings, std::vector<Entry>& entries) {
   for (const DependencyGroup& group : groups) {
-    if (!group.prunable()) continue;
+    if (!group_in_granularity(group, settings.granularity)) continue;
     std::vector<std::vector<double>> per_writer;
     Plan* lead = nullptr;
     for (const GroupMember* w : group.writers()) {
       auto it = std::find_if(plans.begin(), plans.end(),
                              [&](const Plan& p) { return p.t->layer == w->layer; });
       if (it == plans.end()) break;  // a writer out of scope keeps the whole group
-      per_writer.push_back(unit_entry(*it, criterion, ctx, settings).scores);
+      per_writer.push_back(span_scores(unit_entry(*it, criterion, ctx, settings).scores, w->span));
       if (!lead || (lead->global && !it->global)) lead = &*it;
     }
     if (per_writer.size() != group.writers().size()) continue;
@@ -296,12 +297,14 @@ void prune_in_pools(Module& model, std::vector<Plan>& plans, const Criterion& cr
   apply_selection(entries, g);
 }
 
-PruneStats count_pruned(const std::vector<Plan>& plans, const PruneSettings& settings) {
+PruneStats count_pruned(Module& m, const std::vector<Plan>& plans, const PruneSettings& settings) {
   const GranularitySpec& g = settings.granularity;
   PruneStats stats;
+  if (g.kind == Granularity::head) count_group_channels(m, g, stats.units, stats.units_pruned);
   for (const Plan& p : plans) {
     stats.weights += p.t->weight->value.size();
     stats.weights_pruned += count_zero_mask(*p.t->weight);
+    if (g.kind == Granularity::head) continue;
     if (g.removes_output_units()) {  // the one definition of a removed unit (dead_inputs.h)
       const std::vector<bool> removed = dead_output_units(*p.t);
       stats.units += removed.size();
@@ -352,7 +355,7 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
     prune_in_pools(model, plans, *criterion, ctx, settings, sparsity);
   }
   mark_dead_inputs(targets);
-  return count_pruned(plans, settings);
+  return count_pruned(model, plans, settings);
 }
 
 namespace {
@@ -381,6 +384,7 @@ void check_prunable(Module& model, const PruneSettings& settings) {
   check_overrides_match(settings, targets);
   const std::vector<Plan> plans = plan_targets(targets, settings, *criterion, settings.sparsity);
   if (plans.empty()) throw std::invalid_argument(nothing_to_prune(targets, settings, *criterion));
+  if (g.kind == Granularity::head) require_head_groups(model);
   if (g.kind != Granularity::block) return;
   for (const Plan& p : plans) {
     // (out, in*kH*kW): the view the blocks tile.

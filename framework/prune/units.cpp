@@ -19,6 +19,7 @@ UnitLayout unit_layout(const PruneTarget& t, const GranularitySpec& g) {
   switch (g.kind) {
     case Granularity::neuron:
     case Granularity::filter:
+    case Granularity::head:  // rows here; the pruner sums a head's rows
       l.units = out;
       assign([](std::size_t o, std::size_t, std::size_t) { return o; });
       break;

@@ -17,16 +17,28 @@ namespace poda {
 class MultiHeadSelfAttention : public Module {
  public:
   MultiHeadSelfAttention(std::size_t dim, std::size_t heads, bool bias, Init init, Rng& rng);
+  // From its projections: q, k, v (dim -> heads * head width) and out (back to dim); a
+  // compacted layer keeps fewer heads of the same width (and the same 1/sqrt(width) scale).
+  MultiHeadSelfAttention(std::size_t heads, std::shared_ptr<Dense> q, std::shared_ptr<Dense> k,
+                         std::shared_ptr<Dense> v, std::shared_ptr<Dense> out);
   Variable forward(const Variable& x) override;
   std::string type_name() const override { return "MultiHeadSelfAttention"; }
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;
-  // Projections 4 T D^2 and the two attention matmuls 2 T^2 D.
+  // Projections 4 T D E and the two attention matmuls 2 T^2 E (E = heads * head width = D
+  // unless heads were removed).
   std::size_t macs(const Shape& input) const override;
   std::size_t effective_macs(const Shape& input) const override;
+  // A head (rows of q, k, v and columns of out) is a unit of structured pruning.
+  ChannelFlow channel_flow() const override { return ChannelFlow::attends; }
+  std::size_t head_width() const override { return inner_ / heads_; }
+  ModulePtr compacted_heads(const std::vector<std::size_t>& in,
+                            const std::vector<std::size_t>& heads,
+                            const std::vector<std::size_t>& out) const override;
 
   std::size_t dim() const { return dim_; }
   std::size_t heads() const { return heads_; }
+  std::size_t inner() const { return inner_; }
   Dense& q() { return *q_; }
   Dense& k() { return *k_; }
   Dense& v() { return *v_; }
@@ -34,7 +46,8 @@ class MultiHeadSelfAttention : public Module {
   void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
 
  private:
-  std::size_t dim_, heads_;
+  void check_shapes() const;
+  std::size_t dim_, heads_, inner_;
   std::shared_ptr<Dense> q_, k_, v_, out_;
 };
 

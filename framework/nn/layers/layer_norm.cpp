@@ -31,6 +31,15 @@ Shape LayerNorm::output_shape(const Shape& input) const {
   return input;
 }
 
+ModulePtr LayerNorm::copied() const {
+  auto n = std::make_shared<LayerNorm>(features_, eps_);
+  const std::vector<std::size_t> all = all_indices(features_);
+  gather_effective(*gamma_, all, {0}, 1, 1, n->weight());
+  gather_effective(*beta_, all, {0}, 1, 1, n->bias());
+  n->train(is_training());
+  return n;
+}
+
 void LayerNorm::lower(Lowering& to) {
   to.layer_norm(folded_value(*gamma_), folded_value(*beta_), eps_);
 }

@@ -15,6 +15,7 @@ class LayerNorm : public Module {
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;
   void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
+  ModulePtr copied() const override;  // compaction crosses it where all features stay
 
   std::size_t features() const { return features_; }
   float eps() const { return eps_; }

@@ -18,6 +18,7 @@ class ToTokens : public Module {
     return {input[1] * input[2], input[0]};
   }
   void lower(Lowering& to) override { to.to_tokens(); }
+  ModulePtr copied() const override { return std::make_shared<ToTokens>(); }
 };
 
 const LayerTypeRegistrar to_tokens_type(

@@ -55,6 +55,20 @@ Shape PositionalEmbedding::output_shape(const Shape& input) const {
   return input;
 }
 
+ModulePtr ClassToken::copied() const {
+  Rng rng(0);  // the initial values are all overwritten
+  auto c = std::make_shared<ClassToken>(dim_, rng);
+  gather_effective(*token_, all_indices(dim_), {0}, 1, 1, c->token());
+  return c;
+}
+
+ModulePtr PositionalEmbedding::copied() const {
+  Rng rng(0);
+  auto p = std::make_shared<PositionalEmbedding>(tokens_, dim_, rng);
+  gather_effective(*position_, all_indices(tokens_), all_indices(dim_), dim_, 1, p->position());
+  return p;
+}
+
 void ClassToken::lower(Lowering& to) {
   to.prepend_token(folded_value(*token_));
 }

@@ -17,6 +17,7 @@ class ClassToken : public Module {
   Shape output_shape(const Shape& input) const override;
   Parameter& token() { return *token_; }
   void lower(Lowering& to) override;  // inference lowering (nn/lowering.h)
+  ModulePtr copied() const override;  // compaction crosses it where all features stay
 
  private:
   std::size_t dim_;
@@ -32,6 +33,7 @@ class PositionalEmbedding : public Module {
   Shape output_shape(const Shape& input) const override;
   Parameter& position() { return *position_; }
   void lower(Lowering& to) override;
+  ModulePtr copied() const override;
 
  private:
   std::size_t tokens_, dim_;

@@ -24,6 +24,7 @@ class TokenPool : public Module {
     return {input[1]};
   }
   void lower(Lowering& to) override { to.token_pool(mean_); }
+  ModulePtr copied() const override { return std::make_shared<TokenPool>(mean_); }
 
  private:
   bool mean_;
