@@ -325,6 +325,21 @@ PruneStats count_pruned(Module& m, const std::vector<Plan>& plans, const PruneSe
   return stats;
 }
 
+// Why plan_targets left no layer to prune.
+std::string nothing_to_prune(const std::vector<PruneTarget>& targets, const PruneSettings& settings,
+                             const Criterion& criterion) {
+  if (targets.empty()) return "the model has no prunable layer (Dense or Conv2d)";
+  std::size_t scored = 0;
+  for (const PruneTarget& t : targets) scored += criterion.can_score(t);
+  if (scored == 0) {
+    const std::string needs = criterion.scoring_requirement();
+    return "criterion '" + settings.criterion + "' can score no layer of this model" +
+           (needs.empty() ? "" : " (it needs " + needs + ")");
+  }
+  return "no layer is left to prune: every prunable layer is excluded (exclude_first, "
+         "exclude_last, overrides, or the granularity's own rule for the first and last layer)";
+}
+
 }  // namespace
 
 double override_target(double s, double final, const LayerOverride& o) {
@@ -357,25 +372,6 @@ PruneStats prune(Module& model, const PruneSettings& settings, double sparsity,
   mark_dead_inputs(targets);
   return count_pruned(model, plans, settings);
 }
-
-namespace {
-
-// Why plan_targets left no layer to prune.
-std::string nothing_to_prune(const std::vector<PruneTarget>& targets, const PruneSettings& settings,
-                             const Criterion& criterion) {
-  if (targets.empty()) return "the model has no prunable layer (Dense or Conv2d)";
-  std::size_t scored = 0;
-  for (const PruneTarget& t : targets) scored += criterion.can_score(t);
-  if (scored == 0) {
-    const std::string needs = criterion.scoring_requirement();
-    return "criterion '" + settings.criterion + "' can score no layer of this model" +
-           (needs.empty() ? "" : " (it needs " + needs + ")");
-  }
-  return "no layer is left to prune: every prunable layer is excluded (exclude_first, "
-         "exclude_last, overrides, or the granularity's own rule for the first and last layer)";
-}
-
-}  // namespace
 
 void check_prunable(Module& model, const PruneSettings& settings) {
   const GranularitySpec& g = settings.granularity;
