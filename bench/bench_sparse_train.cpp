@@ -1,8 +1,8 @@
 // Fine-tuning epoch time of pruned networks on the sparse training path (core/
-// sparse_linear.h, taken where measured faster) against the masked dense path, batch 64,
-// one thread: LeNet-300-100 at 90/95/98% and LeNet-5 (Caffe) at 90% unstructured sparsity
-// (random masks at the same sparsity in every prunable layer; a magnitude mask costs the
-// same). The two paths alternate epoch by epoch, so a busy machine slows both alike; the
+// sparse_linear.h and core/sparse_conv2d.h, taken where measured faster) against the
+// masked dense path, batch 64, one thread: LeNet-300-100 at 90/95/98% and LeNet-5 (Caffe)
+// at 90% unstructured sparsity (random masks at the same sparsity in every prunable layer;
+// a magnitude mask costs the same). The two paths alternate epoch by epoch, so a busy machine slows both alike; the
 // table gives thread CPU time per epoch (60,000 samples) and the ratio. Also the cost of one
 // pattern build (after each mask change) and of an optimizer step by mask density, which
 // sets sparse_update_max_density (train/optimizer.h).
@@ -17,6 +17,7 @@
 #include "core/blas_runtime.h"
 #include "core/ops.h"
 #include "core/parallel.h"
+#include "core/sparse_conv2d.h"
 #include "core/sparse_linear.h"
 #include "cpu_timing.h"
 #include "kernels/isa.h"
@@ -129,11 +130,14 @@ int main(int argc, char** argv) {
       const std::size_t colon = row.find(':');
       epoch_row(row.substr(0, colon).c_str(), std::atof(row.c_str() + colon + 1), steps);
     }
+    std::printf("choices:\n%s%s", sparse_linear_choices_text().c_str(),
+                sparse_conv2d_choices_text().c_str());
     return 0;
   }
   for (double s : {0.9, 0.95, 0.98}) epoch_row("lenet300_100", s, steps);
   epoch_row("lenet5_caffe", 0.9, std::max<std::size_t>(steps / 4, 20));
-  std::printf("choices:\n%s", sparse_linear_choices_text().c_str());
+  std::printf("choices:\n%s%s", sparse_linear_choices_text().c_str(),
+              sparse_conv2d_choices_text().c_str());
   pattern_row();
   optimizer_rows();
   return 0;

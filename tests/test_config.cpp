@@ -84,7 +84,7 @@ TEST_CASE("errors carry file, line and column and the expected form") {
     CHECK(error_of("model: {zoo: lenet300_100}\ntrain:\n  epochs: 3\n  lerning_rate: 0.1\n") ==
           "exp.yaml:4:3: unknown key 'lerning_rate' in 'train' (expected one of: augment, "
           "batch_size, epochs, eval_batch_size, lr, lr_schedule, momentum, nesterov, optimizer, "
-          "select_on_val, weight_decay)");
+          "select_on_val, sparse_training, weight_decay)");
   }
   SUBCASE("misspelt value") {
     CHECK(error_of("model: {zoo: lenet300_100}\ntrain: {optimizer: sdg}\n") ==

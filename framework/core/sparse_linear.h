@@ -44,6 +44,9 @@ void sparse_linear_backward(SparsePattern& p, const float* dy, const float* weig
 enum class SparseTraining { measured, off, forced };
 void set_sparse_training(SparseTraining mode);
 SparseTraining sparse_training();
+// "measured", "off", "forced"; parse throws std::invalid_argument listing them.
+std::string sparse_training_name(SparseTraining mode);
+SparseTraining parse_sparse_training(const std::string& name);
 
 // True when the sparse path should run linear(x, weight ⊙ mask, bias) with this pattern:
 // forced, or timed clearly faster (by a margin) than the masked dense path (GEMMs plus the

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <tuple>
 #include <vector>
 
@@ -126,6 +127,17 @@ void set_sparse_training(SparseTraining m) {
 
 SparseTraining sparse_training() {
   return mode();
+}
+
+std::string sparse_training_name(SparseTraining m) {
+  return m == SparseTraining::off ? "off" : m == SparseTraining::forced ? "forced" : "measured";
+}
+
+SparseTraining parse_sparse_training(const std::string& name) {
+  for (SparseTraining m : {SparseTraining::measured, SparseTraining::off, SparseTraining::forced})
+    if (sparse_training_name(m) == name) return m;
+  throw std::invalid_argument("unknown sparse training path '" + name +
+                              "' (expected one of: measured, off, forced)");
 }
 
 bool sparse_linear_chosen(const Variable& x, const Variable& weight, const Variable& mask,

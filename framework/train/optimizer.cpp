@@ -39,6 +39,17 @@ void for_entries(const Parameter& p, Update update) {
 }
 }  // namespace
 
+void Optimizer::forget_pruned_state(std::size_t k, std::initializer_list<Array*> state) {
+  if (mask_versions_.size() != params_.size()) {
+    mask_versions_.clear();
+    for (const Parameter* p : params_) mask_versions_.push_back(p->mask_version());
+  }
+  const Parameter& p = *params_[k];
+  if (mask_versions_[k] == p.mask_version()) return;
+  mask_versions_[k] = p.mask_version();
+  for (Array* s : state) p.mask_buffer(*s);
+}
+
 void Optimizer::zero_grad() {
   for (Parameter* p : params_) p->value.zero_grad();
 }
@@ -54,6 +65,7 @@ void Sgd::step() {
     if (!p.value.has_grad()) continue;
     float* w = p.value.data().data();
     const float* g = p.value.grad().data();
+    forget_pruned_state(k, {&velocity_[k]});
     float* v = velocity_[k].data();
     const bool nesterov = settings_.nesterov;
     // PyTorch's SGD: d = g + wd*w; v = mu*v + d; step = nesterov ? d + mu*v : v
@@ -85,6 +97,7 @@ void Adam::step() {
     if (!p.value.has_grad()) continue;
     float* w = p.value.data().data();
     const float* g = p.value.grad().data();
+    forget_pruned_state(k, {&m_[k], &v_[k]});
     float* m = m_[k].data();
     float* v = v_[k].data();
     const bool decoupled = settings_.decoupled;

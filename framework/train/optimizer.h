@@ -2,7 +2,12 @@
 // Optimizers update parameters in one fused pass each, then re-apply the parameter's mask,
 // so no update (momentum, Adam moments, weight decay) can revive a pruned weight. The
 // gradient is masked too, so a pruned weight's state never grows. A sparse mask's kept
-// entries are visited alone (sparse_update_max_density), with the same arithmetic.
+// entries are visited alone (sparse_update_max_density), with the same arithmetic. When a
+// parameter's mask changes under the optimizer (gradual pruning, SET/RigL mask updates), its
+// state is zeroed at the entries now pruned, so a weight grown back later starts with no
+// momentum (as RigL's new connections do).
+#include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,8 +32,15 @@ class Optimizer {
   const std::vector<Parameter*>& params() const { return params_; }
 
  protected:
+  // Zeros each of `state` (parameter k's buffers) where the mask is 0 when parameter k's
+  // mask changed since the last call.
+  void forget_pruned_state(std::size_t k, std::initializer_list<Array*> state);
+
   std::vector<Parameter*> params_;
   float lr_;
+
+ private:
+  std::vector<std::uint64_t> mask_versions_;
 };
 
 struct SgdSettings {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/sparse_linear.h"
 #include "data/batch_loader.h"
 #include "train/lr_schedule.h"
 #include "train/optimizer.h"
@@ -24,6 +25,11 @@ struct TrainSettings {
   Augmentation augmentation;
   // Restore the weights of the epoch with the best validation accuracy at the end.
   bool select_on_val = true;
+  // `sparse_training`: how Dense layers pick their training path (core/sparse_linear.h).
+  // measured (default) times it per shape; off keeps the masked dense path everywhere, so a
+  // resumed run repeats another process's numbers bit for bit; forced takes the sparse path
+  // wherever it applies.
+  SparseTraining sparse_training = SparseTraining::measured;
 };
 
 OptimizerKind parse_optimizer_kind(const std::string& name);  // throws listing choices

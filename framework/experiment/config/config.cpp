@@ -263,6 +263,9 @@ TrainSettings parse_train(YamlMap m, const TrainSettings& defaults, long min_epo
     s.finish();
   }
   t.schedule.total_epochs = t.epochs;
+  const std::string path = m.text("sparse_training", sparse_training_name(t.sparse_training),
+                                  {"measured", "off", "forced"});
+  t.sparse_training = parse_sparse_training(path);
   const bool augment = m.has("augment");
   if (augment) {
     YamlMap a = m.map("augment");

@@ -223,6 +223,15 @@ void draw_plots(ReportState& st, const RunTable& t) {
   macs.references = {{"dense model", dense}};
   draw_line(st, "accuracy_vs_effective_macs", "Accuracy vs effective MACs", macs);
 
+  LinePlot time;  // issue 27: what the sparse training path saves, by sparsity
+  time.title = "Training time after the dense model vs achieved sparsity (mean ± std over seeds)";
+  time.x_label = "achieved sparsity";
+  time.y_label = "fine-tuning / sparse training time (s)";
+  time.y_from_zero = true;
+  if (t.has_column("finetune_seconds")) time.series = series_of(t, "sparsity", "finetune_seconds");
+  if (!time.series.empty())  // results from before the column have no such plot
+    draw_line(st, "training_time_vs_sparsity", "Training time vs sparsity", time);
+
   draw_latency(st, t);
   draw_budget(st, t);
   draw_layer_sparsity(st, t);

@@ -132,6 +132,7 @@ void pretrain(const ExperimentConfig& c, const std::string& dir, Progress& progr
   if (sound_pretraining(c, dir, progress)) return;
   std::remove((dir + "/metrics.jsonl").c_str());  // an interrupted attempt's epochs
   set_blas_threads(c.threads);
+  set_sparse_training(c.train.sparse_training);
   const LoadedData& data = cached_data(c);
   auto model = fresh_model(c, data);
   save_checkpoint(dir + "/init.ckpt", model_to_checkpoint(*model));
@@ -333,6 +334,7 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
                           const std::string& pretrain_dir, Progress& progress) {
   const auto start = Clock::now();
   set_blas_threads(c.threads);
+  set_sparse_training(c.train.sparse_training);
   const std::string metrics_path = run_dir + "/metrics.jsonl";
   const RunContext run{c,
                        cached_data(c),

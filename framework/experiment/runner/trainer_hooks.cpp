@@ -37,6 +37,7 @@ ScheduleHooks trainer_hooks(const DataSplits& data, const Normalization& norm,
   // training requests take streams 1, 2, ...).
   auto loader =
       std::make_shared<BatchLoader>(data.train, base.batch_size, true, derive_seed(seed, 0), norm);
+  hooks.steps_per_epoch = static_cast<long>(loader->batches_per_epoch());  // as fit()'s loader
   auto next = std::make_shared<int>(0);
   auto batch = std::make_shared<Batch>();
   auto load = [loader, next, batch](int b) -> const Batch& {

@@ -28,11 +28,13 @@ Conv2d::Conv2d(const Conv2dSettings& s, Init init, Rng& rng)
 }
 
 Variable Conv2d::forward(const Variable& x) {
+  if (Variable y = sparse_forward(x); y.defined()) return y;
   return conv2d(x, weight_->effective(), bias_ ? bias_->effective() : Variable(), options_);
 }
 
 Variable Conv2d::forward_fused_with(const Variable& x, const Module& next) {
   if (!dynamic_cast<const ReLU*>(&next)) return {};
+  if (Variable y = sparse_forward(x); y.defined()) return relu(y);
   return conv2d_relu(x, weight_->effective(), bias_ ? bias_->effective() : Variable(), options_);
 }
 

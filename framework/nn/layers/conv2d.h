@@ -1,6 +1,10 @@
 #pragma once
+#include <cstdint>
+#include <memory>
+
 #include "core/ops.h"
 #include "core/random.h"
+#include "core/sparse_pattern.h"
 #include "nn/init.h"
 #include "nn/lowering.h"
 #include "nn/module.h"
@@ -45,6 +49,11 @@ class Conv2d : public Module {
   Conv2dOptions options_;
   Parameter* weight_;
   Parameter* bias_ = nullptr;
+  // The sparse training path (core/sparse_conv2d.h) when it applies and is chosen, else
+  // undefined; the mask's pattern is rebuilt when the mask's version moves on.
+  Variable sparse_forward(const Variable& x);
+  std::shared_ptr<SparsePattern> pattern_;
+  std::uint64_t pattern_version_ = 0;
   // ---- inference lowering (nn/lowering.h) ----
  public:
   void lower(Lowering& to) override;

@@ -36,6 +36,9 @@ struct ScheduleHooks {
   std::function<Accuracy(Module&)> evaluate;
   GradientFn compute_gradients;  // for data-driven criteria; may be empty otherwise
   ForwardFn run_forward;         // for activation-based criteria; may be empty otherwise
+  // Optimiser steps in one training epoch (dynamic sparse training ends its mask updates at a
+  // fraction of the run); 0 = unknown.
+  long steps_per_epoch = 0;
 };
 
 struct RoundRecord {
@@ -69,6 +72,7 @@ class ScheduleRun {
 
   Module& model() { return model_; }
   const PruneSettings& settings() const { return s_; }
+  const ScheduleHooks& hooks() const { return hooks_; }
   // The caller's rewind point (lottery), or nullptr.
   const WeightSnapshot* rewind_point() const { return rewind_point_; }
 
