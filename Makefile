@@ -10,7 +10,11 @@ WERROR ?= OFF
 .PHONY: run test build setup setup-test bench clean test-asan test-arm fuzz
 
 # `make run` installs and builds only what poda itself needs; the tests' and benchmarks'
-# packages and targets come with `make test` / `make bench`.
+# packages and targets come with `make test` / `make bench`. The sweep's runs share the
+# cores (--jobs, one BLAS thread each), so the quickstart's latencies are taken beside
+# another run's training: `poda bench` times a model alone.
+# $(BUILD) compiles the library in batches (PODA_UNITY_BUILD), so a first build parses
+# xtensor once a batch, not once a file; a development build folder leaves it off.
 setup:
 	@scripts/setup.sh
 
@@ -18,14 +22,15 @@ setup-test:
 	@scripts/setup.sh test
 
 $(BUILD)/CMakeCache.txt: | setup
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODA_WERROR=$(WERROR)
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODA_WERROR=$(WERROR) \
+	  -DPODA_UNITY_BUILD=ON
 
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target poda
-	$(BUILD)/poda run $(CONFIG)
+	$(BUILD)/poda run $(CONFIG) --jobs $(JOBS)
 
 test: setup-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -124,3 +124,25 @@ quantize: {kind: test_plugin_sign}
   CHECK(poda_test::column_values(runs, "bits") == std::vector<std::string>{"1"});
   CHECK(std::stod(poda_test::column_values(runs, "acc_quant").at(0)) > 0.2);  // 10 classes
 }
+
+TEST_CASE("poda --plugin: a dataset from a plug-in is named when it loads, listed, and trains") {
+  poda_test::TempDir dir("poda_plugins");
+  const std::string plugin = test_plugin("plugin_dataset");
+  auto r = poda_test::run_poda({"list", "datasets", "--plugin", plugin}, dir.path, "list");
+  CAPTURE(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.err.find("poda: plug-in " + plugin + ": datasets: test_plugin_stripes") !=
+        std::string::npos);
+  CHECK(r.out.find("test_plugin_stripes") != std::string::npos);
+  poda_test::write_text(dir.path / "stripes.yaml", R"(name: stripes
+dataset: {name: test_plugin_stripes, val_count: 6}
+model:
+  layers: [{type: flatten}, {type: dense, out: 3}]
+train: {epochs: 2, batch_size: 8, lr: 0.05}
+)");
+  r = poda_test::run_poda(
+      {"run", dir.file("stripes.yaml"), "--results", dir.file("results"), "--plugin", plugin},
+      dir.path, "run", std::chrono::seconds(60));
+  CAPTURE(r.err);
+  CHECK(r.code == 0);
+}

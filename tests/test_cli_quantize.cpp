@@ -82,8 +82,16 @@ TEST_CASE("cli: deep_compression.yaml, shortened, prunes then quantizes (k-means
       CHECK(std::stod(int8_latency[r]) > 0.0);
     else
       CHECK(int8_latency[r].empty());
-    CHECK(fs::exists(results / "dc_quick" / "runs" / runs.rows[r][0] / "quantized.ckpt"));
+    const fs::path run_dir = results / "dc_quick" / "runs" / runs.rows[r][0];
+    CHECK(fs::exists(run_dir / "quantized.ckpt"));
+    // The int8 kernel table goes to the run's kernels.log, after the fp32 one.
+    const std::string kernels = poda_test::read_text(run_dir / "kernels.log");
+    CHECK((kernels.find("int8 kernels:\nbatch 1:") != std::string::npos) == (kind[r] == "int8"));
   }
+  // On the terminal, one line per int8 run says where the table went; the table stays off it.
+  CHECK(run.err.find("int8 kernels chosen per layer: see kernels.log") != std::string::npos);
+  CHECK(run.err.find("batch 8:") == std::string::npos);
+  CHECK(run.out.find("batch 8:") == std::string::npos);
   CHECK(kind == std::vector<std::string>{"kmeans", "int8", "int8", "kmeans"});
   CHECK(mode ==
         std::vector<std::string>{"post_training", "post_training", "aware", "post_training"});

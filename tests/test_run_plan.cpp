@@ -53,6 +53,16 @@ TEST_CASE("run plan: every point is validated and all errors are reported before
                        poda::RunPlanError);
 }
 
+TEST_CASE("run plan: the one run of an experiment without a sweep is not named in its error") {
+  std::vector<poda::SweepPoint> single(1);
+  single[0].run_id = poda::kSingleRunId;
+  CHECK_THROWS_WITH_AS(
+      poda::make_run_plan(
+          single, [](const poda::SweepPoint&) { throw std::runtime_error("x.yaml:2:3: bad"); },
+          nullptr),
+      "x.yaml:2:3: bad", poda::RunPlanError);
+}
+
 TEST_CASE("run plan: runs sharing a pretraining key form one group, in sweep order") {
   auto plan = poda::make_run_plan(seeds_by_sparsity(), nullptr, seed_key);
   REQUIRE(plan.groups.size() == 3);

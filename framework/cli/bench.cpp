@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "budget/quantity.h"
 #include "cli/commands.h"
 #include "core/blas_runtime.h"
@@ -77,8 +79,12 @@ void print_row(const char* label, const InferenceMeasurement& m, const std::stri
 void print_speedups(const InferenceMeasurement& m, std::size_t batch) {
   const std::string p = "latency_b" + std::to_string(batch) + "_us_";
   const double dense = m.value(p + "dense");
-  std::printf("speed-up over dense at batch %zu: sparse %.2fx, compact %.2fx\n", batch,
-              dense / m.value(p + "sparse"), dense / m.value(p + "compact"));
+  const double compact = m.value(p + "compact");
+  // A model that cannot be compacted has no compacted path to time.
+  const std::string compact_text =
+      std::isnan(compact) ? "not compactable" : fmt::format("{:.2f}x", dense / compact);
+  std::printf("speed-up over dense at batch %zu: sparse %.2fx, compact %s\n", batch,
+              dense / m.value(p + "sparse"), compact_text.c_str());
 }
 
 // The deployed path (infer/deployed.h): what a budget run's budget_achieved measures, by the

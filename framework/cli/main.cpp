@@ -86,7 +86,8 @@ CLI::App* add_bench(CLI::App& app, poda::BenchOptions& o) {
 
 void add_plugin_option(CLI::App* command, std::vector<std::string>& plugins) {
   command->add_option("--plugin", plugins,
-                      "shared library adding criteria, schedules, layers or zoo models");
+                      "shared library adding criteria, schedules, layers, zoo models, quantization "
+                      "schemes or datasets");
 }
 
 CLI::App* add_export(CLI::App& app, poda::ExportOptions& o) {

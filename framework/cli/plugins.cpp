@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/registry.h"
+#include "data/dataset_type.h"
 #include "experiment/quant_schemes/quant_scheme.h"
 #include "experiment/io/output_file.h"
 #include "nn/layer_spec.h"
@@ -22,12 +23,12 @@ namespace poda {
 namespace {
 
 struct Registered {
-  std::vector<std::string> criteria, schedules, layers, zoo, schemes;
+  std::vector<std::string> criteria, schedules, layers, zoo, schemes, datasets;
 };
 
 Registered registered() {
-  return {criterion_names(), schedule_names(), layer_type_names(), zoo_model_names(),
-          quant_scheme_names()};
+  return {criterion_names(), schedule_names(),     layer_type_names(),
+          zoo_model_names(), quant_scheme_names(), dataset_names()};
 }
 
 // The names in `after` that `before` lacks, as "criteria: a, b".
@@ -46,7 +47,8 @@ std::string what_was_added(const Registered& before, const Registered& after) {
                                   added("schedules", before.schedules, after.schedules),
                                   added("layer types", before.layers, after.layers),
                                   added("zoo models", before.zoo, after.zoo),
-                                  added("quantization schemes", before.schemes, after.schemes)})
+                                  added("quantization schemes", before.schemes, after.schemes),
+                                  added("datasets", before.datasets, after.datasets)})
     if (!part.empty()) what += (what.empty() ? "" : "; ") + part;
   return what;
 }
@@ -112,7 +114,8 @@ std::string load_plugin(const std::string& path) {
   const std::string what = what_was_added(before, registered());
   if (what.empty())
     throw PluginError("plug-in '" + path +
-                      "' registered nothing (no criterion, schedule, layer type or zoo model)");
+                      "' registered nothing (no criterion, schedule, layer type, zoo model, "
+                      "quantization scheme or dataset)");
   return path + ": " + what;
 }
 

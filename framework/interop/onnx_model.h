@@ -13,6 +13,9 @@
 
 namespace poda {
 
+// onnx.proto: TensorProto.DataType values poda reads and writes.
+constexpr int kOnnxFloat = 1, kOnnxInt64 = 7;
+
 struct OnnxError : UserError {
   using UserError::UserError;
 };

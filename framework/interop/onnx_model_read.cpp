@@ -8,8 +8,6 @@
 namespace poda {
 namespace {
 
-constexpr int kFloat = 1, kInt64 = 7;
-
 std::string text(const ProtoField& f) {
   return std::string(f.bytes);
 }
@@ -41,10 +39,10 @@ OnnxTensor read_tensor(std::string_view bytes, const std::string& source) {
     else if (f.number == 14 && f.value == 1)
       throw OnnxError(source + ": " + tensor_label(t.name) + " is stored outside the file");
   }
-  if (data_type != kFloat && data_type != kInt64)
+  if (data_type != kOnnxFloat && data_type != kOnnxInt64)
     throw OnnxError(source + ": " + tensor_label(t.name) + " has data type " +
                     onnx_type_name(data_type) + " (poda reads FLOAT and INT64)");
-  t.is_int64 = data_type == kInt64;
+  t.is_int64 = data_type == kOnnxInt64;
   const std::size_t width = t.is_int64 ? 8 : 4;
   if (raw.size() % width)
     throw OnnxError(source + ": " + tensor_label(t.name) + ": bad raw_data size");

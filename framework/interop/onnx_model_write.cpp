@@ -5,8 +5,7 @@
 namespace poda {
 namespace {
 
-// onnx.proto: TensorProto.DataType and AttributeProto.AttributeType values.
-constexpr int kFloat = 1, kInt64 = 7;
+// onnx.proto: AttributeProto.AttributeType values.
 enum AttributeType {
   kAttrFloat = 1,
   kAttrInt = 2,
@@ -19,7 +18,7 @@ enum AttributeType {
 ProtoWriter tensor_proto(const OnnxTensor& t) {
   ProtoWriter w;
   w.packed_int64(1, t.dims);  // dims
-  w.varint(2, t.is_int64 ? kInt64 : kFloat);
+  w.varint(2, t.is_int64 ? kOnnxInt64 : kOnnxFloat);
   w.bytes(8, t.name);
   if (t.is_int64)
     w.packed_int64(7, t.ints);  // int64_data
@@ -83,7 +82,7 @@ ProtoWriter value_info(const OnnxValue& v) {
     shape.message(1, dim);
   }
   ProtoWriter tensor_type;
-  tensor_type.varint(1, kFloat);
+  tensor_type.varint(1, kOnnxFloat);
   tensor_type.message(2, shape);
   ProtoWriter type;
   type.message(1, tensor_type);

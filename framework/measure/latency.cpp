@@ -5,6 +5,7 @@
 #include <ctime>
 #include <vector>
 
+#include "core/elapsed.h"
 #include "core/random.h"
 
 namespace poda {
@@ -16,10 +17,6 @@ double thread_cpu_us() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
   return double(t.tv_sec) * 1e6 + double(t.tv_nsec) * 1e-3;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 LatencyStats stats_of(std::vector<double> us) {

@@ -7,12 +7,12 @@
 namespace poda {
 
 namespace {
-struct Entry {
+struct CriterionEntry {
   CriterionFactory factory;
   std::string help;
 };
-Registry<Entry>& registry() {
-  static Registry<Entry> r("criterion");
+Registry<CriterionEntry>& registry() {
+  static Registry<CriterionEntry> r("criterion");
   return r;
 }
 }  // namespace
@@ -28,11 +28,11 @@ Array Criterion::score_units(const PruneTarget& t, const GranularitySpec&,
 }
 
 void register_criterion(const std::string& name, CriterionFactory factory, std::string help) {
-  registry().add(name, Entry{std::move(factory), std::move(help)});
+  registry().add(name, CriterionEntry{std::move(factory), std::move(help)});
 }
 
 std::unique_ptr<Criterion> make_criterion(const std::string& name) {
-  const Entry* e = registry().find(name);
+  const CriterionEntry* e = registry().find(name);
   if (!e) {
     std::string names;
     for (const auto& n : criterion_names()) names += (names.empty() ? "" : ", ") + n;
@@ -51,7 +51,7 @@ std::vector<std::string> criterion_names() {
 }
 
 std::string criterion_help(const std::string& name) {
-  const Entry* e = registry().find(name);
+  const CriterionEntry* e = registry().find(name);
   return e ? e->help : "";
 }
 

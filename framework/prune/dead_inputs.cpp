@@ -2,11 +2,9 @@
 
 namespace poda {
 
-namespace {
-bool masked_at(const Parameter* p, std::size_t u) {
-  return !p || (p->has_mask() && p->mask.data().data()[u] == 0.0f);
+bool entry_masked(const Parameter* p, std::size_t i) {
+  return !p || (p->has_mask() && p->mask.data().data()[i] == 0.0f);
 }
-}  // namespace
 
 bool output_unit_removed(const Parameter& weight, const Parameter* bias, const Parameter* bn_gamma,
                          const Parameter* bn_beta, std::size_t unit) {
@@ -16,7 +14,7 @@ bool output_unit_removed(const Parameter& weight, const Parameter* bias, const P
   for (std::size_t e = unit * row; e < (unit + 1) * row; ++e)
     if (m[e] != 0.0f) return false;
   // BatchNorm maps a zero channel to beta - gamma * mean / std: zero only if both are gone.
-  return masked_at(bias, unit) && masked_at(bn_gamma, unit) && masked_at(bn_beta, unit);
+  return entry_masked(bias, unit) && entry_masked(bn_gamma, unit) && entry_masked(bn_beta, unit);
 }
 
 std::vector<bool> dead_output_units(const PruneTarget& t) {

@@ -8,6 +8,9 @@
 
 namespace poda {
 
+// Whether flat entry i of p is masked; a missing parameter (nullptr) counts as masked.
+bool entry_masked(const Parameter* p, std::size_t i);
+
 // The one definition of a removed output unit, shared by the pruner's counts,
 // sparsity_report (units_removed), dead-input propagation and compaction: its weights, its
 // bias and its following BatchNorm's gamma and beta are all masked, so it provably outputs

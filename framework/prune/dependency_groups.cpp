@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "prune/dead_inputs.h"
+
 namespace poda {
 
 namespace {
@@ -207,10 +209,6 @@ std::vector<DependencyGroup> Tracer::groups() {
   return out;
 }
 
-bool masked_at(const Parameter* p, std::size_t i) {
-  return !p || (p->has_mask() && p->mask.data().data()[i] == 0.0f);
-}
-
 // Zeros mask entries of p chosen by `clear(mask data)`, creating the mask when absent.
 template <class Fn>
 void edit_mask(Parameter* p, Fn clear) {
@@ -251,14 +249,14 @@ bool group_channel_removed(const DependencyGroup& g, std::size_t c) {
     const Parameter* w = own_parameter(*m.layer, "weight");
     const Parameter* b = own_parameter(*m.layer, "bias");
     for (std::size_t u = c * m.span; u < (c + 1) * m.span; ++u)
-      if (!masked_at(b, u)) return false;
+      if (!entry_masked(b, u)) return false;
     if (m.role == Role::normalizes) {
-      if (!masked_at(w, c)) return false;
+      if (!entry_masked(w, c)) return false;
       continue;
     }
     const std::size_t row = w->value.size() / w->value.dim(0);
     for (std::size_t e = c * m.span * row; e < (c + 1) * m.span * row; ++e)
-      if (!masked_at(w, e)) return false;
+      if (!entry_masked(w, e)) return false;
   }
   return true;
 }

@@ -3,16 +3,13 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/elapsed.h"
 #include "core/ops.h"
 #include "data/batch_loader.h"
 
 namespace poda {
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // Number of rows of logits (B, C) whose argmax is the label.
 std::size_t count_correct(const Array& logits, const std::vector<int>& labels) {

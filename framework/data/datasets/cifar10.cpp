@@ -22,7 +22,7 @@ class Cifar10 : public DatasetType {
   }
 };
 
-const DatasetRegistrar reg("cifar10", [] { return std::make_unique<Cifar10>(); });
+const DatasetRegistrar cifar10_registrar("cifar10", [] { return std::make_unique<Cifar10>(); });
 
 }  // namespace
 }  // namespace poda

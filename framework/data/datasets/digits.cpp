@@ -15,7 +15,7 @@
 namespace poda {
 namespace {
 
-constexpr std::size_t kPixels = 64;
+constexpr std::size_t kDigitPixels = 64;
 constexpr int kMaxCount = 16;
 constexpr std::size_t kMaxTextBytes = std::size_t(64) << 20;  // the real file: 270 KB
 
@@ -54,13 +54,15 @@ int parse_field(const std::string& field, int max, const std::string& where) {
 // Appends one CSV row (64 counts, then the label) to `set`.
 void parse_row(const std::string& line, const std::string& where, ImageSet& set) {
   std::size_t start = 0;
-  for (std::size_t field = 0; field <= kPixels; ++field) {
-    const std::size_t end = field < kPixels ? line.find(',', start) : line.size();
-    if (end == std::string::npos || (field == kPixels && line.find(',', start) != std::string::npos))
-      throw DataError(fmt::format("{}: expected {} comma-separated fields", where, kPixels + 1));
+  for (std::size_t field = 0; field <= kDigitPixels; ++field) {
+    const std::size_t end = field < kDigitPixels ? line.find(',', start) : line.size();
+    if (end == std::string::npos ||
+        (field == kDigitPixels && line.find(',', start) != std::string::npos))
+      throw DataError(
+          fmt::format("{}: expected {} comma-separated fields", where, kDigitPixels + 1));
     const std::string text = line.substr(start, end - start);
     const std::string at = fmt::format("{}, field {}", where, field + 1);
-    if (field < kPixels)
+    if (field < kDigitPixels)
       set.pixels.push_back(static_cast<std::uint8_t>((parse_field(text, kMaxCount, at) * 255 + 8) / 16));
     else
       set.labels.push_back(static_cast<std::uint8_t>(parse_field(text, 9, at)));
@@ -110,7 +112,7 @@ class Digits : public DatasetType {
   }
 };
 
-const DatasetRegistrar reg("digits", [] { return std::make_unique<Digits>(); });
+const DatasetRegistrar digits_registrar("digits", [] { return std::make_unique<Digits>(); });
 
 }  // namespace
 }  // namespace poda

@@ -62,6 +62,9 @@ class QuantizeRun {
   virtual void message(const std::string& text) = 0;
   // One redrawn line on a terminal (Progress::status); "" clears it.
   virtual void status(const std::string& line) = 0;
+  // Appends `lines` (which kernel each layer took) under `title` to the run's kernels.log
+  // and says so in one terminal line; the table itself never goes to the terminal.
+  virtual void log_kernels(const std::string& title, const std::vector<std::string>& lines) = 0;
 };
 
 // A model quantized by a scheme. The model's own weights hold the quantized values.

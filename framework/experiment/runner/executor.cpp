@@ -6,6 +6,7 @@
 #include <exception>
 #include <optional>
 
+#include "core/elapsed.h"
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/file_lock.h"
 #include "experiment/io/worker_pool.h"
@@ -14,10 +15,6 @@ namespace poda {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // The swept keys (each in its runs.csv column, see results/run_record.h), then the
 // callback's columns, which win on a clash: a fixed column holds the run's typed value.

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "core/elapsed.h"
 #include "core/blas_runtime.h"
 #include "experiment/io/atomic_file.h"
 #include "experiment/io/csv.h"
@@ -36,10 +37,6 @@ namespace poda {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 bool file_exists(const std::string& path) {
   struct stat st;

@@ -1,8 +1,11 @@
 #include "experiment/runner/quantize_phase.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "core/random.h"
+#include "experiment/io/atomic_file.h"
 #include "train/trainer.h"
 
 namespace poda {
@@ -45,6 +48,16 @@ class RunServices : public QuantizeRun {
   void record(const std::string& column, double value) override { record_.set(column, value); }
   void message(const std::string& text) override { run_.progress.message(text); }
   void status(const std::string& line) override { run_.progress.status(line); }
+  // After the final model's own table (record_latency writes kernels.log first).
+  void log_kernels(const std::string& title, const std::vector<std::string>& lines) override {
+    const std::string path = run_.run_dir + "/kernels.log";
+    std::string log = std::filesystem::exists(path) ? read_file(path) : "";
+    if (!log.empty()) log += "\n";
+    log += title + " kernels:\n";
+    for (const std::string& line : lines) log += line + "\n";
+    write_file_atomically(path, log);
+    run_.progress.message(title + " kernels chosen per layer: see kernels.log");
+  }
 
  private:
   const QuantizeRunInputs& run_;

@@ -4,12 +4,16 @@
 #include <map>
 #include <set>
 
+#include "experiment/config/sweep.h"
+
 namespace poda {
 
 RunPlanError::RunPlanError(std::vector<PointError> errs)
     : UserError(format_point_errors(errs)), errors(std::move(errs)) {}
 
 std::string format_point_errors(const std::vector<PointError>& errors) {
+  // An experiment without a sweep has one run, named by no one: its error needs no run id.
+  if (errors.size() == 1 && errors.front().run_id == kSingleRunId) return errors.front().message;
   std::vector<std::string> messages;  // distinct, in first-seen order
   std::map<std::string, std::vector<std::string>> runs_of;
   for (const auto& e : errors) {

@@ -39,7 +39,7 @@ class Apoz : public Criterion {
   }
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar apoz_registrar(
     "apoz", [] { return std::make_unique<Apoz>(); },
     "1 - average percentage of zeros of a unit's activated output "
     "(Hu et al. 2016); neuron, filter");

@@ -24,7 +24,7 @@ class BnScale : public Criterion {
   }
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar bn_scale_registrar(
     "bn_scale", [] { return std::make_unique<BnScale>(); },
     "|gamma| of the following BatchNorm; filter, neuron");
 

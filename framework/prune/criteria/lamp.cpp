@@ -32,7 +32,7 @@ class Lamp : public Criterion {
   }
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar lamp_registrar(
     "lamp", [] { return std::make_unique<Lamp>(); },
     "layer-adaptive magnitude (use with global scope); unstructured");
 

@@ -19,7 +19,7 @@ class Magnitude : public Criterion {
   }
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar magnitude_registrar(
     "magnitude", [] { return std::make_unique<Magnitude>(); },
     "|w|; any granularity (structured: summed per unit)");
 

@@ -48,7 +48,7 @@ class Movement : public Criterion {
   std::map<std::string, Array> grads_;
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar movement_registrar(
     "movement", [] { return std::make_unique<Movement>(); },
     "-w * accumulated gradient; unstructured, n_m, block");
 

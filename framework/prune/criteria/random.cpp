@@ -27,7 +27,7 @@ class RandomScore : public Criterion {
   }
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar random_registrar(
     "random", [] { return std::make_unique<RandomScore>(); },
     "uniform random scores (seeded); any granularity");
 

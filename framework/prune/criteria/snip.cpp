@@ -43,7 +43,7 @@ class Snip : public PreparedScores {
   }
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar snip_registrar(
     "snip", [] { return std::make_unique<Snip>(); },
     "|w * dL/dw| at initialisation, normalised; unstructured, n_m, block");
 

@@ -26,7 +26,7 @@ class Taylor : public PreparedScores {
   }
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar taylor_registrar(
     "taylor", [] { return std::make_unique<Taylor>(); },
     "|w * dL/dw| averaged over data batches; any granularity");
 

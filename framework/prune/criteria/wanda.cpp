@@ -57,7 +57,7 @@ class Wanda : public PreparedScores {
   }
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar wanda_registrar(
     "wanda", [] { return std::make_unique<Wanda>(); },
     "|w| * L2 norm of its input feature/channel over data batches "
     "(Sun et al. 2023); unstructured, n_m");

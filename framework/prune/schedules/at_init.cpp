@@ -24,12 +24,10 @@ class AtInit : public Schedule {
   ScheduleSpec spec_;
 };
 
-const ScheduleRegistrar reg("at_init",
-                            {{{"train_epochs", KeyKind::count}},
-                             [](const ScheduleSpec& spec) {
-                               return std::make_unique<AtInit>(spec);
-                             },
-                             "prune the untrained model, then train it: [train_epochs: 10]"});
+const ScheduleRegistrar at_init_registrar(
+    "at_init", {{{"train_epochs", KeyKind::count}},
+                [](const ScheduleSpec& spec) { return std::make_unique<AtInit>(spec); },
+                "prune the untrained model, then train it: [train_epochs: 10]"});
 
 }  // namespace
 }  // namespace poda

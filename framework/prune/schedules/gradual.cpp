@@ -72,7 +72,7 @@ class Gradual : public Schedule {
   ScheduleSpec spec_;
 };
 
-const ScheduleRegistrar reg(
+const ScheduleRegistrar gradual_registrar(
     "gradual", {{{"initial_sparsity", KeyKind::number},
                  {"start_step", KeyKind::count},
                  {"prune_steps", KeyKind::count},

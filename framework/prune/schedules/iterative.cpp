@@ -27,7 +27,7 @@ class Iterative : public Schedule {
   ScheduleSpec spec_;
 };
 
-const ScheduleRegistrar reg(
+const ScheduleRegistrar iterative_registrar(
     "iterative",
     {RoundPath::keys(), [](const ScheduleSpec& spec) { return std::make_unique<Iterative>(spec); },
      "rounds of prune + fine-tune: [rounds: 5], [path: geometric | fixed_rate | linear], "

@@ -73,7 +73,7 @@ std::map<std::string, KeyKind> lottery_keys() {
   return keys;
 }
 
-const ScheduleRegistrar reg(
+const ScheduleRegistrar lottery_registrar(
     "lottery",
     {lottery_keys(), [](const ScheduleSpec& spec) { return std::make_unique<Lottery>(spec); },
      "lottery ticket: rounds of prune + rewind + train: [rounds: 5], [path], [rate], "

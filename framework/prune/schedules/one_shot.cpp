@@ -14,10 +14,10 @@ class OneShot : public Schedule {
   }
 };
 
-const ScheduleRegistrar reg("one_shot",
-                            {{},
-                             [](const ScheduleSpec&) { return std::make_unique<OneShot>(); },
-                             "prune once to the target, then fine-tune finetune_epochs"});
+const ScheduleRegistrar one_shot_registrar(
+    "one_shot", {{},
+                 [](const ScheduleSpec&) { return std::make_unique<OneShot>(); },
+                 "prune once to the target, then fine-tune finetune_epochs"});
 
 }  // namespace
 }  // namespace poda

@@ -69,7 +69,7 @@ class Int8Quantized : public QuantizedModel {
         model_, input_shape, settings, inputs, [&run](const std::string& l) { run.status(l); });
     run.status("");
     for (const NamedValue& v : m.values) run.record(v.name, v.value);
-    for (const std::string& log : m.layer_log) run.message("int8 kernels " + log);
+    run.log_kernels("int8", m.layer_log);
   }
 
  private:

@@ -81,12 +81,13 @@ std::unique_ptr<QuantScheme> parse(YamlMap& section) {
   return std::make_unique<Int8>(section);
 }
 
-const QuantSchemeRegistrar reg("int8", {parse,
-                                        {".int8", ".scale"},
-                                        load_int8,
-                                        "per-channel int8 weights, uint8 inputs calibrated on "
-                                        "training batches: [mode: post_training | aware], "
-                                        "[calibration: {method, batches, percentile}]"});
+const QuantSchemeRegistrar int8_scheme_registrar(
+    "int8", {parse,
+             {".int8", ".scale"},
+             load_int8,
+             "per-channel int8 weights, uint8 inputs calibrated on "
+             "training batches: [mode: post_training | aware], "
+             "[calibration: {method, batches, percentile}]"});
 
 }  // namespace
 }  // namespace poda

@@ -51,12 +51,13 @@ const char* const kHelp =
     "Deep Compression weight sharing, centroids fine-tuned: [bits: 5], [conv_bits], "
     "[dense_bits] (1..8), [kmeans_iterations: 50]";
 
-const QuantSchemeRegistrar reg("kmeans", {[](YamlMap& m) -> std::unique_ptr<QuantScheme> {
-                                            return std::make_unique<Kmeans>(m);
-                                          },
-                                          {".codebook", ".codebook_index"},
-                                          load_kmeans,
-                                          kHelp});
+const QuantSchemeRegistrar kmeans_scheme_registrar("kmeans",
+                                                   {[](YamlMap& m) -> std::unique_ptr<QuantScheme> {
+                                                      return std::make_unique<Kmeans>(m);
+                                                    },
+                                                    {".codebook", ".codebook_index"},
+                                                    load_kmeans,
+                                                    kHelp});
 
 }  // namespace
 }  // namespace poda
