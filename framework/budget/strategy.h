@@ -6,7 +6,7 @@
 //
 // Each strategy is one file that registers itself by name, as schedules do:
 //
-//   const BudgetStrategyRegistrar reg("lookup_table", {make, "one line for poda list"});
+//   const BudgetStrategyRegistrar lookup_table_registrar("lookup_table", {make, "one line for poda list"});
 //
 // The runner then applies the chosen forms (apply_layer_forms, budget/layer_forms.h),
 // fine-tunes and times the result again: a strategy's prediction is never the reported figure.

@@ -17,27 +17,27 @@
 #include "kernels/isa.h"
 
 namespace poda {
+// Names of their own: the unity build compiles this file beside sparse_linear_choice.cpp.
 namespace {
 
 // (B, C_in, H, W, C_out, kH, kW, stride, padding, dilation, non-zeros, backward, dx, target,
 // threads)
-using Key = std::array<std::size_t, 15>;
+using ConvChoiceKey = std::array<std::size_t, 15>;
 
-constexpr std::size_t min_timed_macs = std::size_t(1) << 20;  // as the Dense path
-constexpr double sparse_margin = 1.2;
 
-struct Choices {
+struct ConvChoices {
   std::mutex mutex;
-  std::map<Key, bool> sparse;
+  std::map<ConvChoiceKey, bool> sparse;
   std::vector<std::string> lines;
 };
 
-Choices& choices() {
-  static Choices c;
+ConvChoices& conv_choices() {
+  static ConvChoices c;
   return c;
 }
 
-double best_ms(const std::function<void()>& a, const std::function<void()>& b, double& b_ms) {
+double conv_best_ms(const std::function<void()>& a, const std::function<void()>& b,
+                    double& b_ms) {
   double a_ms = 1e30;
   b_ms = 1e30;
   for (int round = 0; round < 4; ++round) {  // a warm-up round, then the best of three
@@ -53,9 +53,9 @@ double best_ms(const std::function<void()>& a, const std::function<void()>& b, d
   return a_ms;
 }
 
-bool measure(const Key& key, const Variable& x, const Variable& weight, const Variable& mask,
-             const std::shared_ptr<SparsePattern>& pattern, const Variable& bias,
-             const Conv2dOptions& o) {
+bool measure_conv_paths(const ConvChoiceKey& key, const Variable& x, const Variable& weight,
+                        const Variable& mask, const std::shared_ptr<SparsePattern>& pattern,
+                        const Variable& bias, const Conv2dOptions& o) {
   const bool backward = key[11] != 0, dx = key[12] != 0;
   Variable xv(x.data(), dx), wv(weight.data(), backward), mv(mask.data(), false);
   Variable bv = bias.defined() ? Variable(bias.data(), backward) : Variable();
@@ -69,8 +69,8 @@ bool measure(const Key& key, const Variable& x, const Variable& weight, const Va
     if (bv.defined()) bv.zero_grad();
   };
   double dense_ms;
-  const double sparse_ms = best_ms([&] { run(true); }, [&] { run(false); }, dense_ms);
-  const bool chosen = sparse_ms * sparse_margin < dense_ms;
+  const double sparse_ms = conv_best_ms([&] { run(true); }, [&] { run(false); }, dense_ms);
+  const bool chosen = sparse_ms * sparse_choice_margin < dense_ms;
   char line[220];
   std::snprintf(line, sizeof line,
                 "  conv %3zu -> %3zu  %zux%zu on %zux%zu  batch %4zu  density %.4f  %-8s  %-6s  "
@@ -78,9 +78,9 @@ bool measure(const Key& key, const Variable& x, const Variable& weight, const Va
                 key[1], key[4], key[5], key[6], key[2], key[3], key[0], pattern->w.density(),
                 backward ? "training" : "forward", kernel_isa_name(kernel_isa()), sparse_ms,
                 dense_ms, chosen ? "sparse" : "dense");
-  std::lock_guard<std::mutex> lock(choices().mutex);
-  if (choices().sparse.emplace(key, chosen).second) choices().lines.push_back(line);
-  return choices().sparse[key];
+  std::lock_guard<std::mutex> lock(conv_choices().mutex);
+  if (conv_choices().sparse.emplace(key, chosen).second) conv_choices().lines.push_back(line);
+  return conv_choices().sparse[key];
 }
 
 }  // namespace
@@ -92,9 +92,9 @@ bool sparse_conv2d_chosen(const Variable& x, const Variable& weight, const Varia
   if (m != SparseTraining::measured) return m == SparseTraining::forced;
   const std::size_t oh = conv_out_size(x.dim(2), weight.dim(2), o.stride, o.padding, o.dilation);
   const std::size_t ow = conv_out_size(x.dim(3), weight.dim(3), o.stride, o.padding, o.dilation);
-  if (x.dim(0) * oh * ow * weight.size() < min_timed_macs) return false;
+  if (x.dim(0) * oh * ow * weight.size() < sparse_min_timed_macs) return false;
   const bool backward = grad_enabled() && (x.requires_grad() || weight.requires_grad());
-  const Key key{x.dim(0),
+  const ConvChoiceKey key{x.dim(0),
                 x.dim(1),
                 x.dim(2),
                 x.dim(3),
@@ -110,24 +110,24 @@ bool sparse_conv2d_chosen(const Variable& x, const Variable& weight, const Varia
                 std::size_t(kernel_isa()),
                 std::size_t(compute_threads())};
   {
-    std::lock_guard<std::mutex> lock(choices().mutex);
-    const auto it = choices().sparse.find(key);
-    if (it != choices().sparse.end()) return it->second;
+    std::lock_guard<std::mutex> lock(conv_choices().mutex);
+    const auto it = conv_choices().sparse.find(key);
+    if (it != conv_choices().sparse.end()) return it->second;
   }
-  return measure(key, x, weight, mask, pattern, bias, o);
+  return measure_conv_paths(key, x, weight, mask, pattern, bias, o);
 }
 
 std::string sparse_conv2d_choices_text() {
-  std::lock_guard<std::mutex> lock(choices().mutex);
+  std::lock_guard<std::mutex> lock(conv_choices().mutex);
   std::string text;
-  for (const std::string& line : choices().lines) text += line + "\n";
+  for (const std::string& line : conv_choices().lines) text += line + "\n";
   return text;
 }
 
 void clear_sparse_conv2d_choices() {
-  std::lock_guard<std::mutex> lock(choices().mutex);
-  choices().sparse.clear();
-  choices().lines.clear();
+  std::lock_guard<std::mutex> lock(conv_choices().mutex);
+  conv_choices().sparse.clear();
+  conv_choices().lines.clear();
 }
 
 }  // namespace poda

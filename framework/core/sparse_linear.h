@@ -39,6 +39,17 @@ void sparse_linear_forward(SparsePattern& p, const float* x, const float* weight
 void sparse_linear_backward(SparsePattern& p, const float* dy, const float* weight,
                             std::size_t B, SparseLinearWork& work, float* dx);
 
+// The rules of the timed choice, shared by Dense and Conv2d (core/sparse_conv2d.h):
+// - beyond half the weights kept the sparse path cannot win, so it is not even timed;
+// - below sparse_min_timed_macs multiply-accumulates per dense product the layer stays dense
+//   untimed: its step costs microseconds either way, and a timed choice there would follow
+//   the machine's load from one process to the next (and with it the weights' last bits);
+// - the sparse path must win by sparse_choice_margin: near break-even, a choice that flips
+//   with noise between two processes would change the weights' last bits for no speed.
+inline constexpr double sparse_path_max_density = 0.5;
+inline constexpr std::size_t sparse_min_timed_macs = std::size_t(1) << 20;
+inline constexpr double sparse_choice_margin = 1.2;
+
 // How Dense layers pick their path: measured (the default), never sparse, or sparse
 // wherever it applies without timing (tests and benchmarks compare the paths with these).
 enum class SparseTraining { measured, off, forced };

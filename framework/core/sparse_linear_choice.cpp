@@ -23,14 +23,6 @@ namespace {
 using Key =
     std::tuple<std::size_t, std::size_t, std::size_t, std::size_t, bool, bool, int, int>;
 
-// Below this many multiply-accumulates per dense product the layer stays dense untimed: its
-// step costs microseconds either way, and a timed choice there would follow the machine's
-// load from one process to the next (and with it the last bits of the weights).
-constexpr std::size_t min_timed_macs = std::size_t(1) << 20;
-// The sparse path must win by this factor: near break-even, a choice that flips with noise
-// between two processes would change the weights' last bits for no speed.
-constexpr double sparse_margin = 1.2;
-
 struct Choices {
   std::mutex mutex;
   std::map<Key, bool> sparse;
@@ -107,7 +99,7 @@ bool measure(const Key& key, const Variable& x, const Variable& weight, const Va
   auto dense = [&] { dense_trial(px, pw, pm, pb, B, in, out, backward, dx, s); };
   double sparse_ms, dense_ms;
   time_paths(sparse, dense, sparse_ms, dense_ms);
-  const bool chosen = sparse_ms * sparse_margin < dense_ms;
+  const bool chosen = sparse_ms * sparse_choice_margin < dense_ms;
   char line[200];
   std::snprintf(line, sizeof line,
                 "  dense %4zu -> %4zu  batch %4zu  density %.4f  %-8s  %-6s  sparse %8.3f ms  "
@@ -144,7 +136,7 @@ bool sparse_linear_chosen(const Variable& x, const Variable& weight, const Varia
                           SparsePattern& pattern, const Variable& bias) {
   const SparseTraining m = mode();
   if (m != SparseTraining::measured) return m == SparseTraining::forced;
-  if (x.dim(0) * x.dim(1) * weight.dim(0) < min_timed_macs) return false;
+  if (x.dim(0) * x.dim(1) * weight.dim(0) < sparse_min_timed_macs) return false;
   const bool backward = grad_enabled() && (x.requires_grad() || weight.requires_grad());
   const Key key{x.dim(0),
                 x.dim(1),

@@ -2,7 +2,7 @@
 // A dataset type: one file under data/datasets/ that registers itself by name, like a
 // criterion or a zoo model, after which `dataset: {name: NAME}` works in an experiment file:
 //
-//   const DatasetRegistrar reg("fashion-mnist", [] { return std::make_unique<Idx>(...); });
+//   const DatasetRegistrar fashion_mnist_registrar("fashion-mnist", [] { return std::make_unique<Idx>(...); });
 //
 // A type knows where its files live by default, reads its sizes from the files' own headers
 // (no set size is written anywhere else) and loads its splits as ImageSets.

@@ -2,7 +2,7 @@
 // A criterion scores importance: higher = keep. It is one small file under prune/criteria/
 // that implements this interface and registers itself by name with one line:
 //
-//   const CriterionRegistrar reg("magnitude", [] { return std::make_unique<Magnitude>(); },
+//   const CriterionRegistrar magnitude_registrar("magnitude", [] { return std::make_unique<Magnitude>(); },
 //                                "|w|");
 //
 // after which `criterion: magnitude` works in a config. Two kinds (level()):

@@ -214,7 +214,7 @@ class LookupTable : public BudgetStrategy {
   }
 };
 
-const BudgetStrategyRegistrar reg(
+const BudgetStrategyRegistrar lookup_table_registrar(
     "lookup_table",
     {[] { return std::make_unique<LookupTable>(); },
      "per-layer cost table measured on this CPU (kept per CPU, kernel target and model shape) "

@@ -3,7 +3,7 @@
 // registers itself by name, like a schedule or a dataset type, after which
 // `quantize: {kind: NAME}` works in an experiment file and in `poda list quantization`:
 //
-//   const QuantSchemeRegistrar reg("int8", {parse, {".int8", ".scale"}, load, "int8 ..."});
+//   const QuantSchemeRegistrar int8_registrar("int8", {parse, {".int8", ".scale"}, load, "int8 ..."});
 //
 // The scheme reads and validates its own keys of the `quantize` section, quantizes the pruned
 // model in the run's quantize phase (fine-tuning through what the runner offers), states its

@@ -6,11 +6,6 @@
 
 namespace poda {
 
-namespace {
-// Half the weights kept: beyond this the sparse path cannot win, so it is not even timed.
-constexpr double sparse_path_max_density = 0.5;
-}  // namespace
-
 Variable Conv2d::sparse_forward(const Variable& x) {
   const Parameter& w = *weight_;
   const std::size_t K = w.value.size() / w.value.dim(0);

@@ -24,9 +24,6 @@ Variable Dense::forward(const Variable& x) {
   return linear(x, weight_->effective(), bias_ ? bias_->effective() : Variable());
 }
 
-// Half the weights kept: beyond this the sparse path cannot win, so it is not even timed.
-constexpr double sparse_path_max_density = 0.5;
-
 Variable Dense::sparse_forward(const Variable& x) {
   const Parameter& w = *weight_;
   if (!w.has_mask() || w.fake_quant || sparse_training() == SparseTraining::off ||

@@ -114,7 +114,7 @@ class SparseGpt : public PreparedScores {
   }
 };
 
-const CriterionRegistrar reg(
+const CriterionRegistrar sparsegpt_registrar(
     "sparsegpt", [] { return std::make_unique<SparseGpt>(); },
     "OBS reconstruction layer by layer on data batches, updating kept weights "
     "(Frantar & Alistarh 2023); unstructured, n_m; keys prune.sparsegpt: "

@@ -41,7 +41,7 @@ class Rigl : public DynamicSparse {
   }
 };
 
-const ScheduleRegistrar reg("rigl",
+const ScheduleRegistrar rigl_registrar("rigl",
                             {dynamic_sparse_keys(),
                              [](const ScheduleSpec& spec) { return std::make_unique<Rigl>(spec); },
                              "sparse from the start, magnitude drop and regrowth by "

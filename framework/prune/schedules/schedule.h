@@ -4,7 +4,7 @@
 // registers itself by name with the keys it reads from `prune.schedule` (the pattern of layer
 // types, nn/layer_spec.h):
 //
-//   const ScheduleRegistrar reg("one_shot", {{{"finetune_epochs", KeyKind::count}}, make, "..."});
+//   const ScheduleRegistrar one_shot_registrar("one_shot", {{{"finetune_epochs", KeyKind::count}}, make, "..."});
 //
 // The config reader accepts a key that any registered schedule declares (so a base config can
 // sweep prune.schedule.kind) and the chosen schedule reads the ones it uses from the parsed

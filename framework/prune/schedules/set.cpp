@@ -24,7 +24,7 @@ class Set : public DynamicSparse {
   }
 };
 
-const ScheduleRegistrar reg("set",
+const ScheduleRegistrar set_registrar("set",
                             {dynamic_sparse_keys(),
                              [](const ScheduleSpec& spec) { return std::make_unique<Set>(spec); },
                              "sparse from the start, magnitude drop and random regrowth "
