@@ -87,8 +87,11 @@ void open_library(const std::string& path) {
   g_loading = path.c_str();
   const std::terminate_handler previous = std::set_terminate(plugin_threw);
   void* handle = nullptr;
+  // glibc declares dlopen nothrow, so a direct call would let the compiler drop the catch
+  // below; a call through a pointer keeps it (an initialiser's exception does unwind here).
+  void* (*const volatile dlopen_fn)(const char*, int) = ::dlopen;
   try {
-    handle = ::dlopen(where.c_str(), RTLD_NOW | RTLD_GLOBAL);
+    handle = dlopen_fn(where.c_str(), RTLD_NOW | RTLD_GLOBAL);
   } catch (const std::exception& e) {  // where the unwinder does get through dlopen
     std::set_terminate(previous);
     g_loading = nullptr;
