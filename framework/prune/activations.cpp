@@ -69,19 +69,8 @@ struct TargetSums {
 
 }  // namespace
 
-ActivationMap collect_activations(Module& model, const std::vector<PruneTarget>& targets,
-                                  const ForwardFn& run_forward, int batches) {
-  if (!run_forward)
-    throw std::invalid_argument(
-        "activation statistics need forward passes on data batches, "
-        "but the pruning context has none");
-  std::map<std::string, TargetSums> sums;
-  StatsObserver observer;
-  for (const PruneTarget& t : targets) {
-    TargetSums& s = sums[t.name];
-    observer.watch(t.layer, &s.input, &s.output);
-    if (t.activation) observer.watch(t.activation, nullptr, &s.activated);
-  }
+void observe_forward_passes(Module& model, ForwardObserver& observer, const ForwardFn& run_forward,
+                            int batches) {
   const bool was_training = model.is_training();
   model.eval();
   model.set_observer(&observer);
@@ -95,6 +84,22 @@ ActivationMap collect_activations(Module& model, const std::vector<PruneTarget>&
   }
   model.set_observer(nullptr);
   model.train(was_training);
+}
+
+ActivationMap collect_activations(Module& model, const std::vector<PruneTarget>& targets,
+                                  const ForwardFn& run_forward, int batches) {
+  if (!run_forward)
+    throw std::invalid_argument(
+        "activation statistics need forward passes on data batches, "
+        "but the pruning context has none");
+  std::map<std::string, TargetSums> sums;
+  StatsObserver observer;
+  for (const PruneTarget& t : targets) {
+    TargetSums& s = sums[t.name];
+    observer.watch(t.layer, &s.input, &s.output);
+    if (t.activation) observer.watch(t.activation, nullptr, &s.activated);
+  }
+  observe_forward_passes(model, observer, run_forward, batches);
 
   ActivationMap out;
   for (const PruneTarget& t : targets) {

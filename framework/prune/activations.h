@@ -34,6 +34,12 @@ struct LayerActivations {
 using ActivationMap = std::map<std::string, LayerActivations>;  // by PruneTarget::name
 
 // Runs batches [0, batches) through `run_forward` in evaluation mode without recording a
+// graph, with `observer` installed; restores the model's mode and removes the observer, also
+// when a pass throws. The pass that collect_activations and the layer Hessians share.
+void observe_forward_passes(Module& model, ForwardObserver& observer, const ForwardFn& run_forward,
+                            int batches);
+
+// Runs batches [0, batches) through `run_forward` in evaluation mode without recording a
 // graph, observing the targets' layers, and restores the model's mode. Throws when
 // run_forward is empty.
 ActivationMap collect_activations(Module& model, const std::vector<PruneTarget>& targets,

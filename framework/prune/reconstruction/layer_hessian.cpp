@@ -96,19 +96,7 @@ Matrix layer_hessian(Module& model, const PruneTarget& t, const ForwardFn& run_f
     throw std::invalid_argument("criterion 'sparsegpt' needs forward passes on data batches");
   HessianSum sum(t.weight->value.size() / t.out_units());
   InputObserver observer(t, sum);
-  const bool was_training = model.is_training();
-  model.eval();
-  model.set_observer(&observer);
-  try {
-    NoGradGuard no_grad;
-    for (int b = 0; b < batches; ++b) run_forward(model, b);
-  } catch (...) {
-    model.set_observer(nullptr);
-    model.train(was_training);
-    throw;
-  }
-  model.set_observer(nullptr);
-  model.train(was_training);
+  observe_forward_passes(model, observer, run_forward, batches);
   if (sum.rows == 0)
     throw std::invalid_argument("criterion 'sparsegpt': layer '" + t.name +
                                 "' saw no input in the calibration batches");
