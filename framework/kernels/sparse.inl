@@ -100,10 +100,10 @@ void csr_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y)
   }
 }
 
-// The same on slices of W rows and blocks of W columns (kernels/csr.h, w.slices8 when W is 8):
-// a slice's rows side by side; a slot loads its block's W inputs and picks each lane's by one
-// permute. One loop over the slice's slots (no branch on a block's slot count, which varies
-// at random), four FMA chains.
+// The same on slices of W rows and windows of W columns (kernels/csr.h, w.slices8 when W is 8):
+// a slice's rows side by side; a slot loads its window's W inputs and picks each lane's by one
+// permute. One loop over the slice's slots (no branch on how many slots share a window),
+// four FMA chains.
 void sliced_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
   const MatvecSlices& s = w.slices8;
   const float* val = s.val.data();         // (slots, W)
