@@ -136,8 +136,13 @@ void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float*
 
 // dst (cols, rows) = src (rows, cols)ᵀ: W x W blocks transposed in registers, in tiles of
 // source and destination rows that stay in L1; the edges (rows or columns past the last
-// whole block) one float at a time.
+// whole block) one float at a time. One row or one column (a plan's layout change at batch 1)
+// is a copy.
 void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst) {
+  if (rows == 1 || cols == 1) {
+    std::memcpy(dst, src, rows * cols * sizeof(float));
+    return;
+  }
   constexpr std::size_t tile = 32;
   const std::size_t rows_w = rows - rows % W, cols_w = cols - cols % W;
   for (std::size_t r0 = 0; r0 < rows_w; r0 += tile)
