@@ -2,6 +2,7 @@
 // every length around the vector widths (0 to 70 entries) and every tail of L.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
 
@@ -74,6 +75,57 @@ TEST_CASE("sparse kernels: matrix-vector product, every target, CSR and slices")
         }
       }
   }
+}
+
+namespace {
+
+// Slots a grid of 8-column blocks needs for rows [r0, r0 + 8): per block, its fullest row's
+// entries there (the layout before windows).
+std::size_t grid_slots(const CsrMatrix& m, std::size_t r0) {
+  std::size_t slots = 0;
+  for (std::size_t c0 = 0; c0 < m.cols; c0 += 8) {
+    std::size_t most = 0;
+    for (std::size_t r = r0; r < std::min(r0 + 8, m.rows); ++r) {
+      std::size_t n = 0;
+      for (auto j = m.row_ptr[r]; j < m.row_ptr[r + 1]; ++j) n += m.col[j] / 8 == c0 / 8;
+      most = std::max(most, n);
+    }
+    slots += most;
+  }
+  return slots;
+}
+
+}  // namespace
+
+TEST_CASE("sparse kernels: the 8 x 8 window layout holds every entry once, in fewer slots") {
+  const std::size_t rows = 300, cols = 784;
+  std::vector<float> w(rows * cols, 0.0f);
+  Rng rng(7);
+  for (float& v : w) v = rng.uniform() < 0.1 ? rng.normal() : 0.0f;
+  CsrMatrix m = csr_from_dense(w.data(), rows, cols);
+  add_matvec_slices(m);
+  const MatvecSlices& s = m.slices8;
+  REQUIRE(s.windows);
+  std::vector<float> back(w.size(), 0.0f);
+  std::size_t grid = 0;
+  for (std::size_t sl = 0; sl + 1 < s.slice_slots.size(); ++sl) {
+    grid += grid_slots(m, sl * 8);
+    for (std::size_t k = s.slice_slots[sl]; k < s.slice_slots[sl + 1]; ++k) {
+      CHECK(s.slot_col0[k] + 8u <= cols);
+      for (std::size_t l = 0; l < 8; ++l) {
+        if (s.val[k * 8 + l] == 0.0f) continue;
+        CHECK(s.idx[k * 8 + l] < 8);
+        float& slot = back[(sl * 8 + l) * cols + s.slot_col0[k] + s.idx[k * 8 + l]];
+        CHECK(slot == 0.0f);  // no entry twice
+        slot = s.val[k * 8 + l];
+      }
+    }
+  }
+  CHECK(back == w);
+  // Random rows at 90% sparsity: 49% of the lanes hold an entry against the grid's 37%.
+  const double fill = double(m.nnz()) / double(s.slot_col0.size() * 8);
+  CHECK(fill > 0.45);
+  CHECK(double(s.slot_col0.size()) < 0.8 * double(grid));
 }
 
 TEST_CASE("sparse kernels: shifted rows (direct convolution), every target") {

@@ -17,11 +17,17 @@ namespace poda {
 // block, a slice stores as many slots of `lanes` entries as its longest row has entries
 // there; shorter rows are padded with zero values. A last, partial block starts at
 // cols - block_cols instead (when cols >= block_cols), so its inputs load without a mask.
+// The window form (windows = true, the 8 x 8 layout) drops the fixed grid: each slot has its
+// own window of block_cols columns, starting at the smallest column its slice has left, and
+// takes each row's next entry if it lies in the window. A grid block's slot count is its
+// fullest row's, so most of its lanes are padding; windows that follow the entries leave less
+// (random rows at 90% sparsity: lanes 49% full against 37%, at 95% 36% against 28%).
 struct MatvecSlices {
   struct Block {
     std::uint32_t col0, slots;  // first column; slots of `lanes` entries
   };
   std::size_t lanes = 0, block_cols = 0;
+  bool windows = false;  // each slot its own window (blocks: runs of slots with one window)
   std::vector<std::uint32_t> slice_ptr;  // (slices + 1): slice s holds blocks [ptr[s], ptr[s+1])
   std::vector<Block> blocks;
   std::vector<std::uint8_t> idx;  // (total slots, lanes): column - col0
@@ -39,7 +45,7 @@ struct CsrMatrix {
   std::vector<std::uint16_t> col;     // (nnz)
   std::vector<float> val;             // (nnz)
   // Empty unless add_matvec_slices() built them: 16 rows x 32 columns for the AVX-512
-  // kernel (vpermt2ps over two registers), 8 x 8 for the AVX2 kernel (vpermps over one).
+  // kernel (vpermt2ps over two registers), 8 x 8 windows for the AVX2 kernel (vpermps over one).
   MatvecSlices slices, slices8;
 
   std::size_t nnz() const { return val.size(); }

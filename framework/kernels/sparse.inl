@@ -100,10 +100,10 @@ void csr_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y)
   }
 }
 
-// The same on slices of W rows and blocks of W columns (kernels/csr.h, w.slices8 when W is 8):
-// a slice's rows side by side; a slot loads its block's W inputs and picks each lane's by one
-// permute. One loop over the slice's slots (no branch on a block's slot count, which varies
-// at random), four FMA chains.
+// The same on slices of W rows and windows of W columns (kernels/csr.h, w.slices8 when W is 8):
+// a slice's rows side by side; a slot loads its window's W inputs and picks each lane's by one
+// permute. One loop over the slice's slots (no branch on how many slots share a window),
+// four FMA chains.
 void sliced_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
   const MatvecSlices& s = w.slices8;
   const float* val = s.val.data();         // (slots, W)
@@ -136,8 +136,13 @@ void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float*
 
 // dst (cols, rows) = src (rows, cols)ᵀ: W x W blocks transposed in registers, in tiles of
 // source and destination rows that stay in L1; the edges (rows or columns past the last
-// whole block) one float at a time.
+// whole block) one float at a time. One row or one column (a plan's layout change at batch 1)
+// is a copy.
 void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst) {
+  if (rows == 1 || cols == 1) {
+    std::memcpy(dst, src, rows * cols * sizeof(float));
+    return;
+  }
   constexpr std::size_t tile = 32;
   const std::size_t rows_w = rows - rows % W, cols_w = cols - cols % W;
   for (std::size_t r0 = 0; r0 < rows_w; r0 += tile)

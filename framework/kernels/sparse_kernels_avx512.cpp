@@ -2,6 +2,7 @@
 #include "kernels/sparse_kernels.h"
 
 #include <algorithm>
+#include <cstring>
 
 #if PODA_KERNELS_X86
 #include "kernels/avx512_common.h"
@@ -173,6 +174,10 @@ PODA_AVX512 inline void transpose16(const float* src, std::size_t lds, float* ds
 // dst (cols, rows) = src (rows, cols)ᵀ: 16x16 blocks in registers, the edges by the loop.
 PODA_AVX512 static void transpose_avx512(const float* src, std::size_t rows, std::size_t cols,
                                   float* dst) {
+  if (rows == 1 || cols == 1) {  // a copy (a plan's layout change at batch 1)
+    std::memcpy(dst, src, rows * cols * sizeof(float));
+    return;
+  }
   const std::size_t r16 = rows / 16 * 16, c16 = cols / 16 * 16;
   for (std::size_t r = 0; r < r16; r += 16)
     for (std::size_t c = 0; c < c16; c += 16)
