@@ -162,7 +162,7 @@ std::string GraphWalker::apply(PatternMatch& p, std::vector<LayerSpec>& layers,
                                ImportedModel& out) {
   std::string common = m_.nodes[p.entries.at(0)].name;
   for (std::size_t e : p.entries) {
-    const std::string& name = m_.nodes[e].name;
+    const std::string& name = take(e).name;  // converted once: a cycle is refused
     std::size_t i = 0;
     while (i < common.size() && i < name.size() && common[i] == name[i]) ++i;
     common.resize(i);

@@ -23,6 +23,8 @@ Projection projection(const OnnxGraphIndex& g, const OnnxNode& matmul, const std
   if (!w || w->dims.size() != 2)
     onnx_pattern_error(source, matmul, "an attention projection needs a constant 2-D weight");
   const auto in = static_cast<std::size_t>(w->dims[0]), out = static_cast<std::size_t>(w->dims[1]);
+  if (w->dims[0] <= 0 || w->dims[1] <= 0 || w->floats.size() != in * out)
+    onnx_pattern_error(source, matmul, "the projection's weight does not hold its dims' values");
   Projection p;
   p.weight = xt::eval(xt::transpose(Array(xt::adapt(w->floats, Shape{in, out}))));
   p.bias = xt::zeros<float>(Shape{out});
@@ -58,9 +60,11 @@ HeadPath head_path(const OnnxGraphIndex& g, std::string t, const std::string& so
     onnx_pattern_error(source, *n, "splitting heads needs a Reshape to (N, T, heads, width)");
   }
   t = onnx_out(*n);
-  while (const OnnxNode* tr = onnx_sole_reader(g, t, "Transpose")) {
+  for (int hops = 0; const OnnxNode* tr = onnx_sole_reader(g, t, "Transpose"); ++hops) {
     const auto perm = tr->ints_or("perm", {});
-    if (perm.size() != 4) onnx_pattern_error(source, *tr, "a head Transpose must be 4-D");
+    if (perm.size() != 4 || hops > 4 ||
+        std::any_of(perm.begin(), perm.end(), [](std::int64_t a) { return a < 0 || a > 3; }))
+      onnx_pattern_error(source, *tr, "a head Transpose must permute the 4 axes");
     std::vector<std::int64_t> composed(4);
     for (std::size_t i = 0; i < 4; ++i) composed[i] = p.perm[static_cast<std::size_t>(perm[i])];
     p.perm = composed;

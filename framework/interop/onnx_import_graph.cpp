@@ -55,16 +55,17 @@ std::string onnx_other_input(const OnnxNode& n, const std::string& t) {
 }
 
 std::optional<std::vector<std::int64_t>> onnx_shape_values(const OnnxGraphIndex& g,
-                                                           const std::string& t) {
+                                                           const std::string& t, int depth) {
   if (auto it = g.constants.find(t); it != g.constants.end())
     return it->second->is_int64 ? std::optional(it->second->ints) : std::nullopt;
   const OnnxNode* n = onnx_producer(g, t);
-  if (!n || n->inputs.empty()) return std::nullopt;
-  if (n->op_type == "Unsqueeze" || n->op_type == "Cast") return onnx_shape_values(g, n->inputs[0]);
+  if (!n || n->inputs.empty() || depth > 16) return std::nullopt;  // deeper: a cycle
+  if (n->op_type == "Unsqueeze" || n->op_type == "Cast")
+    return onnx_shape_values(g, n->inputs[0], depth + 1);
   if (n->op_type == "Concat" && n->int_or("axis", 0) == 0) {
     std::vector<std::int64_t> out;
     for (const std::string& in : n->inputs) {
-      auto part = onnx_shape_values(g, in);
+      auto part = onnx_shape_values(g, in, depth + 1);
       if (!part) return std::nullopt;
       out.insert(out.end(), part->begin(), part->end());
     }

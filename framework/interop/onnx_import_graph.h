@@ -30,7 +30,8 @@ std::string onnx_other_input(const OnnxNode& n, const std::string& t);
 // Nothing when the tensor is computed otherwise.
 constexpr std::int64_t kOnnxUnknownSize = INT64_MIN;
 std::optional<std::vector<std::int64_t>> onnx_shape_values(const OnnxGraphIndex& g,
-                                                           const std::string& t);
+                                                           const std::string& t,
+                                                           int depth = 0);
 
 [[noreturn]] void onnx_pattern_error(const std::string& source, const OnnxNode& n,
                                      const std::string& what);

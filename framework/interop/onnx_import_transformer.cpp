@@ -132,7 +132,8 @@ std::optional<PatternMatch> match_to_tokens(const OnnxGraphIndex& g, std::size_t
 }
 
 // The constant a class token is expanded (or tiled) from: one token of D values.
-std::optional<std::vector<float>> token_values(const OnnxGraphIndex& g, const std::string& t) {
+std::optional<std::vector<float>> token_values(const OnnxGraphIndex& g, const std::string& t,
+                                               int depth = 0) {
   if (const OnnxTensor* c = onnx_float_constant(g, t)) {
     if (c->dims.empty() || c->dims.back() <= 0) return std::nullopt;
     const auto D = static_cast<std::size_t>(c->dims.back());
@@ -142,7 +143,8 @@ std::optional<std::vector<float>> token_values(const OnnxGraphIndex& g, const st
     return token;
   }
   const OnnxNode* n = onnx_producer(g, t);
-  if (n && (n->op_type == "Expand" || n->op_type == "Tile")) return token_values(g, onnx_in(*n, 0));
+  if (n && depth < 8 && (n->op_type == "Expand" || n->op_type == "Tile"))
+    return token_values(g, onnx_in(*n, 0), depth + 1);
   return std::nullopt;
 }
 
@@ -162,7 +164,10 @@ std::optional<PatternMatch> match_token_node(const OnnxGraphIndex& g, const std:
   }
   const OnnxTensor* pos = n.op_type == "Add" ? onnx_float_constant(g, onnx_other_input(n, t))
                                              : nullptr;
-  if (pos && pos->dims.size() >= 2 && pos->dims.size() <= 3 && (pos->dims.size() == 2 || pos->dims[0] == 1)) {
+  const bool positions = pos && pos->dims.size() >= 2 && pos->dims.size() <= 3 &&
+                         (pos->dims.size() == 2 || pos->dims[0] == 1) && pos->dims.back() > 0 &&
+                         pos->floats.size() % static_cast<std::size_t>(pos->dims.back()) == 0;
+  if (positions) {
     const auto D = static_cast<std::size_t>(pos->dims.back());
     m.spec = layer_of("pos_embed");
     m.parameters = {Array(xt::adapt(pos->floats, Shape{pos->floats.size() / D, D}))};
