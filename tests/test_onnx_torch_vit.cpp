@@ -82,6 +82,26 @@ TEST_CASE("onnx import: a torch-exported ViT gives torch's outputs") {
   CHECK(max_difference(y, tensor_file("output_0")) < 1e-4f);
 }
 
+TEST_CASE("onnx import: a torch ViT whose equal parameters share one initializer via Identity") {
+  // What torch.onnx.export writes when parameters are equal (an untrained LayerNorm's ones).
+  OnnxModel m = torch_vit();
+  std::size_t aliased = 0;
+  for (std::size_t i = 0; i < m.nodes.size() && aliased == 0; ++i) {
+    const OnnxNode& n = m.nodes[i];
+    if (n.op_type != "Mul" || n.inputs.size() != 2 || n.inputs[1].find("norm") == std::string::npos)
+      continue;
+    const std::string weight = n.inputs[1], alias = weight + ".alias";
+    m.nodes[i].inputs[1] = alias;
+    m.nodes.insert(m.nodes.begin(), OnnxNode{"alias", "Identity", {weight}, {alias}, {}});
+    ++aliased;
+  }
+  REQUIRE(aliased == 1);
+  auto model = build_imported(import_onnx(m, "vit.onnx"));
+  NoGradGuard no_grad;
+  const Array y = model->forward(Variable(tensor_file("input_0"))).data();
+  CHECK(max_difference(y, tensor_file("output_0")) < 1e-4f);
+}
+
 TEST_CASE("onnx import: poda's own vit_tiny export imports back to the same function") {
   Rng rng(5);
   auto model =

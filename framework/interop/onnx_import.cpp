@@ -26,6 +26,13 @@ class GraphWalker {
         constants_[n.outputs.at(0)] = &value->tensor;
         continue;
       }
+      // torch.onnx.export writes one initializer for equal parameters and an Identity of it
+      // for each other name: a constant too.
+      if (n.op_type == "Identity" && n.inputs.size() == 1 && n.outputs.size() == 1 &&
+          constants_.count(n.inputs[0])) {
+        constants_[n.outputs[0]] = constants_.at(n.inputs[0]);
+        continue;
+      }
       for (const std::string& in : n.inputs)
         if (!in.empty() && !constants_.count(in)) consumers_[in].push_back(i);
     }
