@@ -1,8 +1,10 @@
-// Training throughput of the CNN zoo: batch 64, forward + cross-entropy + backward +
-// SGD-momentum step on random data, in samples/s; for each model also the GEMM-bound
+// Training throughput of the CNN zoo and vit_tiny: batch 64 (or --batch), forward +
+// cross-entropy + backward + SGD-momentum (or --adamw: AdamW, lr 1e-3, weight decay 0.05) step
+// on random data, in samples/s; for each model also the GEMM-bound
 // estimate (the step's convolution and dense GEMMs alone) and, with --profile, where the
 // step's time goes, per op family.
 //   bench_conv_train [seconds per model, default 2.5] [--threads N] [--profile]
+//                    [--batch N] [--adamw]
 //                    [--per-sample | --batched (force conv2d's GEMM batching)]
 //                    [--im2col | --direct (force a conv path; by default each stride-1
 //                     conv times both and keeps the faster, and the choices are listed)]
@@ -42,10 +44,14 @@ struct Run {
 
 // One model, its optimizer and a fixed random batch.
 struct Trainer {
-  Trainer(const Run& r, std::size_t batch) : rng(1) {
+  Trainer(const Run& r, std::size_t batch, bool adamw) : rng(1) {
     model = build_model(find_zoo_model(r.model)->layers, r.input, Init::kaiming_uniform, rng);
     model->train();
-    sgd = std::make_unique<Sgd>(model->parameters(), 0.01f, SgdSettings{0.9f, false, 0.0f});
+    if (adamw)
+      opt = std::make_unique<Adam>(model->parameters(), 1e-3f,
+                                   AdamSettings{0.9f, 0.999f, 1e-8f, 0.05f, true});
+    else
+      opt = std::make_unique<Sgd>(model->parameters(), 0.01f, SgdSettings{0.9f, false, 0.0f});
     Shape shape{batch};
     shape.insert(shape.end(), r.input.begin(), r.input.end());
     Array x = empty_array(shape);
@@ -55,14 +61,14 @@ struct Trainer {
     for (int& y : labels) y = static_cast<int>(rng.below(10));
   }
   void step() {
-    sgd->zero_grad();
+    opt->zero_grad();
     cross_entropy(model->forward(input), labels).backward();
     ProfileScope scope(ProfileOp::optimizer);
-    sgd->step();
+    opt->step();
   }
   Rng rng;
   std::shared_ptr<Sequential> model;
-  std::unique_ptr<Sgd> sgd;
+  std::unique_ptr<Optimizer> opt;
   Variable input;
   std::vector<int> labels;
 };
@@ -155,10 +161,16 @@ void print_profile(Trainer& t, int steps) {
               other, 100.0 * other / (1e3 * total), "step", 1e3 * total);
 }
 
-void bench_model(const Run& r, double seconds, bool profile) {
-  const std::size_t batch = 64;
-  Trainer t(r, batch);
-  const StepTimes s = time_steps(t, seconds);
+struct Options {
+  double seconds = 2.5;
+  bool profile = false, adamw = false;
+  std::size_t batch = 64;
+};
+
+void bench_model(const Run& r, const Options& o) {
+  const std::size_t batch = o.batch;
+  Trainer t(r, batch, o.adamw);
+  const StepTimes s = time_steps(t, o.seconds);
   set_profiling(true);  // one step to collect the GEMMs the ops stand for
   t.step();
   const std::vector<GemmNote> notes = profile_gemm_notes();
@@ -174,22 +186,25 @@ void bench_model(const Run& r, double seconds, bool profile) {
   const std::string choices = conv_choices_text();
   if (!choices.empty()) std::printf("  conv paths chosen by timing:\n%s", choices.c_str());
   clear_conv_choices();
-  if (profile) print_profile(t, 10);
+  if (o.profile) print_profile(t, 10);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   ensure_blas_core(argc, argv);  // the kernels poda itself runs on; one BLAS thread
-  double seconds = 2.5;
+  Options o;
   int threads = 1;
-  bool profile = false;
   std::vector<std::string> chosen;
   for (int a = 1; a < argc; ++a) {
     if (!std::strcmp(argv[a], "--threads") && a + 1 < argc)
       threads = std::atoi(argv[++a]);
     else if (!std::strcmp(argv[a], "--profile"))
-      profile = true;
+      o.profile = true;
+    else if (!std::strcmp(argv[a], "--adamw"))
+      o.adamw = true;
+    else if (!std::strcmp(argv[a], "--batch") && a + 1 < argc)
+      o.batch = static_cast<std::size_t>(std::max(1, std::atoi(argv[++a])));
     else if (!std::strcmp(argv[a], "--per-sample"))
       set_conv_batching(ConvBatching::per_sample);
     else if (!std::strcmp(argv[a], "--batched"))
@@ -199,7 +214,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[a], "--direct"))
       force_conv_direct(true);
     else if (a == 1 && std::atof(argv[a]) > 0.0)
-      seconds = std::atof(argv[a]);
+      o.seconds = std::atof(argv[a]);
     else
       chosen.push_back(argv[a]);
   }
@@ -207,7 +222,8 @@ int main(int argc, char** argv) {
   std::vector<Run> runs{{"lenet5", {1, 28, 28}},
                         {"lenet5_caffe", {1, 28, 28}},
                         {"conv4", {3, 32, 32}},
-                        {"resnet20", {3, 32, 32}}};
+                        {"resnet20", {3, 32, 32}},
+                        {"vit_tiny", {1, 28, 28}}};
   if (!chosen.empty()) {
     std::vector<Run> picked;
     for (const std::string& name : chosen)
@@ -215,8 +231,9 @@ int main(int argc, char** argv) {
         if (r.model == name) picked.push_back(r);
     runs = picked;
   }
-  std::printf("BLAS core %s, %s kernels, %d thread(s), batch 64, SGD momentum 0.9\n",
-              blas_core_name().c_str(), kernel_isa_name(kernel_isa()), threads);
-  for (const Run& r : runs) bench_model(r, seconds, profile);
+  std::printf("BLAS core %s, %s kernels, %d thread(s), batch %zu, %s\n",
+              blas_core_name().c_str(), kernel_isa_name(kernel_isa()), threads, o.batch,
+              o.adamw ? "AdamW (weight decay 0.05)" : "SGD momentum 0.9");
+  for (const Run& r : runs) bench_model(r, o);
   return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "interop/onnx_import_ops.h"
 #include "interop/onnx_import_patterns.h"
+#include "interop/onnx_import_transformer.h"
 #include "nn/model_builder.h"
 #include "prune/settings.h"
 
@@ -23,6 +24,13 @@ class GraphWalker {
         const OnnxAttribute* value = n.attribute("value");
         if (!value) throw OnnxError(source + ": " + n.label() + " has no tensor 'value'");
         constants_[n.outputs.at(0)] = &value->tensor;
+        continue;
+      }
+      // torch.onnx.export writes one initializer for equal parameters and an Identity of it
+      // for each other name: a constant too.
+      if (n.op_type == "Identity" && n.inputs.size() == 1 && n.outputs.size() == 1 &&
+          constants_.count(n.inputs[0])) {
+        constants_[n.outputs[0]] = constants_.at(n.inputs[0]);
         continue;
       }
       for (const std::string& in : n.inputs)
@@ -49,7 +57,12 @@ class GraphWalker {
     return {m_, constants_, [this](const std::string& t) { return consumers(t); }};
   }
   // The node's layer name, made unique over the graph.
-  std::string unique_name(const OnnxNode& n);
+  std::string unique_name(const OnnxNode& n) { return unique_name(layer_name_of(n)); }
+  std::string unique_name(const std::string& base);
+  // Appends a layer; Dense and GELU layers on tokens go into a Tokenwise (one per run).
+  void push_layer(std::vector<LayerSpec>& layers, LayerSpec spec);
+  // A transformer pattern's layer and weights; returns the tensor it ends at.
+  std::string apply(PatternMatch& p, std::vector<LayerSpec>& layers, ImportedModel& out);
 
   const OnnxModel& m_;
   std::string source_;
@@ -58,10 +71,10 @@ class GraphWalker {
   std::string output_;
   std::set<std::size_t> taken_;  // nodes converted so far
   std::set<std::string> names_;  // layer names given so far
+  bool tokens_ = false;          // between a to_tokens and a token_pool
 };
 
-std::string GraphWalker::unique_name(const OnnxNode& n) {
-  const std::string base = layer_name_of(n);
+std::string GraphWalker::unique_name(const std::string& base) {
   if (base.empty()) return base;
   std::string name = base;
   for (int i = 2; !names_.insert(name).second; ++i) name = base + "_" + std::to_string(i);
@@ -136,15 +149,58 @@ void GraphWalker::leading_normalization(std::string& t, ImportedModel& out) {
   t = div.outputs[0];
 }
 
+void GraphWalker::push_layer(std::vector<LayerSpec>& layers, LayerSpec spec) {
+  if (!tokens_ || (spec.type != "dense" && spec.type != "gelu")) {
+    layers.push_back(std::move(spec));
+    return;
+  }
+  if (layers.empty() || layers.back().type != "tokenwise") {
+    LayerSpec wrap;
+    wrap.type = "tokenwise";
+    wrap.name = unique_name(spec.name.empty() ? std::string("tokenwise") : spec.name + "_tokens");
+    layers.push_back(std::move(wrap));
+  }
+  layers.back().lists["layers"].push_back(std::move(spec));
+}
+
+// Named after the module the pattern's first nodes share ("/blocks/blocks.0/attn/q/MatMul"
+// and ".../attn/k/MatMul" give "attn").
+std::string GraphWalker::apply(PatternMatch& p, std::vector<LayerSpec>& layers,
+                               ImportedModel& out) {
+  std::string common = m_.nodes[p.entries.at(0)].name;
+  for (std::size_t e : p.entries) {
+    const std::string& name = take(e).name;  // converted once: a cycle is refused
+    std::size_t i = 0;
+    while (i < common.size() && i < name.size() && common[i] == name[i]) ++i;
+    common.resize(i);
+  }
+  OnnxNode named;  // a node of the shared module; at the top level, the layer type
+  named.name = common.substr(0, common.find_last_of('/') + 1) + "op";
+  const std::string module = layer_name_of(named);
+  p.spec.name = unique_name(module.empty() || module == "op" ? p.spec.type : module);
+  if (p.spec.type == "to_tokens") tokens_ = true;
+  if (p.spec.type == "token_pool") tokens_ = false;
+  for (Array& a : p.parameters) out.parameters.push_back(std::move(a));
+  push_layer(layers, std::move(p.spec));
+  return p.output;
+}
+
 std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, ImportedModel& out) {
   std::vector<LayerSpec> layers;
   while (t != output_) {
-    const auto next = consumers(t);
-    if (next.empty()) break;
-    if (next.size() > 2)
-      throw OnnxError(source_ + ": tensor '" + t + "' feeds " + std::to_string(next.size()) +
+    std::vector<PatternMatch> patterns = transformer_patterns(index(), t, tokens_, source_);
+    auto next = data_consumers(index(), t);
+    std::size_t branches = next.size() + patterns.size();
+    for (const PatternMatch& p : patterns) branches -= p.entries.size();
+    if (consumers(t).empty()) break;
+    if (branches > 2)
+      throw OnnxError(source_ + ": tensor '" + t + "' feeds " + std::to_string(branches) +
                       " nodes; poda imports chains and two-branch residual blocks");
-    if (next.size() == 2) {
+    if (branches == 1 && patterns.size() == 1) {
+      t = apply(patterns[0], layers, out);
+      continue;
+    }
+    if (consumers(t).size() == 2)
       if (const auto reshape = batch_flatten_reshape(index(), t)) {
         LayerSpec flatten;
         flatten.type = "flatten";
@@ -153,10 +209,11 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
         t = m_.nodes[*reshape].outputs.at(0);
         continue;
       }
+    if (branches == 2) {
       layers.push_back(residual(t, out));
       continue;
     }
-    if (next[0] == stop) break;
+    if (next.empty() || next[0] == stop) break;
     const OnnxNode& n = take(next[0]);
     // Only a classifier's head: after a layer, on a (batch, classes) output (or an undeclared
     // shape); anything else is an op poda has no layer for.
@@ -178,7 +235,7 @@ std::vector<LayerSpec> GraphWalker::walk(std::string& t, std::size_t stop, Impor
           add_matmul_bias(*spec, m_.nodes[add[0]], t, ctx))
         t = m_.nodes[add[0]].outputs.at(0);
     }
-    if (spec) layers.push_back(std::move(*spec));
+    if (spec) push_layer(layers, std::move(*spec));
   }
   return layers;
 }
@@ -210,14 +267,23 @@ LayerSpec GraphWalker::residual(std::string& t, ImportedModel& out) {
     throw OnnxError(source_ + ": tensor '" + t + "' feeds two nodes that no Add joins again");
   std::vector<ImportedModel> branches;  // layers and weights of each branch, walked apart
   branches.reserve(2);
-  for (std::size_t c : consumers(t)) {
+  std::vector<PatternMatch> patterns = transformer_patterns(index(), t, tokens_, source_);
+  std::vector<std::size_t> plain = data_consumers(index(), t);
+  for (const PatternMatch& p : patterns)
+    for (std::size_t e : p.entries) plain.erase(std::remove(plain.begin(), plain.end(), e), plain.end());
+  for (PatternMatch& p : patterns) {
+    ImportedModel& b = branches.emplace_back();
+    std::string branch = apply(p, b.layers, b);
+    for (LayerSpec& s : walk(branch, join, b)) b.layers.push_back(std::move(s));
+  }
+  for (std::size_t c : plain) {
     ImportedModel& b = branches.emplace_back();
     if (c == join) continue;  // the identity
     const OnnxNode& first = take(c);
     OpContext ctx{constants_, source_, b.parameters, b.buffers};
     if (auto spec = convert_node(first, ctx)) {
       spec->name = unique_name(first);
-      b.layers.push_back(std::move(*spec));
+      push_layer(b.layers, std::move(*spec));
     }
     std::string branch = first.outputs.at(0);
     for (LayerSpec& s : walk(branch, join, b)) b.layers.push_back(std::move(s));

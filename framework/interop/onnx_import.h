@@ -8,8 +8,11 @@
 // on the input (what export_onnx writes) become the normalisation. What torch.onnx.export
 // writes for ordinary CNNs is read too (interop/onnx_import_patterns.h): a dynamic batch axis,
 // `x.view(x.size(0), -1)` as a flatten, a final Softmax or LogSoftmax left out (recorded in
-// `dropped_output`), and node names as layer names. Anything else is an OnnxError naming the
-// node and its op.
+// `dropped_output`), and node names as layer names. Transformers, as torch.onnx.export writes
+// a ViT of plain modules and as poda exports one (interop/onnx_import_transformer.h):
+// decomposed LayerNorm, Erf GELU, attention, patches to tokens, class token, positions and
+// token pooling; Dense and GELU on tokens become a Tokenwise. Anything else is an OnnxError
+// naming the node and its op.
 #include <string>
 #include <vector>
 
