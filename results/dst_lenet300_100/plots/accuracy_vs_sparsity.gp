@@ -8,10 +8,11 @@ set key outside right top vertical box
 set xlabel 'achieved sparsity (fraction of prunable weights that are zero)'
 set ylabel 'test accuracy'
 set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
-plot 'accuracy_vs_sparsity.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'gradual / unstructured / magnitude / prune.schedule.train_epochs=6', \
-     'accuracy_vs_sparsity.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'rigl / unstructured / magnitude / prune.schedule.train_epochs=16', \
-     'accuracy_vs_sparsity.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'set / unstructured / magnitude / prune.schedule.train_epochs=16', \
-     0.891333333 with lines lw 1.5 lc rgb 'gray40' dt 2 title 'dense model'
+plot 'accuracy_vs_sparsity.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'gradual / unstructured / magnitude / prune.schedule.train_epochs=3 / prune.finetune_epochs=0', \
+     'accuracy_vs_sparsity.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / prune.schedule.train_epochs=0 / prune.finetune_epochs=3', \
+     'accuracy_vs_sparsity.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'rigl / unstructured / magnitude / prune.schedule.train_epochs=8 / prune.finetune_epochs=0', \
+     'accuracy_vs_sparsity.dat' index 3 using 1:2:3 with yerrorlines lw 2 pt 4 ps 0.8 dt 1 title 'set / unstructured / magnitude / prune.schedule.train_epochs=8 / prune.finetune_epochs=0', \
+     0.8861 with lines lw 1.5 lc rgb 'gray40' dt 2 title 'dense model'
 set terminal pngcairo size 960,600 noenhanced font 'Sans,11' background '#ffffff'
 set output 'accuracy_vs_sparsity.png.tmp'
 replot

@@ -9,9 +9,10 @@ set xlabel 'achieved sparsity'
 set ylabel 'fine-tuning / sparse training time (s)'
 set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
 set yrange [0:*]
-plot 'training_time_vs_sparsity.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'gradual / unstructured / magnitude / prune.schedule.train_epochs=6', \
-     'training_time_vs_sparsity.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'rigl / unstructured / magnitude / prune.schedule.train_epochs=16', \
-     'training_time_vs_sparsity.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'set / unstructured / magnitude / prune.schedule.train_epochs=16'
+plot 'training_time_vs_sparsity.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'gradual / unstructured / magnitude / prune.schedule.train_epochs=3 / prune.finetune_epochs=0', \
+     'training_time_vs_sparsity.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'one_shot / unstructured / magnitude / prune.schedule.train_epochs=0 / prune.finetune_epochs=3', \
+     'training_time_vs_sparsity.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'rigl / unstructured / magnitude / prune.schedule.train_epochs=8 / prune.finetune_epochs=0', \
+     'training_time_vs_sparsity.dat' index 3 using 1:2:3 with yerrorlines lw 2 pt 4 ps 0.8 dt 1 title 'set / unstructured / magnitude / prune.schedule.train_epochs=8 / prune.finetune_epochs=0'
 set terminal pngcairo size 960,600 noenhanced font 'Sans,11' background '#ffffff'
 set output 'training_time_vs_sparsity.png.tmp'
 replot
