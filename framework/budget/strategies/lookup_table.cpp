@@ -8,6 +8,7 @@
 // A timed budget is aimed 10% beyond (kSearchLatencyMargin, budget/quantity.h). A bytes budget
 // that may store int8 or k-means codes (BudgetProblem::value_formats) is searched once per
 // format, and the format of least predicted loss wins (search() says how).
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -95,6 +96,22 @@ std::vector<LayerForm> extreme_forms(const std::vector<BudgetLayer>& layers,
         best = -e.delta;
         f = {l.name, e.form, e.sparsity};
       }
+    forms.push_back(f);
+  }
+  return forms;
+}
+
+// Each layer at the largest sparsity of one form (of its own forms, the first where `form`
+// does not apply): alone, a layer's largest saving can be a form whose whole-model extreme is
+// not the smallest (filters on fc1 save the most alone, unstructured everywhere reaches less).
+std::vector<LayerForm> extreme_of_form(const std::vector<BudgetLayer>& layers,
+                                       const std::vector<CostEntry>& entries, Granularity form) {
+  std::vector<LayerForm> forms;
+  for (const BudgetLayer& l : layers) {
+    const bool has = std::find(l.forms.begin(), l.forms.end(), form) != l.forms.end();
+    LayerForm f{l.name, has ? form : l.forms.front(), 0.0};
+    for (const CostEntry& e : entries)
+      if (e.layer == l.name && e.form == f.form) f.sparsity = std::max(f.sparsity, e.sparsity);
     forms.push_back(f);
   }
   return forms;
@@ -199,8 +216,14 @@ class LookupTable : public BudgetStrategy {
                              table.reused ? "reused" : "measured",
                              std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                                            start).count()));
-    const std::vector<LayerForm> smallest = extreme_forms(layers, table.entries);
-    const Check floor = measure_choice(problem, smallest, table.base, format, false);
+    std::vector<LayerForm> smallest = extreme_forms(layers, table.entries);
+    Check floor = measure_choice(problem, smallest, table.base, format, false);
+    for (Granularity g : problem.settings.budget->forms) {
+      if (floor.met()) break;
+      const std::vector<LayerForm> other = extreme_of_form(layers, table.entries, g);
+      const Check c = measure_choice(problem, other, table.base, format, false);
+      if (c.measured < floor.measured) smallest = other, floor = c;
+    }
     if (!floor.met()) {
       result.reason = fmt::format(
           "cannot meet {} {}: the smallest model the forms allow (each layer at its largest "

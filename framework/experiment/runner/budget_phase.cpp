@@ -92,6 +92,16 @@ void quantized_formats(BudgetProblem& problem, const BudgetRun& run) {
   };
 }
 
+// Whether the weights are stored quantized (the quantize phase runs and its stored size is
+// checked) or fp32 (the quantize phase is skipped), as the search chose.
+void record_value_format(const ExperimentConfig& c, const BudgetSearch& search,
+                         BudgetOutcome& out, RunRecord& record) {
+  if (!budget_counts_quantization(c)) return;
+  out.counts_quantized = !search.value_format.empty();
+  out.skip_quantize = search.value_format.empty();
+  record.set("budget_format", out.counts_quantized ? search.value_format : "fp32");
+}
+
 LatencyProtocol final_protocol(const ExperimentConfig& c) {
   return c.latency ? c.latency->protocol : LatencyProtocol{};
 }
@@ -150,11 +160,7 @@ BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord
     out.failure = search.reason;
     return out;
   }
-  if (budget_counts_quantization(c)) {
-    out.counts_quantized = !search.value_format.empty();
-    out.skip_quantize = search.value_format.empty();
-    record.set("budget_format", out.counts_quantized ? search.value_format : "fp32");
-  }
+  record_value_format(c, search, out, record);
   CriterionContext ctx;
   ctx.model = &model;
   ctx.compute_gradients = hooks.compute_gradients;
