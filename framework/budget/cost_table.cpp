@@ -154,6 +154,13 @@ BudgetMeasurement measure_problem(BudgetProblem& problem, const std::string& for
   return m;
 }
 
+double aimed_budget(const BudgetProblem& problem, const std::string& format) {
+  const BudgetSpec& b = *problem.settings.budget;
+  if (b.kind == BudgetKind::bytes)
+    return format.empty() ? b.value : b.value * (1.0 - kQuantizedBytesMargin);
+  return tightened_budget(b, kSearchLatencyMargin);
+}
+
 std::string default_value_format(const BudgetProblem& problem) {
   return problem.value_formats.empty() ? "" : problem.value_formats.back();
 }

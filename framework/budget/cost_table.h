@@ -45,6 +45,13 @@ CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries,
 BudgetMeasurement measure_problem(BudgetProblem& problem, const std::string& format,
                                   const LatencyProtocol& protocol);
 
+// What a search aims at in `format`: a timed budget kSearchLatencyMargin beyond, a bytes
+// budget stored quantized kQuantizedBytesMargin below (the quantize phase's fine-tune moves the
+// k-means codes and so their Huffman-coded size after the search counted them: 1-1.3%
+// measured on LeNet-300-100), any other budget itself.
+constexpr double kQuantizedBytesMargin = 0.03;
+double aimed_budget(const BudgetProblem& problem, const std::string& format);
+
 // The format of a strategy that does not choose one: the last of value_formats (the quantized
 // one whenever it is allowed; it only shrinks the bytes), "" when there is none.
 std::string default_value_format(const BudgetProblem& problem);

@@ -139,12 +139,12 @@ struct Check {
   bool met() const { return measured <= limit; }
 };
 
-// `margin`: a timed budget is aimed beyond by kSearchLatencyMargin (the floor is not).
+// `margin`: the budget aimed at (aimed_budget, cost_table.h); the floor is checked without.
 Check measure_choice(BudgetProblem& problem, const std::vector<LayerForm>& forms, double base,
                      const std::string& format, bool margin = true) {
   const BudgetSpec& budget = *problem.settings.budget;
   BudgetSpec b = budget;
-  if (margin) b.value = tightened_budget(budget, kSearchLatencyMargin);
+  if (margin) b.value = aimed_budget(problem, format);
   const TrialState state = TrialState::capture(problem.model);
   CriterionContext ctx = criterion_context(problem);
   apply_layer_forms(problem.model, problem.settings, forms, ctx);
@@ -263,7 +263,7 @@ class LookupTable : public BudgetStrategy {
     const BudgetSpec& budget = *problem.settings.budget;
     std::vector<std::vector<const CostEntry*>> index;
     const std::vector<SolverLayer> options = solver_layers(problem, layers, table.entries, index);
-    const double aim = tightened_budget(budget, kSearchLatencyMargin);
+    const double aim = aimed_budget(problem, format);
     const double target = budget.kind == BudgetKind::speedup ? table.base / aim : aim;
     double scale = 1.0, missed = 1.0, met = 0.0, best_loss = 0.0;  // below 1: never asked
     for (int attempt = 1; attempt <= kTries; ++attempt) {

@@ -41,7 +41,7 @@ class OneSparsity : public BudgetStrategy {
       return result;
     }
     BudgetSpec aimed = b;  // a timed budget is aimed beyond, as the searches do
-    aimed.value = tightened_budget(b, kSearchLatencyMargin);
+    aimed.value = aimed_budget(problem, default_value_format(problem));
     for (int i = 0; i < kBisections; ++i) {
       const double s = 0.5 * (missed + met);
       const std::vector<LayerForm> forms = forms_at(problem, layers, s);

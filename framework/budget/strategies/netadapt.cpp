@@ -65,7 +65,9 @@ class NetAdapt : public BudgetStrategy {
     double value = start;
     BudgetSearch result;
     result.value_format = default_value_format(problem);
-    const std::vector<double> targets = netadapt_step_targets(b, start, kSteps, kExtraSteps);
+    BudgetSpec aimed = b;  // quantized bytes: aimed below (cost_table.h); timed: below
+    if (b.kind == BudgetKind::bytes) aimed.value = aimed_budget(problem, result.value_format);
+    const std::vector<double> targets = netadapt_step_targets(aimed, start, kSteps, kExtraSteps);
     for (int step = 1; step <= kSteps + kExtraSteps && !reaches(b, value, targets.back());
          ++step) {
       const double target = targets[step - 1];
