@@ -95,3 +95,26 @@ TEST_CASE("prune.budget: search_finetune_steps, the strategy's default unless gi
   CAPTURE(negative);
   CHECK(negative.rfind("exp.yaml:3:47: 'prune.budget.search_finetune_steps'", 0) == 0);
 }
+
+TEST_CASE("prune.budget: int8 and kmeans are forms of a bytes budget with that quantize section") {
+  const std::string int8 = "quantize: {kind: int8}\n";
+  const ExperimentConfig c =
+      parse(head + "  budget: {bytes: 100, forms: [unstructured, int8]}\n" + int8);
+  CHECK(c.prune->budget->forms == std::vector<Granularity>{Granularity::unstructured});
+  CHECK(c.prune->budget->quant_forms == std::vector<std::string>{"int8"});
+  CHECK(parse(head + "  budget: {bytes: 100, forms: [filter, kmeans]}\nquantize: {kind: kmeans}\n")
+            .prune->budget->quant_forms == std::vector<std::string>{"kmeans"});
+  CHECK(error_of(head + "  budget: {bytes: 100, forms: [unstructured, int8]}\n") ==
+        "exp.yaml:3:46: 'prune.budget.forms[1]': form 'int8': needs a 'quantize:' section of "
+        "kind int8 (its settings quantize)");
+  CHECK(error_of(head + "  budget: {bytes: 100, forms: [kmeans, filter]}\n" + int8)
+            .rfind("exp.yaml:3:32: 'prune.budget.forms[0]': form 'kmeans': needs a 'quantize:' "
+                   "section of kind kmeans", 0) == 0);
+  CHECK(error_of(head + "  budget: {speedup: 2, forms: [unstructured, int8]}\n" + int8) ==
+        "exp.yaml:3:46: 'prune.budget.forms[1]': form 'int8': a quantized form counts only for "
+        "a bytes budget");
+  CHECK(error_of(head + "  budget: {bytes: 100, forms: [int8]}\n" + int8)
+            .rfind("exp.yaml:3:31: 'prune.budget.forms': give at least one pruning form", 0) == 0);
+  CHECK(error_of(head + "  budget: {bytes: 100, forms: [filter, int8, int8]}\n" + int8)
+            .rfind("exp.yaml:3:31: 'prune.budget.forms': 'int8' is given twice", 0) == 0);
+}

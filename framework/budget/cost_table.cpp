@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -60,18 +61,14 @@ CostTable time_table(BudgetProblem& problem, std::vector<CostEntry> entries) {
   return table;
 }
 
-double counted(BudgetProblem& problem) {
-  return problem.settings.budget->kind == BudgetKind::macs
-             ? executed_macs(problem.model, problem.input_shape)
-             : stored_bytes(problem.model, problem.input_shape);
-}
-
-CostTable count_table(BudgetProblem& problem, std::vector<CostEntry> entries) {
+CostTable count_table(BudgetProblem& problem, std::vector<CostEntry> entries,
+                      const std::string& format) {
   CostTable table;
   CriterionContext ctx = criterion_context(problem);
-  table.base = counted(problem);
+  const auto counted = [&] { return measure_problem(problem, format, LatencyProtocol{}).value; };
+  table.base = counted();
   for (CostEntry& e : entries)
-    with_candidate(problem, e, ctx, [&] { e.delta = counted(problem) - table.base; });
+    with_candidate(problem, e, ctx, [&] { e.delta = counted() - table.base; });
   table.entries = std::move(entries);
   return table;
 }
@@ -145,8 +142,33 @@ bool read_table_text(const std::string& text, CostTable& table) {
   return std::isfinite(table.base);
 }
 
-CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries) {
-  if (!is_latency(*problem.settings.budget)) return count_table(problem, std::move(entries));
+BudgetMeasurement measure_problem(BudgetProblem& problem, const std::string& format,
+                                  const LatencyProtocol& protocol) {
+  const BudgetSpec& b = *problem.settings.budget;
+  if (format.empty() || b.kind != BudgetKind::bytes)
+    return measure_budget(problem.model, problem.input_shape, b, protocol);
+  if (!problem.quantize_trial)
+    throw std::logic_error("budget: value format '" + format + "' without quantize_trial");
+  BudgetMeasurement m;
+  m.value = problem.quantize_trial(problem.model, format, false).bytes;
+  return m;
+}
+
+double aimed_budget(const BudgetProblem& problem, const std::string& format) {
+  const BudgetSpec& b = *problem.settings.budget;
+  if (b.kind == BudgetKind::bytes)
+    return format.empty() ? b.value : b.value * (1.0 - kQuantizedBytesMargin);
+  return tightened_budget(b, kSearchLatencyMargin);
+}
+
+std::string default_value_format(const BudgetProblem& problem) {
+  return problem.value_formats.empty() ? "" : problem.value_formats.back();
+}
+
+CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries,
+                        const std::string& format) {
+  if (!is_latency(*problem.settings.budget))
+    return count_table(problem, std::move(entries), format);
   const std::string key = latency_table_key(problem, entries);
   CostTable kept;
   kept.entries = entries;

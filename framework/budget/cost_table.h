@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "budget/quantity.h"
 #include "budget/strategy.h"
 
 namespace poda {
@@ -34,7 +35,26 @@ std::vector<CostEntry> candidates(const std::vector<BudgetLayer>& layers,
 // the dense model (so a busy machine slows all alike) and are kept through problem's
 // load_table / save_table under a key naming this CPU, its kernel target, the BLAS threads,
 // the batch size and the model's shape; MACs and bytes are counted.
-CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries);
+// A bytes budget counts each candidate stored in value format `format` (strategy.h).
+CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries,
+                        const std::string& format = "");
+
+// The budget's quantity of the model as it is, its weights stored in `format` ("": fp32):
+// a bytes budget in a quantized format is problem.quantize_trial's count, the rest
+// measure_budget (budget/quantity.h).
+BudgetMeasurement measure_problem(BudgetProblem& problem, const std::string& format,
+                                  const LatencyProtocol& protocol);
+
+// What a search aims at in `format`: a timed budget kSearchLatencyMargin beyond, a bytes
+// budget stored quantized kQuantizedBytesMargin below (the quantize phase's fine-tune moves the
+// k-means codes and so their Huffman-coded size after the search counted them: up to +5%
+// measured on LeNet-300-100's uniform baseline, which then missed), any other budget itself.
+constexpr double kQuantizedBytesMargin = 0.03;
+double aimed_budget(const BudgetProblem& problem, const std::string& format);
+
+// The format of a strategy that does not choose one: the last of value_formats (the quantized
+// one whenever it is allowed; it only shrinks the bytes), "" when there is none.
+std::string default_value_format(const BudgetProblem& problem);
 
 // Fills each entry's loss (the dense model's validation loss subtracted), read after
 // budget.search_finetune_steps of problem.short_finetune when that is positive (a form that

@@ -38,6 +38,16 @@ double executed_macs(Sequential& model, const Shape& input_shape) {
   return static_cast<double>((compact ? *compact : model).effective_macs(input_shape));
 }
 
+double tightened_budget(const BudgetSpec& budget, double margin) {
+  switch (budget.kind) {
+    case BudgetKind::speedup: return budget.value * (1.0 + margin);
+    case BudgetKind::latency_us: return budget.value * (1.0 - margin);
+    case BudgetKind::macs:
+    case BudgetKind::bytes: break;
+  }
+  return budget.value;
+}
+
 LatencyProtocol short_protocol(double min_seconds, std::size_t min_calls, double max_seconds) {
   LatencyProtocol p;
   p.warmup_seconds = min_seconds / 8;

@@ -23,6 +23,12 @@
 
 namespace poda {
 
+// A model quantized for a trial: what it would store, and its validation loss.
+struct QuantTrial {
+  double bytes = 0.0;
+  double loss = 0.0;
+};
+
 // What a strategy may use. The callbacks come from the runner (real data) or a test.
 struct BudgetProblem {
   BudgetProblem(Sequential& m, Shape input, const PruneSettings& s)
@@ -45,6 +51,15 @@ struct BudgetProblem {
   // learning rate, masks kept (the runner's; a test's own); may be empty (none).
   std::function<void(Module&, int steps)> short_finetune;
   std::function<void(const std::string&)> message;  // progress lines; may be empty
+  // A bytes budget of a run with a `quantize:` section: the value formats the weights may be
+  // stored in, "" for fp32 and the scheme's kind ("int8", "kmeans"); the runner lists "" only
+  // when prune.budget.forms allows the quantized form, since the run quantizes otherwise.
+  // Empty: fp32 only, counted by stored_bytes().
+  std::vector<std::string> value_formats;
+  // The model's stored bytes and (with `loss`) validation loss once quantized in `format`
+  // (no fine-tune), the model put back as it was; set by the runner whenever value_formats
+  // names a scheme.
+  std::function<QuantTrial(Sequential&, const std::string& format, bool loss)> quantize_trial;
 };
 
 struct BudgetSearch {
@@ -55,6 +70,7 @@ struct BudgetSearch {
   bool table_reused = false; // its measured table came from table_dir
   bool model_pruned = false; // the model is left pruned to `layers`, with weights the search
                              // trained (netadapt): the runner does not prune it again
+  std::string value_format;  // the value format chosen (BudgetProblem::value_formats): "" fp32
 };
 
 class BudgetStrategy {

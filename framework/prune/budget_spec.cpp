@@ -26,6 +26,8 @@ std::vector<std::string> budget_form_names() {
   return {"unstructured", "neuron", "filter", "channel", "n_m", "block"};
 }
 
+std::vector<std::string> budget_quant_form_names() { return {"int8", "kmeans"}; }
+
 std::size_t latency_key_batch(const std::string& key) {
   const std::string head = "latency_b", tail = "_us";
   if (key.size() <= head.size() + tail.size() || key.compare(0, head.size(), head) != 0 ||

@@ -20,6 +20,9 @@ struct BudgetSpec {
   // The forms each layer may take, in the order given; neuron and filter both mean the
   // layer's output units (what compaction removes).
   std::vector<Granularity> forms{Granularity::unstructured, Granularity::filter};
+  // Quantized value formats a bytes budget may store the weights in instead of fp32
+  // ("int8", "kmeans"): each needs the run's `quantize:` section to be of that kind.
+  std::vector<std::string> quant_forms;
   std::string strategy = "lookup_table";  // a registered search (budget/strategy.h)
   // Optimiser steps of the short fine-tune a search gives a candidate before reading its
   // validation loss (search_finetune_steps); -1: the strategy's own default (lookup_table
@@ -36,6 +39,8 @@ struct BudgetSpec {
 
 // The granularities a budget may choose among (each has a mask the inference kernels run).
 std::vector<std::string> budget_form_names();
+// The quantized forms (value formats of a bytes budget): int8, kmeans.
+std::vector<std::string> budget_quant_form_names();
 // The batch size of a key "latency_b<B>_us", or 0 when `key` is not of that form.
 std::size_t latency_key_batch(const std::string& key);
 

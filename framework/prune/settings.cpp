@@ -69,6 +69,10 @@ void check_budget(const BudgetSpec& b, Errors& errors) {
   for (Granularity g : b.forms)
     if (!seen.insert(g).second)
       errors.push_back({"budget.forms", "'" + granularity_name(g) + "' is given twice"});
+  std::set<std::string> seen_quantized;
+  for (const std::string& q : b.quant_forms)
+    if (!seen_quantized.insert(q).second)
+      errors.push_back({"budget.forms", "'" + q + "' is given twice"});
 }
 
 void check_overrides(const std::vector<LayerOverride>& overrides, Errors& errors) {

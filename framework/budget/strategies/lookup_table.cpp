@@ -5,6 +5,10 @@
 // measured alone still do not add up exactly (latency is not MACs), so the answer is measured
 // as a whole and, while it misses, solved again for more saving in proportion to the miss. A
 // budget below what the smallest model the forms allow measures is refused before any of it.
+// A timed budget is aimed 10% beyond (kSearchLatencyMargin, budget/quantity.h). A bytes budget
+// that may store int8 or k-means codes (BudgetProblem::value_formats) is searched once per
+// format, and the format of least predicted loss wins (search() says how).
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -97,6 +101,22 @@ std::vector<LayerForm> extreme_forms(const std::vector<BudgetLayer>& layers,
   return forms;
 }
 
+// Each layer at the largest sparsity of one form (of its own forms, the first where `form`
+// does not apply): alone, a layer's largest saving can be a form whose whole-model extreme is
+// not the smallest (filters on fc1 save the most alone, unstructured everywhere reaches less).
+std::vector<LayerForm> extreme_of_form(const std::vector<BudgetLayer>& layers,
+                                       const std::vector<CostEntry>& entries, Granularity form) {
+  std::vector<LayerForm> forms;
+  for (const BudgetLayer& l : layers) {
+    const bool has = std::find(l.forms.begin(), l.forms.end(), form) != l.forms.end();
+    LayerForm f{l.name, has ? form : l.forms.front(), 0.0};
+    for (const CostEntry& e : entries)
+      if (e.layer == l.name && e.form == f.form) f.sparsity = std::max(f.sparsity, e.sparsity);
+    forms.push_back(f);
+  }
+  return forms;
+}
+
 std::vector<LayerForm> chosen_forms(const std::vector<BudgetLayer>& layers,
                                     const std::vector<std::vector<const CostEntry*>>& index,
                                     const SolverResult& solved) {
@@ -119,13 +139,16 @@ struct Check {
   bool met() const { return measured <= limit; }
 };
 
-Check measure_choice(BudgetProblem& problem, const std::vector<LayerForm>& forms, double base) {
-  const BudgetSpec& b = *problem.settings.budget;
+// `margin`: the budget aimed at (aimed_budget, cost_table.h); the floor is checked without.
+Check measure_choice(BudgetProblem& problem, const std::vector<LayerForm>& forms, double base,
+                     const std::string& format, bool margin = true) {
+  const BudgetSpec& budget = *problem.settings.budget;
+  BudgetSpec b = budget;
+  if (margin) b.value = aimed_budget(problem, format);
   const TrialState state = TrialState::capture(problem.model);
   CriterionContext ctx = criterion_context(problem);
   apply_layer_forms(problem.model, problem.settings, forms, ctx);
-  const BudgetMeasurement m =
-      measure_budget(problem.model, problem.input_shape, b, budget_check_protocol());
+  const BudgetMeasurement m = measure_problem(problem, format, budget_check_protocol());
   state.restore(problem.model);
   Check c;
   c.value = m.value;
@@ -138,34 +161,92 @@ Check measure_choice(BudgetProblem& problem, const std::vector<LayerForm>& forms
   return c;
 }
 
+// The value formats a search compares: a bytes budget's (fp32 and/or quantized), else fp32.
+std::vector<std::string> formats_of(const BudgetProblem& p) {
+  if (p.settings.budget->kind != BudgetKind::bytes || p.value_formats.empty()) return {""};
+  return p.value_formats;
+}
+
+std::string format_name(const std::string& format) { return format.empty() ? "fp32" : format; }
+
 class LookupTable : public BudgetStrategy {
  public:
+  // With several value formats (a bytes budget that may quantize), each is searched on its
+  // own table and the one of least predicted loss wins: the pruning's summed loss plus what
+  // quantizing the dense model in that format adds (its validation loss, no fine-tune).
   BudgetSearch search(BudgetProblem& problem) const override {
+    const std::vector<BudgetLayer> layers = budget_layers(problem.model, problem.settings);
+    const std::vector<std::string> formats = formats_of(problem);
+    std::vector<CostEntry> sensitivities;  // losses measured once, for the first format
+    BudgetSearch best;
+    double best_loss = 0.0;
+    for (const std::string& format : formats) {
+      double loss = 0.0;
+      BudgetSearch found = search_format(problem, layers, format, sensitivities, loss);
+      if (!format.empty() && found.feasible)
+        loss += problem.quantize_trial(problem.model, format, true).loss -
+                problem.validation_loss(problem.model);
+      if (formats.size() > 1)
+        say(problem, fmt::format("budget search in {}: {}", format_name(format),
+                                 found.feasible ? fmt::format("predicted loss {:+.4f}", loss)
+                                                : found.reason));
+      if (found.feasible && (!best.feasible || loss < best_loss)) {
+        best = std::move(found);
+        best_loss = loss;
+      } else if (!best.feasible) {  // the last format's reason: the smallest it reaches
+        best.reason = found.reason;
+        best.table_reused = found.table_reused;
+      }
+    }
+    return best;
+  }
+
+ private:
+  static BudgetSearch search_format(BudgetProblem& problem, const std::vector<BudgetLayer>& layers,
+                                    const std::string& format,
+                                    std::vector<CostEntry>& sensitivities, double& loss) {
     const BudgetSpec& budget = *problem.settings.budget;
     BudgetSearch result;
-    const std::vector<BudgetLayer> layers = budget_layers(problem.model, problem.settings);
+    result.value_format = format;
     const auto start = std::chrono::steady_clock::now();
-    CostTable table = measure_costs(problem, candidates(layers, problem.settings));
+    CostTable table = measure_costs(problem, candidates(layers, problem.settings), format);
     result.table_reused = table.reused;
-    say(problem, fmt::format("budget table: {} candidates {} in {:.1f} s", table.entries.size(),
+    say(problem, fmt::format("budget table ({}): {} candidates {} in {:.1f} s",
+                             format_name(format), table.entries.size(),
                              table.reused ? "reused" : "measured",
                              std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                                            start).count()));
-    const std::vector<LayerForm> smallest = extreme_forms(layers, table.entries);
-    const Check floor = measure_choice(problem, smallest, table.base);
+    std::vector<LayerForm> smallest = extreme_forms(layers, table.entries);
+    Check floor = measure_choice(problem, smallest, table.base, format, false);
+    for (Granularity g : problem.settings.budget->forms) {
+      if (floor.met()) break;
+      const std::vector<LayerForm> other = extreme_of_form(layers, table.entries, g);
+      const Check c = measure_choice(problem, other, table.base, format, false);
+      if (c.measured < floor.measured) smallest = other, floor = c;
+    }
     if (!floor.met()) {
       result.reason = fmt::format(
           "cannot meet {} {}: the smallest model the forms allow (each layer at its largest "
-          "saving) measures {:.6g}",
-          budget.key(), format_number(budget.value), floor.value);
+          "saving{}) measures {:.6g}",
+          budget.key(), format_number(budget.value), format.empty() ? "" : ", " + format,
+          floor.value);
       return result;
     }
-    measure_losses(problem, table.entries);
-    solve(problem, layers, table, result);
+    if (sensitivities.empty()) {
+      sensitivities = table.entries;
+      measure_losses(problem, sensitivities);
+    }
+    for (std::size_t i = 0; i < table.entries.size(); ++i)
+      table.entries[i].loss = sensitivities[i].loss;
+    loss = solve(problem, layers, table, format, result);
     if (!result.feasible) {  // the corrections ran out: the smallest model meets it
       result.layers = smallest;
       result.predicted = floor.value;
       result.feasible = true;
+      loss = 0.0;
+      for (const CostEntry& e : table.entries)
+        for (const LayerForm& f : smallest)
+          if (e.layer == f.layer && e.form == f.form && e.sparsity == f.sparsity) loss += e.loss;
     }
     return result;
   }
@@ -176,19 +257,20 @@ class LookupTable : public BudgetStrategy {
   // is not exactly MACs, so the table can promise more than the whole gives). Once an answer
   // meets the budget, the tries left halve the gap between the largest scale that missed
   // and the smallest that met, keeping the met answer of least predicted loss.
-  static void solve(BudgetProblem& problem, const std::vector<BudgetLayer>& layers,
-                    const CostTable& table, BudgetSearch& result) {
+  // Returns the predicted loss of the answer kept.
+  static double solve(BudgetProblem& problem, const std::vector<BudgetLayer>& layers,
+                      const CostTable& table, const std::string& format, BudgetSearch& result) {
     const BudgetSpec& budget = *problem.settings.budget;
     std::vector<std::vector<const CostEntry*>> index;
     const std::vector<SolverLayer> options = solver_layers(problem, layers, table.entries, index);
-    const double target =
-        budget.kind == BudgetKind::speedup ? table.base / budget.value : budget.value;
+    const double aim = aimed_budget(problem, format);
+    const double target = budget.kind == BudgetKind::speedup ? table.base / aim : aim;
     double scale = 1.0, missed = 1.0, met = 0.0, best_loss = 0.0;  // below 1: never asked
     for (int attempt = 1; attempt <= kTries; ++attempt) {
       const SolverResult solved = solve_budget(options, (table.base - target) * scale);
-      if (!solved.feasible) return;
+      if (!solved.feasible) return best_loss;
       const std::vector<LayerForm> forms = chosen_forms(layers, index, solved);
-      const Check c = measure_choice(problem, forms, table.base);
+      const Check c = measure_choice(problem, forms, table.base, format);
       say(problem, fmt::format("budget search, try {}: table {:.6g}, measured {:.6g} against "
                                "{:.6g}", attempt, table.base - solved.saving, c.measured,
                                c.limit));
@@ -203,7 +285,7 @@ class LookupTable : public BudgetStrategy {
       } else {
         missed = scale;
       }
-      if (met > 0.0 && met - missed < 0.02 * met) return;
+      if (met > 0.0 && met - missed < 0.02 * met) return best_loss;
       if (met > 0.0) {
         scale = 0.5 * (missed + met);
       } else {
@@ -211,6 +293,7 @@ class LookupTable : public BudgetStrategy {
         scale *= got > 0.0 ? std::min(4.0, needed / got) : 2.0;
       }
     }
+    return best_loss;
   }
 };
 

@@ -1,6 +1,7 @@
 // The baselines a budget search is compared with, on the same footing: one sparsity for the
-// whole model, the smallest that meets the budget as measured (bisection), pruned by
-// magnitude in the configured way. Registered as strategies, so a sweep over
+// whole model, the smallest that meets the budget as measured (bisection; a timed budget
+// aimed 10% beyond, as the searches aim, budget/quantity.h), pruned by magnitude in the
+// configured way; a bytes budget counted in the run's quantized format when it has one. Registered as strategies, so a sweep over
 // prune.budget.strategy runs them beside the search at every budget:
 //   uniform  every layer at that sparsity, in the first of the budget's forms it can take
 //            (forms: [unstructured] or [filter]: uniform unstructured or structured);
@@ -39,6 +40,8 @@ class OneSparsity : public BudgetStrategy {
                                   format_number(b.value), format_number(most), value);
       return result;
     }
+    BudgetSpec aimed = b;  // a timed budget is aimed beyond, as the searches do
+    aimed.value = aimed_budget(problem, default_value_format(problem));
     for (int i = 0; i < kBisections; ++i) {
       const double s = 0.5 * (missed + met);
       const std::vector<LayerForm> forms = forms_at(problem, layers, s);
@@ -46,13 +49,14 @@ class OneSparsity : public BudgetStrategy {
       if (problem.message)
         problem.message(fmt::format("{} at sparsity {:.4f}: {:.6g}", global_ ? "global" : "uniform",
                                     s, v));
-      if (b.met_by(v)) {
+      if (aimed.met_by(v)) {
         met = s, at_met = forms, value = v;
       } else {
         missed = s;
       }
     }
     result.layers = at_met;
+    result.value_format = default_value_format(problem);
     result.predicted = value;
     result.feasible = true;
     return result;
@@ -88,9 +92,8 @@ class OneSparsity : public BudgetStrategy {
     const TrialState state = TrialState::capture(problem.model);
     CriterionContext ctx = criterion_context(problem);
     apply_layer_forms(problem.model, problem.settings, forms, ctx);
-    const double v = measure_budget(problem.model, problem.input_shape, *problem.settings.budget,
-                                    budget_check_protocol())
-                         .value;
+    const double v =
+        measure_problem(problem, default_value_format(problem), budget_check_protocol()).value;
     state.restore(problem.model);
     return v;
   }

@@ -8,12 +8,17 @@
 // form it was first pruned in. Slower than lookup_table (every proposal is measured and
 // trained), but the losses it compares are those of fine-tuned models, and it measures whole
 // models instead of adding per-layer costs. It leaves the model pruned (model_pruned).
+// A timed budget is aimed beyond by kNetAdaptLatencyMargin (netadapt.h): its short timings
+// read faster than the run's final protocol; it accepts the budget itself when no layer can
+// shrink further. A bytes budget with a quantized format is counted in it (cost_table.h).
+#include <algorithm>
 #include <limits>
 
 #include <fmt/format.h>
 
 #include "budget/cost_table.h"
 #include "budget/quantity.h"
+#include "budget/strategies/netadapt.h"
 #include "budget/strategy.h"
 #include "prune/bn_recalibration.h"
 
@@ -35,6 +40,19 @@ bool reaches(const BudgetSpec& b, double value, double target) {
   return b.kind == BudgetKind::speedup ? value >= target : value <= target;
 }
 
+}  // namespace
+
+std::vector<double> netadapt_step_targets(const BudgetSpec& b, double start, int steps,
+                                          int extra) {
+  const double goal = tightened_budget(b, kNetAdaptLatencyMargin);
+  std::vector<double> targets;
+  for (int step = 1; step <= steps + extra; ++step)
+    targets.push_back(start + (goal - start) * std::min(1.0, double(step) / steps));
+  return targets;
+}
+
+namespace {
+
 class NetAdapt : public BudgetStrategy {
  public:
   BudgetSearch search(BudgetProblem& problem) const override {
@@ -46,10 +64,15 @@ class NetAdapt : public BudgetStrategy {
     const double start = measure(problem);
     double value = start;
     BudgetSearch result;
-    for (int step = 1; step <= kSteps + kExtraSteps && !b.met_by(value); ++step) {
-      const double share = std::min(1.0, double(step) / kSteps);
-      const double target = start + (b.value - start) * share;
+    result.value_format = default_value_format(problem);
+    BudgetSpec aimed = b;  // quantized bytes: aimed below (cost_table.h); timed: below
+    if (b.kind == BudgetKind::bytes) aimed.value = aimed_budget(problem, result.value_format);
+    const std::vector<double> targets = netadapt_step_targets(aimed, start, kSteps, kExtraSteps);
+    for (int step = 1; step <= kSteps + kExtraSteps && !reaches(b, value, targets.back());
+         ++step) {
+      const double target = targets[step - 1];
       const std::vector<Proposal> proposals = propose(problem, layers, chosen, target);
+      if (proposals.empty() && b.met_by(value)) break;  // short of the margin only
       if (proposals.empty()) {
         dense.restore(problem.model);
         result.reason = fmt::format("cannot meet {} {}: netadapt stopped at {:.6g} with every "
@@ -83,8 +106,7 @@ class NetAdapt : public BudgetStrategy {
   }
 
   static double measure(BudgetProblem& p) {
-    return measure_budget(p.model, p.input_shape, *p.settings.budget, budget_check_protocol())
-        .value;
+    return measure_problem(p, default_value_format(p), budget_check_protocol()).value;
   }
 
   // The whole model's value with layer `l` pruned further to (form, s); the model put back.

@@ -319,6 +319,31 @@ std::optional<InferenceMeasureSettings> parse_measure(YamlMap m) {
   return latency;
 }
 
+namespace {
+
+// A quantized form of prune.budget.forms (int8, kmeans) is the run's quantize scheme stored
+// per weight: it needs a `quantize:` section of that kind, and only a bytes budget counts it.
+void check_budget_quant_forms(const ExperimentConfig& c, const YAML::Node& root,
+                              const std::string& file) {
+  if (!c.prune || !c.prune->budget || c.prune->budget->quant_forms.empty()) return;
+  const YAML::Node forms = root["prune"]["budget"]["forms"];
+  for (std::size_t i = 0; i < forms.size(); ++i) {
+    const std::string name = forms[i].Scalar();
+    const std::vector<std::string>& q = c.prune->budget->quant_forms;
+    if (std::find(q.begin(), q.end(), name) == q.end()) continue;
+    std::string problem;
+    if (c.prune->budget->kind != BudgetKind::bytes)
+      problem = "a quantized form counts only for a bytes budget";
+    else if (!c.quantize || c.quantize->kind != name)
+      problem = "needs a 'quantize:' section of kind " + name + " (its settings quantize)";
+    if (!problem.empty())
+      throw ConfigError(fmt::format("{}: 'prune.budget.forms[{}]': form '{}': {}",
+                                    yaml_where(file, forms[i]), i, name, problem));
+  }
+}
+
+}  // namespace
+
 ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::string& file) {
   if (!root || root.IsNull()) throw ConfigError(file + ": the file is empty");
   YamlMap m(root, file, "");
@@ -337,6 +362,7 @@ ExperimentConfig parse_experiment_config(const YAML::Node& root, const std::stri
   if (m.has("quantize")) c.quantize = parse_quantize(m.map("quantize"));
   if (m.has("measure")) c.latency = parse_measure(m.map("measure"));
   m.finish();
+  check_budget_quant_forms(c, root, file);
   check_model_file(c, m);
   check_model_shapes(c, m);
   return c;

@@ -121,15 +121,23 @@ BudgetSpec parse_budget(YamlMap& m) {
     b.forms.clear();
     for (std::size_t i = 0; i < list.size(); ++i) {
       YAML::Node item = list[i];
-      const std::vector<std::string> names = budget_form_names();
+      std::vector<std::string> names = budget_form_names();
+      const std::vector<std::string> quantized = budget_quant_form_names();
+      names.insert(names.end(), quantized.begin(), quantized.end());
       const std::string name = item.IsScalar() ? item.Scalar() : "";
       if (std::find(names.begin(), names.end(), name) == names.end())
         throw ConfigError(fmt::format("{}: '{}.budget.forms[{}]': unknown form '{}' (expected "
                                       "one of: {})",
                                       yaml_where(m.file(), item), m.path(), i, name,
                                       join_names(names)));
-      b.forms.push_back(parse_granularity(name));
+      if (std::find(quantized.begin(), quantized.end(), name) != quantized.end())
+        b.quant_forms.push_back(name);
+      else
+        b.forms.push_back(parse_granularity(name));
     }
+    if (b.forms.empty())
+      bm.fail("forms", "give at least one pruning form besides the quantized ones (e.g. "
+                       "[unstructured, int8])");
   }
   b.strategy = bm.text("strategy", b.strategy, budget_strategy_names());
   if (bm.has("search_finetune_steps"))

@@ -47,6 +47,7 @@ std::vector<RunColumn> later_columns() {
       {"budget_met", text, 0, optional, measured, {}, "true or false"},
       {"budget_table", text, 0, optional, measured, {}, "the search's cost table: measured, or reused from budget_tables/"},
       {"search_seconds", real, 1, optional, measured, {}, "time of the budget search"},
+      {"budget_format", text, 0, optional, measured, {}, "a bytes budget with quantize: the value format stored, fp32 or the scheme"},
       {"acc", real, 4, required, measured, {}, "final test accuracy"},
       {"val_acc", real, 4, required, measured, {}, "final validation accuracy"},
       {"quant_kind", text, 0, optional, setting, {"quantize.kind"}, "quantize: the scheme, e.g. int8 or kmeans (empty: fp32)"},

@@ -1,6 +1,8 @@
 #include "experiment/runner/budget_phase.h"
 
+#include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -10,6 +12,7 @@
 #include "budget/strategy.h"
 #include "experiment/config/sweep.h"
 #include "experiment/io/atomic_file.h"
+#include "experiment/runner/quantize_trial.h"
 #include "experiment/runner/trainer_hooks.h"
 #include "prune/bn_recalibration.h"
 #include "train/trainer.h"
@@ -71,11 +74,43 @@ std::function<void(Module&, int)> short_finetune(const ExperimentConfig& c,
   };
 }
 
+// A bytes budget with quantize: the value formats (fp32 only where the forms allow the
+// scheme's kind) and the trial that counts a quantized candidate.
+void quantized_formats(BudgetProblem& problem, const BudgetRun& run) {
+  const ExperimentConfig& c = run.config;
+  if (!budget_counts_quantization(c)) return;
+  const std::vector<std::string>& allowed = c.prune->budget->quant_forms;
+  const bool choosable =
+      std::find(allowed.begin(), allowed.end(), c.quantize->kind) != allowed.end();
+  problem.value_formats = choosable ? std::vector<std::string>{"", c.quantize->kind}
+                                    : std::vector<std::string>{c.quantize->kind};
+  problem.quantize_trial = [&c, &data = run.data](Sequential& m, const std::string& format,
+                                                   bool loss) {
+    if (format != c.quantize->kind)
+      throw std::logic_error("budget: no quantize section for value format " + format);
+    return quantize_trial(m, c, data, loss);
+  };
+}
+
+// Whether the weights are stored quantized (the quantize phase runs and its stored size is
+// checked) or fp32 (the quantize phase is skipped), as the search chose.
+void record_value_format(const ExperimentConfig& c, const BudgetSearch& search,
+                         BudgetOutcome& out, RunRecord& record) {
+  if (!budget_counts_quantization(c)) return;
+  out.counts_quantized = !search.value_format.empty();
+  out.skip_quantize = search.value_format.empty();
+  record.set("budget_format", out.counts_quantized ? search.value_format : "fp32");
+}
+
 LatencyProtocol final_protocol(const ExperimentConfig& c) {
   return c.latency ? c.latency->protocol : LatencyProtocol{};
 }
 
 }  // namespace
+
+bool budget_counts_quantization(const ExperimentConfig& c) {
+  return c.prune && c.prune->budget && c.prune->budget->kind == BudgetKind::bytes && c.quantize;
+}
 
 void record_budget_settings(const ExperimentConfig& c, RunRecord& record) {
   if (!c.prune || !c.prune->budget) return;
@@ -83,6 +118,7 @@ void record_budget_settings(const ExperimentConfig& c, RunRecord& record) {
   // the forms (layer_sparsity.csv says which).
   std::string forms;
   for (Granularity g : c.prune->budget->forms) forms += (forms.empty() ? "" : "+") + granularity_name(g);
+  for (const std::string& q : c.prune->budget->quant_forms) forms += "+" + q;
   record.set("schedule", "budget");
   record.set("granularity", forms);
   record.set("scope", "layer");
@@ -107,6 +143,7 @@ BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord
   problem.message = [&progress = run.progress](const std::string& line) { progress.message(line); };
   problem.short_finetune = short_finetune(c, hooks);
   keep_tables(problem, tables_dir(run));
+  quantized_formats(problem, run);
 
   if (budget_layers(model, s).empty()) {
     BudgetOutcome none;
@@ -123,6 +160,7 @@ BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord
     out.failure = search.reason;
     return out;
   }
+  record_value_format(c, search, out, record);
   CriterionContext ctx;
   ctx.model = &model;
   ctx.compute_gradients = hooks.compute_gradients;
@@ -148,10 +186,14 @@ BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord
   return out;
 }
 
-std::string check_budget(Sequential& model, const BudgetRun& run, RunRecord& record) {
+std::string check_budget(Sequential& model, const BudgetRun& run, RunRecord& record,
+                         std::optional<double> quantized_bytes) {
   const BudgetSpec& b = *run.config.prune->budget;
-  const BudgetMeasurement m =
-      measure_budget(model, run.data.input_shape, b, final_protocol(run.config));
+  BudgetMeasurement m;
+  if (quantized_bytes && b.kind == BudgetKind::bytes)
+    m.value = *quantized_bytes;
+  else
+    m = measure_budget(model, run.data.input_shape, b, final_protocol(run.config));
   record.set("budget_achieved", m.value);
   const bool met = b.met_by(m.value);
   record.set("budget_met", met ? "true" : "false");

@@ -6,6 +6,7 @@
 // a resumed or second run on the same CPU, kernel target and model shape reuses them.
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "experiment/config/config.h"
@@ -29,7 +30,14 @@ struct BudgetOutcome {
   double acc_pruned = 0.0;  // test accuracy right after pruning (BatchNorm re-estimated)
   std::string failure;      // why the budget cannot be met, or ""
   std::map<std::string, std::string> forms;  // layer -> its chosen form ("dense": untouched)
+  // A bytes budget of a run with quantize: whether the weights are stored quantized (the
+  // quantize phase runs, and the budget is checked on its stored size) or in fp32 (the
+  // search chose fp32 among its value formats: the quantize phase is skipped).
+  bool counts_quantized = false, skip_quantize = false;
 };
+
+// Whether the budget's quantity is the quantized stored size (bytes, with a quantize section).
+bool budget_counts_quantization(const ExperimentConfig& config);
 
 // The budget settings of a run's row (budget_kind, budget, budget_strategy; schedule
 // "budget", granularity the allowed forms joined by "+", scope "layer"); nothing without one.
@@ -39,8 +47,10 @@ void record_budget_settings(const ExperimentConfig& config, RunRecord& record);
 // bn_recalibration.
 BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord& record);
 
-// Measures the final model's budget quantity and records budget_achieved and budget_met.
-// Returns why the budget is missed, or "".
-std::string check_budget(Sequential& model, const BudgetRun& run, RunRecord& record);
+// Measures the final model's budget quantity and records budget_achieved and budget_met;
+// `quantized_bytes` (the quantize phase's bytes_quant of the final model), when given, is
+// the measurement of a bytes budget. Returns why the budget is missed, or "".
+std::string check_budget(Sequential& model, const BudgetRun& run, RunRecord& record,
+                         std::optional<double> quantized_bytes = std::nullopt);
 
 }  // namespace poda

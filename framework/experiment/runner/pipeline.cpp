@@ -355,9 +355,15 @@ RunRow run_point_or_throw(const ExperimentConfig& c, const std::string& run_dir,
   if (!budget.failure.empty()) return failed_row(record, budget.failure);
   if (budgeted) acc_pruned = budget.acc_pruned;
   const std::string disconnected = record_final_model(*model, run, record, budget.forms);
-  const std::string missed = budgeted ? check_budget(*model, budget_run, record) : "";
-  if (c.quantize)
-    run_quantize_phase(*model, {c, run.data, run_dir, progress, run.log_epoch}, record);
+  // A budget is checked on the model before the quantize phase changes its weights, except a
+  // bytes budget stored quantized: that is the quantized model's own stored size.
+  std::string missed;
+  if (budgeted && !budget.counts_quantized) missed = check_budget(*model, budget_run, record);
+  if (c.quantize && !budget.skip_quantize) {
+    const double bytes =
+        run_quantize_phase(*model, {c, run.data, run_dir, progress, run.log_epoch}, record);
+    if (budget.counts_quantized) missed = check_budget(*model, budget_run, record, bytes);
+  }
   record.set("acc_dense", acc_dense);
   record.set("acc_pruned", acc_pruned);
   record.set("pretrain_seconds", dense.pretrain_seconds);

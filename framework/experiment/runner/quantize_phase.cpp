@@ -72,7 +72,7 @@ void record_quantize_settings(const ExperimentConfig& c, RunRecord& record) {
   for (const auto& [column, text] : c.quantize->scheme->setting_cells()) record.set(column, text);
 }
 
-void run_quantize_phase(Sequential& model, const QuantizeRunInputs& run, RunRecord& record) {
+double run_quantize_phase(Sequential& model, const QuantizeRunInputs& run, RunRecord& record) {
   const QuantizeSettings& q = *run.config.quantize;
   RunServices services(run, record);
   const std::unique_ptr<QuantizedModel> quantized = q.scheme->quantize(model, services);
@@ -90,6 +90,7 @@ void run_quantize_phase(Sequential& model, const QuantizeRunInputs& run, RunReco
                                    100 * acc, storage.bytes, storage.ratio()));
   save_checkpoint(run.run_dir + "/quantized.ckpt",
                   quantized_model_to_checkpoint(model, *quantized));
+  return static_cast<double>(storage.bytes);
 }
 
 }  // namespace poda

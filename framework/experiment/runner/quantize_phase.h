@@ -29,7 +29,7 @@ struct QuantizeRunInputs {
 void record_quantize_settings(const ExperimentConfig& config, RunRecord& record);
 
 // Quantizes `model` in place (its weights end as the quantized values) and records
-// acc_quant, bytes_quant and compression_ratio.
-void run_quantize_phase(Sequential& model, const QuantizeRunInputs& run, RunRecord& record);
+// acc_quant, bytes_quant and compression_ratio. Returns bytes_quant.
+double run_quantize_phase(Sequential& model, const QuantizeRunInputs& run, RunRecord& record);
 
 }  // namespace poda

@@ -1,0 +1,30 @@
+# written by poda; rerun with: gnuplot latency_b64_vs_sparsity.gp
+set terminal svg size 960,600 dynamic noenhanced font 'Sans,12' background '#ffffff'
+set output 'latency_b64_vs_sparsity.svg.tmp'
+set datafile missing '?'
+set title 'Inference latency at batch 64 vs achieved sparsity (mean ± std over seeds)'
+set grid
+set key outside right top vertical box
+set xlabel 'achieved sparsity'
+set ylabel 'latency per batch (us)'
+set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
+set yrange [0:*]
+plot 'latency_b64_vs_sparsity.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'budget / filter / magnitude / budget_strategy=uniform / prune.budget.forms=[filter] (dense)', \
+     'latency_b64_vs_sparsity.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'budget / unstructured / magnitude / budget_strategy=global / prune.budget.forms=[unstructured] (dense)', \
+     'latency_b64_vs_sparsity.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'budget / unstructured / magnitude / budget_strategy=uniform / prune.budget.forms=[unstructured] (dense)', \
+     'latency_b64_vs_sparsity.dat' index 3 using 1:2:3 with yerrorlines lw 2 pt 4 ps 0.8 dt 1 title 'budget / unstructured+filter / magnitude / budget_strategy=lookup_table / prune.budget.forms=[unstructured, filter] (dense)', \
+     'latency_b64_vs_sparsity.dat' index 4 using 1:2:3 with yerrorlines lw 2 pt 5 ps 0.8 dt 1 title 'budget / unstructured+filter / magnitude / budget_strategy=netadapt / prune.budget.forms=[unstructured, filter] (dense)', \
+     'latency_b64_vs_sparsity.dat' index 5 using 1:2:3 with yerrorlines lw 2 pt 6 ps 0.8 dt 1 title 'budget / filter / magnitude / budget_strategy=uniform / prune.budget.forms=[filter] (sparse)', \
+     'latency_b64_vs_sparsity.dat' index 6 using 1:2:3 with yerrorlines lw 2 pt 7 ps 0.8 dt 1 title 'budget / unstructured / magnitude / budget_strategy=global / prune.budget.forms=[unstructured] (sparse)', \
+     'latency_b64_vs_sparsity.dat' index 7 using 1:2:3 with yerrorlines lw 2 pt 8 ps 0.8 dt 1 title 'budget / unstructured / magnitude / budget_strategy=uniform / prune.budget.forms=[unstructured] (sparse)', \
+     'latency_b64_vs_sparsity.dat' index 8 using 1:2:3 with yerrorlines lw 2 pt 9 ps 0.8 dt 2 title 'budget / unstructured+filter / magnitude / budget_strategy=lookup_table / prune.budget.forms=[unstructured, filter] (sparse)', \
+     'latency_b64_vs_sparsity.dat' index 9 using 1:2:3 with yerrorlines lw 2 pt 10 ps 0.8 dt 2 title 'budget / unstructured+filter / magnitude / budget_strategy=netadapt / prune.budget.forms=[unstructured, filter] (sparse)', \
+     'latency_b64_vs_sparsity.dat' index 10 using 1:2:3 with yerrorlines lw 2 pt 11 ps 0.8 dt 2 title 'budget / filter / magnitude / budget_strategy=uniform / prune.budget.forms=[filter] (compact)', \
+     'latency_b64_vs_sparsity.dat' index 11 using 1:2:3 with yerrorlines lw 2 pt 12 ps 0.8 dt 2 title 'budget / unstructured / magnitude / budget_strategy=global / prune.budget.forms=[unstructured] (compact)', \
+     'latency_b64_vs_sparsity.dat' index 12 using 1:2:3 with yerrorlines lw 2 pt 13 ps 0.8 dt 2 title 'budget / unstructured / magnitude / budget_strategy=uniform / prune.budget.forms=[unstructured] (compact)', \
+     'latency_b64_vs_sparsity.dat' index 13 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 2 title 'budget / unstructured+filter / magnitude / budget_strategy=lookup_table / prune.budget.forms=[unstructured, filter] (compact)', \
+     'latency_b64_vs_sparsity.dat' index 14 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 2 title 'budget / unstructured+filter / magnitude / budget_strategy=netadapt / prune.budget.forms=[unstructured, filter] (compact)'
+set terminal pngcairo size 960,600 noenhanced font 'Sans,11' background '#ffffff'
+set output 'latency_b64_vs_sparsity.png.tmp'
+replot
+unset output
