@@ -145,8 +145,8 @@ TEST_CASE("wanda compares within each output row (Sun et al. 2023); wanda_layer 
       setup(n, ctx);
       settings.criterion = name;
       prune(n.model, settings, 0.5, ctx);
-      const Array want = std::string(name) == "wanda" ? Array{{1, 0}, {1, 0}}
-                                                      : Array{{0, 0}, {1, 1}};
+      const Array want =
+          std::string(name) == "wanda" ? Array{{1, 0}, {1, 0}} : Array{{0, 0}, {1, 1}};
       CHECK(n.fc1->weight().mask.data() == want);
     }
   }
