@@ -70,13 +70,13 @@ TEST_CASE("wanda: |w| times the L2 norm of the input feature or channel") {
     ctx.activations["fc1"].input.l2_norm = {2.0, 0.5};
     ctx.activations["fc2"].input.l2_norm = {1.0, 1.0};
     auto targets = collect_targets(n.model);
-    auto wanda = make_criterion("wanda");
+    auto wanda = make_criterion("wanda_layer");
     wanda->prepare({&targets[0], &targets[1]}, ctx);
     const Array s = wanda->score_weights("fc1.weight", n.fc1->weight(), ctx);
     CHECK(s == Array{{2, 1}, {6, 2}});
     // Through prune(): the hand-made statistics are used (no forward function given).
     PruneSettings settings;
-    settings.criterion = "wanda";
+    settings.criterion = "wanda_layer";
     settings.scope = Scope::layer;
     settings.exclude_last = true;
     prune(n.model, settings, 0.25, ctx);
@@ -96,7 +96,7 @@ TEST_CASE("wanda: |w| times the L2 norm of the input feature or channel") {
     ctx.model = &m;
     ctx.activations["conv"].input.l2_norm = {2.0, 3.0};
     auto targets = collect_targets(m);
-    auto wanda = make_criterion("wanda");
+    auto wanda = make_criterion("wanda_layer");
     wanda->prepare({&targets[0]}, ctx);
     const Array s = wanda->score_weights("conv.weight", conv->weight(), ctx);
     CHECK(s.data()[0] == 10.0f);
@@ -109,6 +109,64 @@ TEST_CASE("wanda: |w| times the L2 norm of the input feature or channel") {
     settings.criterion = "wanda";
     CHECK_THROWS_WITH_AS(prune(n.model, settings, 0.5, ctx),
                          doctest::Contains("has no activations of layer"), std::invalid_argument);
+  }
+}
+
+TEST_CASE("wanda compares within each output row (Sun et al. 2023); wanda_layer across it") {
+  // Raw scores |w| * ||x||: {{2, 1}, {6, 4}}. Across the layer, 50% removes row 0 entirely;
+  // per row, each row loses its lower half.
+  auto setup = [](Net& n, CriterionContext& ctx) {
+    n.fc1->weight().value.data() = Array{{1, -2}, {3, 8}};
+    ctx.model = &n.model;
+    ctx.activations["fc1"].input.l2_norm = {2.0, 0.5};
+    ctx.activations["fc2"].input.l2_norm = {1.0, 1.0};
+  };
+  PruneSettings settings;
+  settings.scope = Scope::layer;
+  settings.exclude_last = true;
+  SUBCASE("scores are quantiles within the row, pruned entries counted first") {
+    Net n;
+    CriterionContext ctx;
+    setup(n, ctx);
+    auto targets = collect_targets(n.model);
+    auto wanda = make_criterion("wanda");
+    wanda->prepare({&targets[0], &targets[1]}, ctx);
+    CHECK(wanda->score_weights("fc1.weight", n.fc1->weight(), ctx) ==
+          Array{{0.75f, 0.25f}, {0.75f, 0.25f}});
+    n.fc1->weight().set_mask(Array{{1, 1}, {0, 1}});  // (1, 0) pruned: (1, 1) ranks above it
+    wanda->prepare({&targets[0], &targets[1]}, ctx);
+    CHECK(wanda->score_weights("fc1.weight", n.fc1->weight(), ctx) ==
+          Array{{0.75f, 0.25f}, {0.25f, 0.75f}});
+  }
+  SUBCASE("prune at 50%") {
+    for (const char* name : {"wanda", "wanda_layer"}) {
+      Net n;
+      CriterionContext ctx;
+      setup(n, ctx);
+      settings.criterion = name;
+      prune(n.model, settings, 0.5, ctx);
+      const Array want =
+          std::string(name) == "wanda" ? Array{{1, 0}, {1, 0}} : Array{{0, 0}, {1, 1}};
+      CHECK(n.fc1->weight().mask.data() == want);
+    }
+  }
+  SUBCASE("a row of 10 at 70% keeps its 3 largest, whatever the other rows hold") {
+    Sequential m;
+    Array w = zeros_array({3, 10});
+    for (std::size_t o = 0; o < 3; ++o)
+      for (std::size_t i = 0; i < 10; ++i)
+        w(o, i) = float((i * 7 + o * 3) % 10 + 1) * float(o * 100 + 1);
+    auto fc = dense(10, 3, false, w);
+    m.add("fc", fc);
+    CriterionContext ctx;
+    ctx.model = &m;
+    ctx.activations["fc"].input.l2_norm.assign(10, 1.0);
+    settings.criterion = "wanda";
+    settings.exclude_last = false;
+    prune(m, settings, 0.7, ctx);
+    for (std::size_t o = 0; o < 3; ++o)
+      for (std::size_t i = 0; i < 10; ++i)
+        CHECK(fc->weight().mask.data()(o, i) == ((i * 7 + o * 3) % 10 + 1 > 7 ? 1.0f : 0.0f));
   }
 }
 
