@@ -12,6 +12,7 @@
 #include "cli_process.h"
 #include "experiment/io/atomic_file.h"
 #include "interop/onnx_import.h"
+#include "onnx_tensor_arrays.h"
 #include "skip.h"
 
 using namespace poda;
@@ -25,15 +26,6 @@ struct Tally {
   std::size_t imported = 0, refused_at_node = 0, refused_graph = 0;
   std::vector<std::string> wrong, internal;
 };
-
-Array to_array(const OnnxTensor& t) {
-  Shape shape;
-  for (std::int64_t d : t.dims) shape.push_back(static_cast<std::size_t>(d));
-  Array a = empty_array(shape);
-  REQUIRE(a.size() == t.floats.size());
-  std::copy(t.floats.begin(), t.floats.end(), a.data());
-  return a;
-}
 
 // Applies the imported normalisation the way the graph's leading Sub/Div did.
 Array normalized(Array x, const Normalization& norm) {
@@ -73,9 +65,9 @@ std::string compare_outputs(const fs::path& dir, const ImportedModel& imported, 
     const OnnxTensor y = parse_onnx_tensor(read_file(out.string()), out.string());
     if (x.is_int64 || y.is_int64) return "integer test data for a float model";
     const Array got = with_dropped_head(
-        model.forward(Variable(normalized(to_array(x), imported.norm))).data(),
+        model.forward(Variable(normalized(poda_test::onnx_tensor_array(x), imported.norm))).data(),
         imported.dropped_output);
-    const Array want = to_array(y);
+    const Array want = poda_test::onnx_tensor_array(y);
     if (got.shape() != want.shape())
       return "output shape " + shape_str(to_shape(got.shape())) + ", expected " +
              shape_str(to_shape(want.shape()));

@@ -15,6 +15,7 @@
 #include "interop/onnx_import.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
+#include "onnx_tensor_arrays.h"
 #include "test_paths.h"
 
 using namespace poda;
@@ -30,13 +31,7 @@ OnnxModel torch_vit() {
 
 Array tensor_file(const std::string& name) {
   const std::string path = poda_test::tests_dir() + kDir + "test_data_set_0/" + name + ".pb";
-  const OnnxTensor t = parse_onnx_tensor(poda_test::read_text(path), name);
-  Shape shape;
-  for (std::int64_t d : t.dims) shape.push_back(static_cast<std::size_t>(d));
-  Array a = empty_array(shape);
-  REQUIRE(a.size() == t.floats.size());
-  std::copy(t.floats.begin(), t.floats.end(), a.data());
-  return a;
+  return poda_test::onnx_tensor_array(parse_onnx_tensor(poda_test::read_text(path), name));
 }
 
 std::size_t count_type(const std::vector<LayerSpec>& layers, const std::string& type) {
