@@ -4,11 +4,14 @@ momentum 0.9, samples/s of the median step. A reference only.
 Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 \
        bench/reference/torch_cifar_train.py [seconds per model] [threads] [model ...]
 """
+import os
 import sys
-import time
 
 import torch
 from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_step_timing import median_train_step  # noqa: E402
 
 
 def conv_bn(c_in, c_out, stride):
@@ -58,25 +61,10 @@ def main():
         model = {"resnet20": resnet20, "conv4": conv4}[name]()
         model.train()
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-        loss_fn = nn.CrossEntropyLoss()
-
-        def step():
-            opt.zero_grad()
-            loss_fn(model(x), y).backward()
-            opt.step()
-
-        for _ in range(5):
-            step()
-        times = []
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            t0 = time.process_time()
-            step()
-            times.append(time.process_time() - t0)
-        times.sort()
+        step_seconds = median_train_step(model, opt, x, y, seconds)
         # CPU time per step, like bench_conv_train (the machine is shared); with threads > 1
         # divided by the threads, so it is wall time on an idle machine.
-        print(f"PyTorch {torch.__version__} {name:14s} {64 * threads / times[len(times) // 2]:8.0f} "
+        print(f"PyTorch {torch.__version__} {name:14s} {64 * threads / step_seconds:8.0f} "
               f"samples/s (median step, {threads} thread(s))")
 
 

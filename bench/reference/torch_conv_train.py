@@ -2,10 +2,15 @@
 one thread, samples/s on random inputs of Fashion-MNIST's shape. A reference only.
 Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference/torch_conv_train.py
 """
+import os
+import sys
 import time
 
 import torch
 from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_step_timing import median_train_step  # noqa: E402
 
 torch.set_num_threads(1)
 torch.manual_seed(1)
@@ -20,20 +25,5 @@ x = torch.randn(64, 1, 28, 28)
 y = torch.randint(0, 10, (64,))
 for name, model in models.items():
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    loss_fn = nn.CrossEntropyLoss()
-
-    def step():
-        opt.zero_grad()
-        loss_fn(model(x), y).backward()
-        opt.step()
-
-    for _ in range(20):
-        step()
-    times = []
-    end = time.perf_counter() + 3.0
-    while time.perf_counter() < end:
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    times.sort()
-    print(f"PyTorch {torch.__version__} {name:14s} {64 / times[len(times) // 2]:8.0f} samples/s (median step)")
+    step_seconds = median_train_step(model, opt, x, y, 3.0, warmup=20, clock=time.perf_counter)
+    print(f"PyTorch {torch.__version__} {name:14s} {64 / step_seconds:8.0f} samples/s (median step)")

@@ -7,12 +7,12 @@ Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 \
 """
 import os
 import sys
-import time
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_vit  # noqa: E402
+from torch_step_timing import median_train_step  # noqa: E402
 
 
 def main():
@@ -23,25 +23,10 @@ def main():
     model = torch_vit.VitTiny()
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
-    loss_fn = torch.nn.CrossEntropyLoss()
     x = torch.randn(batch, 1, 28, 28)
     y = torch.randint(0, 10, (batch,))
-
-    def step():
-        opt.zero_grad()
-        loss_fn(model(x), y).backward()
-        opt.step()
-
-    for _ in range(5):
-        step()
-    times = []
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end or len(times) < 5:
-        t0 = time.process_time()
-        step()
-        times.append(time.process_time() - t0)
-    times.sort()
-    print(f"PyTorch {torch.__version__} vit_tiny      {batch / times[len(times) // 2]:8.0f} "
+    step_seconds = median_train_step(model, opt, x, y, seconds)
+    print(f"PyTorch {torch.__version__} vit_tiny      {batch / step_seconds:8.0f} "
           f"samples/s (median step, 1 thread, batch {batch}, AdamW)")
 
 
