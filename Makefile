@@ -35,7 +35,9 @@ run: setup $(BUILD)/CMakeCache.txt
 test: setup-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own folder.
+# The test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own folder. The
+# library compiles in batches as in $(BUILD): unbatched, its ASan objects took 1,530 s of
+# compile (13 minutes on 2 cores), about a quarter of CI.
 ASAN_BUILD ?= build-asan
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
@@ -44,7 +46,8 @@ ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:d
 ASAN_EXCLUDE ?= $(shell cat tests/sanitizers/excluded_tests.txt | grep -v '^\#' | paste -sd'|')
 
 $(ASAN_BUILD)/CMakeCache.txt: | setup
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODA_SANITIZE=address,undefined
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPODA_SANITIZE=address,undefined \
+	  -DPODA_UNITY_BUILD=ON
 
 test-asan: setup-test $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target poda poda_tests
