@@ -3,7 +3,9 @@
 // with its timing noise) and times them in alternation (measure_alternating); the figures are
 // the medians and the extremes over the rounds, and how many rounds ran each layer sparse.
 // One thread, random weights, magnitude masks. The acceptance rows of issue 21 in one table,
-// faster than bench_infer_sparsity's sweep of four models.
+// faster than bench_infer_sparsity's sweep of four models. "near ties kept dense": layers
+// timed faster on the sparse kernel by less than kernel_switch_margin (infer/plan.h).
+// "alone": the sparse plan timed without the dense one between its calls.
 // Usage: bench_sparse_b1 [ROUNDS [SECONDS_PER_ROUND [BATCH [SPARSITY...]]]]
 //        (defaults: 5 rounds, 0.2 s, batch 1, 0 10 20 ... 90 95 98 99 %)
 #include <algorithm>
@@ -28,8 +30,9 @@ double median(std::vector<double> v) {
 
 void sparsity_rounds(double s, int rounds, std::size_t batch, const LatencyProtocol& protocol) {
   const Shape input{1, 28, 28};
-  std::vector<double> ratio, dense_us, sparse_us;
+  std::vector<double> ratio, dense_us, sparse_us, alone_us;
   std::vector<int> sparse_layers(3, 0);
+  int ties = 0;  // layers timed faster sparse but by less than the margin: kept dense
   for (int r = 0; r < rounds; ++r) {
     auto model = synthetic_model("lenet300_100", input, 1);
     prune_synthetic(*model, "magnitude", "unstructured", s, 1);
@@ -39,16 +42,21 @@ void sparsity_rounds(double s, int rounds, std::size_t batch, const LatencyProto
     dense_us.push_back(t[0].median_us);
     sparse_us.push_back(t[1].median_us);
     ratio.push_back(t[0].median_us / t[1].median_us);
+    alone_us.push_back(time_plans({sparse.get()}, input, batch, protocol)[0].median_us);
     const auto& choices = sparse->choices(batch);
-    for (std::size_t l = 0; l < choices.size() && l < 3; ++l)
+    for (std::size_t l = 0; l < choices.size() && l < 3; ++l) {
       sparse_layers[l] += choices[l].path == KernelPath::sparse;
+      ties += choices[l].dense_us >= 0.0 && choices[l].sparse_us < choices[l].dense_us &&
+              choices[l].path == KernelPath::dense;
+    }
   }
-  std::printf("%4.0f%%  dense %7.2f us  sparse %7.2f us  ratio median %5.2fx (min %5.2f, max %5.2f)"
-              "  rounds sparse fc1/fc2/fc3 %d/%d/%d of %d\n",
-              s * 100, median(dense_us), median(sparse_us), median(ratio),
-              *std::min_element(ratio.begin(), ratio.end()),
-              *std::max_element(ratio.begin(), ratio.end()), sparse_layers[0], sparse_layers[1],
-              sparse_layers[2], rounds);
+  std::printf(
+      "%4.0f%%  dense %7.2f us  sparse %7.2f us (alone %7.2f)  ratio median %5.2fx (min %5.2f, max "
+      "%5.2f)"
+      "  rounds sparse fc1/fc2/fc3 %d/%d/%d of %d, near ties kept dense %d\n",
+      s * 100, median(dense_us), median(sparse_us), median(alone_us), median(ratio),
+      *std::min_element(ratio.begin(), ratio.end()), *std::max_element(ratio.begin(), ratio.end()),
+      sparse_layers[0], sparse_layers[1], sparse_layers[2], rounds, ties);
   std::fflush(stdout);
 }
 
