@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
-#include <vector>
 
 namespace poda {
 
@@ -108,29 +107,20 @@ double call_us(InferOp& op, Workspace& ws, std::size_t batch) {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Median times of two variants of op, each set up by select(0 or 1), in alternating rounds:
-// a round gives each variant one untimed call and then times `block` calls, the protocol of
-// the plans' own comparison (measure_alternating, medians), about 2 ms per variant. (Before:
-// the fastest of single calls alternating variant by variant, which put each call right
-// after the other variant's and kept only its luckiest call.)
+// The fastest of alternating calls of two variants of op, each set up by select(0 or 1)
+// (the minimum: a shared machine only ever adds time), about 2 ms each, 5 to 40 calls.
 template <class Select>
 void time_alternating(LinearOp& op, Workspace& ws, std::size_t batch, Select select,
                       double best[2]) {
-  constexpr int block = 2;
-  std::vector<double> us[2];
-  int rounds = 2;
-  for (int i = 0; i < rounds; ++i)
+  best[0] = best[1] = 1e30;
+  int reps = 5;
+  for (int i = 0; i < reps; ++i)
     for (int v : {0, 1}) {
       select(v);
-      const double warm = call_us(op, ws, batch);  // the caches hold this variant's data
-      if (i == 0 && v == 1)
-        rounds = std::clamp(int(2000.0 / (block * std::max(warm, 1e-3))), 2, 20);
-      for (int k = 0; k < block; ++k) us[v].push_back(call_us(op, ws, batch));
+      const double us = call_us(op, ws, batch);
+      if (i > 0) best[v] = std::min(best[v], us);  // call 0 warms the caches
+      if (i == 0 && v == 1) reps = std::clamp(int(2000.0 / std::max(us, 1e-3)), 5, 40);
     }
-  for (int v : {0, 1}) {
-    std::nth_element(us[v].begin(), us[v].begin() + us[v].size() / 2, us[v].end());
-    best[v] = us[v][us[v].size() / 2];
-  }
 }
 
 void time_both(LinearOp& op, Workspace& ws, std::size_t batch, LayerChoice& c) {
