@@ -259,3 +259,16 @@ TEST_CASE("infer: a layer without lowering is named") {
   CHECK_THROWS_WITH_AS(build_plan(m, {4}, Dispatch::dense), doctest::Contains("'mystery' (Custom)"),
                        std::invalid_argument);
 }
+
+TEST_CASE("infer: the measured dispatch takes the sparse kernel only when it wins clearly") {
+  // A near tie (LeNet-300-100's fc1 at 40% sparsity timed 17.2 us dense, 17.1 us sparse)
+  // keeps the dense kernel; a clear win (more than kernel_switch_margin) takes the sparse one.
+  CHECK_FALSE(candidate_wins(17.2, 17.1));
+  CHECK_FALSE(candidate_wins(20.0, 18.5));
+  CHECK_FALSE(candidate_wins(20.0, 20.0));
+  CHECK_FALSE(candidate_wins(20.0, 25.0));
+  CHECK_FALSE(candidate_wins(20.0, -1.0));  // not measured
+  CHECK(candidate_wins(20.0, 17.9));
+  CHECK(candidate_wins(18.1, 4.0));
+  CHECK(candidate_wins(0.1, 0.0));
+}

@@ -3,7 +3,7 @@
 // same model timed in alternation (measure/latency.h's protocol) at each batch size, and
 // their sizes.
 //   dense    masks and BatchNorm folded, dense kernels everywhere;
-//   sparse   the same plan with each layer on the kernel that measured faster (plan.h);
+//   sparse   the same plan with each layer on the kernel that measured clearly faster (plan.h);
 //   compact  compact_model()'s copy without dead units (measure/compact.h), dense kernels.
 // The values carry the names runs.csv uses: latency_b<B>_us_<path> (median, µs per batch),
 // latency_b<B>_p90_us_<path>, bytes_<path>.
@@ -52,7 +52,7 @@ InferenceMeasurement measure_inference(Sequential& model, const Shape& input_sha
                                        const MeasureProgress& progress = {});
 
 // The int8 path of a quantized model: the layers named in `int8` on the int8 kernels, each
-// Dense on whichever of the int8 dense and sparse GEMMs measured faster (Dispatch::measured),
+// Dense on the int8 sparse GEMM where it measured clearly faster (Dispatch::measured),
 // timed by the same protocol, alternating with the fp32 dense plan of the same model.
 // values: latency_b<B>_us_int8 per batch size; layer_log: each layer's kernel.
 InferenceMeasurement measure_int8_inference(Sequential& model, const Shape& input_shape,

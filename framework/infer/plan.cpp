@@ -129,12 +129,16 @@ void time_both(LinearOp& op, Workspace& ws, std::size_t batch, LayerChoice& c) {
       op, ws, batch, [&op](int v) { op.set_path(KernelPath(v)); }, best);
   c.dense_us = best[int(KernelPath::dense)];
   c.sparse_us = best[int(KernelPath::sparse)];
-  c.path = c.sparse_us < c.dense_us ? KernelPath::sparse : KernelPath::dense;
+  c.path = candidate_wins(c.dense_us, c.sparse_us) ? KernelPath::sparse : KernelPath::dense;
   op.set_path(c.path);
   c.reason = "measured";
 }
 
 }  // namespace
+
+bool candidate_wins(double default_us, double candidate_us) {
+  return candidate_us >= 0.0 && candidate_us < (1.0 - kernel_switch_margin) * default_us;
+}
 
 // GEMM or direct for the dense path: forced, or timed where the layer has both.
 void InferencePlan::pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoice& c) {
