@@ -111,11 +111,13 @@ const std::int32_t* tap_offsets(const ConvDims& d, const Wide& g, std::size_t bc
 }
 
 // The row-grid kernels (kernels/conv_rows.h) write the outputs, and read the weight gradient's
-// dy, in the plain (B, C_out, OH, OW) tensors and skip the junk columns; the wide-row path
-// stays for the avx512 target, whose kernels have their own AVX-512 build (the row-grid ones
-// run their AVX2 build there).
-bool row_grid_kernels() {
-  return kernel_isa() != KernelIsa::avx512;
+// dy, in the plain (B, C_out, OH, OW) tensors and skip the junk columns, for output rows of
+// whole vectors (OW a multiple of 8: ResNet-20's 32, 16 and 8). Rows with a partial vector
+// (LeNet-5's 28 and 10) keep the wide rows, which pack them without masked loads (LeNet-5
+// trained 5-14% slower on the row grid, AVX2, loaded machine), and so does the avx512 target,
+// whose kernels have their own AVX-512 build (the row-grid ones would run their AVX2 build).
+bool row_grid_kernels(const ConvDims& d) {
+  return kernel_isa() != KernelIsa::avx512 && d.OW % 8 == 0;
 }
 
 // A chunk's real output positions: samples bc planes apart in the padded input, rows Wp apart;
@@ -142,7 +144,7 @@ void conv_forward_direct(float* y, bool accumulate, const float* x, const float*
   const std::size_t chunk = chunk_samples(d, g);
   ConvWorkspace& ws = conv_workspace();
   float* padded = grow(ws.padded, d.C_in * chunk * g.plane + slack);  // (C_in, bc, Hp, Wp)
-  const bool rows = row_grid_kernels();
+  const bool rows = row_grid_kernels(d);
   float* wide = rows ? nullptr : grow(ws.wide, d.C_out * chunk * g.plane);  // (C_out, bc, Hp, Wp)
   if (!bias) {
     ws.zeros.assign(d.C_out, 0.0f);
@@ -175,7 +177,7 @@ void conv_forward_direct(float* y, bool accumulate, const float* x, const float*
 void conv_weight_grad_direct(float* dw, float beta, const float* dy, const float* x,
                              const ConvDims& d, std::size_t lo, std::size_t hi) {
   const Wide g(d);
-  const bool rows = row_grid_kernels();
+  const bool rows = row_grid_kernels(d);
   const std::size_t chunk = rows ? grad_chunk_samples(d, g) : chunk_samples(d, g);
   const std::size_t size = d.C_out * d.K();
   ConvWorkspace& ws = conv_workspace();
