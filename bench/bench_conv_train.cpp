@@ -185,8 +185,8 @@ void bench_model(const Run& r, const Options& o) {
   std::printf("  %.0f page faults per step\n", s.page_faults);
   const std::string choices = conv_choices_text();
   if (!choices.empty()) std::printf("  conv paths chosen by timing:\n%s", choices.c_str());
+  if (o.profile) print_profile(t, 10);  // with the choices kept: no path timed in it
   clear_conv_choices();
-  if (o.profile) print_profile(t, 10);
 }
 
 }  // namespace

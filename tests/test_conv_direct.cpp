@@ -78,6 +78,7 @@ TEST_CASE("conv2d direct: full Jacobian on odd shapes, paddings and kernels, eve
       {"5x5 pad 2", 2, 2, 5, 6, 3, 5, 2},
       {"1x1 pad 1", 2, 3, 3, 4, 2, 1, 1},
       {"5x5 pad 0 on 5x5", 2, 2, 5, 5, 3, 5, 0},
+      {"3x3 pad 1 on 3x8 (rows of whole vectors: the row grid)", 2, 2, 3, 8, 3, 3, 1},
   };
   SwitchGuard guard;
   force_conv_direct(true);
@@ -111,6 +112,8 @@ TEST_CASE("conv2d direct: equals im2col + GEMM within 1e-5, chunked and on two t
       {"3x3 pad 1, 8 -> 17 channels", 7, 8, 14, 14, 17, 3, 1},
       {"3x3 pad 2, 17 -> 33 channels", 3, 17, 9, 11, 33, 3, 2},
       {"5x5 pad 1, 19 -> 16 channels", 4, 19, 8, 13, 16, 5, 1},
+      {"3x3 pad 1, 16 -> 12 channels on 8x16 (the row grid)", 5, 16, 8, 16, 12, 3, 1},
+      {"3x3 pad 1, 32 -> 8 channels on 8x8 (the row grid, several samples a chunk)", 9, 32, 8, 8, 8, 3, 1},
   };
   SwitchGuard guard;
   for (KernelIsa isa : kernel_isas())

@@ -10,8 +10,10 @@
 #include <tuple>
 #include <vector>
 
+#include "core/blas_runtime.h"
 #include "core/conv_direct.h"
 #include "core/parallel.h"
+#include "core/profile.h"
 #include "kernels/isa.h"
 
 namespace poda {
@@ -21,8 +23,9 @@ using Key = std::tuple<int, std::size_t, std::size_t, std::size_t, std::size_t, 
                        std::size_t, std::size_t, std::size_t, std::size_t, int, int>;
 
 Key key_of(ConvPass pass, const ConvDims& d) {
-  return {int(pass), d.B,  d.C_in, d.H,   d.W, d.C_out, d.kH, d.kW, d.pad, d.dil,
-          int(kernel_isa()), compute_threads()};
+  return {
+      int(pass),        d.B, d.C_in, d.H, d.W, d.C_out, d.kH, d.kW, d.pad, d.dil, int(kernel_isa()),
+      compute_threads()};
 }
 
 struct Choices {
@@ -41,7 +44,15 @@ std::atomic<bool>& direct_forced() {
   return on;
 }
 
+// One call's time: on one thread by this thread's CPU clock (on a shared machine the wall
+// clock also counts the neighbours' time slices, enough to flip a choice of two paths within
+// 2x of each other); with worker threads by the wall clock, which sees their work.
 double trial_ms(const ConvTrial& trial, bool direct) {
+  if (compute_threads() == 1 && blas_threads() == 1) {
+    const double t0 = profile_now();
+    trial(direct);
+    return 1e3 * (profile_now() - t0);
+  }
   const auto t0 = std::chrono::steady_clock::now();
   trial(direct);
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -4,7 +4,9 @@
 // q = b*Hp*Wp + oh*Wp + ow of the chunk reads input q + kh*Wp + kw for tap (kh, kw), so the
 // chunk's outputs are one run of L = (bc-1)*Hp*Wp + OH*Wp positions per channel, of which
 // the columns ow >= OW and the rows oh >= OH between samples are junk: dropped from the
-// forward's output, zeroed in the weight gradient's dy.
+// forward's output, zeroed in the weight gradient's dy. That is the avx512 target's path; the
+// others run the row-grid kernels of kernels/conv_rows.h on the same padded input planes,
+// which compute only the real positions and read and write y and dy in place.
 #include "core/conv_direct.h"
 
 #include <algorithm>
@@ -15,7 +17,9 @@
 #include "core/conv_workspace.h"
 #include "core/ops.h"
 #include "core/profile.h"
+#include "kernels/conv_rows.h"
 #include "kernels/direct_kernels.h"
+#include "kernels/isa.h"
 #include "kernels/shifted_dots.h"
 
 namespace poda {
@@ -44,6 +48,17 @@ struct Wide {
 std::size_t chunk_samples(const ConvDims& d, const Wide& g) {
   const std::size_t per_sample = std::max(d.C_in, d.C_out) * g.plane;
   return std::max<std::size_t>(1, (std::size_t(1) << 14) / per_sample);
+}
+
+// Samples per chunk of the row-grid weight gradient, which copies only x: its padded chunk
+// stays near 128 KB (in L2). Every dot product sums the whole chunk before its horizontal
+// sum and its store, so longer chunks pay those less often (an 8x8 map is 8 vectors a
+// sample). Measured on ResNet-20's layers (bench_conv_layers, AVX2, loaded machine, best of
+// 4x40 calls): 64 KB chunks 5.97 / 5.15 / 5.14 ms for the 64x8x8 / 32x16x16 / 16x32x32
+// weight gradients, 128 KB 4.84 / 4.55 / 5.04, 256 KB 4.74 / 4.91 / 5.39.
+std::size_t grad_chunk_samples(const ConvDims& d, const Wide& g) {
+  const std::size_t per_sample = d.C_in * g.plane;
+  return std::max<std::size_t>(1, (std::size_t(1) << 15) / per_sample);
 }
 
 // dst (C, bc, Hp, Wp) = samples [b0, b0+bc) of src (B, C, h, w), each plane placed at row and
@@ -95,6 +110,22 @@ const std::int32_t* tap_offsets(const ConvDims& d, const Wide& g, std::size_t bc
   return offsets.data();
 }
 
+// The row-grid kernels (kernels/conv_rows.h) write the outputs, and read the weight gradient's
+// dy, in the plain (B, C_out, OH, OW) tensors and skip the junk columns, for output rows of
+// whole vectors (OW a multiple of 8: ResNet-20's 32, 16 and 8). Rows with a partial vector
+// (LeNet-5's 28 and 10) keep the wide rows, which pack them without masked loads (LeNet-5
+// trained 5-14% slower on the row grid, AVX2, loaded machine), and so does the avx512 target,
+// whose kernels have their own AVX-512 build (the row-grid ones would run their AVX2 build).
+bool row_grid_kernels(const ConvDims& d) {
+  return kernel_isa() != KernelIsa::avx512 && d.OW % 8 == 0;
+}
+
+// A chunk's real output positions: samples bc planes apart in the padded input, rows Wp apart;
+// in the output, samples C_out * OH * OW apart, rows OW.
+RowGrid grid_of(const ConvDims& d, const Wide& g, std::size_t bc) {
+  return {bc, d.OH, d.OW, g.plane, g.Wp, d.C_out * d.OHW(), d.OW};
+}
+
 }  // namespace
 
 void set_conv_algorithm(ConvAlgorithm algorithm) {
@@ -113,7 +144,8 @@ void conv_forward_direct(float* y, bool accumulate, const float* x, const float*
   const std::size_t chunk = chunk_samples(d, g);
   ConvWorkspace& ws = conv_workspace();
   float* padded = grow(ws.padded, d.C_in * chunk * g.plane + slack);  // (C_in, bc, Hp, Wp)
-  float* wide = grow(ws.wide, d.C_out * chunk * g.plane);             // (C_out, bc, Hp, Wp)
+  const bool rows = row_grid_kernels(d);
+  float* wide = rows ? nullptr : grow(ws.wide, d.C_out * chunk * g.plane);  // (C_out, bc, Hp, Wp)
   if (!bias) {
     ws.zeros.assign(d.C_out, 0.0f);
     bias = ws.zeros.data();
@@ -122,13 +154,19 @@ void conv_forward_direct(float* y, bool accumulate, const float* x, const float*
     const std::size_t bc = std::min(chunk, hi - b0), span = bc * g.plane;
     spread(x, d.C_in, d.H, d.W, b0, bc, d.pad, g, padded);
     const std::int32_t* offsets = tap_offsets(d, g, bc, ws.offsets);
-    {
-      ProfileScope scope(ProfileOp::conv_direct);
-      dense_rows_shifted(w, d.C_out, d.K(), offsets, nullptr, bias, padded, g.length(d, bc), wide,
-                         span);
-    }
-    narrow(wide, d, g, b0, bc, accumulate, y);
     const std::size_t first = b0 * d.C_out * d.OHW();
+    if (rows) {
+      ProfileScope scope(ProfileOp::conv_direct);
+      conv_rows_forward(w, d.C_out, d.K(), offsets, bias, padded, grid_of(d, g, bc), y + first,
+                        d.OHW(), accumulate);
+    } else {
+      {
+        ProfileScope scope(ProfileOp::conv_direct);
+        dense_rows_shifted(w, d.C_out, d.K(), offsets, nullptr, bias, padded, g.length(d, bc), wide,
+                           span);
+      }
+      narrow(wide, d, g, b0, bc, accumulate, y);
+    }
     if (relu_mask) relu_with_mask(y + first, relu_mask + first, bc * d.C_out * d.OHW());
   }
 }
@@ -139,18 +177,26 @@ void conv_forward_direct(float* y, bool accumulate, const float* x, const float*
 void conv_weight_grad_direct(float* dw, float beta, const float* dy, const float* x,
                              const ConvDims& d, std::size_t lo, std::size_t hi) {
   const Wide g(d);
-  const std::size_t chunk = chunk_samples(d, g), size = d.C_out * d.K();
+  const bool rows = row_grid_kernels(d);
+  const std::size_t chunk = rows ? grad_chunk_samples(d, g) : chunk_samples(d, g);
+  const std::size_t size = d.C_out * d.K();
   ConvWorkspace& ws = conv_workspace();
   float* padded = grow(ws.padded, d.C_in * chunk * g.plane + slack);  // (C_in, bc, Hp, Wp)
-  float* wide = grow(ws.wide, d.C_out * chunk * g.plane + slack);     // (C_out, bc, Hp, Wp)
+  float* wide = rows ? nullptr : grow(ws.wide, d.C_out * chunk * g.plane + slack);
   if (beta != 0.0f && beta != 1.0f)
     for (std::size_t i = 0; i < size; ++i) dw[i] *= beta;
   if (lo == hi && beta == 0.0f) std::fill(dw, dw + size, 0.0f);
   for (std::size_t b0 = lo; b0 < hi; b0 += chunk) {
     const std::size_t bc = std::min(chunk, hi - b0), span = bc * g.plane;
     spread(x, d.C_in, d.H, d.W, b0, bc, d.pad, g, padded);
-    spread(dy, d.C_out, d.OH, d.OW, b0, bc, 0, g, wide);
     const std::int32_t* offsets = tap_offsets(d, g, bc, ws.offsets);
+    if (rows) {  // dy read in place: no padded copy
+      ProfileScope scope(ProfileOp::conv_direct);
+      conv_rows_weight_grad(dy + b0 * d.C_out * d.OHW(), d.C_out, d.OHW(), padded, offsets, d.K(),
+                            grid_of(d, g, bc), dw, beta != 0.0f || b0 != lo);
+      continue;
+    }
+    spread(dy, d.C_out, d.OH, d.OW, b0, bc, 0, g, wide);  // (C_out, bc, Hp, Wp)
     ProfileScope scope(ProfileOp::conv_direct);
     shifted_dots(wide, d.C_out, span, padded, offsets, d.K(), g.length(d, bc), dw,
                  beta != 0.0f || b0 != lo);

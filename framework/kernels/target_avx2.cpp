@@ -7,11 +7,14 @@
 #if PODA_KERNELS_X86
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "kernels/batch_norm_kernels.h"
+#include "kernels/conv_rows.h"
 #include "kernels/direct_kernels.h"
 #include "kernels/shifted_dots.h"
 #include "kernels/small_layer_kernels.h"
@@ -27,6 +30,7 @@ namespace poda::kernels::avx2 {
 
 #include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
+#include "kernels/conv_rows.inl"
 #include "kernels/shifted_dots.inl"
 #include "kernels/small_layer.inl"
 #include "kernels/sparse.inl"
@@ -43,6 +47,7 @@ const SparseKernels sparse_avx2{avx2::sparse_matvec, avx2::sparse_rows_shifted,
 const BatchNormKernels batch_norm_avx2{avx2::bn_channel_sums, avx2::bn_channel_apply,
                                        avx2::bn_channel_param_sums,
                                        avx2::bn_channel_input_grad};
+const ConvRowsKernels conv_rows_avx2{avx2::conv_rows_forward, avx2::conv_rows_weight_grad};
 const ShiftedDotsKernels shifted_dots_avx2{avx2::shifted_dots};
 const SmallLayerKernels small_layer_avx2{avx2::conv_few_filters, avx2::matvec_narrow};
 

@@ -1,11 +1,14 @@
 // The kernel sources (kernels/*.inl) built for the scalar target: the build's baseline
 // instruction set, with NEON intrinsics on aarch64 (kernels/simd_neon.inl) and generic
 // four-float vectors elsewhere (kernels/simd_generic.inl).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "kernels/batch_norm_kernels.h"
+#include "kernels/conv_rows.h"
 #include "kernels/direct_kernels.h"
 #include "kernels/shifted_dots.h"
 #include "kernels/small_layer_kernels.h"
@@ -28,6 +31,7 @@ namespace poda::kernels::scalar {
 
 #include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
+#include "kernels/conv_rows.inl"
 #include "kernels/shifted_dots.inl"
 #include "kernels/small_layer.inl"
 #include "kernels/sparse.inl"
@@ -43,6 +47,7 @@ const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shi
 const BatchNormKernels batch_norm_scalar{scalar::bn_channel_sums, scalar::bn_channel_apply,
                                        scalar::bn_channel_param_sums,
                                        scalar::bn_channel_input_grad};
+const ConvRowsKernels conv_rows_scalar{scalar::conv_rows_forward, scalar::conv_rows_weight_grad};
 const ShiftedDotsKernels shifted_dots_scalar{scalar::shifted_dots};
 const SmallLayerKernels small_layer_scalar{scalar::conv_few_filters, scalar::matvec_narrow};
 

@@ -1,6 +1,8 @@
 #include "nn/layers/residual.h"
 
+#include "core/add_relu.h"
 #include "core/ops.h"
+#include "nn/layers/activation.h"
 #include "nn/layer_spec.h"
 #include "nn/model_builder.h"
 
@@ -13,6 +15,11 @@ Residual::Residual(std::shared_ptr<Sequential> body, std::shared_ptr<Sequential>
 
 Variable Residual::forward(const Variable& x) {
   return add(body_->forward(x), shortcut_ ? shortcut_->forward(x) : x);
+}
+
+Variable Residual::forward_fused_with(const Variable& x, const Module& next) {
+  if (!dynamic_cast<const ReLU*>(&next) || next.observed()) return {};
+  return add_relu(body_->forward(x), shortcut_ ? shortcut_->forward(x) : x);
 }
 
 ModulePtr Residual::with_children(

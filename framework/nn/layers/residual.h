@@ -13,6 +13,8 @@ class Residual : public Module {
  public:
   Residual(std::shared_ptr<Sequential> body, std::shared_ptr<Sequential> shortcut);
   Variable forward(const Variable& x) override;
+  // Followed by a ReLU: the sum and the ReLU as one op (add_relu).
+  Variable forward_fused_with(const Variable& x, const Module& next) override;
   std::string type_name() const override { return "Residual"; }
   std::string describe() const override;
   Shape output_shape(const Shape& input) const override;
