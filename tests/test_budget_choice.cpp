@@ -18,10 +18,12 @@ using namespace poda;
 
 TEST_CASE("budget choice: never a candidate worse on validation than a baseline that met") {
   // The search (first) loses to a baseline on validation: the baseline is kept.
-  CHECK(choose_candidate({{"lookup_table", 0.80, 0.6, true}, {"uniform_structured", 0.85, 0.5, true},
+  CHECK(choose_candidate({{"lookup_table", 0.80, 0.6, true},
+                          {"uniform_structured", 0.85, 0.5, true},
                           {"global", 0.84, 0.4, true}}) == 1);
   // A baseline that missed its budget when measured again is no candidate.
-  CHECK(choose_candidate({{"netadapt", 0.80, 0.6, true}, {"uniform_unstructured", 0.90, 0.3, false}}) == 0);
+  CHECK(choose_candidate(
+            {{"netadapt", 0.80, 0.6, true}, {"uniform_unstructured", 0.90, 0.3, false}}) == 0);
   // Equal accuracy: the lower validation loss; then the search's own (first).
   CHECK(choose_candidate({{"s", 0.85, 0.5, true}, {"b", 0.85, 0.4, true}}) == 1);
   CHECK(choose_candidate({{"s", 0.85, 0.4, true}, {"b", 0.85, 0.4, true}}) == 0);
@@ -101,10 +103,10 @@ double scattered_zeros(Module& m) {
 
 TEST_CASE("budget search: netadapt changes a layer's form when that is what meets the budget") {
   Rng rng(5);
-  auto model = build_model({layer("flatten"), layer("dense", "fc1", {{"out", 32}}), layer("relu"),
-                            layer("dense", "fc2", {{"out", 16}}), layer("relu"),
-                            layer("dense", "fc3", {{"out", 10}})},
-                           kChoiceInput, Init::kaiming_uniform, rng);
+  auto model = build_model(
+      {layer("flatten"), layer("dense", "fc1", {{"out", 32}}), layer("relu"),
+       layer("dense", "fc2", {{"out", 16}}), layer("relu"), layer("dense", "fc3", {{"out", 10}})},
+      kChoiceInput, Init::kaiming_uniform, rng);
   model->eval();
   PruneSettings s;
   s.budget = BudgetSpec{};

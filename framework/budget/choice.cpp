@@ -14,7 +14,8 @@ int choose_candidate(const std::vector<CandidateScore>& scores) {
       continue;
     }
     const CandidateScore& b = scores[best];
-    const bool lower_loss = !std::isnan(c.val_loss) && (std::isnan(b.val_loss) || c.val_loss < b.val_loss);
+    const bool lower_loss =
+        !std::isnan(c.val_loss) && (std::isnan(b.val_loss) || c.val_loss < b.val_loss);
     if (c.val_accuracy > b.val_accuracy || (c.val_accuracy == b.val_accuracy && lower_loss))
       best = i;
   }

@@ -16,7 +16,7 @@ namespace poda {
 
 namespace {
 
-struct BudgetCandidate {
+struct ChoiceCandidate {
   std::string name, strategy;
   std::shared_ptr<PruneSettings> settings;  // the problem refers to it
   BudgetSearch search;
@@ -27,7 +27,7 @@ struct BudgetCandidate {
   std::optional<TrialState> trained;
 };
 
-BudgetProblem with_settings(const BudgetProblem& p, const PruneSettings& s) {
+BudgetProblem choice_with_settings(const BudgetProblem& p, const PruneSettings& s) {
   BudgetProblem q{p.model, p.input_shape, s};
   q.validation_loss = p.validation_loss;
   q.run_forward = p.run_forward;
@@ -45,17 +45,16 @@ BudgetProblem with_settings(const BudgetProblem& p, const PruneSettings& s) {
 
 // The candidate's search from the dense model; the dense model is put back unless the
 // search leaves it pruned (then that state is kept in the candidate).
-void run_search(BudgetCandidate& c, BudgetProblem& problem, const TrialState& dense) {
+void choice_run_search(ChoiceCandidate& c, BudgetProblem& problem, const TrialState& dense) {
   c.search = make_budget_strategy(c.strategy)->search(problem);
-  if (c.search.feasible && c.search.model_pruned)
-    c.searched = TrialState::capture(problem.model);
+  if (c.search.feasible && c.search.model_pruned) c.searched = TrialState::capture(problem.model);
   dense.restore(problem.model);
 }
 
 // Prunes to the candidate, fine-tunes it with a fresh set of hooks (so every candidate gets the
 // batch order a baseline row's fine-tune gets), and measures it again.
-void finish(BudgetCandidate& c, const BudgetRun& run, BudgetProblem& problem,
-            const TrialState& dense) {
+void choice_finish(ChoiceCandidate& c, const BudgetRun& run, BudgetProblem& problem,
+                   const TrialState& dense) {
   const ExperimentConfig& cfg = run.config;
   Sequential& model = problem.model;
   const ScheduleHooks hooks = trainer_hooks(run.data.splits, run.data.norm, cfg.train, cfg.seed,
@@ -86,46 +85,49 @@ void finish(BudgetCandidate& c, const BudgetRun& run, BudgetProblem& problem,
 
 // A quantized bytes candidate that counts over after its fine-tune: searched again with the
 // margin the drift asks for, then fine-tuned again (twice at most).
-void retrim(BudgetCandidate& c, const BudgetRun& run, BudgetProblem& problem,
-            const TrialState& dense) {
+void choice_retrim(ChoiceCandidate& c, const BudgetRun& run, BudgetProblem& problem,
+                   const TrialState& dense) {
   const BudgetSpec& b = *problem.settings.budget;
-  for (int i = 0; i < 2 && !c.met && b.kind == BudgetKind::bytes &&
-                  !c.search.value_format.empty(); ++i) {
+  for (int i = 0; i < 2 && !c.met && b.kind == BudgetKind::bytes && !c.search.value_format.empty();
+       ++i) {
     problem.quantized_bytes_margin =
         retrimmed_margin(c.measured, b.value, problem.quantized_bytes_margin);
     if (problem.message)
-      problem.message(fmt::format("{}: {:.0f} bytes after fine-tuning; searched again {:.1f}% "
-                                  "below", c.name, c.measured, 100 * problem.quantized_bytes_margin));
+      problem.message(
+          fmt::format("{}: {:.0f} bytes after fine-tuning; searched again {:.1f}% "
+                      "below",
+                      c.name, c.measured, 100 * problem.quantized_bytes_margin));
     c.searched.reset();
-    run_search(c, problem, dense);
+    choice_run_search(c, problem, dense);
     if (!c.search.feasible) return;
-    finish(c, run, problem, dense);
+    choice_finish(c, run, problem, dense);
   }
 }
 
-BudgetCandidate candidate(const std::string& name, const std::string& strategy,
-                          std::shared_ptr<PruneSettings> settings) {
-  BudgetCandidate c;
+ChoiceCandidate make_choice_candidate(const std::string& name, const std::string& strategy,
+                                      std::shared_ptr<PruneSettings> settings) {
+  ChoiceCandidate c;
   c.name = name;
   c.strategy = strategy;
   c.settings = std::move(settings);
   return c;
 }
 
-std::vector<BudgetCandidate> candidates_of(const PruneSettings& s) {
-  std::vector<BudgetCandidate> out;
-  out.push_back(candidate(s.budget->strategy, s.budget->strategy, std::make_shared<PruneSettings>(s)));
+std::vector<ChoiceCandidate> choice_candidates_of(const PruneSettings& s) {
+  std::vector<ChoiceCandidate> out;
+  out.push_back(make_choice_candidate(s.budget->strategy, s.budget->strategy,
+                                      std::make_shared<PruneSettings>(s)));
   if (is_baseline_strategy(s.budget->strategy) || !s.budget->baselines) return out;
   for (const BaselineCandidate& b : baseline_candidates(*s.budget)) {
     auto settings = std::make_shared<PruneSettings>(s);
     settings->budget->forms = b.forms;
     settings->budget->strategy = b.strategy;
-    out.push_back(candidate(b.name, b.strategy, settings));
+    out.push_back(make_choice_candidate(b.name, b.strategy, settings));
   }
   return out;
 }
 
-std::string describe(const BudgetCandidate& c) {
+std::string describe_choice_candidate(const ChoiceCandidate& c) {
   if (!c.search.feasible) return c.name + " infeasible";
   return fmt::format("{} val {:.4f} test {:.4f} {} {:.6g}", c.name, c.final.val, c.final.test,
                      c.met ? "met" : "missed", c.measured);
@@ -136,13 +138,13 @@ std::string describe(const BudgetCandidate& c) {
 BudgetOutcome search_and_choose(Sequential& model, const BudgetRun& run, BudgetProblem& problem,
                                 RunRecord& record) {
   const TrialState dense = TrialState::capture(model);
-  std::vector<BudgetCandidate> all = candidates_of(problem.settings);
+  std::vector<ChoiceCandidate> all = choice_candidates_of(problem.settings);
   std::vector<BudgetProblem> problems;
   problems.reserve(all.size());
   const auto start = std::chrono::steady_clock::now();
-  for (BudgetCandidate& c : all) {
-    problems.push_back(with_settings(problem, *c.settings));
-    run_search(c, problems.back(), dense);
+  for (ChoiceCandidate& c : all) {
+    problems.push_back(choice_with_settings(problem, *c.settings));
+    choice_run_search(c, problems.back(), dense);
   }
   record.set("search_seconds",
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -150,14 +152,14 @@ BudgetOutcome search_and_choose(Sequential& model, const BudgetRun& run, BudgetP
   std::vector<CandidateScore> scores;
   std::string listed;
   for (std::size_t i = 0; i < all.size(); ++i) {
-    BudgetCandidate& c = all[i];
+    ChoiceCandidate& c = all[i];
     if (c.search.feasible) {
-      finish(c, run, problems[i], dense);
-      retrim(c, run, problems[i], dense);
+      choice_finish(c, run, problems[i], dense);
+      choice_retrim(c, run, problems[i], dense);
     }
-    scores.push_back({c.name, c.search.feasible ? c.final.val : NAN, c.val_loss,
-                      c.search.feasible && c.met});
-    listed += (listed.empty() ? "" : "; ") + describe(c);
+    scores.push_back(
+        {c.name, c.search.feasible ? c.final.val : NAN, c.val_loss, c.search.feasible && c.met});
+    listed += (listed.empty() ? "" : "; ") + describe_choice_candidate(c);
   }
   record.set("budget_candidates", listed);
   int chosen = choose_candidate(scores);
@@ -170,11 +172,12 @@ BudgetOutcome search_and_choose(Sequential& model, const BudgetRun& run, BudgetP
     out.failure = all.front().search.reason;
     return out;
   }
-  const BudgetCandidate& c = all[chosen];
+  const ChoiceCandidate& c = all[chosen];
   c.trained->restore(model);
   record.set("budget_choice", c.name);
   record.set("acc_before_finetune", c.pruned.test);
-  if (problem.recalibration_batches > 0) record.set("bn_recalibration", problem.recalibration_batches);
+  if (problem.recalibration_batches > 0)
+    record.set("bn_recalibration", problem.recalibration_batches);
   out.acc_pruned = c.pruned.test;
   for (const LayerForm& f : c.search.layers)
     out.forms[f.layer] = f.sparsity > 0.0 ? granularity_name(f.form) : "dense";
