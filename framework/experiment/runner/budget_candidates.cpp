@@ -46,6 +46,7 @@ BudgetProblem choice_with_settings(const BudgetProblem& p, const PruneSettings& 
 // The candidate's search from the dense model; the dense model is put back unless the
 // search leaves it pruned (then that state is kept in the candidate).
 void choice_run_search(ChoiceCandidate& c, BudgetProblem& problem, const TrialState& dense) {
+  dense.restore(problem.model);  // a search again after a fine-tune starts from the dense model
   c.search = make_budget_strategy(c.strategy)->search(problem);
   if (c.search.feasible && c.search.model_pruned) c.searched = TrialState::capture(problem.model);
   dense.restore(problem.model);
