@@ -118,3 +118,11 @@ TEST_CASE("prune.budget: int8 and kmeans are forms of a bytes budget with that q
   CHECK(error_of(head + "  budget: {bytes: 100, forms: [filter, int8, int8]}\n" + int8)
             .rfind("exp.yaml:3:31: 'prune.budget.forms': 'int8' is given twice", 0) == 0);
 }
+
+TEST_CASE("prune.budget: baselines, on unless turned off, a boolean") {
+  CHECK(parse(head + "  budget: {bytes: 100}\n").prune->budget->baselines);
+  CHECK_FALSE(parse(head + "  budget: {bytes: 100, baselines: false}\n").prune->budget->baselines);
+  const std::string wrong = error_of(head + "  budget: {bytes: 100, baselines: maybe}\n");
+  CHECK(wrong.rfind("exp.yaml:3:", 0) == 0);
+  CHECK(wrong.find("baselines") != std::string::npos);
+}

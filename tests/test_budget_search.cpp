@@ -211,6 +211,14 @@ TEST_CASE("budget search: lookup_table reads each sensitivity after the configur
   const std::size_t entries = candidates(budget_layers(*f.model, f.settings), f.settings).size();
   CHECK(calls == static_cast<int>(entries));
   CHECK(steps == 3 * calls);
+
+  // Unconfigured (-1): lookup_table's own default, 20 steps per candidate.
+  Fixture d(budget_settings(BudgetKind::macs, 0.4 * dense_macs));
+  steps = calls = 0;
+  d.problem.short_finetune = [&](Module&, int n) { steps += n, ++calls; };
+  REQUIRE(make_budget_strategy("lookup_table")->search(d.problem).feasible);
+  CHECK(calls == static_cast<int>(entries));
+  CHECK(steps == 20 * calls);
 }
 
 namespace {

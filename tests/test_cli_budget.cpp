@@ -91,6 +91,13 @@ TEST_CASE("cli: a bytes budget is met and recorded, an unreachable one is a fail
   CHECK(std::stod(budget[0]) == 20000.0);
   CHECK(std::stod(achieved[0]) <= 20000.0);
   CHECK(met[0] == "true");
+  // The search's answer and the three baselines' were fine-tuned and one kept on validation.
+  const std::string choice = poda_test::column_values(runs, "budget_choice")[0];
+  CHECK((choice == "lookup_table" || choice == "uniform_unstructured" ||
+         choice == "uniform_structured" || choice == "global"));
+  const std::string listed = poda_test::column_values(runs, "budget_candidates")[0];
+  for (const char* name : {"lookup_table val", "uniform_unstructured", "uniform_structured", "global"})
+    CHECK(listed.find(name) != std::string::npos);
   CHECK(status[1] == "failed");
   CHECK(reason[1].rfind("cannot meet bytes 100:", 0) == 0);
   const fs::path run_dir = tmp.path / "results" / "bytes" / "runs" / runs.rows[0][0];
@@ -107,7 +114,7 @@ TEST_CASE("cli: a bytes budget is met and recorded, an unreachable one is a fail
 TEST_CASE("cli: a speedup budget measures its latency table once, the next point reuses it") {
   poda_test::TempDir tmp("poda_cli_budget");
   const poda::CsvTable runs = run(
-      tmp, "speed", config("speed", "{speedup: 1.2, batch: 8}", "prune.budget.speedup: [1.2, 1.3]"), -1);
+      tmp, "speed", config("speed", "{speedup: 1.2, batch: 8, baselines: false}", "prune.budget.speedup: [1.2, 1.3]"), -1);
   REQUIRE(runs.rows.size() == 2);
   const auto table = poda_test::column_values(runs, "budget_table");
   CHECK(table[0] == "measured");
@@ -138,7 +145,7 @@ TEST_CASE("cli: a bytes budget with quantize counts the quantized model's stored
   // Either way the budget is checked on the quantize phase's stored size (bytes_quant).
   const poda::CsvTable runs = run(
       tmp, "qbytes",
-      config("qbytes", "{bytes: 4000, forms: [filter, int8]}",
+      config("qbytes", "{bytes: 4000, forms: [filter, int8], baselines: false}",
              "prune.budget.forms: [[filter, int8], [filter]]") +
           "quantize: {kind: int8}\n");
   REQUIRE(runs.rows.size() == 2);

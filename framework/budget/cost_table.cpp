@@ -157,7 +157,7 @@ BudgetMeasurement measure_problem(BudgetProblem& problem, const std::string& for
 double aimed_budget(const BudgetProblem& problem, const std::string& format) {
   const BudgetSpec& b = *problem.settings.budget;
   if (b.kind == BudgetKind::bytes)
-    return format.empty() ? b.value : b.value * (1.0 - kQuantizedBytesMargin);
+    return format.empty() ? b.value : b.value * (1.0 - problem.quantized_bytes_margin);
   return tightened_budget(b, kSearchLatencyMargin);
 }
 
@@ -181,10 +181,11 @@ CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries,
   return table;
 }
 
-void measure_losses(BudgetProblem& problem, std::vector<CostEntry>& entries) {
+void measure_losses(BudgetProblem& problem, std::vector<CostEntry>& entries, int default_steps) {
   const double base = problem.validation_loss(problem.model);
   CriterionContext ctx = criterion_context(problem);
-  const int steps = std::max(0, problem.settings.budget->search_finetune_steps);
+  const int configured = problem.settings.budget->search_finetune_steps;
+  const int steps = configured < 0 ? default_steps : configured;
   for (CostEntry& e : entries)
     with_candidate(problem, e, ctx, [&] {
       if (steps > 0 && problem.short_finetune) problem.short_finetune(problem.model, steps);

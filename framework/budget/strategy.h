@@ -60,6 +60,11 @@ struct BudgetProblem {
   // (no fine-tune), the model put back as it was; set by the runner whenever value_formats
   // names a scheme.
   std::function<QuantTrial(Sequential&, const std::string& format, bool loss)> quantize_trial;
+  // How far below a bytes budget stored quantized every search aims (aimed_budget,
+  // cost_table.h): the fine-tune after the search moves the weights and so the k-means codes'
+  // Huffman size. The runner raises it when a fine-tuned candidate still counts over
+  // (retrimmed_margin, budget/choice.h) and searches again.
+  double quantized_bytes_margin = 0.03;
 };
 
 struct BudgetSearch {

@@ -26,8 +26,11 @@ struct BudgetSpec {
   std::string strategy = "lookup_table";  // a registered search (budget/strategy.h)
   // Optimiser steps of the short fine-tune a search gives a candidate before reading its
   // validation loss (search_finetune_steps); -1: the strategy's own default (lookup_table
-  // none, netadapt 30).
+  // 20, netadapt 30).
   int search_finetune_steps = -1;
+  // Whether a search's answer competes with the baselines' at the same budget in one final
+  // choice on validation accuracy (budget/choice.h); false: the search's own answer only.
+  bool baselines = true;
 
   // The YAML key the value is written under: latency_b<B>_us, speedup, macs, bytes.
   std::string key() const;

@@ -4,8 +4,10 @@
 // (layer_forms.h) that makes the whole model meet the step's target as measured (a bisection
 // over the grid, every point measured in a fresh plan); each proposal gets a short fine-tune
 // (BudgetProblem::short_finetune) and is scored by validation loss after it; the best proposal
-// is kept, fine-tuned weights and all, and the next step starts from it. A layer keeps the
-// form it was first pruned in. Slower than lookup_table (every proposal is measured and
+// is kept, fine-tuned weights and all, and the next step starts from it. A layer pruned in one
+// form may take another at a later step, on top of what it has (its masks only grow): neurons
+// first and then unstructured weights of the rows left, which is how a bytes budget below what
+// whole units can reach is met (netadapt_current_sparsity). Slower than lookup_table (every proposal is measured and
 // trained), but the losses it compares are those of fine-tuned models, and it measures whole
 // models instead of adding per-layer costs. It leaves the model pruned (model_pruned).
 // A timed budget is aimed beyond by kNetAdaptLatencyMargin (netadapt.h): its short timings
@@ -21,6 +23,7 @@
 #include "budget/strategies/netadapt.h"
 #include "budget/strategy.h"
 #include "prune/bn_recalibration.h"
+#include "prune/target.h"
 
 namespace poda {
 
@@ -49,6 +52,28 @@ std::vector<double> netadapt_step_targets(const BudgetSpec& b, double start, int
   for (int step = 1; step <= steps + extra; ++step)
     targets.push_back(start + (goal - start) * std::min(1.0, double(step) / steps));
   return targets;
+}
+
+double netadapt_current_sparsity(Module& model, const std::string& layer, Granularity form) {
+  for (const PruneTarget& t : collect_targets(model)) {
+    if (t.name != layer || !t.weight->has_mask()) continue;
+    const Array& mask = t.weight->mask.data();
+    if (form == Granularity::neuron || form == Granularity::filter) {
+      const std::size_t units = mask.shape()[0], per = mask.size() / std::max<std::size_t>(units, 1);
+      std::size_t dead = 0;
+      for (std::size_t u = 0; u < units; ++u) {
+        bool all_zero = true;
+        for (std::size_t k = 0; k < per && all_zero; ++k) all_zero = mask.data()[u * per + k] == 0.0f;
+        dead += all_zero ? 1 : 0;
+      }
+      return units ? double(dead) / double(units) : 0.0;
+    }
+    if (form == Granularity::channel) return 0.0;  // not read back: the grid from its start
+    std::size_t zeros = 0;
+    for (std::size_t k = 0; k < mask.size(); ++k) zeros += mask.data()[k] == 0.0f ? 1 : 0;
+    return mask.size() ? double(zeros) / double(mask.size()) : 0.0;
+  }
+  return 0.0;
 }
 
 namespace {
@@ -129,10 +154,12 @@ class NetAdapt : public BudgetStrategy {
     std::vector<Proposal> reaching, short_of;
     for (std::size_t i = 0; i < layers.size(); ++i)
       for (Granularity form : layers[i].forms) {
-        if (chosen[i].sparsity > 0.0 && form != chosen[i].form) continue;
+        const double now = form == chosen[i].form
+                               ? chosen[i].sparsity
+                               : netadapt_current_sparsity(p.model, layers[i].name, form);
         std::vector<double> grid;
         for (double s : form_sparsities(form, p.settings))
-          if (s > chosen[i].sparsity + 1e-9) grid.push_back(s);
+          if (s > now + 1e-9) grid.push_back(s);
         if (grid.empty()) continue;
         Proposal last{i, form, grid.back(), measure_with(p, layers[i].name, form, grid.back())};
         if (!reaches(b, last.value, target)) {

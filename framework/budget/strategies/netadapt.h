@@ -1,6 +1,10 @@
 #pragma once
 // NetAdapt's schedule (netadapt.cpp), exposed for tests: the target of every step.
+#include <string>
 #include <vector>
+
+#include "nn/module.h"
+#include "prune/granularity.h"
 
 #include "budget/quantity.h"
 #include "prune/budget_spec.h"
@@ -16,5 +20,11 @@ constexpr double kNetAdaptLatencyMargin = kSearchLatencyMargin;
 // way to the tightened budget, the extra steps the tightened budget itself.
 std::vector<double> netadapt_step_targets(const BudgetSpec& budget, double start, int steps,
                                           int extra);
+
+// Where layer `layer` of `model` stands in `form` now, from its mask: the share of dead output
+// units for neuron/filter, of zero weights for the forms that count every weight (unstructured,
+// block, N:M); 0 unmasked. A step in another form than the layer's last starts its grid above
+// this, so a neuron-pruned layer may go on to unstructured sparsity over its rows left.
+double netadapt_current_sparsity(Module& model, const std::string& layer, Granularity form);
 
 }  // namespace poda

@@ -87,7 +87,7 @@ ScheduleSpec parse_schedule(YamlMap& m) {
 }
 
 // prune.budget: {latency_b<B>_us | speedup | macs | bytes: value, batch, forms, strategy,
-// search_finetune_steps}.
+// search_finetune_steps, baselines}.
 // Exactly one kind; validate() states the value's range.
 BudgetSpec parse_budget(YamlMap& m) {
   YamlMap bm = m.map("budget");
@@ -142,6 +142,7 @@ BudgetSpec parse_budget(YamlMap& m) {
   b.strategy = bm.text("strategy", b.strategy, budget_strategy_names());
   if (bm.has("search_finetune_steps"))
     b.search_finetune_steps = static_cast<int>(bm.integer("search_finetune_steps", 0, 0, 100000));
+  if (bm.has("baselines")) b.baselines = bm.boolean("baselines", true);
   bm.finish();
   return b;
 }

@@ -12,6 +12,7 @@
 #include "budget/strategy.h"
 #include "experiment/config/sweep.h"
 #include "experiment/io/atomic_file.h"
+#include "experiment/runner/budget_candidates.h"
 #include "experiment/runner/quantize_trial.h"
 #include "experiment/runner/trainer_hooks.h"
 #include "prune/bn_recalibration.h"
@@ -92,16 +93,6 @@ void quantized_formats(BudgetProblem& problem, const BudgetRun& run) {
   };
 }
 
-// Whether the weights are stored quantized (the quantize phase runs and its stored size is
-// checked) or fp32 (the quantize phase is skipped), as the search chose.
-void record_value_format(const ExperimentConfig& c, const BudgetSearch& search,
-                         BudgetOutcome& out, RunRecord& record) {
-  if (!budget_counts_quantization(c)) return;
-  out.counts_quantized = !search.value_format.empty();
-  out.skip_quantize = search.value_format.empty();
-  record.set("budget_format", out.counts_quantized ? search.value_format : "fp32");
-}
-
 LatencyProtocol final_protocol(const ExperimentConfig& c) {
   return c.latency ? c.latency->protocol : LatencyProtocol{};
 }
@@ -150,40 +141,7 @@ BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord
     none.failure = "no layer may take any of the budget's forms";
     return none;
   }
-  const auto start = std::chrono::steady_clock::now();
-  const BudgetSearch search = make_budget_strategy(s.budget->strategy)->search(problem);
-  record.set("search_seconds",
-             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  record.set("budget_table", search.table_reused ? "reused" : "measured");
-  BudgetOutcome out;
-  if (!search.feasible) {
-    out.failure = search.reason;
-    return out;
-  }
-  record_value_format(c, search, out, record);
-  CriterionContext ctx;
-  ctx.model = &model;
-  ctx.compute_gradients = hooks.compute_gradients;
-  ctx.run_forward = hooks.run_forward;
-  ctx.batches = s.data_batches;
-  ctx.seed = s.seed;
-  if (!search.model_pruned) apply_layer_forms(model, s, search.layers, ctx);
-  if (problem.recalibration_batches > 0 &&
-      recalibrate_statistics(model, problem.recalibration_batches, hooks.run_forward))
-    record.set("bn_recalibration", problem.recalibration_batches);
-  for (const LayerForm& f : search.layers)
-    out.forms[f.layer] = f.sparsity > 0.0 ? granularity_name(f.form) : "dense";
-  const Accuracy pruned = hooks.evaluate(model);
-  out.acc_pruned = pruned.test;
-  record.set("acc_before_finetune", pruned.test);
-  if (s.finetune_epochs > 0) {
-    TrainRequest r;
-    r.epochs = s.finetune_epochs;
-    r.lr_scale = s.finetune_lr_scale;
-    r.phase = "finetune";
-    hooks.train(model, r);
-  }
-  return out;
+  return search_and_choose(model, run, problem, record);
 }
 
 std::string check_budget(Sequential& model, const BudgetRun& run, RunRecord& record,

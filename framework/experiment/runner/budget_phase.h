@@ -43,7 +43,9 @@ bool budget_counts_quantization(const ExperimentConfig& config);
 // "budget", granularity the allowed forms joined by "+", scope "layer"); nothing without one.
 void record_budget_settings(const ExperimentConfig& config, RunRecord& record);
 
-// Searches, prunes and fine-tunes `model`; records search_seconds, acc_before_finetune and
+// Searches, prunes and fine-tunes `model`: a search's answer and the baselines' at the same
+// budget are candidates of one final choice on validation accuracy (budget_candidates.h);
+// records search_seconds, budget_choice, budget_candidates, acc_before_finetune and
 // bn_recalibration.
 BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord& record);
 
