@@ -55,12 +55,8 @@ TEST_CASE("row-grid conv forward, every target") {
           const std::vector<float> old = random_vector(rows * ldy, 4);
           for (const auto& [name, fns] : poda::testing::builds_of(conv_rows_kernels()))
             for (bool accumulate : {false, true}) {
-              CAPTURE(name);
-              CAPTURE(rows);
-              CAPTURE(K);
-              CAPTURE(width);
-              CAPTURE(samples);
-              CAPTURE(accumulate);
+              INFO(name << ": rows " << rows << ", K " << K << ", width " << width << ", samples "
+                        << samples << ", accumulate " << accumulate);
               std::vector<float> y = old;
               fns.forward(w.data(), rows, K, off.data(), bias.data(), x.data(), g, y.data(), ldy,
                           accumulate);
@@ -97,12 +93,8 @@ TEST_CASE("row-grid conv weight gradient, every target") {
           const std::vector<float> old = random_vector(rows * K + 1, 5);
           for (const auto& [name, fns] : poda::testing::builds_of(conv_rows_kernels()))
             for (bool accumulate : {false, true}) {
-              CAPTURE(name);
-              CAPTURE(rows);
-              CAPTURE(K);
-              CAPTURE(width);
-              CAPTURE(samples);
-              CAPTURE(accumulate);
+              INFO(name << ": rows " << rows << ", K " << K << ", width " << width << ", samples "
+                        << samples << ", accumulate " << accumulate);
               std::vector<float> dw = old;
               fns.weight_grad(dy.data(), rows, ldd, x.data(), off.data(), K, g, dw.data(),
                               accumulate);
