@@ -86,71 +86,103 @@ TEST_CASE("blas core ranking orders kernel generations") {
 TEST_CASE("decide_blas_core follows the policy") {
   using poda::decide_blas_core;
   SUBCASE("a generic fallback is re-executed on the best core") {
-    auto d = decide_blas_core("Prescott", "Cooperlake", "", "", "");
+    auto d = decide_blas_core("Prescott", "Cooperlake", 4, "", "", "");
     CHECK(d.reexec);
     CHECK(d.target == "Cooperlake");
     CHECK(d.log.find("Prescott") != std::string::npos);
     CHECK(d.warning.empty());
   }
   SUBCASE("a weaker OPENBLAS_CORETYPE from the environment is overridden") {
-    auto d = decide_blas_core("Haswell", "Cooperlake", "", "Haswell", "");
+    auto d = decide_blas_core("Haswell", "Cooperlake", 4, "", "Haswell", "");
     CHECK(d.reexec);
     CHECK(d.target == "Cooperlake");
   }
   SUBCASE("the best core or a stronger one is left alone, silently") {
     for (const char* current : {"Cooperlake", "SapphireRapids"}) {
       CAPTURE(current);
-      auto d = decide_blas_core(current, "Cooperlake", "", "", "");
+      auto d = decide_blas_core(current, "Cooperlake", 4, "", "", "");
       CHECK_FALSE(d.reexec);
       CHECK(d.log.empty());
       CHECK(d.warning.empty());
     }
-    auto zen = decide_blas_core("Zen", "Haswell", "", "", "");
+    auto zen = decide_blas_core("Zen", "Haswell", 4, "", "", "");
     CHECK_FALSE(zen.reexec);
   }
   SUBCASE("a core name this table does not know is trusted") {
-    CHECK_FALSE(decide_blas_core("Tomorrowlake", "SkylakeX", "", "", "").reexec);
+    CHECK_FALSE(decide_blas_core("Tomorrowlake", "SkylakeX", 4, "", "", "").reexec);
   }
   SUBCASE("no better core known for the CPU: OpenBLAS decides") {
-    CHECK_FALSE(decide_blas_core("Prescott", "", "", "", "").reexec);
+    CHECK_FALSE(decide_blas_core("Prescott", "", 4, "", "", "").reexec);
+  }
+}
+
+TEST_CASE("decide_blas_core leaves a core this CPU cannot execute") {
+  using poda::decide_blas_core;
+  SUBCASE("OPENBLAS_CORETYPE=Haswell on a CPU without AVX: OpenBLAS's own detection") {
+    auto d = decide_blas_core("Haswell", "", 0, "", "Haswell", "");
+    CHECK(d.reexec);
+    CHECK(d.target.empty());
+    CHECK(d.warning.find("Haswell") != std::string::npos);
+    auto after = decide_blas_core("Nehalem", "", 0, "", "", "Haswell");
+    CHECK_FALSE(after.reexec);
+    CHECK(after.warning.empty());
+    CHECK(after.how.find("own detection") != std::string::npos);
+  }
+  SUBCASE("an AVX-512 core on an AVX2 CPU: the best core it can run, even under keep") {
+    for (const char* override_value : {"", "keep"}) {
+      CAPTURE(override_value);
+      auto d = decide_blas_core("SkylakeX", "Haswell", 2, override_value, "SkylakeX", "");
+      CHECK(d.reexec);
+      CHECK(d.target == "Haswell");
+    }
+  }
+  SUBCASE("still beyond the CPU after the re-exec: a warning, no loop") {
+    auto d = decide_blas_core("Haswell", "", 0, "", "Haswell", "Haswell");
+    CHECK_FALSE(d.reexec);
+    CHECK_FALSE(d.warning.empty());
+  }
+  SUBCASE("PODA_BLAS_CORE naming a core beyond the CPU is ignored") {
+    auto d = decide_blas_core("Haswell", "Haswell", 2, "Cooperlake", "", "");
+    CHECK_FALSE(d.reexec);
+    CHECK(d.warning.find("Cooperlake") != std::string::npos);
   }
 }
 
 TEST_CASE("decide_blas_core after a re-exec and under PODA_BLAS_CORE") {
   using poda::decide_blas_core;
   SUBCASE("after a successful re-exec: no loop, no warning, says so") {
-    auto d = decide_blas_core("Cooperlake", "Cooperlake", "", "Cooperlake", "Haswell");
+    auto d = decide_blas_core("Cooperlake", "Cooperlake", 4, "", "Cooperlake", "Haswell");
     CHECK_FALSE(d.reexec);
     CHECK(d.warning.empty());
     CHECK(d.how.find("re-executed") != std::string::npos);
     CHECK(d.how.find("Haswell") != std::string::npos);
   }
   SUBCASE("after a re-exec that did not take: warn and continue") {
-    auto d = decide_blas_core("Haswell", "Cooperlake", "", "Cooperlake", "Haswell");
+    auto d = decide_blas_core("Haswell", "Cooperlake", 4, "", "Cooperlake", "Haswell");
     CHECK_FALSE(d.reexec);
     CHECK_FALSE(d.warning.empty());
   }
   SUBCASE("PODA_BLAS_CORE=keep leaves everything alone") {
-    auto d = decide_blas_core("Prescott", "Cooperlake", "keep", "Prescott", "");
+    auto d = decide_blas_core("Prescott", "Cooperlake", 4, "keep", "Prescott", "");
     CHECK_FALSE(d.reexec);
     CHECK(d.log.empty());
     CHECK(d.warning.empty());
     CHECK(d.how.find("keep") != std::string::npos);
   }
   SUBCASE("PODA_BLAS_CORE=<core> is honoured even when weaker") {
-    auto d = decide_blas_core("Cooperlake", "Cooperlake", "haswell", "", "");
+    auto d = decide_blas_core("Cooperlake", "Cooperlake", 4, "haswell", "", "");
     CHECK(d.reexec);
     CHECK(d.target == "Haswell");
-    auto done = decide_blas_core("Haswell", "Cooperlake", "haswell", "Haswell", "Cooperlake");
+    auto done = decide_blas_core("Haswell", "Cooperlake", 4, "haswell", "Haswell", "Cooperlake");
     CHECK_FALSE(done.reexec);
     CHECK(done.warning.empty());
-    auto refused = decide_blas_core("Cooperlake", "Cooperlake", "SapphireRapids", "SapphireRapids",
+    auto refused = decide_blas_core("Cooperlake", "Cooperlake", 4, "SapphireRapids", "SapphireRapids",
                                     "Cooperlake");
     CHECK_FALSE(refused.reexec);
     CHECK_FALSE(refused.warning.empty());
   }
   SUBCASE("an unknown PODA_BLAS_CORE is a warning, not a re-exec") {
-    auto d = decide_blas_core("Haswell", "Cooperlake", "Skylake-X", "", "");
+    auto d = decide_blas_core("Haswell", "Cooperlake", 4, "Skylake-X", "", "");
     CHECK_FALSE(d.reexec);
     CHECK(d.warning.find("Skylake-X") != std::string::npos);
   }

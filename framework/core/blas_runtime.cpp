@@ -40,6 +40,13 @@ std::string best_core_for(const CpuFeatures& cpu) {
   return "";
 }
 
+int cpu_blas_rank(const CpuFeatures& cpu) {
+  if (cpu.avx512_base() && cpu.avx512_bf16) return 4;
+  if (cpu.avx512_base()) return 3;
+  if (cpu.avx2 && cpu.fma) return 2;
+  return cpu.avx ? 1 : 0;
+}
+
 namespace {
 
 struct CoreRank {
@@ -103,9 +110,15 @@ namespace {
 
 // PODA_BLAS_CORE names a core: run on it, re-executing once if needed.
 BlasCoreDecision decide_override(const std::string& current, const std::string& override_value,
-                                 bool reexecuted, const std::string& was) {
+                                 int cpu_rank, bool reexecuted, const std::string& was) {
   BlasCoreDecision d;
   const std::string wanted = canonical_blas_core(override_value);
+  if (!wanted.empty() && blas_core_rank(wanted) > cpu_rank) {
+    d.how = "OpenBLAS's choice (PODA_BLAS_CORE=" + override_value + " ignored)";
+    d.warning = "poda: PODA_BLAS_CORE=" + override_value +
+                " needs instructions this CPU lacks; staying on " + current;
+    return d;
+  }
   if (wanted.empty()) {
     d.how = "OpenBLAS's choice (PODA_BLAS_CORE=" + override_value + " ignored)";
     d.warning = "poda: PODA_BLAS_CORE=" + override_value +
@@ -134,11 +147,29 @@ BlasCoreDecision decide_override(const std::string& current, const std::string& 
 }  // namespace
 
 BlasCoreDecision decide_blas_core(const std::string& current, const std::string& best,
-                                  const std::string& override_value,
+                                  int cpu_rank, const std::string& override_value,
                                   const std::string& env_coretype, const std::string& reexec_from) {
   BlasCoreDecision d;
   const bool reexecuted = !reexec_from.empty();
   const std::string was = reexecuted ? " (was " + reexec_from + ")" : "";
+
+  // Before everything, PODA_BLAS_CORE=keep included: a core beyond this CPU's instruction set
+  // (an environment forcing Haswell, a binary copied to an older node) dies at its first GEMM.
+  if (blas_core_rank(current) > cpu_rank) {
+    const std::string fallback = best.empty() ? "OpenBLAS's own detection" : best;
+    if (reexecuted) {
+      d.how = "core " + current + " beyond this CPU" + was;
+      d.warning = "poda: OpenBLAS still runs core " + current +
+                  ", which needs instructions this CPU lacks; its first GEMM may crash";
+      return d;
+    }
+    d.reexec = true;
+    d.target = best;
+    d.warning = "poda: OpenBLAS core " + current +
+                (env_coretype.empty() ? std::string() : " (OPENBLAS_CORETYPE=" + env_coretype + ")") +
+                " needs instructions this CPU lacks; re-running on " + fallback;
+    return d;
+  }
 
   if (iequals(override_value, "keep")) {
     d.how =
@@ -146,7 +177,8 @@ BlasCoreDecision decide_blas_core(const std::string& current, const std::string&
                                                         : "OPENBLAS_CORETYPE=" + env_coretype);
     return d;
   }
-  if (!override_value.empty()) return decide_override(current, override_value, reexecuted, was);
+  if (!override_value.empty())
+    return decide_override(current, override_value, cpu_rank, reexecuted, was);
 
   const std::string source = env_coretype.empty()
                                  ? std::string("OpenBLAS's own detection")
@@ -154,7 +186,9 @@ BlasCoreDecision decide_blas_core(const std::string& current, const std::string&
   const int rank = blas_core_rank(current);
   // A core we do not know is likely newer than this table: trust OpenBLAS.
   if (best.empty() || rank < 0 || rank >= blas_core_rank(best)) {
-    d.how = reexecuted ? "re-executed with OPENBLAS_CORETYPE=" + current + was : source;
+    d.how = !reexecuted        ? source
+            : env_coretype.empty() ? "re-executed with OpenBLAS's own detection: " + current + was
+                                   : "re-executed with OPENBLAS_CORETYPE=" + current + was;
     return d;
   }
   if (reexecuted) {
@@ -203,7 +237,10 @@ void restore_env(const char* name, const std::string& saved, bool was_set) {
 void reexec_on(const std::string& target, const std::string& current, int argc, char** argv) {
   const bool had_coretype = std::getenv("OPENBLAS_CORETYPE") != nullptr;
   const std::string old_coretype = env_or_empty("OPENBLAS_CORETYPE");
-  setenv("OPENBLAS_CORETYPE", target.c_str(), 1);
+  if (target.empty())
+    unsetenv("OPENBLAS_CORETYPE");
+  else
+    setenv("OPENBLAS_CORETYPE", target.c_str(), 1);
   setenv("PODA_BLAS_REEXEC", "1", 1);
   setenv("PODA_BLAS_REEXEC_FROM", current.c_str(), 1);
   std::fflush(nullptr);  // exec drops unflushed stdio buffers
@@ -229,14 +266,16 @@ void ensure_blas_core(int argc, char** argv, bool quiet) {
       reexecuted ? env_or_empty("PODA_BLAS_REEXEC_FROM") : std::string();
 
   BlasCoreDecision d = decide_blas_core(
-      current, best_core_for(cpu_features()), env_or_empty("PODA_BLAS_CORE"),
+      current, best_core_for(cpu_features()), cpu_blas_rank(cpu_features()),
+      env_or_empty("PODA_BLAS_CORE"),
       env_or_empty("OPENBLAS_CORETYPE"),
       reexecuted ? (reexec_from.empty() ? std::string("?") : reexec_from) : std::string());
   if (!d.log.empty() && !quiet) std::fprintf(stderr, "%s\n", d.log.c_str());
   if (!d.warning.empty()) std::fprintf(stderr, "%s\n", d.warning.c_str());
   if (d.reexec) {
     reexec_on(d.target, current, argc, argv);
-    d.how = "kept " + current + " (re-exec for " + d.target + " failed)";
+    d.how = "kept " + current + " (re-exec for " +
+            (d.target.empty() ? std::string("OpenBLAS's own detection") : d.target) + " failed)";
   }
   // Keep the guard after a failed attempt so child processes do not retry.
   if (reexecuted && d.warning.empty()) {

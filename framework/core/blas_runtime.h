@@ -25,6 +25,9 @@ int blas_threads();
 // "SkylakeX" (AVX-512 F/BW/DQ/VL), "Haswell" (AVX2 + FMA), or "" when
 // OpenBLAS's own choice cannot be beaten.
 std::string best_core_for(const CpuFeatures& cpu);
+// The highest core generation (blas_core_rank below) this CPU can execute: 4 AVX-512 +
+// BF16, 3 AVX-512, 2 AVX2 + FMA, 1 AVX, 0 otherwise.
+int cpu_blas_rank(const CpuFeatures& cpu);
 
 // Kernel generations, so "weaker than the CPU supports" can be decided:
 // 0 generic/SSE (Prescott, Core2, Nehalem, ...), 1 AVX (Sandybridge, Bulldozer
@@ -38,21 +41,24 @@ std::string canonical_blas_core(const std::string& core);
 // What ensure_blas_core() does, decided from plain inputs so it can be tested.
 struct BlasCoreDecision {
   bool reexec = false;  // re-run the process with OPENBLAS_CORETYPE=target
-  std::string target;   // the core to ask for when reexec
+  std::string target;   // the core to ask for when reexec; "" unsets OPENBLAS_CORETYPE
   std::string how;      // how the core in use was chosen (for `poda info`)
   std::string log;      // one informational line for stderr, or ""
   std::string warning;  // one warning line for stderr, or ""
 };
-// current: the core OpenBLAS runs now; best: best_core_for(cpu);
-// override_value: PODA_BLAS_CORE ("" if unset); env_coretype: OPENBLAS_CORETYPE
-// ("" if unset); reexec_from: the core before our re-exec ("" if this process
-// was not re-executed by ensure_blas_core).
+// current: the core OpenBLAS runs now; best: best_core_for(cpu); cpu_rank:
+// cpu_blas_rank(cpu); override_value: PODA_BLAS_CORE ("" if unset); env_coretype:
+// OPENBLAS_CORETYPE ("" if unset); reexec_from: the core before our re-exec ("" if this
+// process was not re-executed by ensure_blas_core).
 BlasCoreDecision decide_blas_core(const std::string& current, const std::string& best,
-                                  const std::string& override_value,
+                                  int cpu_rank, const std::string& override_value,
                                   const std::string& env_coretype, const std::string& reexec_from);
 
 // Call first thing in main(), before any BLAS call or MPI_Init. Policy:
-//   PODA_BLAS_CORE=keep    leave OpenBLAS's own choice / OPENBLAS_CORETYPE alone;
+//   a core this CPU cannot execute (OPENBLAS_CORETYPE=Haswell on a CPU without AVX2)
+//                          re-exec on the best core, or on OpenBLAS's own detection, with
+//                          a warning: its first GEMM would die of an illegal instruction;
+//   PODA_BLAS_CORE=keep    otherwise leave OpenBLAS's own choice / OPENBLAS_CORETYPE alone;
 //   PODA_BLAS_CORE=<core>  run on that core;
 //   otherwise              if the current core is weaker than best_core_for()
 //                          this CPU, re-exec on the best one.
