@@ -1,5 +1,5 @@
 // The row-grid convolution kernels (kernels/conv_rows.h), written once over the vector layer
-// (simd_generic.inl / simd_avx2.inl: V holds W floats) and compiled for each kernel target
+// (kernels/simd_*.inl: V holds W floats) and compiled for each kernel target
 // by kernels/target_*.cpp inside its namespace. The grid's rows are cut into vectors of W
 // positions (the last of a row shorter when W does not divide the width); the full vectors
 // come first, so at most one block mixes full and partial ones.

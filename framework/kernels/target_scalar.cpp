@@ -34,6 +34,7 @@ namespace poda::kernels::scalar {
 #include "kernels/conv_rows.inl"
 #include "kernels/shifted_dots.inl"
 #include "kernels/small_layer.inl"
+#include "kernels/sparse_grid.inl"
 #include "kernels/sparse.inl"
 }  // namespace poda::kernels::scalar
 
