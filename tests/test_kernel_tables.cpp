@@ -5,6 +5,7 @@
 
 #include "kernels/batch_norm_kernels.h"
 #include "kernels/conv_rows.h"
+#include "kernels/dense_batch_kernels.h"
 #include "kernels/direct_kernels.h"
 #include "kernels/isa.h"
 #include "kernels/shifted_dots.h"
@@ -28,6 +29,7 @@ void check_own_builds(const char* family, const IsaTable<Fns>& table) {
 
 TEST_CASE("kernel tables: every compiled target has its own build in every family") {
   check_own_builds("direct", direct_kernels());
+  check_own_builds("dense_batch", dense_batch_kernels());
   check_own_builds("sparse", sparse_kernels());
   check_own_builds("small_layer", small_layer_kernels());
   check_own_builds("batch_norm", batch_norm_kernels());

@@ -15,6 +15,7 @@
 
 #include "kernels/batch_norm_kernels.h"
 #include "kernels/conv_rows.h"
+#include "kernels/dense_batch_kernels.h"
 #include "kernels/direct_kernels.h"
 #include "kernels/shifted_dots.h"
 #include "kernels/small_layer_kernels.h"
@@ -30,6 +31,7 @@ namespace poda::kernels::avx512 {
 
 #include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
+#include "kernels/dense_batch.inl"
 #include "kernels/conv_rows.inl"
 #include "kernels/shifted_dots.inl"
 #include "kernels/small_layer.inl"
@@ -41,6 +43,7 @@ namespace poda::kernels::avx512 {
 
 namespace poda::kernels {
 
+const DenseBatchKernels dense_batch_avx512{std::size_t(avx512::dense_batch_rows), avx512::dense_batch};
 const DirectKernels direct_avx512{avx512::dense_rows_shifted, avx512::dense_matvec,
                                   avx512::max_pool2x2};
 const SparseKernels sparse_avx512{avx512::sparse_matvec, avx512::sparse_rows_shifted,
