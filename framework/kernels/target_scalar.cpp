@@ -33,8 +33,8 @@ namespace poda::kernels::scalar {
 #include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
 #include "kernels/dense_batch.inl"
-#include "kernels/conv_rows.inl"
 #include "kernels/shifted_dots.inl"
+#include "kernels/conv_rows.inl"  // after shifted_dots.inl: its block sizes
 #include "kernels/small_layer.inl"
 #include "kernels/sparse_grid.inl"
 #include "kernels/sparse.inl"
