@@ -8,9 +8,8 @@
 
 constexpr int dense_batch_vectors = vector_registers >= 32 ? 4 : 2;
 constexpr int dense_batch_rows = (vector_registers - dense_batch_vectors - 1) / dense_batch_vectors;
-static_assert(dense_batch_rows >= 1 && dense_batch_rows * dense_batch_vectors +
-                                               dense_batch_vectors + 1 <=
-                                           vector_registers);
+static_assert(dense_batch_rows >= 1 &&
+              dense_batch_rows * dense_batch_vectors + dense_batch_vectors + 1 <= vector_registers);
 
 // One tile: rows [0, rows) of y (rows <= R; the packed panel is zero past them) over n
 // columns (n <= W * NV; Full: n == W * NV, no masked loads), inputs [0, kc) of the panel.
@@ -66,8 +65,7 @@ inline void dense_batch_tail(const float* wp, const float* bias, std::size_t kc,
                              std::size_t rows, bool first, bool last, bool relu) {
   if constexpr (NV > 1)
     if (n <= W * (NV - 1))
-      return dense_batch_tail<R, NV - 1>(wp, bias, kc, x, ldx, n, y, ldy, rows, first, last,
-                                         relu);
+      return dense_batch_tail<R, NV - 1>(wp, bias, kc, x, ldx, n, y, ldy, rows, first, last, relu);
   dense_batch_tile<R, NV, false>(wp, bias, kc, x, ldx, n, y, ldy, rows, first, last, relu);
 }
 

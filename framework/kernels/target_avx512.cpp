@@ -43,7 +43,8 @@ namespace poda::kernels::avx512 {
 
 namespace poda::kernels {
 
-const DenseBatchKernels dense_batch_avx512{std::size_t(avx512::dense_batch_rows), avx512::dense_batch};
+const DenseBatchKernels dense_batch_avx512{std::size_t(avx512::dense_batch_rows),
+                                           avx512::dense_batch};
 const DirectKernels direct_avx512{avx512::dense_rows_shifted, avx512::dense_matvec,
                                   avx512::max_pool2x2};
 const SparseKernels sparse_avx512{avx512::sparse_matvec, avx512::sparse_rows_shifted,

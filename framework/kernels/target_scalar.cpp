@@ -42,7 +42,8 @@ namespace poda::kernels::scalar {
 
 namespace poda::kernels {
 
-const DenseBatchKernels dense_batch_scalar{std::size_t(scalar::dense_batch_rows), scalar::dense_batch};
+const DenseBatchKernels dense_batch_scalar{std::size_t(scalar::dense_batch_rows),
+                                           scalar::dense_batch};
 const DirectKernels direct_scalar{scalar::dense_rows_shifted, scalar::dense_matvec,
                                   scalar::max_pool2x2};
 const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shifted,
