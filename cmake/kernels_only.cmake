@@ -17,8 +17,9 @@ file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/doctest_include/doctest)
 file(COPY ${PODA_DOCTEST_HEADER} DESTINATION ${CMAKE_BINARY_DIR}/doctest_include/doctest)
 
 # The tests of the kernel library: each runs every kernel on every target this CPU has.
-set(PODA_KERNEL_TESTS direct_kernels small_layer_kernels sparse_kernels batch_norm_kernels
-    shifted_dots conv_rows gemm_int8 conv_int8 int8_convert gelu_kernels)
+set(PODA_KERNEL_TESTS direct_kernels dense_batch_kernels small_layer_kernels sparse_kernels
+    batch_norm_kernels shifted_dots conv_rows kernel_tables gemm_int8 conv_int8 int8_convert
+    gelu_kernels)
 list(TRANSFORM PODA_KERNEL_TESTS PREPEND ${CMAKE_SOURCE_DIR}/tests/test_)
 list(TRANSFORM PODA_KERNEL_TESTS APPEND .cpp)
 add_executable(poda_kernel_tests ${CMAKE_SOURCE_DIR}/tests/arm/kernel_tests_main.cpp

@@ -44,7 +44,7 @@ std::vector<std::pair<std::size_t, std::size_t>> positions(const RowGrid& g) {
 TEST_CASE("row-grid conv forward, every target") {
   for (std::size_t rows : {1, 2, 3, 4, 5, 7, 9})
     for (std::size_t K : {1, 5, 9})
-      for (std::size_t width : {1, 3, 4, 8, 11, 16, 21})
+      for (std::size_t width : {1, 3, 4, 8, 11, 16, 21, 32, 40})
         for (std::size_t samples : {1, 2}) {
           const RowGrid g = test_grid(samples, width);
           const std::vector<std::int32_t> off = test_offsets(K, g.in_row);
@@ -78,8 +78,8 @@ TEST_CASE("row-grid conv forward, every target") {
 
 TEST_CASE("row-grid conv weight gradient, every target") {
   for (std::size_t rows : {1, 2, 3, 4, 5, 7, 10})
-    for (std::size_t K : {1, 2, 3, 4, 5, 9})
-      for (std::size_t width : {1, 3, 4, 8, 11, 16, 21})
+    for (std::size_t K : {1, 2, 3, 4, 5, 6, 9, 13})
+      for (std::size_t width : {1, 3, 4, 8, 11, 16, 21, 32, 40})
         for (std::size_t samples : {1, 2}) {
           const RowGrid g = test_grid(samples, width);
           const std::vector<std::int32_t> off = test_offsets(K, g.in_row);

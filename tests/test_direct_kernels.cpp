@@ -82,7 +82,7 @@ TEST_CASE("direct kernels: dense matrix-vector product with and without ReLU, ev
 
 TEST_CASE("direct kernels: 2x2 max pooling with a floor, every target") {
   const float none = -std::numeric_limits<float>::infinity();
-  for (std::size_t pw : {1, 5, 8, 9, 14, 16, 17, 33})
+  for (std::size_t pw : {1, 5, 8, 9, 14, 16, 17, 31, 32, 33})
     for (std::size_t ph : {1, 4, 5}) {
       const std::size_t planes = 3, row_stride = 2 * pw + 3,
                         plane_stride = (2 * ph + 1) * row_stride;

@@ -272,3 +272,25 @@ TEST_CASE("infer: the measured dispatch takes the sparse kernel only when it win
   CHECK(candidate_wins(18.1, 4.0));
   CHECK(candidate_wins(0.1, 0.0));
 }
+
+TEST_CASE("infer: the batched Dense kernel equals the GEMM path at batch 64, every target") {
+  auto model = synthetic_model("lenet300_100", {1, 28, 28}, 7);
+  model->eval();
+  const Array x = poda::testing::random_array({64, 1, 28, 28}, 5);
+  IsaGuard guard;
+  for (KernelIsa isa : kernel_isas()) {
+    set_kernel_isa(isa);  // before the build: the weights are packed for this target
+    CAPTURE(kernel_isa_name(isa));
+    auto gemm = build_plan(*model, {1, 28, 28}, Dispatch::dense);
+    gemm->force_dense_kernel(DenseKernel::gemm);
+    auto direct = build_plan(*model, {1, 28, 28}, Dispatch::dense);
+    direct->force_dense_kernel(DenseKernel::direct);
+    CHECK(direct->describe(64).find("dense gemm") == std::string::npos);
+    CHECK(relative_error(direct->forward(x), gemm->forward(x)) <= 1e-5);
+    // unforced, each Dense times both kernels at batch 64 and logs the two times
+    auto measured = build_plan(*model, {1, 28, 28}, Dispatch::dense);
+    const std::string text = measured->describe(64);
+    CHECK(text.find("(gemm ") != std::string::npos);
+    CHECK(text.find(" us, direct ") != std::string::npos);
+  }
+}

@@ -14,7 +14,7 @@ using poda::testing::random_vector;
 
 TEST_CASE("shifted dots (direct weight gradient), every target") {
   for (std::size_t rows : {1, 2, 3, 4, 5, 7, 10, 16})
-    for (std::size_t K : {1, 2, 3, 4, 5, 9})
+    for (std::size_t K : {1, 2, 3, 4, 5, 6, 9, 13})
       for (std::size_t L : {1, 7, 8, 9, 16, 17, 33, 50}) {
         const std::size_t ldd = L + 2;
         const std::vector<float> dy = random_vector(rows * ldd, rows + L);

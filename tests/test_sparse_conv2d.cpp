@@ -160,9 +160,12 @@ TEST_CASE("Conv2d: the sparse path gives the masked dense path's trajectory over
   const std::vector<float> dense = conv_trajectory(SparseTraining::off);
   const std::vector<float> sparse = conv_trajectory(SparseTraining::forced);
   REQUIRE(dense.size() == steps);
+  // Plus 1e-7: a loss near zero is a difference of terms near 1 (log-sum-exp minus the
+  // label's logit), resolved to about 6e-8; the two paths' sums in a different order (e.g.
+  // 16-lane against 8-lane dot products) differ by that much at losses of 3e-4.
   for (std::size_t s = 0; s < steps; ++s) {
     CAPTURE(s);
-    CHECK(std::abs(sparse[s] - dense[s]) <= 1e-4 * std::abs(dense[s]));
+    CHECK(std::abs(sparse[s] - dense[s]) <= 1e-4 * std::abs(dense[s]) + 1e-7);
   }
   CHECK(dense.back() < 0.8 * dense.front());  // it learned: not two flat lines compared
 }

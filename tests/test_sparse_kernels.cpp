@@ -50,9 +50,10 @@ TEST_CASE("sparse kernels: CSR keeps exactly the non-zeros") {
 TEST_CASE("sparse kernels: matrix-vector product, every target, CSR and slices") {
   // 150 rows end in a part-filled slice; 1000 and 1020 columns end in a block of 8 and of 28
   // (of 32), 1020 in a block of 4 (of 8) that starts 4 columns early; 5 columns are fewer
-  // than an 8-column block.
+  // than an 8-column block, 20 fewer than a 32-column block (its second register part-filled),
+  // 40 a 32-column block that starts 24 columns early.
   const std::size_t rows = 150;
-  for (std::size_t cols : {5, 1000, 1020}) {
+  for (std::size_t cols : {5, 20, 40, 1000, 1020}) {
     const std::vector<float> w = ragged_matrix(rows, cols, 2), x = random_vector(cols, 3),
                              bias = random_vector(rows, 4);
     const CsrMatrix plain = csr_from_dense(w.data(), rows, cols);

@@ -4,9 +4,9 @@
 // q = b*Hp*Wp + oh*Wp + ow of the chunk reads input q + kh*Wp + kw for tap (kh, kw), so the
 // chunk's outputs are one run of L = (bc-1)*Hp*Wp + OH*Wp positions per channel, of which
 // the columns ow >= OW and the rows oh >= OH between samples are junk: dropped from the
-// forward's output, zeroed in the weight gradient's dy. That is the avx512 target's path; the
-// others run the row-grid kernels of kernels/conv_rows.h on the same padded input planes,
-// which compute only the real positions and read and write y and dy in place.
+// forward's output, zeroed in the weight gradient's dy. Output rows of whole vectors run the
+// row-grid kernels of kernels/conv_rows.h on the same padded input planes instead, which
+// compute only the real positions and read and write y and dy in place.
 #include "core/conv_direct.h"
 
 #include <algorithm>
@@ -112,12 +112,15 @@ const std::int32_t* tap_offsets(const ConvDims& d, const Wide& g, std::size_t bc
 
 // The row-grid kernels (kernels/conv_rows.h) write the outputs, and read the weight gradient's
 // dy, in the plain (B, C_out, OH, OW) tensors and skip the junk columns, for output rows of
-// whole vectors (OW a multiple of 8: ResNet-20's 32, 16 and 8). Rows with a partial vector
-// (LeNet-5's 28 and 10) keep the wide rows, which pack them without masked loads (LeNet-5
-// trained 5-14% slower on the row grid, AVX2, loaded machine), and so does the avx512 target,
-// whose kernels have their own AVX-512 build (the row-grid ones would run their AVX2 build).
+// whole vectors (OW a multiple of 8: ResNet-20's 32, 16 and 8; of 16 on the avx512 target:
+// 32 and 16). Rows with a partial vector (LeNet-5's 28 and 10) keep the wide rows, which pack
+// them without masked loads (LeNet-5 trained 5-14% slower on the row grid, AVX2, loaded
+// machine), and so do ResNet-20's 8-wide rows on avx512 (half-empty vectors: forward 1.7x
+// slower than the wide rows, where the 32- and 16-wide layers ran 10-20% faster on the grid;
+// bench_conv_layers, Zen 5, loaded machine).
 bool row_grid_kernels(const ConvDims& d) {
-  return kernel_isa() != KernelIsa::avx512 && d.OW % 8 == 0;
+  const std::size_t vector_floats = kernel_isa() == KernelIsa::avx512 ? 16 : 8;
+  return d.OW % vector_floats == 0;
 }
 
 // A chunk's real output positions: samples bc planes apart in the padded input, rows Wp apart;

@@ -5,7 +5,7 @@
 // plain offset kh*Wp + kw and an output row of Wp columns (the last Wp - OW junk) needs no
 // patch matrix. The forward runs the direct kernel of kernels/direct_kernels.h; the weight
 // gradient the shifted dot products of kernels/shifted_dots.h over the chunk, dy padded the
-// same way with its junk zeroed. Off the avx512 target, the row-grid kernels of
+// same way with its junk zeroed. For output rows of whole vectors, the row-grid kernels of
 // kernels/conv_rows.h take both passes on the same padded input, without the junk columns,
 // the output copy and dy's padded copy.
 #include <cstddef>

@@ -75,6 +75,7 @@ DenseOp::DenseOp(std::string name, Array weight, Array bias)
 void DenseOp::finalise() {
   LinearOp::finalise();
   if (sparse_unsupported().empty()) add_matvec_slices(csr_);
+  packed_ = pack_dense(weight_.data(), out_, in_, bias_.data(), kernel_isa());
   weight_t_.clear();
   if (out_ > narrow_matvec_max_rows) return;
   weight_t_.resize(weight_.size());  // (in, out)
@@ -106,6 +107,7 @@ void DenseOp::run(Workspace& ws, std::size_t batch) {
     return matvec_narrow(weight_t_.data(), out_, in_, bias_.data(), x, y, relu_);
   if (batch == 1 && dense_kernel_ == DenseKernel::direct)
     return dense_matvec(weight_.data(), out_, in_, bias_.data(), x, y, relu_);
+  if (dense_kernel_ == DenseKernel::direct) return dense_batch(packed_, x, batch, y, relu_);
   gemm(false, false, out_, batch, in_, 1.0f, weight_.data(), x, 0.0f, y);
   add_bias(y, out_, batch, bias_.data(), relu_);
 }

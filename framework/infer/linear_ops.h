@@ -9,6 +9,7 @@
 
 #include "core/aligned_allocator.h"
 #include "kernels/csr.h"
+#include "kernels/dense_batch_kernels.h"
 #include "infer/op.h"
 #include "nn/lowering.h"
 
@@ -16,7 +17,8 @@ namespace poda {
 
 enum class KernelPath { dense, sparse };
 // How the dense path runs: the GEMM library (im2col first for a convolution) or a direct
-// kernel without either's fixed costs.
+// kernel without either's fixed costs (for a Dense at batch > 1: the batched kernel over
+// weights packed once, kernels/dense_batch_kernels.h).
 enum class DenseKernel { gemm, direct };
 const char* dense_kernel_name(DenseKernel k);
 
@@ -64,12 +66,13 @@ class LinearOp : public InferOp {
   bool relu_ = false;  // a fused ReLU
 };
 
-// y (out, B) = W (out, in) · x (in, B) + b, feature-major; direct at batch 1 only.
+// y (out, B) = W (out, in) · x (in, B) + b, feature-major. Direct: the matrix-vector kernels
+// at batch 1, the batched kernel on the packed weights above.
 class DenseOp : public LinearOp {
  public:
   DenseOp(std::string name, Array weight, Array bias);
-  void finalise() override;  // also the batch-1 slices
-  bool has_direct(std::size_t batch) const override { return batch == 1; }
+  void finalise() override;  // also the batch-1 slices and the packed weights
+  bool has_direct(std::size_t) const override { return true; }
   bool fuse_relu() override { return relu_ = true; }
   void run(Workspace& ws, std::size_t batch) override;
   std::string describe() const override;
@@ -79,6 +82,7 @@ class DenseOp : public LinearOp {
  private:
   std::size_t in_, out_;
   std::vector<float, AlignedAllocator<float>> weight_t_;  // (in, out), for narrow layers
+  PackedDense packed_;  // for the active kernel target when finalised
 };
 
 // y (B, C_out, H_out, W_out) = conv(x (B, C_in, H, W)) + b, batch-major, one sample at a time.

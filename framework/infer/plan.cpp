@@ -153,7 +153,12 @@ void InferencePlan::pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoi
         op, ws_, batch, [&op](int v) { op.set_dense_kernel(DenseKernel(v)); }, best);
     c.gemm_us = best[int(DenseKernel::gemm)];
     c.direct_us = best[int(DenseKernel::direct)];
-    if (c.direct_us < c.gemm_us) c.dense_kernel = DenseKernel::direct;
+    // A batched Dense races a GEMM near its peak: a near tie keeps GEMM, as a near tie keeps
+    // the dense path (candidate_wins). The other direct kernels win by far where they win.
+    const bool batched_dense = batch > 1 && dynamic_cast<DenseOp*>(&op) != nullptr;
+    const bool wins = batched_dense ? candidate_wins(c.gemm_us, c.direct_us)
+                                    : c.direct_us < c.gemm_us;
+    if (wins) c.dense_kernel = DenseKernel::direct;
   }
   op.set_dense_kernel(c.dense_kernel);
 }

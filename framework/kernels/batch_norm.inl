@@ -1,5 +1,5 @@
 // The batch-norm kernels (kernels/batch_norm_kernels.h), one channel at a time, written once over
-// the vector layer (simd_generic.inl / simd_avx2.inl) and compiled for each kernel target by
+// the vector layer (kernels/simd_*.inl) and compiled for each kernel target by
 // kernels/target_*.cpp inside its namespace. A channel c of x (B, C, S) is B planes of S
 // floats, `stride` = C*S apart. Sums run in 2W float lanes per plane, in double across planes.
 

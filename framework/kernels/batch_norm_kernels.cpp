@@ -6,7 +6,7 @@ namespace poda {
 const IsaTable<BatchNormKernels>& batch_norm_kernels() {
   static const IsaTable<BatchNormKernels> table{{&kernels::batch_norm_scalar,
 #if PODA_KERNELS_X86
-                                                 &kernels::batch_norm_avx2, nullptr
+                                                 &kernels::batch_norm_avx2, &kernels::batch_norm_avx512
 #else
                                                  nullptr, nullptr
 #endif

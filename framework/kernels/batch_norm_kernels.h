@@ -35,7 +35,7 @@ struct BatchNormKernels {
 const IsaTable<BatchNormKernels>& batch_norm_kernels();
 
 namespace kernels {
-extern const BatchNormKernels batch_norm_scalar, batch_norm_avx2;
+extern const BatchNormKernels batch_norm_scalar, batch_norm_avx2, batch_norm_avx512;
 }  // namespace kernels
 
 }  // namespace poda

@@ -1,5 +1,5 @@
 // The target table of the row-grid convolution kernels (kernels/conv_rows.h) and the calls
-// that run the active target's build. The avx512 target runs the AVX2 build.
+// that run the active target's build.
 #include "kernels/conv_rows.h"
 
 namespace poda {
@@ -7,7 +7,7 @@ namespace poda {
 const IsaTable<ConvRowsKernels>& conv_rows_kernels() {
   static const IsaTable<ConvRowsKernels> table{{&kernels::conv_rows_scalar,
 #if PODA_KERNELS_X86
-                                                &kernels::conv_rows_avx2, nullptr
+                                                &kernels::conv_rows_avx2, &kernels::conv_rows_avx512
 #else
                                                 nullptr, nullptr
 #endif

@@ -38,7 +38,7 @@ void conv_rows_weight_grad(const float* dy, std::size_t rows, std::size_t ldd, c
                            float* dw, bool accumulate);
 
 // The builds, one per target (kernels/conv_rows.inl, built by kernels/target_*.cpp); the
-// functions above run the active target's. The avx512 target runs the AVX2 build.
+// functions above run the active target's.
 struct ConvRowsKernels {
   decltype(&poda::conv_rows_forward) forward;
   decltype(&poda::conv_rows_weight_grad) weight_grad;
@@ -46,7 +46,7 @@ struct ConvRowsKernels {
 const IsaTable<ConvRowsKernels>& conv_rows_kernels();
 
 namespace kernels {
-extern const ConvRowsKernels conv_rows_scalar, conv_rows_avx2;
+extern const ConvRowsKernels conv_rows_scalar, conv_rows_avx2, conv_rows_avx512;
 }  // namespace kernels
 
 }  // namespace poda

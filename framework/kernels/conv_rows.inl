@@ -1,5 +1,5 @@
 // The row-grid convolution kernels (kernels/conv_rows.h), written once over the vector layer
-// (simd_generic.inl / simd_avx2.inl: V holds W floats) and compiled for each kernel target
+// (kernels/simd_*.inl: V holds W floats) and compiled for each kernel target
 // by kernels/target_*.cpp inside its namespace. The grid's rows are cut into vectors of W
 // positions (the last of a row shorter when W does not divide the width); the full vectors
 // come first, so at most one block mixes full and partial ones.
@@ -142,25 +142,43 @@ inline void grid_dots(const float* dy, std::size_t ldd, const float* x, const st
   }
 }
 
-// RO rows of dw, all K columns: blocks of four columns, then the rest.
+// The last left < RK + 1 columns (left > 0), in one block of that many.
+template <int RO, int RK>
+inline void grid_dots_upto(std::size_t left, const float* dy, std::size_t ldd, const float* x,
+                           const std::int32_t* off, std::size_t K,
+                           const std::vector<GridVec>& vec, float* dw, bool accumulate) {
+  if constexpr (RK > 1)
+    if (left < std::size_t(RK))
+      return grid_dots_upto<RO, RK - 1>(left, dy, ldd, x, off, K, vec, dw, accumulate);
+  grid_dots<RO, RK>(dy, ldd, x, off, K, vec, dw, accumulate);
+}
+
+// RO rows of dw, all K columns: blocks of dots_block_cols columns (kernels/shifted_dots.inl),
+// then the rest.
 template <int RO>
 void grid_dots_rows(const float* dy, std::size_t ldd, const float* x, const std::int32_t* off,
                     std::size_t K, const std::vector<GridVec>& vec, float* dw, bool accumulate) {
+  constexpr std::size_t RK = dots_block_cols;
   std::size_t k = 0;
-  for (; k + 4 <= K; k += 4) grid_dots<RO, 4>(dy, ldd, x, off + k, K, vec, dw + k, accumulate);
-  if (K - k == 3) grid_dots<RO, 3>(dy, ldd, x, off + k, K, vec, dw + k, accumulate);
-  if (K - k == 2) grid_dots<RO, 2>(dy, ldd, x, off + k, K, vec, dw + k, accumulate);
-  if (K - k == 1) grid_dots<RO, 1>(dy, ldd, x, off + k, K, vec, dw + k, accumulate);
+  for (; k + RK <= K; k += RK) grid_dots<RO, RK>(dy, ldd, x, off + k, K, vec, dw + k, accumulate);
+  if (k < K)
+    grid_dots_upto<RO, RK - 1>(K - k, dy, ldd, x, off + k, K, vec, dw + k, accumulate);
 }
 
-// Rows in blocks of three; four left over run as two and two rather than three and one.
+// Rows in blocks of dots_block_rows; one more than a block left over runs as twos (three
+// rows: four as two and two rather than three and one).
 void conv_rows_weight_grad(const float* dy, std::size_t rows, std::size_t ldd, const float* x,
                            const std::int32_t* offset, std::size_t K, const RowGrid& grid,
                            float* dw, bool accumulate) {
   const std::vector<GridVec>& vec = grid_vectors(grid);
+  constexpr std::size_t RB = dots_block_rows;
   std::size_t o = 0;
-  for (; rows - o >= 3 && rows - o != 4; o += 3)
+  for (; rows - o >= RB && rows - o != RB + 1; o += RB)
+    grid_dots_rows<RB>(dy + o * ldd, ldd, x, offset, K, vec, dw + o * K, accumulate);
+  if (RB > 3 && rows - o == 3) {
     grid_dots_rows<3>(dy + o * ldd, ldd, x, offset, K, vec, dw + o * K, accumulate);
+    o += 3;
+  }
   for (; rows - o >= 2; o += 2)
     grid_dots_rows<2>(dy + o * ldd, ldd, x, offset, K, vec, dw + o * K, accumulate);
   if (rows - o == 1)

@@ -1,13 +1,15 @@
 // The direct kernels (kernels/direct_kernels.h), written once over the vector layer
-// (simd_generic.inl / simd_avx2.inl: V holds W floats) and compiled for each kernel target
-// by kernels/target_*.cpp inside its namespace. The AVX-512 build keeps its own source
-// (kernels/direct_kernels_avx512.cpp) with the same blocking.
+// (simd_generic.inl / simd_neon.inl / simd_avx2.inl / simd_avx512.inl: V holds W floats) and
+// compiled for each kernel target by kernels/target_*.cpp inside its namespace.
 
-// Accumulators a block of R rows may keep: the rest of the registers hold the input
-// vectors and the broadcast weight.
+// Vectors of positions a block of R rows runs: R of them are accumulators, and the rest of
+// the registers hold the input vectors and the broadcast weight. At most 128 positions for
+// one row and 64 for more, so a short map (LeNet-5's 10-wide rows) is not left in long
+// masked tails: 8, 6, 4, 3 vectors of 8 on 16 registers (AVX2), 8, 4, 4, 4 of 16 on 32.
 constexpr int shifted_vectors(int R) {
-  const int budget = (vector_registers - 4) / R;
-  return budget < 1 ? 1 : budget > 8 ? 8 : budget;
+  const int budget = (vector_registers - 4) / R, span = (R == 1 ? 128 : 64) / int(W);
+  const int nv = budget < span ? budget : span;
+  return nv < 1 ? 1 : nv > 8 ? 8 : nv;
 }
 
 // R rows over n <= W * NV positions: y[r, 0:n) = bias[r] + Σ_k w[r, k] * xr[off[k] + 0:n).

@@ -1,5 +1,5 @@
 // The target table of the shifted dot products (kernels/shifted_dots.h) and the call that runs
-// the active target's build. The avx512 target runs the AVX2 build.
+// the active target's build.
 #include "kernels/shifted_dots.h"
 
 namespace poda {
@@ -7,7 +7,7 @@ namespace poda {
 const IsaTable<ShiftedDotsKernels>& shifted_dots_kernels() {
   static const IsaTable<ShiftedDotsKernels> table{{&kernels::shifted_dots_scalar,
 #if PODA_KERNELS_X86
-                                                   &kernels::shifted_dots_avx2, nullptr
+                                                   &kernels::shifted_dots_avx2, &kernels::shifted_dots_avx512
 #else
                                                    nullptr, nullptr
 #endif

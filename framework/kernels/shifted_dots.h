@@ -24,7 +24,7 @@ struct ShiftedDotsKernels {
 const IsaTable<ShiftedDotsKernels>& shifted_dots_kernels();
 
 namespace kernels {
-extern const ShiftedDotsKernels shifted_dots_scalar, shifted_dots_avx2;
+extern const ShiftedDotsKernels shifted_dots_scalar, shifted_dots_avx2, shifted_dots_avx512;
 }  // namespace kernels
 
 }  // namespace poda

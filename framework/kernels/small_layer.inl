@@ -1,6 +1,5 @@
 // The small-layer kernels (kernels/small_layer_kernels.h), written once over the vector layer
-// and compiled for each kernel target (see kernels/direct.inl). The AVX-512 build keeps its
-// own source (kernels/small_layer_kernels_avx512.cpp) with the same blocking.
+// and compiled for each kernel target (see kernels/direct.inl).
 
 // NV output rows x n <= W columns of one filter, kernel K:
 //   y[r, 0:n) = bias + Σ_{c, kh, kw} w[c, kh, kw] * x[c, r + kh, kw + 0:n)

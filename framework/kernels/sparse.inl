@@ -1,6 +1,5 @@
 // The sparse kernels (kernels/sparse_kernels.h), written once over the vector layer and
-// compiled for each kernel target (see kernels/direct.inl). The AVX-512 build keeps its own
-// source (kernels/sparse_kernels_avx512.cpp) with the same blocking plus its slice layout.
+// compiled for each kernel target (see kernels/direct.inl), after kernels/sparse_grid.inl.
 
 // Where column c of a row starts: a table (convolutions) or c * stride (batched Dense).
 struct TableOffset {
@@ -128,8 +127,10 @@ void sliced_matvec(const CsrMatrix& w, const float* bias, const float* x, float*
 }
 
 // Batch 1: the slices where the target permutes a register in one instruction and the layer
-// built them (Dense does), else the CSR loop.
+// built them (Dense does), else the CSR loop. AVX-512 takes the 16 x 32 grid.
 void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
+  if (has_permute2 && w.slices.lanes == W && w.slices.block_cols == 2 * W)
+    return sliced_matvec_grid(w, bias, x, y);
   if (has_permute && w.slices8.lanes == W && w.cols >= W) return sliced_matvec(w, bias, x, y);
   csr_matvec(w, bias, x, y);
 }

@@ -1,5 +1,5 @@
 // The target table of the sparse kernels and the calls that run the active target's build
-// (the builds: kernels/target_*.cpp and the AVX-512 source beside this file).
+// (the builds: kernels/target_*.cpp).
 #include "kernels/sparse_kernels.h"
 
 namespace poda {

@@ -15,6 +15,7 @@
 
 #include "kernels/batch_norm_kernels.h"
 #include "kernels/conv_rows.h"
+#include "kernels/dense_batch_kernels.h"
 #include "kernels/direct_kernels.h"
 #include "kernels/shifted_dots.h"
 #include "kernels/small_layer_kernels.h"
@@ -30,9 +31,11 @@ namespace poda::kernels::avx2 {
 
 #include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
-#include "kernels/conv_rows.inl"
+#include "kernels/dense_batch.inl"
 #include "kernels/shifted_dots.inl"
+#include "kernels/conv_rows.inl"  // after shifted_dots.inl: its block sizes
 #include "kernels/small_layer.inl"
+#include "kernels/sparse_grid.inl"
 #include "kernels/sparse.inl"
 }  // namespace poda::kernels::avx2
 
@@ -40,6 +43,7 @@ namespace poda::kernels::avx2 {
 
 namespace poda::kernels {
 
+const DenseBatchKernels dense_batch_avx2{std::size_t(avx2::dense_batch_rows), avx2::dense_batch};
 const DirectKernels direct_avx2{avx2::dense_rows_shifted, avx2::dense_matvec, avx2::max_pool2x2};
 const SparseKernels sparse_avx2{avx2::sparse_matvec, avx2::sparse_rows_shifted,
                                 avx2::sparse_rows_strided, avx2::transpose,

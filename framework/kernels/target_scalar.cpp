@@ -9,6 +9,7 @@
 
 #include "kernels/batch_norm_kernels.h"
 #include "kernels/conv_rows.h"
+#include "kernels/dense_batch_kernels.h"
 #include "kernels/direct_kernels.h"
 #include "kernels/shifted_dots.h"
 #include "kernels/small_layer_kernels.h"
@@ -31,14 +32,18 @@ namespace poda::kernels::scalar {
 
 #include "kernels/batch_norm.inl"
 #include "kernels/direct.inl"
-#include "kernels/conv_rows.inl"
+#include "kernels/dense_batch.inl"
 #include "kernels/shifted_dots.inl"
+#include "kernels/conv_rows.inl"  // after shifted_dots.inl: its block sizes
 #include "kernels/small_layer.inl"
+#include "kernels/sparse_grid.inl"
 #include "kernels/sparse.inl"
 }  // namespace poda::kernels::scalar
 
 namespace poda::kernels {
 
+const DenseBatchKernels dense_batch_scalar{std::size_t(scalar::dense_batch_rows),
+                                           scalar::dense_batch};
 const DirectKernels direct_scalar{scalar::dense_rows_shifted, scalar::dense_matvec,
                                   scalar::max_pool2x2};
 const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shifted,
