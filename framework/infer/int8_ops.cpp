@@ -17,8 +17,8 @@ Int8DenseOp::Int8DenseOp(std::string name, Array weight, Array bias, QuantGrid i
 void Int8DenseOp::reserve(std::size_t) {
   if (built_) return;
   const std::size_t out = weight_.shape()[0], in = weight_.shape()[1];
-  dense_ = make_int8_linear(weight_.data(), out, in, bias_, input_grid_, false, false);
-  sparse_ = make_int8_linear(weight_.data(), out, in, bias_, input_grid_, true, false);
+  dense_ = make_int8_linear(weight_.data(), out, in, bias_, input_grid_, false, relu_);
+  sparse_ = make_int8_linear(weight_.data(), out, in, bias_, input_grid_, true, relu_);
   built_ = true;
 }
 
@@ -30,7 +30,7 @@ void Int8DenseOp::run(Workspace& ws, std::size_t batch) {
 
 std::string Int8DenseOp::describe() const {
   return "Dense int8(" + std::to_string(weight_.shape()[1]) + " -> " +
-         std::to_string(weight_.shape()[0]) + ")";
+         std::to_string(weight_.shape()[0]) + ")" + (relu_ ? " + ReLU" : "");
 }
 
 // ---- Conv2d ----

@@ -28,6 +28,7 @@ class Int8DenseOp : public LinearOp {
   std::string describe() const override;
   std::string sparse_unsupported() const override { return ""; }
   std::size_t macs() const override { return weight_.size(); }
+  bool fuse_relu() override { return relu_ = true; }  // in the dequantizing epilogue
 
  private:
   QuantGrid input_grid_;
