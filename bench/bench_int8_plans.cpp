@@ -58,8 +58,9 @@ void bench_target(Sequential& model, const Shape& sample, const Int8Inputs& grid
   auto fp32 = build_plan(model, sample, Dispatch::dense);
   auto int8 = build_plan(model, sample, Dispatch::dense, grids);
   if (profile)
-    std::printf("fp32 dense plan:\n%s\nint8 dense plan:\n%s\n", fp32->profile(batch, 50).c_str(),
-                int8->profile(batch, 50).c_str());
+    std::printf("fp32 dense plan:\n%s\nint8 dense plan:\n%s\nint8 plan's kernels:\n%s\n",
+                fp32->profile(batch, 50).c_str(), int8->profile(batch, 50).c_str(),
+                int8->describe(batch).c_str());
   std::vector<double> t_fp32, t_int8, ratio;
   for (int round = 0; round < 9; ++round) {
     t_fp32.push_back(time_per_call([&] { fp32->run(x.data(), batch); }));

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/conv_int8.h"
+#include "kernels/int8_kernels.h"
 #include "int8_reference.h"
 
 using namespace poda;
@@ -58,11 +59,19 @@ TEST_CASE("conv2d_u8s8: equals a direct integer convolution exactly") {
                                    {1, 2, 10, 11, 17, 3, {1, 2, 2, 1}},
                                    {2, 3, 13, 21, 9, 3, {1, 1, 1, 1}},
                                    {1, 4, 6, 30, 3, 1, {}},
-                                   {1, 2, 12, 20, 5, 3, {1, 0, 2, 1}}};
-  for (KernelIsa isa : kernel_isas()) {
-    IsaScope scope(isa);
+                                   {1, 2, 12, 20, 5, 3, {1, 0, 2, 1}},
+                                   // the VNNI panel: rows 8 or 24 wide with padding, so some
+                                   // 16-pixel blocks load two 8-byte halves and the border
+                                   // ones gather; 13 and 33 filters (partial row tiles and
+                                   // blocks); a partial last block; K not a multiple of 4
+                                   {2, 3, 10, 10, 13, 3, {1, 1, 1, 1}},
+                                   {1, 5, 26, 26, 33, 3, {}},
+                                   {2, 2, 12, 28, 7, 5, {1, 2, 1, 1}},
+                                   {1, 3, 16, 16, 18, 3, {2, 1, 1, 1}},
+                                   {1, 1, 20, 20, 17, 2, {1, 0, 2, 1}}};
+  for (const Int8Kernels* build : runnable_int8_kernels()) {
     for (const Case& c : cases) {
-      CAPTURE(kernel_isa_name(isa));
+      CAPTURE(build->name);
       CAPTURE(c.C);
       CAPTURE(c.c_out);
       Int8ConvShape s{c.B, c.C, c.H, c.W, c.k, c.k, c.options};
@@ -71,7 +80,7 @@ TEST_CASE("conv2d_u8s8: equals a direct integer convolution exactly") {
       const std::uint8_t pad = 37;  // a zero point other than 0 shows padding reads it
       const auto packed = pack_int8_weights(w.data(), c.c_out, c.C * c.k * c.k);
       std::vector<std::int32_t> out(c.B * c.c_out * s.out_h() * s.out_w());
-      conv2d_u8s8(x.data(), s, pad, packed, out.data());
+      build->conv(x.data(), s, pad, packed, out.data());
       const auto want = reference_conv(x, s, pad, w, c.c_out);
       std::size_t bad = 0;
       for (std::size_t i = 0; i < out.size(); ++i) bad += out[i] != want[i];
@@ -88,14 +97,31 @@ TEST_CASE("conv2d_u8s8: extreme values sum exactly on every path") {
   for (int level : {127, -127}) {
     const std::vector<std::int8_t> w(c_out * K, static_cast<std::int8_t>(level));
     const auto packed = pack_int8_weights(w.data(), c_out, K);
-    for (KernelIsa isa : kernel_isas()) {
-      CAPTURE(kernel_isa_name(isa));
+    for (const Int8Kernels* build : runnable_int8_kernels()) {
+      CAPTURE(build->name);
       CAPTURE(level);
-      IsaScope scope(isa);
       std::vector<std::int32_t> out(2 * c_out * s.out_h() * s.out_w());
-      conv2d_u8s8(x.data(), s, 255, packed, out.data());
+      build->conv(x.data(), s, 255, packed, out.data());
       for (std::int32_t v : out) CHECK(v == 255 * level * static_cast<std::int32_t>(K));
     }
+  }
+}
+
+TEST_CASE("conv2d_u8s8: the public entry runs the active target's build") {
+  std::mt19937 rng(6);
+  const Int8ConvShape s{2, 20, 12, 12, 5, 5, {}};
+  const auto x = random_u8(2 * 20 * 12 * 12, rng);
+  const auto w = random_s8(50 * 500, rng);
+  const auto packed = pack_int8_weights(w.data(), 50, 500);
+  const auto want = reference_conv(x, s, 3, w, 50);
+  for (KernelIsa isa : kernel_isas()) {
+    CAPTURE(kernel_isa_name(isa));
+    IsaScope scope(isa);
+    std::vector<std::int32_t> out(2 * 50 * 64);
+    conv2d_u8s8(x.data(), s, 3, packed, out.data());
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) bad += out[i] != want[i];
+    CHECK(bad == 0);
   }
 }
 

@@ -37,7 +37,7 @@ std::size_t mismatches(const std::vector<std::int32_t>& got, std::size_t ldc, st
 
 TEST_CASE("gemm_u8s8: every path equals the integer reference exactly") {
   std::mt19937 rng(7);
-  for (KernelIsa isa : kernel_isas()) {
+  for (KernelIsa isa : kernel_isas()) {  // through the public entry, on each target
     IsaScope scope(isa);
     for (const Case& c : kCases) {
       CAPTURE(kernel_isa_name(isa));
@@ -56,6 +56,34 @@ TEST_CASE("gemm_u8s8: every path equals the integer reference exactly") {
   }
 }
 
+TEST_CASE("gemm_u8s8: every build this CPU runs equals the reference (plain AVX2 and AVX-VNNI)") {
+  // Each build called directly, so a CPU with AVX-VNNI also runs the plain AVX2 kernel that
+  // the table no longer picks there; strided A and C, every tile size and tail.
+  std::mt19937 rng(8);
+  std::vector<Case> cases = kCases;
+  for (std::size_t M : {2, 6, 7, 12, 13})
+    for (std::size_t N : {8, 15, 24, 33, 64, 65}) cases.push_back({M, N, 4 * M + N % 5});
+  for (const Int8Kernels* build : runnable_int8_kernels()) {
+    for (const Case& c : cases) {
+      CAPTURE(build->name);
+      CAPTURE(c.M);
+      CAPTURE(c.N);
+      CAPTURE(c.K);
+      const std::size_t lda = c.K + 5, ldc = c.N + 2;
+      const auto A = random_u8(c.M * lda, rng);
+      std::vector<std::uint8_t> dense_a(c.M * c.K);
+      for (std::size_t m = 0; m < c.M; ++m)
+        for (std::size_t k = 0; k < c.K; ++k) dense_a[m * c.K + k] = A[m * lda + k];
+      const auto W = random_s8(c.N * c.K, rng, 0.2);
+      const auto packed = pack_int8_weights(W.data(), c.N, c.K);
+      std::vector<std::int32_t> C(c.M * ldc, -777);
+      build->gemm(c.M, A.data(), lda, packed, C.data(), ldc);
+      CHECK(mismatches(C, ldc, c.M, c.N, reference_gemm_u8s8(c.M, c.N, c.K, dense_a, W)) == 0);
+      for (std::size_t m = 0; m < c.M; ++m) CHECK(C[m * ldc + c.N] == -777);
+    }
+  }
+}
+
 TEST_CASE("gemm_u8s8: extreme values sum exactly (255 x +-127 over a long K)") {
   // Every pair, quad and block of K holds the widest products of one sign, where a kernel
   // that summed pairs in int16 (vpmaddubsw) would saturate; K is odd, so the padding too.
@@ -65,11 +93,10 @@ TEST_CASE("gemm_u8s8: extreme values sum exactly (255 x +-127 over a long K)") {
     CAPTURE(w);
     const std::vector<std::int8_t> W(N * K, static_cast<std::int8_t>(w));
     const auto packed = pack_int8_weights(W.data(), N, K);
-    for (KernelIsa isa : kernel_isas()) {
-      CAPTURE(kernel_isa_name(isa));
-      IsaScope scope(isa);
+    for (const Int8Kernels* build : runnable_int8_kernels()) {
+      CAPTURE(build->name);
       std::vector<std::int32_t> C(M * N);
-      gemm_u8s8(M, A.data(), K, packed, C.data(), N);
+      build->gemm(M, A.data(), K, packed, C.data(), N);
       for (std::int32_t v : C) CHECK(v == 255 * w * static_cast<std::int32_t>(K));
     }
   }
@@ -85,10 +112,21 @@ TEST_CASE("pack_int8_weights: row sums, and K too long for int32 is refused") {
 }
 
 TEST_CASE("int8 kernels: each target runs its own path; AVX-512 without VNNI runs AVX2's") {
+  // The builds the tests run: scalar always, each x86 one exactly where the CPU has it.
+  std::vector<std::string> names;
+  for (const Int8Kernels* build : runnable_int8_kernels()) names.push_back(build->name);
+  std::vector<std::string> want{"scalar"};
+  if (kernel_isa_runnable(KernelIsa::avx2)) want.push_back("avx2");
+  if (kernel_isa_has_avx_vnni()) want.push_back("avx2-vnni");
+  if (kernel_isa_has_vnni()) want.push_back("avx512-vnni");
+  CHECK(names == want);
   CHECK(std::string(int8_kernels().at(KernelIsa::scalar).name) == "scalar");
-  CHECK(std::string(int8_kernels().at(KernelIsa::avx2).name) == "avx2");
+  CHECK(std::string(int8_kernels().at(KernelIsa::avx2).name) ==
+        (kernel_isa_has_avx_vnni() ? "avx2-vnni" : "avx2"));
   CHECK(std::string(int8_kernels().at(KernelIsa::avx512).name) ==
-        (kernel_isa_has_vnni() ? "avx512-vnni" : "avx2"));
+        (kernel_isa_has_vnni()       ? "avx512-vnni"
+         : kernel_isa_has_avx_vnni() ? "avx2-vnni"
+                                     : "avx2"));
   for (KernelIsa isa : kernel_isas()) {
     IsaScope scope(isa);
     CHECK(std::string(int8_kernel_name()) == int8_kernels().at(isa).name);

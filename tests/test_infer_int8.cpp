@@ -45,6 +45,7 @@ Int8Inputs input_grids() {
 
 Array run_plan(Module& model, Dispatch dispatch, const Array& x, std::size_t batch) {
   auto plan = build_plan(model, {1, 8, 8}, dispatch, input_grids());
+  plan->force_fp32_fallback(false);  // the int8 kernels themselves, never their timed fp32 fallback
   const float* y = plan->run(x.data(), batch);
   Array out = empty_array({batch, 5});
   std::copy(y, y + out.size(), out.data());
@@ -97,4 +98,32 @@ TEST_CASE("int8 inference: VNNI and scalar, dense and sparse paths agree exactly
   for (std::size_t i = 0; i < dense_scalar.size(); ++i)
     diff += std::abs(y[i] - dense_scalar.data()[i]);
   CHECK(diff > 0.0);
+}
+
+TEST_CASE("int8 inference: each int8 layer is timed against its fp32 kernel, the faster runs") {
+  auto model = pruned_cnn();
+  const std::size_t batch = 7;
+  Array x = empty_array({batch, 1, 8, 8});
+  Rng rng(6);
+  for (float& v : x) v = rng.normal();
+  auto fp32 = build_plan(*model, {1, 8, 8}, Dispatch::dense);
+  const float* y_fp32 = fp32->run(x.data(), batch);
+  const std::vector<float> want(y_fp32, y_fp32 + batch * 5);
+  auto plan = build_plan(*model, {1, 8, 8}, Dispatch::dense, input_grids());
+  const std::vector<LayerChoice>& picked = plan->choices(batch);
+  REQUIRE(picked.size() == 3);
+  for (const LayerChoice& c : picked) {
+    CAPTURE(c.name);
+    CHECK(c.int8_us > 0.0);
+    CHECK(c.fp32_us > 0.0);
+    CHECK(c.fp32 == (c.fp32_us < c.int8_us));
+  }
+  CHECK(plan->describe(batch).find("(int8 ") != std::string::npos);
+  // The fp32 fallback of every layer computes what the fp32 plan does.
+  for (const LayerChoice& c : picked) CHECK(c.kind.find("int8") != std::string::npos);
+  auto all_fp32 = build_plan(*model, {1, 8, 8}, Dispatch::dense, input_grids());
+  all_fp32->force_fp32_fallback(true);
+  for (const LayerChoice& c : all_fp32->choices(batch)) CHECK(c.fp32);
+  const float* y = all_fp32->run(x.data(), batch);
+  for (std::size_t i = 0; i < want.size(); ++i) CHECK(y[i] == doctest::Approx(want[i]).epsilon(1e-4));
 }

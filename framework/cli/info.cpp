@@ -6,6 +6,7 @@
 
 #include "core/blas_runtime.h"
 #include "kernels/cpu_features.h"
+#include "kernels/gemm_int8.h"
 #include "kernels/isa.h"
 
 namespace poda {
@@ -58,7 +59,9 @@ std::string poda_info_text() {
       << "kernels compiled:  " << isa_list(kernel_isa_compiled) << "\n"
       << "kernels runnable:  " << isa_list(kernel_isa_runnable) << "\n"
       << "kernels chosen:    " << kernel_isa_name(kernel_isa()) << " (" << kernel_isa_how()
-      << (kernel_isa_has_vnni() ? "; avx512 vnni present" : "") << ")\n"
+      << (kernel_isa_has_vnni() ? "; avx512 vnni present" : "")
+      << (kernel_isa_has_avx_vnni() ? "; avx-vnni present" : "") << ")\n"
+      << "int8 kernels:      " << int8_kernel_name() << "\n"
       << "PODA_KERNEL_ISA:   " << env_text("PODA_KERNEL_ISA") << "\n";
   return out.str();
 }

@@ -1,5 +1,6 @@
 #include "infer/int8_ops.h"
 
+#include "core/gemm.h"
 #include "kernels/int8_convert.h"
 
 namespace poda {
@@ -17,20 +18,31 @@ Int8DenseOp::Int8DenseOp(std::string name, Array weight, Array bias, QuantGrid i
 void Int8DenseOp::reserve(std::size_t) {
   if (built_) return;
   const std::size_t out = weight_.shape()[0], in = weight_.shape()[1];
-  dense_ = make_int8_linear(weight_.data(), out, in, bias_, input_grid_, false, false);
-  sparse_ = make_int8_linear(weight_.data(), out, in, bias_, input_grid_, true, false);
+  dense_ = make_int8_linear(weight_.data(), out, in, bias_, input_grid_, false, relu_);
+  sparse_ = make_int8_linear(weight_.data(), out, in, bias_, input_grid_, true, relu_);
   built_ = true;
 }
 
 void Int8DenseOp::run(Workspace& ws, std::size_t batch) {
   // x (B, in) -> y (B, out)
+  if (fp32_fallback_) {  // y = x · W^T + b
+    const std::size_t out = weight_.shape()[0], in = weight_.shape()[1];
+    float* y = ws.slot(this->out);
+    gemm(false, true, batch, out, in, 1.0f, ws.slot(this->in), weight_.data(), 0.0f, y);
+    for (std::size_t b = 0; b < batch; ++b)
+      for (std::size_t n = 0; n < out; ++n) {
+        const float v = y[b * out + n] + bias_[n];
+        y[b * out + n] = relu_ && !(v > 0.0f) ? 0.0f : v;
+      }
+    return;
+  }
   int8_linear_forward(path_ == KernelPath::sparse ? sparse_ : dense_, ws.slot(in), batch,
                       ws.slot(out));
 }
 
 std::string Int8DenseOp::describe() const {
   return "Dense int8(" + std::to_string(weight_.shape()[1]) + " -> " +
-         std::to_string(weight_.shape()[0]) + ")";
+         std::to_string(weight_.shape()[0]) + ")" + (relu_ ? " + ReLU" : "");
 }
 
 // ---- Conv2d ----
@@ -49,12 +61,22 @@ Int8ConvOp::Int8ConvOp(std::string name, Array weight, Array bias, const ConvGeo
   in_shape = input;
   out_shape = {c_out_, shape_.out_h(), shape_.out_w()};
   layout = Layout::batch_major;
+  geometry_ = g;
+  // Built on the unfolded weights only to answer has_direct() before reserve(), which
+  // rebuilds it on the folded ones.
+  fp32_ = std::make_unique<ConvOp>(name_, Array(weight_), Array(), g, input);
 }
 
 void Int8ConvOp::reserve(std::size_t batch) {
   qx_.resize(batch * numel(in_shape));
   acc_.resize(batch * c_out_ * pixels_);
   if (built_) return;
+  Array bias = xt::zeros<float>({c_out_});
+  std::copy(bias_.begin(), bias_.end(), bias.begin());
+  fp32_ = std::make_unique<ConvOp>(name_, Array(weight_), std::move(bias), geometry_, in_shape);
+  fp32_->in = in;
+  fp32_->out = out;
+  fp32_->finalise();
   const std::size_t per_channel = weight_.size() / c_out_;
   const QuantGrid w_grid = weight_grid(weight_.data(), c_out_, per_channel);
   const std::vector<std::int8_t> q = quantize_weight(weight_.data(), w_grid, per_channel);
@@ -67,6 +89,11 @@ void Int8ConvOp::reserve(std::size_t batch) {
 }
 
 void Int8ConvOp::run(Workspace& ws, std::size_t batch) {
+  if (fp32_fallback_) {
+    fp32_->set_dense_kernel(dense_kernel_);
+    fp32_->run(ws, batch);
+    return;
+  }
   const int z_x = input_grid_.zero_point[0];
   quantize_activations(ws.slot(in), batch * numel(in_shape), input_grid_.scale[0], z_x,
                        qx_.data());

@@ -5,9 +5,12 @@
 //   y[n] = s_x * s_w[n] * (acc[n] - z_x * sum_k q_w[n, k]) + b[n].
 // Both are batch-major. Int8DenseOp's two paths are the packed int8 GEMM (VNNI where the CPU
 // has it) and the sparse int8 GEMM, so the plan's dispatch picks between them per layer as
-// it does for fp32; Int8ConvOp goes through im2col and the packed GEMM only.
+// it does for fp32; Int8ConvOp runs the packed int8 convolution (kernels/conv_int8.h). Each
+// also holds its fp32 kernel (an fp32 GEMM; for a convolution a ConvOp with its GEMM and
+// direct kernels), which the plan times against the int8 one and runs where faster.
 // The weights are quantized at the first reserve(), after any BatchNorm was folded in.
 #include <map>
+#include <memory>
 #include <string>
 
 #include "kernels/gemm_int8.h"
@@ -28,6 +31,8 @@ class Int8DenseOp : public LinearOp {
   std::string describe() const override;
   std::string sparse_unsupported() const override { return ""; }
   std::size_t macs() const override { return weight_.size(); }
+  bool fuse_relu() override { return relu_ = true; }  // in the dequantizing epilogue
+  bool has_fp32_fallback() const override { return true; }
 
  private:
   QuantGrid input_grid_;
@@ -45,9 +50,13 @@ class Int8ConvOp : public LinearOp {
   std::string describe() const override;
   std::string sparse_unsupported() const override { return "int8 Conv2d runs the packed GEMM"; }
   std::size_t macs() const override;
+  bool has_fp32_fallback() const override { return true; }
+  bool has_direct(std::size_t batch) const override { return fp32_->has_direct(batch); }
 
  private:
   Int8ConvShape shape_;  // batch set per run
+  ConvGeometry geometry_;
+  std::unique_ptr<ConvOp> fp32_;  // the fp32 kernels, on the folded weights
   std::size_t c_out_, pixels_;
   QuantGrid input_grid_;
   bool built_ = false;

@@ -48,6 +48,11 @@ class LinearOp : public InferOp {
   void set_dense_kernel(DenseKernel k) { dense_kernel_ = k; }
   DenseKernel dense_kernel() const { return dense_kernel_; }
   const CsrMatrix& sparse() const { return csr_; }
+  // An int8 layer's fp32 kernel (infer/int8_ops.h): the plan times the two and runs the fp32
+  // one where it measured faster, so int8 never makes a layer slower.
+  virtual bool has_fp32_fallback() const { return false; }
+  void set_fp32_fallback(bool on) { fp32_fallback_ = on; }
+  bool fp32_fallback() const { return fp32_fallback_; }
   std::size_t bytes_dense() const override {
     return (weight_.size() + bias_.size()) * sizeof(float);
   }
@@ -64,6 +69,7 @@ class LinearOp : public InferOp {
   KernelPath path_ = KernelPath::dense;
   DenseKernel dense_kernel_ = DenseKernel::gemm;
   bool relu_ = false;  // a fused ReLU
+  bool fp32_fallback_ = false;
 };
 
 // y (out, B) = W (out, in) · x (in, B) + b, feature-major. Direct: the matrix-vector kernels

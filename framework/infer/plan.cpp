@@ -82,12 +82,16 @@ void InferencePlan::apply(const std::vector<LayerChoice>& choices) {
   for (std::size_t i = 0; i < linear_.size(); ++i) {
     linear_[i]->set_path(choices[i].path);
     linear_[i]->set_dense_kernel(choices[i].dense_kernel);
+    linear_[i]->set_fp32_fallback(choices[i].fp32);
   }
 }
 
 std::vector<LayerChoice> InferencePlan::choose(std::size_t batch) {
   if (dispatch_ == Dispatch::measured || !forced_dense_) {  // fill every slot plausibly
-    for (LinearOp* op : linear_) op->set_path(KernelPath::dense);
+    for (LinearOp* op : linear_) {
+      op->set_path(KernelPath::dense);
+      op->set_fp32_fallback(false);
+    }
     ws_.slots[0] = calibration_input_.data();
     for (auto& op : ops_) op->run(ws_, batch * op->rows);
   }
@@ -163,11 +167,34 @@ void InferencePlan::pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoi
   op.set_dense_kernel(c.dense_kernel);
 }
 
+// The int8 kernel unless the layer's fp32 one measured faster (a plain comparison: int8 is
+// the one asked for, so only a slower int8 kernel is replaced).
+void InferencePlan::pick_int8_or_fp32(LinearOp& op, std::size_t batch, LayerChoice& c) {
+  double best[2];
+  op.set_path(KernelPath::dense);
+  time_alternating(op, ws_, batch, [&op](int v) { op.set_fp32_fallback(v == 1); }, best);
+  c.int8_us = best[0];
+  c.fp32_us = best[1];
+  c.fp32 = c.fp32_us < c.int8_us;
+  op.set_fp32_fallback(c.fp32);
+}
+
 LayerChoice InferencePlan::choose_layer(LinearOp& op, std::size_t batch) {
   LayerChoice c;
   c.name = op.name();
   c.kind = op.describe();
+  const bool timed_int8 = op.has_fp32_fallback() && !forced_fp32_fallback_;
+  // An int8 layer's GEMM / direct choice is its fp32 kernel's.
+  op.set_fp32_fallback(op.has_fp32_fallback() && forced_fp32_fallback_.value_or(true));
   pick_dense_kernel(op, batch, c);
+  c.fp32 = op.fp32_fallback();
+  if (timed_int8) {
+    pick_int8_or_fp32(op, batch, c);
+    if (c.fp32) {
+      c.reason = "fp32 measured faster than int8";
+      return c;
+    }
+  }
   const std::string unsupported = op.sparse_unsupported();
   c.density = unsupported.empty() ? op.sparse().density() : 1.0;
   if (!unsupported.empty()) {
@@ -199,6 +226,11 @@ std::string InferencePlan::describe(std::size_t batch) {
     text += line;
     if (c.direct_us >= 0) {
       std::snprintf(line, sizeof line, "  (gemm %.1f us, direct %.1f us)", c.gemm_us, c.direct_us);
+      text += line;
+    }
+    if (c.int8_us >= 0) {
+      std::snprintf(line, sizeof line, "  %s (int8 %.1f us, fp32 %.1f us)",
+                    c.fp32 ? "on fp32" : "on int8", c.int8_us, c.fp32_us);
       text += line;
     }
     if (c.dense_us >= 0) {

@@ -44,6 +44,8 @@ struct LayerChoice {
   DenseKernel dense_kernel = DenseKernel::gemm;  // what the dense path runs
   double dense_us = -1.0, sparse_us = -1.0;      // the measured times (-1: not measured)
   double gemm_us = -1.0, direct_us = -1.0;       // the two dense kernels, when timed
+  bool fp32 = false;                             // an int8 layer run on its fp32 kernel
+  double int8_us = -1.0, fp32_us = -1.0;         // an int8 layer's two kernels, timed
   std::string reason;
 };
 
@@ -60,6 +62,9 @@ class InferencePlan {
   // Runs every dense path on kernel k instead of timing GEMM against direct (call before the
   // first run; layers without a direct kernel keep GEMM).
   void force_dense_kernel(DenseKernel k) { forced_dense_ = k; }
+  // Runs every int8 layer on its int8 kernel (false) or on its fp32 one (true) instead of
+  // timing the two (call before the first run): to compare the int8 kernels themselves.
+  void force_fp32_fallback(bool on) { forced_fp32_fallback_ = on; }
   // Sizes the buffers and picks every layer's kernel for this batch size.
   void prepare(std::size_t batch);
   const std::vector<LayerChoice>& choices(std::size_t batch);
@@ -83,6 +88,7 @@ class InferencePlan {
   std::vector<LayerChoice> choose(std::size_t batch);
   LayerChoice choose_layer(LinearOp& op, std::size_t batch);
   void pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoice& c);
+  void pick_int8_or_fp32(LinearOp& op, std::size_t batch, LayerChoice& c);
   void apply(const std::vector<LayerChoice>& choices);
 
   std::vector<std::unique_ptr<InferOp>> ops_;
@@ -92,6 +98,7 @@ class InferencePlan {
   Shape input_shape_, output_shape_;
   Dispatch dispatch_;
   std::optional<DenseKernel> forced_dense_;
+  std::optional<bool> forced_fp32_fallback_;
   Workspace ws_;
   std::size_t capacity_ = 0;  // the batch the buffers hold
   std::vector<std::pair<std::size_t, std::vector<LayerChoice>>> choices_;  // per batch size
@@ -105,6 +112,8 @@ std::unique_ptr<InferencePlan> build_plan(Module& model, const Shape& input_shap
                                           Dispatch dispatch);
 // The same with the layers named in `int8` run in int8 (infer/int8_ops.h) on those input
 // grids; dense / sparse / measured then choose between the int8 dense and sparse GEMMs.
+// Whatever the dispatch, each int8 layer is timed against its fp32 kernel at each batch
+// size and runs the faster (LayerChoice::fp32).
 std::unique_ptr<InferencePlan> build_plan(Module& model, const Shape& input_shape,
                                           Dispatch dispatch, const Int8Inputs& int8);
 

@@ -84,11 +84,6 @@ void conv2d_u8s8_scalar(const std::uint8_t* x, const Int8ConvShape& s, std::uint
   conv2d_im2col(x, s, pad_level, weight, out, gemm_u8s8_scalar);
 }
 
-void conv2d_u8s8_vnni(const std::uint8_t* x, const Int8ConvShape& s, std::uint8_t pad_level,
-                      const PackedInt8Weights& weight, std::int32_t* out) {
-  conv2d_im2col(x, s, pad_level, weight, out, gemm_u8s8_vnni);
-}
-
 }  // namespace detail
 
 }  // namespace poda

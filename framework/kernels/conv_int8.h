@@ -1,9 +1,10 @@
 #pragma once
 // Int8 Conv2d through im2col and the integer GEMM (kernels/gemm_int8.h), the same exact integers
-// as a direct convolution. Scalar and VNNI paths: each sample's patches become the rows of A,
-// the packed weight (C_out, C_in*kH*kW) is W. AVX2 path (conv_int8_avx2.cpp): the patches are
-// written straight into the GEMM's packed int16 panel and the weights are the rows, so the
-// sums land in the output's (C_out, pixels) layout. Padding reads the input's zero point, the
+// as a direct convolution. Scalar path: each sample's patches become the rows of A, the packed
+// weight (C_out, C_in*kH*kW) is W. AVX2 path (conv_int8_avx2.cpp): the patches are written
+// straight into the GEMM's packed int16 panel and the weights are the rows, so the sums land
+// in the output's (C_out, pixels) layout; the VNNI paths (conv_int8_quads.cpp) do the same
+// with a uint8 panel of K quads. Padding reads the input's zero point, the
 // level that stands for real 0. groups == 1 only (poda's zoo models quantized so far).
 #include <cstddef>
 #include <cstdint>
@@ -34,11 +35,15 @@ void im2col_u8(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t p
 
 namespace detail {
 // The paths of conv2d_u8s8, same contract, arguments already checked: im2col and the
-// scalar or VNNI GEMM (conv_int8.cpp), the AVX2 panel (conv_int8_avx2.cpp).
+// scalar GEMM (conv_int8.cpp), the AVX2 int16 panel (conv_int8_avx2.cpp), the AVX-512 VNNI
+// and AVX-VNNI uint8 quad panels (conv_int8_quads.cpp).
 void conv2d_u8s8_scalar(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
                         const PackedInt8Weights& weight, std::int32_t* out);
 void conv2d_u8s8_vnni(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
                       const PackedInt8Weights& weight, std::int32_t* out);
+void conv2d_u8s8_avxvnni(const std::uint8_t* x, const Int8ConvShape& shape,
+                         std::uint8_t pad_level, const PackedInt8Weights& weight,
+                         std::int32_t* out);
 void conv2d_u8s8_avx2(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
                       const PackedInt8Weights& weight, std::int32_t* out);
 }  // namespace detail

@@ -27,6 +27,7 @@ std::string CpuFeatures::describe() const {
   add(avx512vl, "avx512vl");
   add(avx512_vnni, "avx512_vnni");
   add(avx512_bf16, "avx512_bf16");
+  add(avx_vnni, "avx_vnni");
   return out.empty() ? "none" : out;
 }
 
@@ -87,6 +88,7 @@ CpuFeatures detect_cpu_features() {
     if (max_subleaf >= 1) {
       __get_cpuid_count(7, 1, &a, &b, &c, &d);
       f.avx512_bf16 = bit(a, 5) && os_avx512;
+      f.avx_vnni = bit(a, 4) && os_avx;
     }
   }
 

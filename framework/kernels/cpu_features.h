@@ -20,6 +20,7 @@ struct CpuFeatures {
   bool avx512vl = false;
   bool avx512_vnni = false;
   bool avx512_bf16 = false;
+  bool avx_vnni = false;  // the VEX vpdpbusd on ymm (CPUID 7.1 EAX bit 4), AVX state enough
 
   // f, bw, dq and vl together: what OpenBLAS's SkylakeX kernels need.
   bool avx512_base() const { return avx512f && avx512bw && avx512dq && avx512vl; }

@@ -1,9 +1,10 @@
 #pragma once
 // Integer GEMMs of int8 inference: uint8 activations times int8 weights, summed exactly in
 // int32 (the activation and weight grids of kernels/quant_params.h). Three paths compute the
-// same integers, one per kernel target of kernels/int8_kernels.h: AVX-512 VNNI (vpdpbusd: 4 u8 x s8 products summed into each int32 lane),
-// AVX2 (vpmaddwd on both operands widened to int16: 2 products summed into each int32 lane)
-// and a portable scalar loop. None saturates: the sums are exact while K * 255 * 127 fits
+// same integers, one per kernel build of kernels/int8_kernels.h: AVX-512 VNNI (zmm vpdpbusd:
+// 4 u8 x s8 products summed into each int32 lane), AVX-VNNI (the same on ymm, for AVX2-class
+// CPUs that have it), AVX2 (vpmaddwd on both operands widened to int16: 2 products summed
+// into each int32 lane) and a portable scalar loop. None saturates: the sums are exact while K * 255 * 127 fits
 // an int32 (K < 66,000), which the pack functions check.
 //
 // Why AVX2 widens to int16 rather than use vpmaddubsw (u8 x s8 pairs summed into int16):
@@ -68,6 +69,16 @@ void gemm_pairs_avx2(std::size_t M, const std::int32_t* A, std::size_t pairs,
                      const std::int16_t* B, std::size_t N, std::int32_t* C, std::size_t ldc);
 void gemm_u8s8_vnni(std::size_t M, const std::uint8_t* A, std::size_t lda,
                     const PackedInt8Weights& W, std::int32_t* C, std::size_t ldc);
+void gemm_u8s8_avxvnni(std::size_t M, const std::uint8_t* A, std::size_t lda,
+                       const PackedInt8Weights& W, std::int32_t* C, std::size_t ldc);
+// The core of the VNNI convolutions, with the operands' roles swapped: C (M, N) int32 =
+// A (M, K) int8 rows (stride lda) · B^T, B uint8 in the
+// layout of PackedInt8Weights::data for N columns and ceil(K / 4) quads.
+void gemm_quads_s8u8_vnni(std::size_t M, const std::int8_t* A, std::size_t lda, std::size_t K,
+                          const std::uint8_t* B, std::size_t N, std::int32_t* C, std::size_t ldc);
+void gemm_quads_s8u8_avxvnni(std::size_t M, const std::int8_t* A, std::size_t lda,
+                             std::size_t K, const std::uint8_t* B, std::size_t N,
+                             std::int32_t* C, std::size_t ldc);
 void gemm_u8s8_scalar(std::size_t M, const std::uint8_t* A, std::size_t lda,
                       const PackedInt8Weights& W, std::int32_t* C, std::size_t ldc);
 }  // namespace detail

@@ -20,7 +20,14 @@ const Int8Kernels int8_avx2{"avx2",
                             detail::conv2d_u8s8_avx2,
                             detail::quantize_activations_avx2,
                             detail::dequantize_span_avx2};
-// The float conversions of a VNNI CPU are the AVX2 ones (AVX-512 implies AVX2).
+// The float conversions and the sparse GEMM of a VNNI CPU are the AVX2 ones (AVX-512 and
+// AVX-VNNI imply AVX2).
+const Int8Kernels int8_avxvnni{"avx2-vnni",
+                               detail::gemm_u8s8_avxvnni,
+                               detail::sparse_gemm_u8s8_avx2,
+                               detail::conv2d_u8s8_avxvnni,
+                               detail::quantize_activations_avx2,
+                               detail::dequantize_span_avx2};
 const Int8Kernels int8_vnni{"avx512-vnni",
                             detail::gemm_u8s8_vnni,
                             detail::sparse_gemm_u8s8_vnni,
@@ -32,8 +39,17 @@ const Int8Kernels int8_vnni{"avx512-vnni",
 
 const IsaTable<Int8Kernels>& int8_kernels() {
   static const IsaTable<Int8Kernels> table{
-      {&int8_scalar, &int8_avx2, kernel_isa_has_vnni() ? &int8_vnni : nullptr}};
+      {&int8_scalar, kernel_isa_has_avx_vnni() ? &int8_avxvnni : &int8_avx2,
+       kernel_isa_has_vnni() ? &int8_vnni : nullptr}};
   return table;
+}
+
+std::vector<const Int8Kernels*> runnable_int8_kernels() {
+  std::vector<const Int8Kernels*> builds{&int8_scalar};
+  if (kernel_isa_runnable(KernelIsa::avx2)) builds.push_back(&int8_avx2);
+  if (kernel_isa_has_avx_vnni()) builds.push_back(&int8_avxvnni);
+  if (kernel_isa_has_vnni()) builds.push_back(&int8_vnni);
+  return builds;
 }
 
 }  // namespace poda

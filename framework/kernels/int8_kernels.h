@@ -1,10 +1,13 @@
 #pragma once
 // The int8 kernels' entry in the ISA table (kernels/isa.h): every int8 kernel of one target
 // in one struct, so the target PODA_KERNEL_ISA or the CPU chose runs them all, and a test
-// can reach each target's build. The avx512 entry is the VNNI one (vpdpbusd) and exists
-// only where the CPU has VNNI; an AVX-512 CPU without it runs the avx2 entry.
+// can reach each target's build. The avx512 entry is the VNNI one (vpdpbusd on zmm) and
+// exists only where the CPU has AVX-512 VNNI; an AVX-512 CPU without it runs the avx2 entry.
+// The avx2 entry is the AVX-VNNI build (vpdpbusd on ymm) where the CPU has AVX-VNNI, else the
+// plain AVX2 one (vpmaddwd).
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "kernels/conv_int8.h"
 #include "kernels/gemm_int8.h"
@@ -14,7 +17,7 @@
 namespace poda {
 
 struct Int8Kernels {
-  const char* name;  // "scalar", "avx2", "avx512-vnni"
+  const char* name;  // "scalar", "avx2", "avx2-vnni", "avx512-vnni"
   // gemm_u8s8, sparse_gemm_u8s8 and conv2d_u8s8 (kernels/gemm_int8.h, sparse_int8.h,
   // conv_int8.h) after their argument checks.
   void (*gemm)(std::size_t M, const std::uint8_t* A, std::size_t lda, const PackedInt8Weights& W,
@@ -33,5 +36,9 @@ struct Int8Kernels {
 };
 
 const IsaTable<Int8Kernels>& int8_kernels();
+
+// Every build this CPU can run, whichever the table picks (scalar first): the tests run them
+// all, e.g. plain AVX2 and AVX-VNNI on a CPU that has both.
+std::vector<const Int8Kernels*> runnable_int8_kernels();
 
 }  // namespace poda

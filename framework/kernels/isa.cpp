@@ -87,6 +87,15 @@ bool kernel_isa_has_vnni() {
   return kernel_isa_runnable(KernelIsa::avx512) && cpu_features().avx512_vnni;
 }
 
+bool kernel_isa_has_avx_vnni() {
+  static const bool present = [] {
+    const char* env = std::getenv("PODA_INT8_AVX_VNNI");
+    const bool disabled = env && std::string(env) == "0";
+    return kernel_isa_runnable(KernelIsa::avx2) && cpu_features().avx_vnni && !disabled;
+  }();
+  return present;
+}
+
 KernelIsa kernel_isa() {
   return active().isa;
 }

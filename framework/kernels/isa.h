@@ -21,7 +21,7 @@ namespace poda {
 
 // Ordered: a higher target can run everything a lower one can.
 //   scalar: the build's baseline (x86-64 SSE2, aarch64 NEON; with PODA_NATIVE the host's)
-//   avx2:   AVX2 + FMA (Haswell, Zen 1-3)
+//   avx2:   AVX2 + FMA (Haswell, Zen 1-3); AVX-VNNI is a separate flag
 //   avx512: AVX-512 F/BW/DQ/VL (Skylake-SP, Ice Lake, Zen 4-5); VNNI is a separate flag
 enum class KernelIsa : int { scalar = 0, avx2 = 1, avx512 = 2 };
 constexpr std::size_t kernel_isa_count = 3;
@@ -40,6 +40,10 @@ bool kernel_isa_runnable(KernelIsa isa);
 KernelIsa best_kernel_isa();
 // AVX-512 VNNI (vpdpbusd) present beside the avx512 target: the int8 kernels' extra.
 bool kernel_isa_has_vnni();
+// AVX-VNNI (the VEX-encoded 256-bit vpdpbusd) present beside the avx2 target: the int8
+// kernels' extra on AVX2-class CPUs (Intel 12th gen on, Zen 5). PODA_INT8_AVX_VNNI=0 turns it
+// off, to measure or run the plain AVX2 path on such a CPU.
+bool kernel_isa_has_avx_vnni();
 
 // The active target (PODA_KERNEL_ISA or best_kernel_isa(), fixed on first use).
 KernelIsa kernel_isa();
