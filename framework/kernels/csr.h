@@ -25,11 +25,11 @@ namespace poda {
 //
 // The window form groups `groups` slices of `lanes` rows (rows r0 + g * lanes + l, lane l of
 // group g) under one window per slot: a slot holds groups * lanes entries, the window then
-// serves several registers of rows for one load of its inputs (a group's lanes fill less,
-// 43% against 49% at 90% for 16 rows, but loads per entry drop; bench_sparse_matvec).
+// serves several registers of rows for one load of its inputs (on random 90% sparse rows the
+// lanes of four groups fill 37% against 49% for one, but each load serves more entries).
 // The window form also stores each entry's in-window index in its value's lowest
 // index_bits = log2(block_cols) mantissa bits (the weight rounded to the nearest float with
-// those bits, a relative change below 2^-20): the kernel then loads one register per slot
+// those bits, a relative change of at most 2^-21): the kernel then loads one register per slot
 // for both, and a permute reads only those bits of its index lanes. Its slots cost about the
 // same whatever their fill and the loads set their pace (bench_sparse_matvec), so one load
 // fewer per slot is the cheapest slot. Padding lanes stay +0 (index 0).

@@ -134,8 +134,8 @@ inline void window_groups(const float* val, std::size_t stride, const std::uint1
   }
 }
 
-// The same on slices of groups x W rows and windows of W columns (kernels/csr.h, w.slices8
-// when W is 8): a group's rows side by side in a register; a slot loads its window's W inputs
+// y (rows) = bias + w · x on slices of groups x W rows and windows of W columns (kernels/csr.h,
+// w.slices8 when W is 8): a group's rows side by side in a register; a slot loads its window's W inputs
 // once and picks each lane's by one permute per group. One loop over the slice's slots (no
 // branch on how many slots share a window); a last, part-filled slice runs only the groups
 // it has rows in.
