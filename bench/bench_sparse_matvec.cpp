@@ -61,10 +61,11 @@ int main(int argc, char** argv) {
     std::sort(tc.begin(), tc.end());
     const MatvecSlices& s = sliced.slices8;
     std::printf(
-        "density %.3f  nnz %7zu  slots %6zu (fill %.2f)  slices %7.0f ns  csr %7.0f ns"
-        "  csr/slices %.2f\n",
-        d, sliced.nnz(), s.slot_col0.size(),
-        double(sliced.nnz()) / double(8 * std::max<std::size_t>(s.slot_col0.size(), 1)),
+        "density %.3f  nnz %7zu  slots %6zu of %zu rows (fill %.2f)  slices %7.0f ns"
+        "  csr %7.0f ns  csr/slices %.2f\n",
+        d, sliced.nnz(), s.slot_col0.size(), s.lanes * s.groups,
+        double(sliced.nnz()) /
+            double(s.lanes * s.groups * std::max<std::size_t>(s.slot_col0.size(), 1)),
         ts[ts.size() / 2], tc[tc.size() / 2], tc[tc.size() / 2] / ts[ts.size() / 2]);
   }
   return evict_sum == 0.5f;  // keeps the eviction passes

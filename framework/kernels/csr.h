@@ -22,16 +22,30 @@ namespace poda {
 // takes each row's next entry if it lies in the window. A grid block's slot count is its
 // fullest row's, so most of its lanes are padding; windows that follow the entries leave less
 // (random rows at 90% sparsity: lanes 49% full against 37%, at 95% 36% against 28%).
+//
+// The window form groups `groups` slices of `lanes` rows (rows r0 + g * lanes + l, lane l of
+// group g) under one window per slot: a slot holds groups * lanes entries, the window then
+// serves several registers of rows for one load of its inputs (on random 90% sparse rows the
+// lanes of four groups fill 37% against 49% for one, but each load serves more entries).
+// The window form also stores each entry's in-window index in its value's lowest
+// index_bits = log2(block_cols) mantissa bits (the weight rounded to the nearest float with
+// those bits, a relative change of at most 2^-21): the kernel then loads one register per slot
+// for both, and a permute reads only those bits of its index lanes. Its slots cost about the
+// same whatever their fill and the loads set their pace (bench_sparse_matvec), so one load
+// fewer per slot is the cheapest slot. Padding lanes stay +0 (index 0).
 struct MatvecSlices {
   struct Block {
     std::uint32_t col0, slots;  // first column; slots of `lanes` entries
   };
   std::size_t lanes = 0, block_cols = 0;
+  std::size_t groups = 1;  // windows: registers of `lanes` rows a slot serves
   bool windows = false;  // each slot its own window (blocks: runs of slots with one window)
+  int index_bits = 0;    // > 0: val's lowest index_bits bits hold idx (windows only)
   std::vector<std::uint32_t> slice_ptr;  // (slices + 1): slice s holds blocks [ptr[s], ptr[s+1])
   std::vector<Block> blocks;
-  std::vector<std::uint8_t> idx;  // (total slots, lanes): column - col0
-  std::vector<float> val;         // (total slots, lanes): 0 in padding
+  std::vector<std::uint8_t> idx;  // (total slots, groups * lanes): column - col0
+  std::vector<float> val;         // (total slots, groups * lanes): 0 in padding; idx in its
+                                  // low bits when index_bits > 0
   // Each slot's block's col0, and each slice's first slot: a kernel can walk a slice's slots
   // in one loop, with no branch on how many slots a block has.
   std::vector<std::uint16_t> slot_col0;    // (total slots)
@@ -45,7 +59,8 @@ struct CsrMatrix {
   std::vector<std::uint16_t> col;     // (nnz)
   std::vector<float> val;             // (nnz)
   // Empty unless add_matvec_slices() built them: 16 rows x 32 columns for the AVX-512
-  // kernel (vpermt2ps over two registers), 8 x 8 windows for the AVX2 kernel (vpermps over one).
+  // kernel (vpermt2ps over two registers), 8 x 8 windows in slices of 4 x 8 rows for the AVX2
+  // kernel (vpermps over one).
   MatvecSlices slices, slices8;
 
   std::size_t nnz() const { return val.size(); }
@@ -66,5 +81,9 @@ CsrMatrix csr_from_dense(const float* w, std::size_t rows, std::size_t cols);
 
 // Builds m.slices and m.slices8 from m's rows (for layers that run at batch 1: Dense).
 void add_matvec_slices(CsrMatrix& m);
+
+// The float nearest to v whose lowest `bits` mantissa bits are `index` (index < 2^bits), its
+// sign and exponent kept: how the window slices store a value with its index.
+float with_index_bits(float v, unsigned index, int bits);
 
 }  // namespace poda

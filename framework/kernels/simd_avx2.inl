@@ -23,12 +23,17 @@ inline V vmul(V a, V b) { return _mm256_mul_ps(a, b); }
 inline V vselect_positive(V z, V g) {
   return _mm256_and_ps(_mm256_cmp_ps(z, _mm256_setzero_ps(), _CMP_NLE_UQ), g);
 }
-// (xb[idx[0]], ..., xb[idx[W-1]]) for 8-bit indices below W: one vpermps, so the sparse
-// batch-1 kernel takes the 8 x 8 slice layout.
+// (table[k0 & 7], ..., table[k7 & 7]) for k the bits of key's lanes: one vpermps, which reads
+// only those three bits (the window slices keep a weight's index there, kernels/csr.h).
 constexpr bool has_permute = true;
-inline V vpermute(V xb, const std::uint8_t* idx) {
-  const __m256i i = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(idx)));
-  return _mm256_permutevar8x32_ps(xb, i);
+inline V vpermute_low_bits(V table, V key) {
+  return _mm256_permutevar8x32_ps(table, _mm256_castps_si256(key));
+}
+// v, from here on in a register: a loaded value used twice is then loaded once (GCC otherwise
+// folds a second load into the other use, and loads set the pace of the sliced kernel).
+inline V vkeep(V v) {
+  __asm__("" : "+x"(v));
+  return v;
 }
 
 // All ones in the first min(n, W) lanes.

@@ -35,11 +35,17 @@ inline __m512i permute_index(const std::uint8_t* idx) {
   return _mm512_maskz_cvtepu8_epi32(all_lanes,
                                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(idx)));
 }
-// (xb[idx[0]], ..., xb[idx[W-1]]) for indices below W: one vpermps. The sparse batch-1
-// kernel takes the two-register form below (its 16 x 32 grid), not this one.
+// (table[k0 & 15], ..., table[k15 & 15]) for k the bits of key's lanes: one vpermps, which
+// reads only those four bits (the window slices keep a weight's index there, kernels/csr.h).
+// The sparse batch-1 kernel takes the two-register grid below on this target, not the windows.
 constexpr bool has_permute = true;
-inline V vpermute(V xb, const std::uint8_t* idx) {
-  return _mm512_maskz_permutexvar_ps(all_lanes, permute_index(idx), xb);
+inline V vpermute_low_bits(V table, V key) {
+  return _mm512_maskz_permutexvar_ps(all_lanes, _mm512_castps_si512(key), table);
+}
+// v, from here on in a register (see kernels/simd_avx2.inl).
+inline V vkeep(V v) {
+  __asm__("" : "+v"(v));
+  return v;
 }
 // (x[idx[0]], ..., x[idx[W-1]]) for x = (lo, hi), 2W floats, and indices below 2W: one
 // vpermt2ps, so the sparse batch-1 kernel takes the 16 x 32 grid layout (kernels/csr.h).

@@ -27,9 +27,14 @@ inline V vmul(V a, V b) { return a * b; }
 inline V vselect_positive(V z, V g) { return z <= vzero() ? vzero() : g; }
 // No one-instruction permute in the baseline: the sparse batch-1 kernel keeps the CSR loop.
 constexpr bool has_permute = false;
-inline V vpermute(V xb, const std::uint8_t* idx) {
-  return V{xb[idx[0]], xb[idx[1]], xb[idx[2]], xb[idx[3]]};
+// (table[k0 & 3], ..., table[k3 & 3]) for k the bits of key's lanes (what vpermps does).
+inline V vpermute_low_bits(V table, V key) {
+  std::uint32_t k[4];
+  std::memcpy(k, &key, sizeof k);
+  return V{table[k[0] & 3], table[k[1] & 3], table[k[2] & 3], table[k[3] & 3]};
 }
+// v unchanged (the x86 build pins it in a register, see simd_avx2.inl).
+inline V vkeep(V v) { return v; }
 
 inline V vload_n(const float* p, std::size_t n) {
   V v = vzero();

@@ -24,12 +24,17 @@ inline V vfma(V a, V b, V c) { return vfmaq_f32(c, a, b); }  // c + a * b, one r
 inline V vmax(V a, V b) { return vmaxq_f32(a, b); }
 // The sparse batch-1 kernel has slice layouts for 8 and 16 lanes only: it keeps the CSR loop.
 constexpr bool has_permute = false;
-inline V vpermute(V xb, const std::uint8_t* idx) {
-  const float lanes[4] = {vgetq_lane_f32(xb, 0), vgetq_lane_f32(xb, 1), vgetq_lane_f32(xb, 2),
-                          vgetq_lane_f32(xb, 3)};
-  const float picked[4] = {lanes[idx[0]], lanes[idx[1]], lanes[idx[2]], lanes[idx[3]]};
+// (table[k0 & 3], ..., table[k3 & 3]) for k the bits of key's lanes (what vpermps does).
+inline V vpermute_low_bits(V table, V key) {
+  float lanes[4];
+  std::uint32_t k[4];
+  vst1q_f32(lanes, table);
+  vst1q_u32(k, vreinterpretq_u32_f32(key));
+  const float picked[4] = {lanes[k[0] & 3], lanes[k[1] & 3], lanes[k[2] & 3], lanes[k[3] & 3]};
   return vld1q_f32(picked);
 }
+// v unchanged (the x86 build pins it in a register, see simd_avx2.inl).
+inline V vkeep(V v) { return v; }
 
 inline V vload_n(const float* p, std::size_t n) {
   float lanes[4] = {0.0f, 0.0f, 0.0f, 0.0f};

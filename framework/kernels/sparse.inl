@@ -99,39 +99,82 @@ void csr_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y)
   }
 }
 
-// The same on slices of W rows and windows of W columns (kernels/csr.h, w.slices8 when W is 8):
-// a slice's rows side by side; a slot loads its window's W inputs and picks each lane's by one
-// permute. One loop over the slice's slots (no branch on how many slots share a window),
-// four FMA chains.
+// acc + val (W rows) * window[idx]: the slot's values carry their in-window index in their
+// low bits (kernels/csr.h), so one load gives both the FMA's factor and the permute's index.
+inline V window_slot(const float* val, V window, V acc) {
+  const V v = vkeep(vload(val));
+  return vfma(v, vpermute_low_bits(window, v), acc);
+}
+
+// sum[g] (W rows) = Σ over slots [k, end) of G groups of W rows: each slot loads its window
+// once for all G groups (val: stride floats a slot, group g at g * W); H slots in flight so
+// at least four FMA chains run.
+template <int G>
+inline void window_groups(const float* val, std::size_t stride, const std::uint16_t* col0,
+                          std::size_t k, std::size_t end, const float* x, V* sum) {
+  constexpr int H = G >= 2 ? 2 : 4;
+  V a[H][G];
+  PODA_UNROLL for (int h = 0; h < H; ++h) PODA_UNROLL for (int g = 0; g < G; ++g) a[h][g] =
+      vzero();
+  for (; k + H <= end; k += H)
+    PODA_UNROLL for (int h = 0; h < H; ++h) {
+      const V window = vkeep(vload(x + col0[k + h]));
+      PODA_UNROLL for (int g = 0; g < G; ++g) a[h][g] =
+          window_slot(val + (k + h) * stride + g * W, window, a[h][g]);
+    }
+  for (; k < end; ++k) {
+    const V window = vkeep(vload(x + col0[k]));
+    PODA_UNROLL for (int g = 0; g < G; ++g) a[0][g] =
+        window_slot(val + k * stride + g * W, window, a[0][g]);
+  }
+  PODA_UNROLL for (int g = 0; g < G; ++g) {
+    sum[g] = a[0][g];
+    PODA_UNROLL for (int h = 1; h < H; ++h) sum[g] = vadd(sum[g], a[h][g]);
+  }
+}
+
+// y (rows) = bias + w · x on slices of groups x W rows and windows of W columns (kernels/csr.h,
+// w.slices8 when W is 8): a group's rows side by side in a register; a slot loads its window's W inputs
+// once and picks each lane's by one permute per group. One loop over the slice's slots (no
+// branch on how many slots share a window); a last, part-filled slice runs only the groups
+// it has rows in.
+constexpr std::size_t max_window_groups = 4;
 void sliced_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
   const MatvecSlices& s = w.slices8;
-  const float* val = s.val.data();         // (slots, W)
-  const std::uint8_t* idx = s.idx.data();  // (slots, W)
+  const std::size_t stride = s.groups * W, slice_rows = stride;
+  const float* val = s.val.data();  // (slots, groups * W), indices in the low bits
   const std::uint16_t* col0 = s.slot_col0.data();
   for (std::size_t sl = 0; sl + 1 < s.slice_slots.size(); ++sl) {
-    V a[4] = {vzero(), vzero(), vzero(), vzero()};
-    std::size_t k = s.slice_slots[sl];
-    const std::size_t end = s.slice_slots[sl + 1];
-    for (; k + 4 <= end; k += 4)
-      PODA_UNROLL for (std::size_t u = 0; u < 4; ++u) a[u] =
-          vfma(vload(val + (k + u) * W), vpermute(vload(x + col0[k + u]), idx + (k + u) * W), a[u]);
-    for (; k < end; ++k)
-      a[0] = vfma(vload(val + k * W), vpermute(vload(x + col0[k]), idx + k * W), a[0]);
-    const std::size_t r0 = sl * W, n = w.rows - r0;  // rows in this slice: min(n, W)
-    const V sum = vadd(vadd(a[0], a[1]), vadd(a[2], a[3]));
-    if (n >= W)
-      vstore(y + r0, bias ? vadd(sum, vload(bias + r0)) : sum);
+    const std::size_t r0 = sl * slice_rows, n = std::min(slice_rows, w.rows - r0);
+    const std::size_t groups = (n + W - 1) / W, k = s.slice_slots[sl], end = s.slice_slots[sl + 1];
+    V sum[max_window_groups];
+    if (groups == 4)
+      window_groups<4>(val, stride, col0, k, end, x, sum);
+    else if (groups == 3)
+      window_groups<3>(val, stride, col0, k, end, x, sum);
+    else if (groups == 2)
+      window_groups<2>(val, stride, col0, k, end, x, sum);
     else
-      vstore_n(y + r0, bias ? vadd(sum, vload_n(bias + r0, n)) : sum, n);
+      window_groups<1>(val, stride, col0, k, end, x, sum);
+    for (std::size_t g = 0; g < groups; ++g) {
+      const std::size_t rg = r0 + g * W, m = n - g * W;  // rows in this group: min(m, W)
+      if (m >= W)
+        vstore(y + rg, bias ? vadd(sum[g], vload(bias + rg)) : sum[g]);
+      else
+        vstore_n(y + rg, bias ? vadd(sum[g], vload_n(bias + rg, m)) : sum[g], m);
+    }
   }
 }
 
 // Batch 1: the slices where the target permutes a register in one instruction and the layer
-// built them (Dense does), else the CSR loop. AVX-512 takes the 16 x 32 grid.
+// built them for its width (Dense does), else the CSR loop. AVX-512 takes the 16 x 32 grid.
 void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
   if (has_permute2 && w.slices.lanes == W && w.slices.block_cols == 2 * W)
     return sliced_matvec_grid(w, bias, x, y);
-  if (has_permute && w.slices8.lanes == W && w.cols >= W) return sliced_matvec(w, bias, x, y);
+  const MatvecSlices& s = w.slices8;
+  if (has_permute && s.lanes == W && s.block_cols == W && (std::size_t(1) << s.index_bits) == W &&
+      s.groups >= 1 && s.groups <= max_window_groups && w.cols >= W)
+    return sliced_matvec(w, bias, x, y);
   csr_matvec(w, bias, x, y);
 }
 
