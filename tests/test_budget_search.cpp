@@ -10,6 +10,8 @@
 #include "budget/strategies/netadapt.h"
 #include "budget/strategy.h"
 #include "gradcheck.h"
+#include "core/blas_runtime.h"
+#include "kernels/cpu_features.h"
 #include "kernels/isa.h"
 #include "nn/model_builder.h"
 #include "nn/zoo.h"
@@ -116,6 +118,12 @@ TEST_CASE("budget search: the latency table is kept, reused, and its own per ker
   CHECK(second.base == doctest::Approx(first.base).epsilon(1e-5));
   for (std::size_t i = 0; i < entries.size(); ++i)
     CHECK(second.entries[i].delta == doctest::Approx(first.entries[i].delta).epsilon(1e-5));
+  // The brand alone does not tell CPUs apart (a virtual machine may call every EPYC "AMD
+  // EPYC"): the key also names the CPU's features, its cpuid signature and the BLAS core.
+  const std::string key = f.kept.begin()->first;
+  CHECK(key.find("\ncpu features " + cpu_features().describe() + "\n") != std::string::npos);
+  CHECK(key.find("\ncpu signature ") != std::string::npos);
+  CHECK(key.find("\nblas core " + blas_core_name() + "\n") != std::string::npos);
   const KernelIsa chosen = kernel_isa();
   const KernelIsa other = chosen == KernelIsa::scalar ? best_kernel_isa() : KernelIsa::scalar;
   if (other != chosen) {

@@ -5,6 +5,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 #include <fmt/format.h>
 
 #include "budget/quantity.h"
@@ -73,6 +77,22 @@ CostTable count_table(BudgetProblem& problem, std::vector<CostEntry> entries,
   return table;
 }
 
+// The CPU's family, model and stepping (cpuid leaf 1): a virtual machine may name every AMD
+// EPYC "AMD EPYC", so the brand alone let a Zen 5 run forced to the avx2 target reuse a Zen 3
+// table. "" off x86.
+std::string cpu_signature() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return "";
+  const unsigned base_family = (a >> 8) & 0xf;
+  const unsigned family = base_family + (base_family == 0xf ? (a >> 20) & 0xff : 0);
+  const unsigned model = ((a >> 4) & 0xf) | (base_family >= 0x6 ? ((a >> 16) & 0xf) << 4 : 0);
+  return fmt::format("family {:#x} model {:#x} stepping {}", family, model, a & 0xf);
+#else
+  return "";
+#endif
+}
+
 }  // namespace
 
 std::vector<CostEntry> candidates(const std::vector<BudgetLayer>& layers,
@@ -96,7 +116,9 @@ CriterionContext criterion_context(BudgetProblem& problem) {
 
 std::string latency_table_key(BudgetProblem& problem, const std::vector<CostEntry>& entries) {
   std::ostringstream key;
-  key << "cpu " << cpu_features().brand << "\nkernel target " << kernel_isa_name(kernel_isa())
+  key << "cpu " << cpu_features().brand << "\ncpu signature " << cpu_signature()
+      << "\ncpu features " << cpu_features().describe()
+      << "\nkernel target " << kernel_isa_name(kernel_isa()) << "\nblas core " << blas_core_name()
       << "\nblas threads " << blas_threads() << "\nbatch " << problem.settings.budget->batch
       << "\ninput " << shape_str(problem.input_shape) << "\n";
   for (const auto& [name, module] : problem.model.named_modules())
@@ -143,10 +165,10 @@ bool read_table_text(const std::string& text, CostTable& table) {
 }
 
 BudgetMeasurement measure_problem(BudgetProblem& problem, const std::string& format,
-                                  const LatencyProtocol& protocol) {
+                                  const LatencyProtocol& protocol, int readings) {
   const BudgetSpec& b = *problem.settings.budget;
   if (format.empty() || b.kind != BudgetKind::bytes)
-    return measure_budget(problem.model, problem.input_shape, b, protocol);
+    return measure_budget(problem.model, problem.input_shape, b, protocol, readings);
   if (!problem.quantize_trial)
     throw std::logic_error("budget: value format '" + format + "' without quantize_trial");
   BudgetMeasurement m;

@@ -43,7 +43,8 @@ CostTable measure_costs(BudgetProblem& problem, std::vector<CostEntry> entries,
 // a bytes budget in a quantized format is problem.quantize_trial's count, the rest
 // measure_budget (budget/quantity.h).
 BudgetMeasurement measure_problem(BudgetProblem& problem, const std::string& format,
-                                  const LatencyProtocol& protocol);
+                                  const LatencyProtocol& protocol,
+                                  int readings = kSearchReadings);
 
 // What a search aims at in `format`: a timed budget kSearchLatencyMargin beyond, a bytes
 // budget stored quantized problem.quantized_bytes_margin below (the pruning fine-tune after the

@@ -92,13 +92,19 @@ void print_speedups(const InferenceMeasurement& m, std::size_t batch) {
 void print_deployed(Sequential& model, const Shape& input, const BenchOptions& o,
                     const LatencyProtocol& protocol) {
   std::printf("\ndeployed path (compacted where it can be, fastest kernel per layer), timed in "
-              "alternation with dense alone:\n");
+              "alternation with dense alone, the fastest of %d readings as a budget run's "
+              "check reads it (budget/quantity.h):\n",
+              kFinalReadings);
   std::string layers, note;
   for (std::size_t b : o.batch_sizes) {
-    const DeployedTiming t = time_deployed(model, input, b, protocol);
+    std::vector<double> each;
+    const DeployedTiming t = fastest_deployed(model, input, b, protocol, kFinalReadings, &each);
     note = t.note;
-    std::printf("deployed batch %zu: %.1f us, dense %.1f us, speed-up %.3fx\n", b,
-                t.deployed.median_us, t.dense.median_us, t.speedup());
+    std::string readings;
+    for (double us : each) readings += fmt::format(" {:.2f}", us);
+    std::printf("deployed batch %zu: %.2f us, dense %.2f us, speed-up %.3fx (deployed us per "
+                "reading:%s)\n",
+                b, t.deployed.median_us, t.dense.median_us, t.speedup(), readings.c_str());
     layers += "batch " + std::to_string(b) + ":\n" + t.layers;
   }
   std::printf("deployed bytes %.0f, MACs per sample %.0f\n", stored_bytes(model, input),

@@ -16,6 +16,7 @@
 
 #include "budget/cost_table.h"
 #include "budget/quantity.h"
+#include "budget/saving_search.h"
 #include "budget/solver.h"
 #include "budget/strategy.h"
 #include "prune/target.h"
@@ -257,12 +258,11 @@ class LookupTable : public BudgetStrategy {
   }
 
  private:
-  // Solves, measures the answer as a whole and, while it misses, asks the solver for more
-  // saving in proportion to the miss (the chain correction splits savings by MACs, and time
-  // is not exactly MACs, so the table can promise more than the whole gives). Once an answer
-  // meets the budget, the tries left halve the gap between the largest scale that missed
-  // and the smallest that met, keeping the met answer of least predicted loss.
-  // Returns the predicted loss of the answer kept.
+  // Solves, measures the answer as a whole and corrects the saving asked of the solver by a
+  // bracketed search (budget/saving_search.h): the chain correction splits savings by MACs,
+  // and time is not exactly MACs, so the table can promise more or less than the whole gives.
+  // Each answer is measured once per saving asked (nearby savings often give the same
+  // answer); the met answer of least saving is kept. Returns its predicted loss.
   static double solve(BudgetProblem& problem, const std::vector<BudgetLayer>& layers,
                       const CostTable& table, const std::string& format, BudgetSearch& result) {
     const BudgetSpec& budget = *problem.settings.budget;
@@ -270,35 +270,44 @@ class LookupTable : public BudgetStrategy {
     const std::vector<SolverLayer> options = solver_layers(problem, layers, table.entries, index);
     const double aim = aimed_budget(problem, format);
     const double target = budget.kind == BudgetKind::speedup ? table.base / aim : aim;
-    double scale = 1.0, missed = 1.0, met = 0.0, best_loss = 0.0;  // below 1: never asked
-    for (int attempt = 1; attempt <= kTries; ++attempt) {
-      const SolverResult solved = solve_budget(options, (table.base - target) * scale);
-      if (!solved.feasible) return best_loss;
-      const std::vector<LayerForm> forms = chosen_forms(layers, index, solved);
-      const Check c = measure_choice(problem, forms, table.base, format);
-      say(problem, fmt::format("budget search, try {}: table {:.6g}, measured {:.6g} against "
-                               "{:.6g}", attempt, table.base - solved.saving, c.measured,
-                               c.limit));
-      if (c.met()) {
-        if (!result.feasible || solved.loss < best_loss) {
-          result.layers = forms;
-          result.predicted = c.value;
-          result.feasible = true;
-          best_loss = solved.loss;
-        }
-        met = scale;
-      } else {
-        missed = scale;
+    struct Tried {
+      std::vector<LayerForm> forms;
+      double loss = 0.0;
+      Check check;
+    };
+    std::map<double, Tried> tried;  // by the saving asked
+    std::map<std::vector<int>, Check> measured;  // by the solver's choice
+    int attempt = 0;
+    const auto probe = [&](double saving) {
+      SavingReading r;
+      const SolverResult solved = solve_budget(options, saving);
+      if (!solved.feasible) return r;
+      Tried t{chosen_forms(layers, index, solved), solved.loss, {}};
+      const auto seen = measured.find(solved.choice);
+      t.check = seen != measured.end() ? seen->second
+                                       : measure_choice(problem, t.forms, table.base, format);
+      if (seen == measured.end()) {
+        measured[solved.choice] = t.check;
+        say(problem, fmt::format("budget search, try {}: saving asked {:.6g}, table {:.6g}, "
+                                 "measured {:.6g} against {:.6g}",
+                                 ++attempt, saving, table.base - solved.saving, t.check.measured,
+                                 t.check.limit));
       }
-      if (met > 0.0 && met - missed < 0.02 * met) return best_loss;
-      if (met > 0.0) {
-        scale = 0.5 * (missed + met);
-      } else {
-        const double needed = c.reference - c.limit, got = c.reference - c.measured;
-        scale *= got > 0.0 ? std::min(4.0, needed / got) : 2.0;
-      }
-    }
-    return best_loss;
+      r = {true, t.check.reference, t.check.limit, t.check.measured};
+      tried[saving] = std::move(t);
+      return r;
+    };
+    SavingSearchSettings settings;
+    settings.first = table.base - target;
+    settings.most = solve_budget(options, 0.0).max_saving;
+    settings.tries = kTries;
+    const SavingSearchResult found = search_saving(probe, settings);
+    if (!found.found) return 0.0;
+    const Tried& kept = tried.at(found.asked);
+    result.layers = kept.forms;
+    result.predicted = kept.check.value;
+    result.feasible = true;
+    return kept.loss;
   }
 };
 

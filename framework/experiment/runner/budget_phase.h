@@ -12,6 +12,7 @@
 #include "experiment/config/config.h"
 #include "experiment/results/run_record.h"
 #include "experiment/runner/data_source.h"
+#include "measure/latency.h"
 #include "nn/layers/sequential.h"
 #include "train/metrics.h"
 #include "train/progress.h"
@@ -48,6 +49,11 @@ void record_budget_settings(const ExperimentConfig& config, RunRecord& record);
 // records search_seconds, budget_choice, budget_candidates, acc_before_finetune and
 // bn_recalibration.
 BudgetOutcome prune_to_budget(Sequential& model, const BudgetRun& run, RunRecord& record);
+
+// The protocol a run's final check times a budget with (its measure: latency protocol), which
+// the final choice re-measures every candidate with too, the same number of readings
+// (kFinalReadings, budget/quantity.h): the choice and the check then measure alike.
+LatencyProtocol budget_final_protocol(const ExperimentConfig& config);
 
 // Measures the final model's budget quantity and records budget_achieved and budget_met;
 // `quantized_bytes` (the quantize phase's bytes_quant of the final model), when given, is
