@@ -79,6 +79,20 @@ void conv2d_im2col(const std::uint8_t* x, const Int8ConvShape& s, std::uint8_t p
 
 }  // namespace
 
+std::vector<Tap> window_taps(const Int8ConvShape& s) {
+  std::vector<Tap> taps;
+  const long dil = static_cast<long>(s.options.dilation);
+  const long H = static_cast<long>(s.height), W = static_cast<long>(s.width);
+  for (std::size_t c = 0; c < s.channels; ++c)
+    for (std::size_t i = 0; i < s.kernel_h; ++i)
+      for (std::size_t j = 0; j < s.kernel_w; ++j) {
+        const long ch = static_cast<long>(c), dy = static_cast<long>(i) * dil,
+                   dx = static_cast<long>(j) * dil;
+        taps.push_back({ch, dy, dx, (ch * H + dy) * W + dx});
+      }
+  return taps;
+}
+
 void conv2d_u8s8_scalar(const std::uint8_t* x, const Int8ConvShape& s, std::uint8_t pad_level,
                         const PackedInt8Weights& weight, std::int32_t* out) {
   conv2d_im2col(x, s, pad_level, weight, out, gemm_u8s8_scalar);

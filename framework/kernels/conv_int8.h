@@ -46,6 +46,14 @@ void conv2d_u8s8_avxvnni(const std::uint8_t* x, const Int8ConvShape& shape,
                          std::int32_t* out);
 void conv2d_u8s8_avx2(const std::uint8_t* x, const Int8ConvShape& shape, std::uint8_t pad_level,
                       const PackedInt8Weights& weight, std::int32_t* out);
+
+// Tap t = (c, i, j) of the window: its input channel and offsets from the window's corner.
+// The panel builders of the AVX2 and VNNI paths walk a shape's taps in this order.
+struct Tap {
+  long channel, dy, dx;
+  long offset;  // (channel * H + dy) * W + dx: where the tap reads, from the corner pixel
+};
+std::vector<Tap> window_taps(const Int8ConvShape& s);
 }  // namespace detail
 
 }  // namespace poda

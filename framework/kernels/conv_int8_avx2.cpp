@@ -22,13 +22,6 @@ namespace {
 
 constexpr std::size_t kPixels = kInt16Lanes;  // output pixels per panel block
 
-// Tap k = (c, i, j) of the window: its input channel and its offset from the window's
-// top-left corner.
-struct Tap {
-  long channel, dy, dx;
-  long offset;  // (channel * H + dy) * W + dx: where the tap reads, from the corner pixel
-};
-
 // The sizes the panel's inner loop reads, computed once per call.
 struct Geometry {
   long H, W, pad, stride, out_w, pixels;
@@ -43,20 +36,6 @@ struct Geometry {
         window_h(static_cast<long>((s.kernel_h - 1) * s.options.dilation + 1)),
         window_w(static_cast<long>((s.kernel_w - 1) * s.options.dilation + 1)) {}
 };
-
-std::vector<Tap> window_taps(const Int8ConvShape& s) {
-  std::vector<Tap> taps;
-  const long dil = static_cast<long>(s.options.dilation);
-  const long H = static_cast<long>(s.height), W = static_cast<long>(s.width);
-  for (std::size_t c = 0; c < s.channels; ++c)
-    for (std::size_t i = 0; i < s.kernel_h; ++i)
-      for (std::size_t j = 0; j < s.kernel_w; ++j) {
-        const long ch = static_cast<long>(c), dy = static_cast<long>(i) * dil,
-                   dx = static_cast<long>(j) * dil;
-        taps.push_back({ch, dy, dx, (ch * H + dy) * W + dx});
-      }
-  return taps;
-}
 
 // The weight rows as int16 pairs, out (C_out, pairs), read back from the packed layout.
 void weight_rows(const PackedInt8Weights& W, std::vector<std::int32_t>& out) {

@@ -20,26 +20,6 @@ namespace poda::detail {
 
 namespace {
 
-// Tap t = (c, i, j) of the window: its input channel and offsets from the window's corner.
-struct Tap {
-  long channel, dy, dx;
-  long offset;  // (channel * H + dy) * W + dx: where the tap reads, from the corner pixel
-};
-
-std::vector<Tap> window_taps(const Int8ConvShape& s) {
-  std::vector<Tap> taps;
-  const long dil = static_cast<long>(s.options.dilation);
-  const long H = static_cast<long>(s.height), W = static_cast<long>(s.width);
-  for (std::size_t c = 0; c < s.channels; ++c)
-    for (std::size_t i = 0; i < s.kernel_h; ++i)
-      for (std::size_t j = 0; j < s.kernel_w; ++j) {
-        const long ch = static_cast<long>(c), dy = static_cast<long>(i) * dil,
-                   dx = static_cast<long>(j) * dil;
-        taps.push_back({ch, dy, dx, (ch * H + dy) * W + dx});
-      }
-  return taps;
-}
-
 // 4 taps of 16 pixels (16 bytes each) -> 16 int32 lanes of 4 taps: the panel's (16, 4).
 inline void store_quad(__m128i r0, __m128i r1, __m128i r2, __m128i r3, std::uint8_t* dst) {
   const __m128i t01lo = _mm_unpacklo_epi8(r0, r1), t01hi = _mm_unpackhi_epi8(r0, r1);
