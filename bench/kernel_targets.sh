@@ -4,7 +4,8 @@
 #   bench_weight_stream      LeNet-300-100 dense batch 1 against one read of its weights
 #   ort_vs_poda.sh           poda bench against ONNX Runtime on the same exported model
 #   bench_sparse_b1          the sparse plan over its own dense plan, batch 1 and 64
-#   bench_int8_plans         the int8 dense plan over the fp32 dense plan, batch 64
+#   bench_int8_plans         the int8 dense plan over the fp32 dense plan, batch 64 (on avx2
+#                            also without AVX-VNNI where the CPU has it, as on Zen 1-3)
 #   bench_conv_train         ResNet-20 and LeNet-5 training, default and --im2col
 # then PyTorch's training rates once (bench/reference/torch_cifar_train.py, skipped without
 # python3-torch). One thread throughout. Run it on an idle machine: two cores shared with a
@@ -45,6 +46,10 @@ for t in "${targets[@]}"; do
   done
   echo "== bench_int8_plans 64 --only $t"
   "$build/bench_int8_plans" 64 --only "$t"
+  if [ "$t" = avx2 ] && grep -qw avx_vnni /proc/cpuinfo; then
+    echo "== PODA_INT8_AVX_VNNI=0 bench_int8_plans 64 --only avx2 (AVX2 without AVX-VNNI, as Zen 1-3)"
+    PODA_INT8_AVX_VNNI=0 "$build/bench_int8_plans" 64 --only avx2
+  fi
   for path in "" --im2col; do
     echo "== bench_conv_train 3 $path resnet20 lenet5"
     "$build/bench_conv_train" 3 $path resnet20 lenet5
