@@ -11,7 +11,8 @@ set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
 plot 'accuracy_vs_sparsity.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'budget / unstructured / magnitude / budget_strategy=global / prune.budget.forms=[unstructured]', \
      'accuracy_vs_sparsity.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'budget / unstructured / magnitude / budget_strategy=uniform / prune.budget.forms=[unstructured]', \
      'accuracy_vs_sparsity.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'budget / unstructured+filter / magnitude / budget_strategy=lookup_table / prune.budget.forms=[unstructured, filter]', \
-     0.891333333 with lines lw 1.5 lc rgb 'gray40' dt 2 title 'dense model'
+     'accuracy_vs_sparsity.dat' index 3 using 1:2:3 with yerrorlines lw 2 pt 4 ps 0.8 dt 1 title 'budget / unstructured+filter / magnitude / budget_strategy=netadapt / prune.budget.forms=[unstructured, filter]', \
+     0.8897 with lines lw 1.5 lc rgb 'gray40' dt 2 title 'dense model'
 set terminal pngcairo size 960,600 noenhanced font 'Sans,11' background '#ffffff'
 set output 'accuracy_vs_sparsity.png.tmp'
 replot

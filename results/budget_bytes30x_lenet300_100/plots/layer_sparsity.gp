@@ -1,10 +1,10 @@
 # written by poda; rerun with: gnuplot layer_sparsity.gp
-set terminal svg size 960,694 dynamic noenhanced font 'Sans,12' background '#ffffff'
+set terminal svg size 960,712 dynamic noenhanced font 'Sans,12' background '#ffffff'
 set output 'layer_sparsity.svg.tmp'
 set datafile missing '?'
 set title 'Per-layer sparsity at the highest target sparsity (mean over seeds)'
 set grid
-set key outside below center vertical maxrows 3 box
+set key outside below center vertical maxrows 4 box
 set ylabel 'sparsity (fraction of zero weights)'
 set style data histogram
 set style histogram clustered gap 1
@@ -15,8 +15,9 @@ set xtics nomirror rotate by -30 left
 set grid ytics
 plot 'layer_sparsity.dat' using 2:xtic(1) title 'budget / unstructured / magnitude / budget_strategy=global / prune.budget.forms=[unstructured] @ –', \
      '' using 3 title 'budget / unstructured / magnitude / budget_strategy=uniform / prune.budget.forms=[unstructured] @ –', \
-     '' using 4 title 'budget / unstructured+filter / magnitude / budget_strategy=lookup_table / prune.budget.forms=[unstructured, filter] @ –'
-set terminal pngcairo size 960,694 noenhanced font 'Sans,11' background '#ffffff'
+     '' using 4 title 'budget / unstructured+filter / magnitude / budget_strategy=lookup_table / prune.budget.forms=[unstructured, filter] @ –', \
+     '' using 5 title 'budget / unstructured+filter / magnitude / budget_strategy=netadapt / prune.budget.forms=[unstructured, filter] @ –'
+set terminal pngcairo size 960,712 noenhanced font 'Sans,11' background '#ffffff'
 set output 'layer_sparsity.png.tmp'
 replot
 unset output
