@@ -168,3 +168,37 @@ TEST_CASE("conv2d direct: the timed choice keeps im2col's results and is made on
   CHECK(conv_choices_text() == text);  // cached: the second step times nothing
   clear_conv_choices();
 }
+
+TEST_CASE("conv2d direct: layers of other paddings in between leave a layer's zero borders") {
+  // 6x6 maps padded by 1 and 8x8 maps unpadded fill the same 8x8 planes of the workspace: the
+  // second writes data where the first has its zero border, which the first must write again
+  // when it comes back (conv_direct.cpp writes the zeros only when the layout changes).
+  SwitchGuard guard;
+  const Case a{"3x3 pad 1 on 6x6", 2, 4, 6, 6, 8, 3, 1}, b{"3x3 pad 0 on 8x8", 2, 4, 8, 8, 8, 3, 0};
+  auto inputs = [](const Case& c, unsigned seed) {
+    return std::vector<Array>{random_array({c.B, c.C, c.H, c.W}, seed),
+                              random_array({c.O, c.C, c.k, c.k}, seed + 1),
+                              random_array({c.O}, seed + 2)};
+  };
+  const std::vector<Array> in_a = inputs(a, 31), in_b = inputs(b, 41);
+  for (KernelIsa isa : kernel_isas()) {
+    CAPTURE(kernel_isa_name(isa));
+    set_kernel_isa(isa);
+    set_conv_algorithm(ConvAlgorithm::im2col);
+    const std::vector<Array> want_a = conv_and_grads(in_a[0], in_a[1], in_a[2], a.pad);
+    const std::vector<Array> want_b = conv_and_grads(in_b[0], in_b[1], in_b[2], b.pad);
+    set_conv_algorithm(ConvAlgorithm::automatic);
+    force_conv_direct(true);
+    for (int round = 0; round < 2; ++round) {
+      CAPTURE(round);
+      const std::vector<Array> got_a = conv_and_grads(in_a[0], in_a[1], in_a[2], a.pad);
+      const std::vector<Array> got_b = conv_and_grads(in_b[0], in_b[1], in_b[2], b.pad);
+      for (std::size_t k = 0; k < want_a.size(); ++k) {
+        CAPTURE(k);
+        check_close(got_a[k], want_a[k]);
+        check_close(got_b[k], want_b[k]);
+      }
+    }
+    force_conv_direct(false);
+  }
+}
