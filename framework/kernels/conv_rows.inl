@@ -103,8 +103,8 @@ void conv_rows_forward(const float* w, std::size_t rows, std::size_t K, const st
   if (left == 1) grid_rows<1>(w + r * K, K, offset, x, bias + r, vec, y + r * ldy, ldy, accumulate);
 }
 
-// RO rows by RK columns of dw over every vector: RO * RK accumulators; each vector's RO dy
-// loads serve all RK columns and each column's x load all RO rows.
+// RO rows by RK columns of dw over every vector: RO * RK accumulators (dots_step,
+// kernels/shifted_dots.inl).
 template <int RO, int RK>
 inline void grid_dots(const float* dy, std::size_t ldd, const float* x, const std::int32_t* off,
                       std::size_t K, const std::vector<GridVec>& vec, float* dw, bool accumulate) {
@@ -115,26 +115,11 @@ inline void grid_dots(const float* dy, std::size_t ldd, const float* x, const st
     PODA_UNROLL for (int o = 0; o < RO; ++o) acc[o][k] = vzero();
   }
   std::size_t i = 0;
-  for (; i < vec.size() && vec[i].n == W; ++i) {
-    const float* d0 = dy + vec[i].out;
-    const std::size_t in = vec[i].in;
-    V d[RO];
-    PODA_UNROLL for (int o = 0; o < RO; ++o) d[o] = vload(d0 + o * ldd);
-    PODA_UNROLL for (int k = 0; k < RK; ++k) {
-      const V xv = vload(xs[k] + in);
-      PODA_UNROLL for (int o = 0; o < RO; ++o) acc[o][k] = vfma(d[o], xv, acc[o][k]);
-    }
-  }
-  for (; i < vec.size(); ++i) {  // partial vectors: dy zero past n, so x's lanes there do not count
-    const float* d0 = dy + vec[i].out;
-    const std::size_t in = vec[i].in, n = vec[i].n;
-    V d[RO];
-    PODA_UNROLL for (int o = 0; o < RO; ++o) d[o] = vload_n(d0 + o * ldd, n);
-    PODA_UNROLL for (int k = 0; k < RK; ++k) {
-      const V xv = vload_n(xs[k] + in, n);
-      PODA_UNROLL for (int o = 0; o < RO; ++o) acc[o][k] = vfma(d[o], xv, acc[o][k]);
-    }
-  }
+  for (; i < vec.size() && vec[i].n == W; ++i)
+    dots_step<RO, RK, true>(acc, dy + vec[i].out, ldd, xs, vec[i].in, W);
+  // partial vectors: dy zero past n, so x's lanes there do not count
+  for (; i < vec.size(); ++i)
+    dots_step<RO, RK, false>(acc, dy + vec[i].out, ldd, xs, vec[i].in, vec[i].n);
   PODA_UNROLL for (int o = 0; o < RO; ++o) PODA_UNROLL for (int k = 0; k < RK; ++k) {
     const float s = vsum(acc[o][k]);
     float* t = dw + o * K + k;
