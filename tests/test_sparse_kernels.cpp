@@ -221,23 +221,79 @@ TEST_CASE("sparse kernels: strided rows (a batched Dense layer), every target") 
     const std::size_t ldx = L + 2, ldy = L + 3;
     const std::vector<float> x = random_vector(cols * ldx, 10);
     for (const auto& [name, fns] : builds())
-      for (const float* b : {static_cast<const float*>(nullptr), bias.data()}) {
-        CAPTURE(name);
-        CAPTURE(L);
-        CAPTURE(b != nullptr);
-        std::vector<float> y(rows * ldy, -7.0f);
-        fns.sparse_rows_strided(m, b, x.data(), ldx, L, y.data(), ldy);
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t p = 0; p < ldy; ++p) {
-            if (p >= L) {
-              CHECK(y[r * ldy + p] == -7.0f);
-              continue;
+      for (const float* b : {static_cast<const float*>(nullptr), bias.data()})
+        for (bool relu : {false, true}) {
+          CAPTURE(name);
+          CAPTURE(L);
+          CAPTURE(b != nullptr);
+          CAPTURE(relu);
+          std::vector<float> y(rows * ldy, -7.0f);
+          fns.sparse_rows_strided(m, b, x.data(), ldx, L, y.data(), ldy, relu);
+          for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t p = 0; p < ldy; ++p) {
+              if (p >= L) {
+                CHECK(y[r * ldy + p] == -7.0f);
+                continue;
+              }
+              double expected = b ? b[r] : 0.0;
+              for (std::size_t c = 0; c < cols; ++c)
+                expected += double(w[r * cols + c]) * x[c * ldx + p];
+              if (relu) expected = std::max(expected, 0.0);
+              CHECK(y[r * ldy + p] == doctest::Approx(expected).epsilon(1e-5));
             }
-            double expected = b ? b[r] : 0.0;
-            for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c * ldx + p];
-            CHECK(y[r * ldy + p] == doctest::Approx(expected).epsilon(1e-5));
-          }
-      }
+        }
+  }
+}
+
+// Layers whose x outgrows L1 at these batches take the column-blocked loop (kernels/sparse.inl):
+// every row written by the first block and ReLU'd by the last whatever its entries (empty rows,
+// rows with entries in one block only, pairs of entries across a block edge), more rows than
+// one chunk of cursors, strides wider than L.
+TEST_CASE("sparse kernels: strided rows on wide layers (column blocks), every target") {
+  const std::size_t rows = 530, cols = 700;
+  std::vector<float> w(rows * cols, 0.0f);
+  Rng rng(11);
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (r % 7 == 0) continue;  // empty
+    if (r % 7 == 1) {          // only the last columns
+      for (std::size_t k = 0; k < 5; ++k) w[r * cols + cols - 1 - rng.below(40)] = rng.normal();
+      continue;
+    }
+    for (std::size_t c = 0; c < cols; ++c)
+      if (rng.uniform() < 0.2) w[r * cols + c] = rng.normal();
+  }
+  const std::vector<float> bias = random_vector(rows, 12);
+  const CsrMatrix m = csr_from_dense(w.data(), rows, cols);
+  for (std::size_t L : {64, 96, 128}) {
+    const std::size_t ldx = L + 16, ldy = L + 5;
+    const std::vector<float> x = random_vector(cols * ldx, 13);
+    std::vector<double> dense(rows * L);  // w · x, double
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = 0; c < cols; ++c)
+        if (const double v = w[r * cols + c]; v != 0.0)
+          for (std::size_t p = 0; p < L; ++p) dense[r * L + p] += v * x[c * ldx + p];
+    for (const auto& [name, fns] : builds())
+      for (const float* b : {static_cast<const float*>(nullptr), bias.data()})
+        for (bool relu : {false, true}) {
+          CAPTURE(name);
+          CAPTURE(L);
+          CAPTURE(b != nullptr);
+          CAPTURE(relu);
+          std::vector<float> y(rows * ldy, -7.0f);
+          fns.sparse_rows_strided(m, b, x.data(), ldx, L, y.data(), ldy, relu);
+          std::size_t wrong = 0;
+          for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t p = 0; p < ldy; ++p) {
+              if (p >= L) {
+                wrong += y[r * ldy + p] != -7.0f;
+                continue;
+              }
+              double expected = dense[r * L + p] + (b ? b[r] : 0.0);
+              if (relu) expected = std::max(expected, 0.0);
+              wrong += !(std::abs(y[r * ldy + p] - expected) <= 1e-5 * (1.0 + std::abs(expected)));
+            }
+          CHECK(wrong == 0);
+        }
   }
 }
 

@@ -96,11 +96,10 @@ void DenseOp::run(Workspace& ws, std::size_t batch) {
   const float* x = ws.slot(in);  // (in, B)
   float* y = ws.slot(out);       // (out, B)
   if (path_ == KernelPath::sparse) {
-    if (batch == 1)
-      sparse_matvec(csr_, bias_.data(), x, y);
-    else
-      sparse_rows_strided(csr_, bias_.data(), x, batch, batch, y, batch);
-    if (relu_) relu_in_place(y, out_ * batch);
+    if (batch > 1)  // the ReLU in the kernel's stores
+      return sparse_rows_strided(csr_, bias_.data(), x, batch, batch, y, batch, relu_);
+    sparse_matvec(csr_, bias_.data(), x, y);
+    if (relu_) relu_in_place(y, out_);
     return;
   }
   if (batch == 1 && dense_kernel_ == DenseKernel::direct && !weight_t_.empty())

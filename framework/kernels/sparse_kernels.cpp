@@ -26,8 +26,8 @@ void sparse_rows_shifted(const CsrMatrix& w, const std::int32_t* col_offset,
 }
 
 void sparse_rows_strided(const CsrMatrix& w, const float* bias, const float* x, std::size_t ldx,
-                         std::size_t L, float* y, std::size_t ldy) {
-  sparse_kernels().active().sparse_rows_strided(w, bias, x, ldx, L, y, ldy);
+                         std::size_t L, float* y, std::size_t ldy, bool relu) {
+  sparse_kernels().active().sparse_rows_strided(w, bias, x, ldx, L, y, ldy, relu);
 }
 
 void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst) {

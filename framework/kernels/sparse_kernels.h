@@ -25,9 +25,10 @@ void sparse_rows_shifted(const CsrMatrix& w, const std::int32_t* col_offset,
                          std::size_t L, float* y, std::size_t ldy);
 
 // The same with column c at x + c * ldx (no table): a Dense layer on a feature-major batch,
-//   y (out, B) = w (out, in) · x (in, B) with ldx = L = ldy = B.
+//   y (out, B) = w (out, in) · x (in, B) with ldx = L = ldy = B,
+// then max(y, 0) when relu (the layer's ReLU in the kernel's stores, not a pass of its own).
 void sparse_rows_strided(const CsrMatrix& w, const float* bias, const float* x, std::size_t ldx,
-                         std::size_t L, float* y, std::size_t ldy);
+                         std::size_t L, float* y, std::size_t ldy, bool relu = false);
 
 // dst (cols, rows) = src (rows, cols)ᵀ: the layout changes of a plan (infer/op.h).
 void transpose(const float* src, std::size_t rows, std::size_t cols, float* dst);
