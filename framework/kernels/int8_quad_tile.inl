@@ -6,8 +6,8 @@
 //   Vec, kVecLanes    the vector type and its int32 lanes
 //   vzero(), vload(const void*), vstore(std::int32_t*, Vec)
 //   vbroadcast(const void*)  4 bytes at p in every int32 lane, straight from memory (a
-//                    broadcast from a general register costs a vector-pipe uop that the
-//                    vpdpbusd need: 1.2x slower, measured on Zen 5)
+//                    load; GCC otherwise went through a general register, a move to the
+//                    vector unit per row on the pipes the vpdpbusd need)
 //   vdot(acc, u, s)   acc + the 4 u8 x s8 products of each int32 lane (vpdpbusd)
 //
 //   C (M, N) int32 = A (M, K) · B^T
