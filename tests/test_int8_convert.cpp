@@ -57,6 +57,44 @@ TEST_CASE("quantize_activations: every path gives quantize_uint8's levels") {
   }
 }
 
+TEST_CASE("quantize_activations: values a few ulps from a rounding tie keep their levels") {
+  // The vector paths multiply by 1 / scale and hand a vector with a lane near a tie to the
+  // exact quantizer: x around (k + 0.5) * scale, within ulps of the tie on both sides, over
+  // every level and past both clamps, for scales whose reciprocal is inexact; then scales
+  // whose reciprocal is not a normal float (the division throughout).
+  std::mt19937 rng(29);
+  std::uniform_real_distribution<float> log_scale(-12.0f, 4.0f);
+  std::vector<std::pair<float, int>> grids = {{1e-39f, 3}, {3e38f, 200}, {0.1f, 0}};
+  for (int i = 0; i < 12; ++i)
+    grids.push_back({std::exp2(log_scale(rng)), static_cast<int>(rng() % 256)});
+  for (const auto& [scale, zero_point] : grids) {
+    std::vector<float> x;
+    for (int k = -300 - zero_point; k <= 300 - zero_point; ++k) {
+      float tie = (static_cast<float>(k) + 0.5f) * scale;
+      for (int step = 0; step < 3; ++step) tie = std::nextafter(tie, -1e30f);
+      for (int step = 0; step < 7; ++step) {
+        x.push_back(tie);
+        x.push_back(-tie);
+        tie = std::nextafter(tie, 1e30f);
+      }
+      x.push_back(static_cast<float>(k) * scale);  // a level itself
+    }
+    std::vector<std::uint8_t> want(x.size());
+    quantize_uint8(x.data(), x.size(), scale, zero_point, want.data());
+    for (KernelIsa isa : kernel_isas()) {
+      CAPTURE(kernel_isa_name(isa));
+      CAPTURE(scale);
+      CAPTURE(zero_point);
+      IsaScope scope(isa);
+      std::vector<std::uint8_t> got(x.size(), 99);
+      quantize_activations(x.data(), x.size(), scale, zero_point, got.data());
+      std::size_t bad = 0;
+      for (std::size_t i = 0; i < x.size(); ++i) bad += got[i] != want[i];
+      CHECK(bad == 0);
+    }
+  }
+}
+
 TEST_CASE("dequantize_rows / dequantize_channels: every path gives the plain formula") {
   const std::size_t M = 3, N = 21;  // N: two vectors of 8 and a tail
   std::mt19937 rng(23);

@@ -1,6 +1,9 @@
 #include "infer/int8_ops.h"
 
+#include <limits>
+
 #include "core/gemm.h"
+#include "kernels/direct_kernels.h"
 #include "kernels/int8_convert.h"
 
 namespace poda {
@@ -74,6 +77,8 @@ void Int8ConvOp::reserve(std::size_t batch) {
   Array bias = xt::zeros<float>({c_out_});
   std::copy(bias_.begin(), bias_.end(), bias.begin());
   fp32_ = std::make_unique<ConvOp>(name_, Array(weight_), std::move(bias), geometry_, in_shape);
+  if (relu_) fp32_->fuse_relu();
+  if (pool_) fp32_->fuse_max_pool2x2();
   fp32_->in = in;
   fp32_->out = out;
   fp32_->finalise();
@@ -100,17 +105,37 @@ void Int8ConvOp::run(Workspace& ws, std::size_t batch) {
   Int8ConvShape shape = shape_;
   shape.batch = batch;
   conv2d_u8s8(qx_.data(), shape, static_cast<std::uint8_t>(z_x), packed_, acc_.data());
-  float* y = ws.slot(out);  // (B, C_out, H_out * W_out)
-  const Int8Epilogue epilogue{output_scale_.data(), zero_point_term_.data(), bias_.data(), false};
+  float* y = ws.slot(out);  // (B, out_shape...): (C_out, H_out, W_out), pooled or not
+  const Int8Epilogue epilogue{output_scale_.data(), zero_point_term_.data(), bias_.data(), relu_};
+  const std::size_t out_numel = numel(out_shape);
   for (std::size_t b = 0; b < batch; ++b) {
-    const std::size_t sample = b * c_out_ * pixels_;
-    dequantize_channels(acc_.data() + sample, c_out_, pixels_, epilogue, y + sample);
+    const std::int32_t* sample = acc_.data() + b * c_out_ * pixels_;  // (C_out, H_out * W_out)
+    if (!pool_) {
+      dequantize_channels(sample, c_out_, pixels_, epilogue, y + b * out_numel);
+      continue;
+    }
+    // Dequantized into one sample's planes (cache-resident), pooled from there: the separate
+    // MaxPool2d step read the whole batch's planes back from memory (LeNet-5's conv1: its
+    // int8 kernel lost to the fp32 one, whose pooling was fused, by that step alone).
+    dequantize_channels(sample, c_out_, pixels_, epilogue, full_.data());
+    const std::size_t ow = shape_.out_w();
+    max_pool2x2(full_.data(), ow, pixels_, c_out_, shape_.out_h() / 2, ow / 2,
+                relu_ ? 0.0f : -std::numeric_limits<float>::infinity(), y + b * out_numel);
   }
+}
+
+bool Int8ConvOp::fuse_max_pool2x2() {
+  if (pool_ || shape_.out_h() < 2 || shape_.out_w() < 2) return false;
+  pool_ = true;
+  out_shape = {c_out_, shape_.out_h() / 2, shape_.out_w() / 2};
+  full_.resize(c_out_ * pixels_);
+  return true;
 }
 
 std::string Int8ConvOp::describe() const {
   return "Conv2d int8(" + std::to_string(shape_.channels) + " -> " + std::to_string(c_out_) +
-         ", k" + std::to_string(shape_.kernel_h) + ")";
+         ", k" + std::to_string(shape_.kernel_h) + ")" + (relu_ ? " + ReLU" : "") +
+         (pool_ ? " + MaxPool2d(2)" : "");
 }
 
 std::size_t Int8ConvOp::macs() const {

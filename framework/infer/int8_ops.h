@@ -52,6 +52,9 @@ class Int8ConvOp : public LinearOp {
   std::size_t macs() const override;
   bool has_fp32_fallback() const override { return true; }
   bool has_direct(std::size_t batch) const override { return fp32_->has_direct(batch); }
+  // In the dequantizing epilogue, and in the fp32 kernel's, so the two stay comparable.
+  bool fuse_relu() override { return relu_ = true; }
+  bool fuse_max_pool2x2() override;
 
  private:
   Int8ConvShape shape_;  // batch set per run
@@ -65,6 +68,8 @@ class Int8ConvOp : public LinearOp {
   std::vector<std::int32_t> zero_point_term_;  // (C_out): z_x * sum_k q_w[n, k]
   std::vector<std::uint8_t> qx_;               // (B, C_in, H, W)
   std::vector<std::int32_t> acc_;              // (B, C_out, H_out, W_out)
+  bool pool_ = false;                          // a fused 2x2 max pooling
+  std::vector<float> full_;                    // (C_out, H_out * W_out): one sample, when pooling
 };
 
 }  // namespace poda

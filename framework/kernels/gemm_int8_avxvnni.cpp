@@ -29,12 +29,18 @@ PODA_QUAD_TARGET inline Vec vzero() { return _mm256_setzero_si256(); }
 PODA_QUAD_TARGET inline Vec vload(const void* p) {
   return _mm256_loadu_si256(static_cast<const __m256i*>(p));
 }
-PODA_QUAD_TARGET inline Vec vset1(std::int32_t v) { return _mm256_set1_epi32(v); }
+PODA_QUAD_TARGET inline Vec vbroadcast(const void* p) {
+  return _mm256_broadcastd_epi32(_mm_loadu_si32(p));
+}
 PODA_QUAD_TARGET inline void vstore(std::int32_t* p, Vec v) {
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
 }
+// In asm rather than _mm256_dpbusd_avx_epi32: with the intrinsic GCC 12 copies every
+// accumulator to a new register and back on each K quad. "x": ymm0-15, which the VEX
+// encoding can name.
 PODA_QUAD_TARGET inline Vec vdot(Vec acc, Vec u, Vec s) {
-  return _mm256_dpbusd_avx_epi32(acc, u, s);
+  __asm__("%{vex%} vpdpbusd %2, %1, %0" : "+x"(acc) : "x"(u), "x"(s));
+  return acc;
 }
 
 #include "kernels/int8_quad_tile.inl"

@@ -35,6 +35,8 @@ void dequantize_span_scalar(const std::int32_t* acc, std::size_t count, const fl
                             bool per_element, bool relu, float* y);
 void quantize_activations_avx2(const float* x, std::size_t n, float scale, int zero_point,
                                std::uint8_t* q);
+void quantize_activations_avx512(const float* x, std::size_t n, float scale, int zero_point,
+                                 std::uint8_t* q);
 void dequantize_span_avx2(const std::int32_t* acc, std::size_t count, const float* scale,
                           const std::int32_t* zero_point_term, const float* bias,
                           bool per_element, bool relu, float* y);

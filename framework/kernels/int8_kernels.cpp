@@ -20,8 +20,8 @@ const Int8Kernels int8_avx2{"avx2",
                             detail::conv2d_u8s8_avx2,
                             detail::quantize_activations_avx2,
                             detail::dequantize_span_avx2};
-// The float conversions and the sparse GEMM of a VNNI CPU are the AVX2 ones (AVX-512 and
-// AVX-VNNI imply AVX2).
+// The sparse GEMM and the dequantizing epilogue of a VNNI CPU are the AVX2 ones (AVX-512
+// and AVX-VNNI imply AVX2).
 const Int8Kernels int8_avxvnni{"avx2-vnni",
                                detail::gemm_u8s8_avxvnni,
                                detail::sparse_gemm_u8s8_avx2,
@@ -32,7 +32,7 @@ const Int8Kernels int8_vnni{"avx512-vnni",
                             detail::gemm_u8s8_vnni,
                             detail::sparse_gemm_u8s8_vnni,
                             detail::conv2d_u8s8_vnni,
-                            detail::quantize_activations_avx2,
+                            detail::quantize_activations_avx512,
                             detail::dequantize_span_avx2};
 
 }  // namespace

@@ -4,7 +4,10 @@
 // The including file defines, inside its own anonymous namespace:
 //   PODA_QUAD_TARGET  the target attribute of its instruction set
 //   Vec, kVecLanes    the vector type and its int32 lanes
-//   vzero(), vload(const void*), vset1(std::int32_t), vstore(std::int32_t*, Vec)
+//   vzero(), vload(const void*), vstore(std::int32_t*, Vec)
+//   vbroadcast(const void*)  4 bytes at p in every int32 lane, straight from memory (a
+//                    load; GCC otherwise went through a general register, a move to the
+//                    vector unit per row on the pipes the vpdpbusd need)
 //   vdot(acc, u, s)   acc + the 4 u8 x s8 products of each int32 lane (vpdpbusd)
 //
 //   C (M, N) int32 = A (M, K) · B^T
@@ -27,10 +30,10 @@ inline std::int32_t quad_of(const std::uint8_t* row, std::size_t q, std::size_t 
   return v;
 }
 
-// acc[r][c] += A quad of row r (broadcast) · B vector column c, for one K quad.
-// B points at the tile's first block for this quad.
+// acc[r][c] += A quad of row r (broadcast) · B vector column c, for one K quad: row r's
+// 4 bytes at a + r * lda. B points at the tile's first block for this quad.
 template <int MR, int NV, bool kSignedA>
-PODA_QUAD_TARGET inline void quad_step(Vec (&acc)[MR][NV], const std::int32_t (&a)[MR],
+PODA_QUAD_TARGET inline void quad_step(Vec (&acc)[MR][NV], const std::uint8_t* a, std::size_t lda,
                                        const std::uint8_t* B, std::size_t block_bytes) {
   Vec b[NV];
 #pragma GCC unroll 8
@@ -42,7 +45,7 @@ PODA_QUAD_TARGET inline void quad_step(Vec (&acc)[MR][NV], const std::int32_t (&
   }
 #pragma GCC unroll 8
   for (int r = 0; r < MR; ++r) {
-    const Vec av = vset1(a[r]);
+    const Vec av = vbroadcast(a + r * lda);
 #pragma GCC unroll 8
     for (int c = 0; c < NV; ++c)
       acc[r][c] = kSignedA ? vdot(acc[r][c], b[c], av) : vdot(acc[r][c], av, b[c]);
@@ -63,15 +66,13 @@ PODA_QUAD_TARGET void quad_tile(const std::uint8_t* A, std::size_t lda, std::siz
 #pragma GCC unroll 8
     for (int c = 0; c < NV; ++c) acc[r][c] = vzero();
   const std::size_t full = K / 4;
-  std::int32_t a[MR];
-  for (std::size_t q = 0; q < full; ++q) {
-#pragma GCC unroll 8
-    for (int r = 0; r < MR; ++r) std::memcpy(&a[r], A + r * lda + q * 4, sizeof(std::int32_t));
-    quad_step<MR, NV, kSignedA>(acc, a, B + q * kBlockLanes * 4, block_bytes);
-  }
+  for (std::size_t q = 0; q < full; ++q)
+    quad_step<MR, NV, kSignedA>(acc, A + q * 4, lda, B + q * kBlockLanes * 4, block_bytes);
   if (full < quads) {
+    std::int32_t a[MR];  // the last quads, zero-padded, as rows 4 bytes apart
     for (int r = 0; r < MR; ++r) a[r] = quad_of(A + r * lda, full, K);
-    quad_step<MR, NV, kSignedA>(acc, a, B + full * kBlockLanes * 4, block_bytes);
+    quad_step<MR, NV, kSignedA>(acc, reinterpret_cast<const std::uint8_t*>(a), 4,
+                                B + full * kBlockLanes * 4, block_bytes);
   }
 #pragma GCC unroll 8
   for (int c = 0; c < NV; ++c) {
