@@ -67,7 +67,9 @@ ckpt="$work/results/lenet300_100/runs/run/final.ckpt"
 
 node_version=$(node --version)
 ort_version=$(node -e "console.log(require('onnxruntime-node/package.json').version)")
-echo "ONNX Runtime $ort_version (node $node_version)${PEER_CPU:+ on a CPU masked to AVX2 (CPUID without AVX-512, AVX-VNNI)}," \
+masked=""
+[ -n "${PEER_CPU:-}" ] && masked=" on a CPU masked to AVX2 (as_avx2_cpu.sh, PODA_CPUID_MASK=${PODA_CPUID_MASK:-avx2})"
+echo "ONNX Runtime $ort_version (node $node_version)$masked," \
      "1 intra-op and 1 inter-op thread;" \
      "poda: $poda, 1 thread; LeNet-300-100 dense, the same exported weights"
 poda_us=() ort_us=() ort_wall=()
