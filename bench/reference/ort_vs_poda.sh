@@ -13,6 +13,10 @@
 # The checkpoint is a short training run of LeNet-300-100 on a slice of Fashion-MNIST (a
 # minute or so; the weights do not change the timing of a dense model), exported with
 # `poda export`.
+# PEER_CPU=avx2 runs ONNX Runtime as on an AVX2 CPU without AVX-512 (as_avx2_cpu.sh: CPUID
+# masked), for the AVX2 column on an AVX-512 machine; poda itself is forced by
+# PODA_KERNEL_ISA=avx2 PODA_BLAS_CORE=Haswell. When the masking cannot work here, the script
+# says so and exits 0 without timing, so that no AVX-512 peer lands in an AVX2 column.
 set -euo pipefail
 
 poda=${1:-build/poda}
@@ -33,6 +37,19 @@ if [ ! -x "$poda" ]; then
   exit 2
 fi
 
+ort_cpu=()
+case "${PEER_CPU:-}" in
+  "") ;;
+  avx2)
+    if ! why=$("$here/as_avx2_cpu.sh" --check 2>&1); then
+      echo "ort_vs_poda.sh: PEER_CPU=avx2 but ONNX Runtime cannot be held to AVX2 here ($why);" \
+           "skipping"
+      exit 0
+    fi
+    ort_cpu=("$here/as_avx2_cpu.sh") ;;
+  *) echo "ort_vs_poda.sh: PEER_CPU must be avx2 or unset, not '$PEER_CPU'" >&2; exit 2 ;;
+esac
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/lenet300_100.yaml" <<'EOF'
@@ -50,12 +67,15 @@ ckpt="$work/results/lenet300_100/runs/run/final.ckpt"
 
 node_version=$(node --version)
 ort_version=$(node -e "console.log(require('onnxruntime-node/package.json').version)")
-echo "ONNX Runtime $ort_version (node $node_version), 1 intra-op and 1 inter-op thread;" \
+masked=""
+[ -n "${PEER_CPU:-}" ] && masked=" on a CPU masked to AVX2 (as_avx2_cpu.sh, PODA_CPUID_MASK=${PODA_CPUID_MASK:-avx2})"
+echo "ONNX Runtime $ort_version (node $node_version)$masked," \
+     "1 intra-op and 1 inter-op thread;" \
      "poda: $poda, 1 thread; LeNet-300-100 dense, the same exported weights"
 poda_us=() ort_us=() ort_wall=()
 for round in 1 2 3; do
   text=$("$poda" bench --zoo lenet300_100 "$ckpt" --batch 1 64)
-  ort=$(node "$here/ort_infer.js" "$work/lenet300_100.onnx" 1,64)
+  ort=$(${ort_cpu[@]+"${ort_cpu[@]}"} node "$here/ort_infer.js" "$work/lenet300_100.onnx" 1,64)
   for b in 1 64; do
     poda_us+=("$b $(awk -v b="$b" '$1 == "batch" && $2 == b { print $3 }' <<<"$text")")
     ort_us+=("$b $(awk -v b="$b" '$1 == "ort" && $3 == b { print $4 }' <<<"$ort")")
