@@ -1,0 +1,18 @@
+# written by poda; rerun with: gnuplot accuracy_vs_budget.gp
+set terminal svg size 960,600 dynamic noenhanced font 'Sans,12' background '#ffffff'
+set output 'accuracy_vs_budget.svg.tmp'
+set datafile missing '?'
+set title 'Test accuracy vs measured budget (mean ± std over seeds)'
+set grid
+set key outside right top vertical box
+set xlabel 'budget_achieved: the final model measured again (unit of budget_kind, log scale)'
+set ylabel 'test accuracy'
+set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
+set logscale x
+plot 'accuracy_vs_budget.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'budget / unstructured+filter / magnitude / budget_strategy=lookup_table / prune.budget.baselines=true', \
+     'accuracy_vs_budget.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'budget / unstructured+filter / magnitude / budget_strategy=netadapt / prune.budget.baselines=false', \
+     0.906433333 with lines lw 1.5 lc rgb 'gray40' dt 2 title 'dense model'
+set terminal pngcairo size 960,600 noenhanced font 'Sans,11' background '#ffffff'
+set output 'accuracy_vs_budget.png.tmp'
+replot
+unset output

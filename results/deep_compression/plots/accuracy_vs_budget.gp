@@ -1,0 +1,20 @@
+# written by poda; rerun with: gnuplot accuracy_vs_budget.gp
+set terminal svg size 960,600 dynamic noenhanced font 'Sans,12' background '#ffffff'
+set output 'accuracy_vs_budget.svg.tmp'
+set datafile missing '?'
+set title 'Test accuracy vs measured budget (mean ± std over seeds)'
+set grid
+set key outside right top vertical box
+set xlabel 'budget_achieved: the final model measured again (unit of budget_kind, log scale)'
+set ylabel 'test accuracy'
+set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
+set logscale x
+plot 'accuracy_vs_budget.dat' index 0 using 1:2:3 with yerrorlines lw 2 pt 1 ps 0.8 dt 1 title 'budget / unstructured+filter+int8 / magnitude / budget_kind=bytes / budget_strategy=lookup_table / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 / prune={criterion: magnitude, finetune_epochs: 3, finetune_lr_scale: 0.2, budget: {bytes: 30294, strategy: lookup_table, forms: [unstructured, filter, int8], baselines: false}}', \
+     'accuracy_vs_budget.dat' index 1 using 1:2:3 with yerrorlines lw 2 pt 2 ps 0.8 dt 1 title 'budget / unstructured+filter+int8 / magnitude / budget_kind=bytes / budget_strategy=lookup_table / quant_kind=int8 / quant_mode=post_training / bits=8 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 / prune={criterion: magnitude, finetune_epochs: 3, finetune_lr_scale: 0.2, budget: {bytes: 52647, strategy: lookup_table, forms: [unstructured, filter, int8], baselines: false}}', \
+     'accuracy_vs_budget.dat' index 2 using 1:2:3 with yerrorlines lw 2 pt 3 ps 0.8 dt 1 title 'budget / unstructured+filter+kmeans / magnitude / budget_kind=bytes / budget_strategy=lookup_table / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet300_100 / train.lr=0.05 / train.epochs=3 / prune={criterion: magnitude, finetune_epochs: 3, finetune_lr_scale: 0.2, budget: {bytes: 30294, strategy: lookup_table, forms: [unstructured, filter, kmeans], baselines: false}}', \
+     'accuracy_vs_budget.dat' index 3 using 1:2:3 with yerrorlines lw 2 pt 4 ps 0.8 dt 1 title 'budget / unstructured+filter+kmeans / magnitude / budget_kind=bytes / budget_strategy=lookup_table / quant_kind=kmeans / quant_mode= / bits=8/5 / model.zoo=lenet5_caffe / train.lr=0.01 / train.epochs=8 / prune={criterion: magnitude, finetune_epochs: 3, finetune_lr_scale: 0.2, budget: {bytes: 52647, strategy: lookup_table, forms: [unstructured, filter, kmeans], baselines: false}}', \
+     0.88838 with lines lw 1.5 lc rgb 'gray40' dt 2 title 'dense model'
+set terminal pngcairo size 960,600 noenhanced font 'Sans,11' background '#ffffff'
+set output 'accuracy_vs_budget.png.tmp'
+replot
+unset output
