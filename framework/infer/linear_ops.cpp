@@ -96,10 +96,8 @@ void DenseOp::run(Workspace& ws, std::size_t batch) {
   const float* x = ws.slot(in);  // (in, B)
   float* y = ws.slot(out);       // (out, B)
   if (path_ == KernelPath::sparse) {
-    if (batch == 1)
-      sparse_matvec(csr_, bias_.data(), x, y);
-    else
-      sparse_rows_strided(csr_, bias_.data(), x, batch, batch, y, batch);
+    if (batch == 1) return sparse_matvec_act(csr_, bias_.data(), x, y, relu_);
+    sparse_rows_strided(csr_, bias_.data(), x, batch, batch, y, batch);
     if (relu_) relu_in_place(y, out_ * batch);
     return;
   }
