@@ -156,6 +156,24 @@ TEST_CASE("infer: plans equal the masked autograd model for every granularity an
       }
 }
 
+TEST_CASE("infer: one plan at batch 1, 8 and 1 again (its batch-1 layout changes are views)") {
+  const Array inputs = real_inputs(8);
+  auto model = test_model("lenet300_100");
+  prune_synthetic(*model, "magnitude", "unstructured", 0.9, 1);
+  model->eval();
+  for (Dispatch d : {Dispatch::dense, Dispatch::sparse}) {
+    CAPTURE(int(d));
+    auto plan = build_plan(*model, {1, 28, 28}, d);
+    for (std::size_t batch : {1, 8, 1, 8}) {
+      CAPTURE(batch);
+      Array x = xt::view(inputs, xt::range(0, batch));
+      const Array before = x;
+      CHECK(relative_error(plan->forward(x), eval_forward(*model, x)) <= 1e-5);
+      CHECK(x == before);  // the caller's input is never written
+    }
+  }
+}
+
 TEST_CASE("infer: a fully pruned layer") {
   const Array inputs = real_inputs(37);
   for (const std::string model_name : {"lenet300_100", "lenet5", "bn_residual"}) {

@@ -63,21 +63,29 @@ TEST_CASE("sparse kernels: matrix-vector product, every target, CSR and slices")
     CsrMatrix sliced = plain;
     add_matvec_slices(sliced);
     CHECK(sliced.slices.slice_ptr.size() == 11);
-    CHECK(sliced.slices8.slice_ptr.size() == 6);  // slices of 4 x 8 rows
+    CHECK(sliced.slices8.slice_ptr.size() == 6);   // slices of 4 x 8 rows
+    CHECK(sliced.slices16.slice_ptr.size() == 4);  // slices of 4 x 16 rows
+    // sparse_matvec, then sparse_matvec_act without and with its ReLU.
     for (const auto& [name, fns] : builds())
-      for (const CsrMatrix* m : {&plain, static_cast<const CsrMatrix*>(&sliced)}) {
-        CAPTURE(name);
-        CAPTURE(cols);
-        CAPTURE(m->slices.empty());
-        std::vector<float> y(rows);
-        fns.sparse_matvec(*m, bias.data(), x.data(), y.data());
-        for (std::size_t r = 0; r < rows; ++r) {
-          double expected = bias[r];
-          for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
-          CAPTURE(r);
-          CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
+      for (const CsrMatrix* m : {&plain, static_cast<const CsrMatrix*>(&sliced)})
+        for (int kernel : {0, 1, 2}) {
+          CAPTURE(name);
+          CAPTURE(cols);
+          CAPTURE(m->slices.empty());
+          CAPTURE(kernel);
+          std::vector<float> y(rows);
+          if (kernel == 0)
+            fns.sparse_matvec(*m, bias.data(), x.data(), y.data());
+          else
+            fns.sparse_matvec_act(*m, bias.data(), x.data(), y.data(), kernel == 2);
+          for (std::size_t r = 0; r < rows; ++r) {
+            double expected = bias[r];
+            for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
+            if (kernel == 2) expected = std::max(expected, 0.0);
+            CAPTURE(r);
+            CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
+          }
         }
-      }
   }
 }
 
@@ -88,43 +96,49 @@ TEST_CASE("sparse kernels: the window layout holds every entry once, its index i
   for (float& v : w) v = rng.uniform() < 0.1 ? rng.normal() : 0.0f;
   CsrMatrix m = csr_from_dense(w.data(), rows, cols);
   add_matvec_slices(m);
-  const MatvecSlices& s = m.slices8;
-  REQUIRE(s.windows);
-  REQUIRE(s.index_bits == 3);
-  const std::size_t group_rows = s.lanes, slice_rows = s.lanes * s.groups;
-  std::vector<float> back(w.size(), 0.0f);
-  for (std::size_t sl = 0; sl + 1 < s.slice_slots.size(); ++sl)
-    for (std::size_t k = s.slice_slots[sl]; k < s.slice_slots[sl + 1]; ++k) {
-      CHECK(s.slot_col0[k] + 8u <= cols);
-      for (std::size_t e = 0; e < slice_rows; ++e) {
-        const float v = s.val[k * slice_rows + e];
-        const std::uint8_t index = s.idx[k * slice_rows + e];
-        if (v == 0.0f) {
-          CHECK(index == 0);  // padding: +0, which the index bits leave alone
-          continue;
+  for (const MatvecSlices* layout : {&m.slices8, &m.slices16}) {
+    const MatvecSlices& s = *layout;
+    CAPTURE(s.lanes);
+    REQUIRE(s.windows);
+    REQUIRE(s.block_cols == s.lanes);  // windows of 8 columns for 8 lanes, 16 for 16
+    REQUIRE((std::size_t(1) << s.index_bits) == s.block_cols);
+    const unsigned width = unsigned(s.block_cols), low = width - 1;
+    const std::size_t group_rows = s.lanes, slice_rows = s.lanes * s.groups;
+    std::vector<float> back(w.size(), 0.0f);
+    for (std::size_t sl = 0; sl + 1 < s.slice_slots.size(); ++sl)
+      for (std::size_t k = s.slice_slots[sl]; k < s.slice_slots[sl + 1]; ++k) {
+        CHECK(s.slot_col0[k] + width <= cols);
+        for (std::size_t e = 0; e < slice_rows; ++e) {
+          const float v = s.val[k * slice_rows + e];
+          const std::uint8_t index = s.idx[k * slice_rows + e];
+          if (v == 0.0f) {
+            CHECK(index == 0);  // padding: +0, which the index bits leave alone
+            continue;
+          }
+          CHECK(index < width);
+          std::uint32_t bits;
+          std::memcpy(&bits, &v, sizeof bits);
+          CHECK((bits & low) == index);
+          const std::size_t r = sl * slice_rows + e / group_rows * group_rows + e % group_rows;
+          REQUIRE(r < rows);
+          float& slot = back[r * cols + s.slot_col0[k] + index];
+          CHECK(slot == 0.0f);  // no entry twice
+          slot = v;
         }
-        CHECK(index < 8);
-        std::uint32_t bits;
-        std::memcpy(&bits, &v, sizeof bits);
-        CHECK((bits & 7u) == index);
-        const std::size_t r = sl * slice_rows + e / group_rows * group_rows + e % group_rows;
-        REQUIRE(r < rows);
-        float& slot = back[r * cols + s.slot_col0[k] + index];
-        CHECK(slot == 0.0f);  // no entry twice
-        slot = v;
       }
+    std::size_t mismatches = 0;  // every entry, stored as its weight with the index bits
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      std::uint32_t bits;
+      std::memcpy(&bits, &back[i], sizeof bits);
+      mismatches += w[i] == 0.0f ? back[i] != 0.0f
+                                 : back[i] != with_index_bits(w[i], bits & low, s.index_bits);
     }
-  std::size_t mismatches = 0;  // every entry, stored as its weight with the index bits
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    std::uint32_t bits;
-    std::memcpy(&bits, &back[i], sizeof bits);
-    mismatches += w[i] == 0.0f ? back[i] != 0.0f : back[i] != with_index_bits(w[i], bits & 7u, 3);
+    CHECK(mismatches == 0);
+    // Random rows at 90% sparsity: each slot's one window load serves four registers of rows
+    // (entries per vector load: 1.3 for 8-row slots with a separate index load).
+    const double loads = double(s.slot_col0.size() * (1 + s.groups));
+    CHECK(double(m.nnz()) / loads > 2.0);
   }
-  CHECK(mismatches == 0);
-  // Random rows at 90% sparsity: each slot's one window load serves four registers of rows
-  // (entries per vector load: 1.3 for 8-row slots with a separate index load).
-  const double loads = double(s.slot_col0.size() * (1 + s.groups));
-  CHECK(double(m.nnz()) / loads > 2.0);
 }
 
 TEST_CASE("sparse kernels: a value with index bits is the nearest float that has them") {
@@ -167,20 +181,26 @@ TEST_CASE("sparse kernels: batch-1 product, every target, odd shapes, empty and 
           CAPTURE(rows);
           CAPTURE(cols);
           CAPTURE(b != nullptr);
-          std::vector<float> y(rows + 1, -7.0f);
-          fns.sparse_matvec(m, b, x.data(), y.data());
-          for (std::size_t r = 0; r < rows; ++r) {
-            double expected = b ? bias[r] : 0.0;
-            for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
-            CAPTURE(r);
-            CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
+          for (int kernel : {0, 1, 2}) {  // sparse_matvec; _act without, with ReLU
+            CAPTURE(kernel);
+            std::vector<float> y(rows + 1, -7.0f);
+            if (kernel == 0)
+              fns.sparse_matvec(m, b, x.data(), y.data());
+            else
+              fns.sparse_matvec_act(m, b, x.data(), y.data(), kernel == 2);
+            for (std::size_t r = 0; r < rows; ++r) {
+              double expected = b ? bias[r] : 0.0;
+              for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
+              if (kernel == 2) expected = std::max(expected, 0.0);
+              CAPTURE(r);
+              CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
+            }
+            CHECK(y[rows] == -7.0f);  // nothing written past the outputs
           }
-          CHECK(y[rows] == -7.0f);  // nothing written past the outputs
         }
     }
   }
 }
-
 
 TEST_CASE("sparse kernels: shifted rows (direct convolution), every target") {
   const std::size_t rows = 75, cols = 40;
@@ -348,7 +368,8 @@ TEST_CASE("sparse kernels: sampled dots (the weight gradient of sparse training)
       for (std::size_t r = 0; r < rows; ++r)
         for (auto j = m.row_ptr[r]; j < m.row_ptr[r + 1]; ++j) {
           double expected = 0.0;
-          for (std::size_t l = 0; l < L; ++l) expected += double(a[r * L + l]) * b[m.col[j] * L + l];
+          for (std::size_t l = 0; l < L; ++l)
+            expected += double(a[r * L + l]) * b[m.col[j] * L + l];
           CAPTURE(j);
           CHECK(out[j] == doctest::Approx(expected).epsilon(1e-5).scale(1.0));
         }

@@ -30,10 +30,6 @@ void add_bias(float* y, std::size_t rows, std::size_t n, const float* bias, bool
   }
 }
 
-void relu_in_place(float* y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] = std::max(y[i], 0.0f);
-}
-
 }  // namespace
 
 LinearOp::LinearOp(std::string name, Array weight, Array bias)
@@ -96,11 +92,9 @@ void DenseOp::run(Workspace& ws, std::size_t batch) {
   const float* x = ws.slot(in);  // (in, B)
   float* y = ws.slot(out);       // (out, B)
   if (path_ == KernelPath::sparse) {
-    if (batch > 1)  // the ReLU in the kernel's stores
-      return sparse_rows_strided(csr_, bias_.data(), x, batch, batch, y, batch, relu_);
-    sparse_matvec(csr_, bias_.data(), x, y);
-    if (relu_) relu_in_place(y, out_);
-    return;
+    if (batch == 1) return sparse_matvec_act(csr_, bias_.data(), x, y, relu_);
+    // The ReLU in the kernel's stores at every batch size.
+    return sparse_rows_strided(csr_, bias_.data(), x, batch, batch, y, batch, relu_);
   }
   if (batch == 1 && dense_kernel_ == DenseKernel::direct && !weight_t_.empty())
     return matvec_narrow(weight_t_.data(), out_, in_, bias_.data(), x, y, relu_);

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "infer/simple_ops.h"
+
 namespace poda {
 
 InferencePlan::InferencePlan(std::vector<std::unique_ptr<InferOp>> ops,
@@ -19,13 +21,54 @@ InferencePlan::InferencePlan(std::vector<std::unique_ptr<InferOp>> ops,
       dispatch_(dispatch) {
   for (auto& op : ops_)
     if (auto* linear = dynamic_cast<LinearOp*>(op.get())) linear_.push_back(linear);
+  find_batch1_views();
+}
+
+// A layout change at batch 1 ((1, n) and (n, 1) are the same memory) can let its output slot
+// point at its input when no later step writes either slot (the input may be the caller's),
+// and the plan's output does not end up on the caller's input (it must outlive it).
+void InferencePlan::find_batch1_views() {
+  view_at_batch1_.assign(ops_.size(), 0);
+  std::vector<int> root(slot_numel_.size());  // where each slot's values live at batch 1
+  for (std::size_t s = 0; s < root.size(); ++s) root[s] = int(s);
+  int last = -1;  // the view writing the output slot
+  for (std::size_t i = 0; i < ops_.size(); ++i) {
+    const InferOp& op = *ops_[i];
+    if (!dynamic_cast<const TransposeOp*>(&op) || op.rows != 1 || op.in == op.out) continue;
+    bool written = false;
+    for (std::size_t j = i + 1; j < ops_.size(); ++j)
+      written = written || ops_[j]->out == op.in || ops_[j]->out == op.out;
+    if (written) continue;
+    view_at_batch1_[i] = 1;
+    root[std::size_t(op.out)] = root[std::size_t(op.in)];
+    if (op.out == output_slot_) last = int(i);
+  }
+  if (last >= 0 && root[std::size_t(output_slot_)] == 0) view_at_batch1_[std::size_t(last)] = 0;
 }
 
 const float* InferencePlan::run(const float* x, std::size_t batch) {
   prepare(batch);
   ws_.slots[0] = const_cast<float*>(x);  // slot 0 is pinned: no step writes it
+  if (batch == 1) return run_batch1();
   for (auto& op : ops_) op->run(ws_, batch * op->rows);
   return ws_.slot(output_slot_);
+}
+
+// One sample: the layout changes as views (find_batch1_views), undone after the run so that
+// every other run (and the timing of the layers) sees each slot on its own buffer.
+const float* InferencePlan::run_batch1() {
+  for (std::size_t i = 0; i < ops_.size(); ++i) {
+    InferOp& op = *ops_[i];
+    if (view_at_batch1_[i])
+      ws_.slots[std::size_t(op.out)] = ws_.slots[std::size_t(op.in)];
+    else
+      op.run(ws_, op.rows);
+  }
+  const float* y = ws_.slot(output_slot_);
+  for (std::size_t i = 0; i < ops_.size(); ++i)
+    if (view_at_batch1_[i])
+      ws_.slots[std::size_t(ops_[i]->out)] = own_slots_[std::size_t(ops_[i]->out)];
+  return y;
 }
 
 Array InferencePlan::forward(const Array& x) {
@@ -54,6 +97,7 @@ void InferencePlan::allocate(std::size_t batch) {
     const auto address = reinterpret_cast<std::uintptr_t>(ws_.storage[i].data());
     ws_.slots[i] = ws_.storage[i].data() + (64 - address % 64) % 64 / sizeof(float);
   }
+  own_slots_ = ws_.slots;
   for (auto& op : ops_) op->reserve(batch * op->rows);
   calibration_input_.assign(numel(input_shape_) * batch, 0.5f);
   capacity_ = batch;
@@ -171,7 +215,8 @@ void InferencePlan::pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoi
 void InferencePlan::pick_int8_or_fp32(LinearOp& op, std::size_t batch, LayerChoice& c) {
   double best[2];
   op.set_path(KernelPath::dense);
-  time_alternating(op, ws_, batch, [&op](int v) { op.set_fp32_fallback(v == 1); }, best);
+  time_alternating(
+      op, ws_, batch, [&op](int v) { op.set_fp32_fallback(v == 1); }, best);
   c.int8_us = best[0];
   c.fp32_us = best[1];
   c.fp32 = c.fp32_us < c.int8_us;

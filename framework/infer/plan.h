@@ -85,6 +85,8 @@ class InferencePlan {
 
  private:
   void allocate(std::size_t batch);
+  void find_batch1_views();
+  const float* run_batch1();
   std::vector<LayerChoice> choose(std::size_t batch);
   LayerChoice choose_layer(LinearOp& op, std::size_t batch);
   void pick_dense_kernel(LinearOp& op, std::size_t batch, LayerChoice& c);
@@ -100,7 +102,11 @@ class InferencePlan {
   std::optional<DenseKernel> forced_dense_;
   std::optional<bool> forced_fp32_fallback_;
   Workspace ws_;
-  std::size_t capacity_ = 0;  // the batch the buffers hold
+  std::vector<float*> own_slots_;  // each slot's own buffer (ws_.slots after allocate)
+  // At batch 1 a layout change (TransposeOp) leaves the values where they are: these steps
+  // then point their output slot at their input instead of copying (find_batch1_views).
+  std::vector<char> view_at_batch1_;  // (steps)
+  std::size_t capacity_ = 0;          // the batch the buffers hold
   std::vector<std::pair<std::size_t, std::vector<LayerChoice>>> choices_;  // per batch size
   std::size_t applied_batch_ = 0;
   std::vector<float> calibration_input_;  // what the layers are timed on

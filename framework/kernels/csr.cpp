@@ -156,6 +156,7 @@ float with_index_bits(float v, unsigned index, int bits) {
 void add_matvec_slices(CsrMatrix& m) {
   m.slices = matvec_slices(m, 16, 32);
   m.slices8 = matvec_windows(m, 8, 8, 4);
+  m.slices16 = matvec_windows(m, 16, 16, 4);
 }
 
 }  // namespace poda

@@ -58,10 +58,10 @@ struct CsrMatrix {
   std::vector<std::int32_t> row_ptr;  // (rows + 1): row r holds entries [row_ptr[r], row_ptr[r+1])
   std::vector<std::uint16_t> col;     // (nnz)
   std::vector<float> val;             // (nnz)
-  // Empty unless add_matvec_slices() built them: 16 rows x 32 columns for the AVX-512
-  // kernel (vpermt2ps over two registers), 8 x 8 windows in slices of 4 x 8 rows for the AVX2
-  // kernel (vpermps over one).
-  MatvecSlices slices, slices8;
+  // Empty unless add_matvec_slices() built them: 16 rows x 32 columns for the AVX-512 grid
+  // kernel (vpermt2ps over two registers); windows in slices of 4 groups, 8 x 8 for the AVX2
+  // kernel (vpermps over one register) and 16 x 16 for the AVX-512 one (vpermps over one).
+  MatvecSlices slices, slices8, slices16;
 
   std::size_t nnz() const { return val.size(); }
   double density() const { return rows && cols ? double(nnz()) / double(rows * cols) : 0.0; }

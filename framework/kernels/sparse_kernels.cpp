@@ -16,7 +16,12 @@ const IsaTable<SparseKernels>& sparse_kernels() {
 }
 
 void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
-  sparse_kernels().active().sparse_matvec(w, bias, x, y);
+  sparse_kernels().active().sparse_matvec_act(w, bias, x, y, false);
+}
+
+void sparse_matvec_act(const CsrMatrix& w, const float* bias, const float* x, float* y,
+                       bool relu) {
+  sparse_kernels().active().sparse_matvec_act(w, bias, x, y, relu);
 }
 
 void sparse_rows_shifted(const CsrMatrix& w, const std::int32_t* col_offset,

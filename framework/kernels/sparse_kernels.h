@@ -12,6 +12,11 @@ namespace poda {
 // Sparse matrix-vector product, batch 1:
 //   y (rows) = bias (rows, or null) + w (rows, cols) · x (cols)
 void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y);
+// The same, then y = max(0, y) when relu, on the window slices of the active target's width
+// where add_matvec_slices built them (the bias and ReLU in the kernel's store): the batch-1
+// Dense of an inference plan. sparse_matvec above runs this with relu false.
+void sparse_matvec_act(const CsrMatrix& w, const float* bias, const float* x, float* y,
+                       bool relu);
 
 // Sparse rows times shifted vectors, vectorised along L: for every row r,
 //   y[r, 0:L) = bias[r] + Σ_j w.val[j] * x[row_base[r] + col_offset[w.col[j]] + 0:L)
@@ -47,6 +52,7 @@ struct SparseKernels {
   decltype(&poda::sparse_rows_strided) sparse_rows_strided;
   decltype(&poda::transpose) transpose;
   decltype(&poda::sampled_dots) sampled_dots;
+  decltype(&poda::sparse_matvec_act) sparse_matvec_act;
 };
 const IsaTable<SparseKernels>& sparse_kernels();
 

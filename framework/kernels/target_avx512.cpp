@@ -37,6 +37,7 @@ namespace poda::kernels::avx512 {
 #include "kernels/small_layer.inl"
 #include "kernels/sparse_grid.inl"
 #include "kernels/sparse.inl"
+#include "kernels/sparse_b1.inl"  // after sparse.inl: its window accumulation
 }  // namespace poda::kernels::avx512
 
 #pragma GCC pop_options
@@ -49,7 +50,8 @@ const DirectKernels direct_avx512{avx512::dense_rows_shifted, avx512::dense_matv
                                   avx512::max_pool2x2};
 const SparseKernels sparse_avx512{avx512::sparse_matvec, avx512::sparse_rows_shifted,
                                   avx512::sparse_rows_strided, avx512::transpose,
-                                  avx512::sampled_dots};
+                                  avx512::sampled_dots,
+                                  avx512::sparse_matvec_act};
 const BatchNormKernels batch_norm_avx512{avx512::bn_channel_sums, avx512::bn_channel_apply,
                                          avx512::bn_channel_param_sums,
                                          avx512::bn_channel_input_grad};
