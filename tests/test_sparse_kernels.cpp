@@ -51,10 +51,9 @@ TEST_CASE("sparse kernels: CSR keeps exactly the non-zeros") {
 }
 
 TEST_CASE("sparse kernels: matrix-vector product, every target, CSR and slices") {
-  // 150 rows end in a part-filled slice; 1000 and 1020 columns end in a block of 8 and of 28
-  // (of 32), 1020 in a block of 4 (of 8) that starts 4 columns early; 5 columns are fewer
-  // than an 8-column block, 20 fewer than a 32-column block (its second register part-filled),
-  // 40 a 32-column block that starts 24 columns early.
+  // 150 rows end in a part-filled slice; 1020 columns end in a window that starts 4 (of 8)
+  // or 12 (of 16) columns early; 5 columns are fewer than one window, 20 and 40 end in a
+  // window that starts early.
   const std::size_t rows = 150;
   for (std::size_t cols : {5, 20, 40, 1000, 1020}) {
     const std::vector<float> w = ragged_matrix(rows, cols, 2), x = random_vector(cols, 3),
@@ -62,26 +61,22 @@ TEST_CASE("sparse kernels: matrix-vector product, every target, CSR and slices")
     const CsrMatrix plain = csr_from_dense(w.data(), rows, cols);
     CsrMatrix sliced = plain;
     add_matvec_slices(sliced);
-    CHECK(sliced.slices.slice_ptr.size() == 11);
     CHECK(sliced.slices8.slice_ptr.size() == 6);   // slices of 4 x 8 rows
     CHECK(sliced.slices16.slice_ptr.size() == 4);  // slices of 4 x 16 rows
-    // sparse_matvec, then sparse_matvec_act without and with its ReLU.
+    // sparse_matvec_act without and with its ReLU, on the CSR loop and on the windows.
     for (const auto& [name, fns] : builds())
       for (const CsrMatrix* m : {&plain, static_cast<const CsrMatrix*>(&sliced)})
-        for (int kernel : {0, 1, 2}) {
+        for (bool relu : {false, true}) {
           CAPTURE(name);
           CAPTURE(cols);
-          CAPTURE(m->slices.empty());
-          CAPTURE(kernel);
+          CAPTURE(m->slices8.empty());
+          CAPTURE(relu);
           std::vector<float> y(rows);
-          if (kernel == 0)
-            fns.sparse_matvec(*m, bias.data(), x.data(), y.data());
-          else
-            fns.sparse_matvec_act(*m, bias.data(), x.data(), y.data(), kernel == 2);
+          fns.sparse_matvec_act(*m, bias.data(), x.data(), y.data(), relu);
           for (std::size_t r = 0; r < rows; ++r) {
             double expected = bias[r];
             for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
-            if (kernel == 2) expected = std::max(expected, 0.0);
+            if (relu) expected = std::max(expected, 0.0);
             CAPTURE(r);
             CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
           }
@@ -181,17 +176,14 @@ TEST_CASE("sparse kernels: batch-1 product, every target, odd shapes, empty and 
           CAPTURE(rows);
           CAPTURE(cols);
           CAPTURE(b != nullptr);
-          for (int kernel : {0, 1, 2}) {  // sparse_matvec; _act without, with ReLU
-            CAPTURE(kernel);
+          for (bool relu : {false, true}) {
+            CAPTURE(relu);
             std::vector<float> y(rows + 1, -7.0f);
-            if (kernel == 0)
-              fns.sparse_matvec(m, b, x.data(), y.data());
-            else
-              fns.sparse_matvec_act(m, b, x.data(), y.data(), kernel == 2);
+            fns.sparse_matvec_act(m, b, x.data(), y.data(), relu);
             for (std::size_t r = 0; r < rows; ++r) {
               double expected = b ? bias[r] : 0.0;
               for (std::size_t c = 0; c < cols; ++c) expected += double(w[r * cols + c]) * x[c];
-              if (kernel == 2) expected = std::max(expected, 0.0);
+              if (relu) expected = std::max(expected, 0.0);
               CAPTURE(r);
               CHECK(y[r] == doctest::Approx(expected).epsilon(1e-5));
             }

@@ -33,49 +33,6 @@ namespace {
 
 constexpr std::size_t max_lanes = 64;  // rows of a slice: lanes, or lanes * groups
 
-// Appends the blocks of rows [r0, r0 + n) to s (n <= s.lanes).
-void add_slice(const CsrMatrix& m, std::size_t r0, std::size_t n, MatvecSlices& s) {
-  const std::size_t lanes = s.lanes, width = s.block_cols;
-  std::array<std::int32_t, max_lanes> cursor{}, end{};
-  for (std::size_t l = 0; l < n; ++l) cursor[l] = m.row_ptr[r0 + l];
-  for (std::size_t col0 = 0; col0 < m.cols; col0 += width) {
-    std::int32_t slots = 0;  // the longest row's entries in [col0, col0 + width)
-    for (std::size_t l = 0; l < n; ++l) {
-      std::int32_t e = cursor[l];
-      while (e < m.row_ptr[r0 + l + 1] && m.col[e] < col0 + width) ++e;
-      end[l] = e;
-      slots = std::max(slots, e - cursor[l]);
-    }
-    if (slots == 0) continue;
-    const std::size_t start = m.cols >= width ? std::min(col0, m.cols - width) : col0;
-    s.blocks.push_back({std::uint32_t(start), std::uint32_t(slots)});
-    s.slot_col0.insert(s.slot_col0.end(), slots, std::uint16_t(start));
-    const std::size_t base = s.val.size();
-    s.val.resize(base + slots * lanes, 0.0f);
-    s.idx.resize(base + slots * lanes, 0);
-    for (std::size_t l = 0; l < n; ++l)
-      for (std::int32_t k = 0; k < end[l] - cursor[l]; ++k) {
-        s.val[base + k * lanes + l] = m.val[cursor[l] + k];
-        s.idx[base + k * lanes + l] = std::uint8_t(m.col[cursor[l] + k] - start);
-      }
-    cursor = end;
-  }
-}
-
-MatvecSlices matvec_slices(const CsrMatrix& m, std::size_t lanes, std::size_t block_cols) {
-  MatvecSlices s;
-  s.lanes = lanes;
-  s.block_cols = block_cols;
-  s.slice_ptr.push_back(0);
-  s.slice_slots.push_back(0);
-  for (std::size_t r0 = 0; r0 < m.rows; r0 += lanes) {
-    add_slice(m, r0, std::min(lanes, m.rows - r0), s);
-    s.slice_ptr.push_back(std::uint32_t(s.blocks.size()));
-    s.slice_slots.push_back(std::uint32_t(s.slot_col0.size()));
-  }
-  return s;
-}
-
 // One slot of rows [r0, r0 + n) in windows (see MatvecSlices): the window starts at the
 // smallest column any row has left (moved back to cols - width at the right edge), and every
 // row whose next entry lies in it gives that entry to its lane. Returns false when none is left.
@@ -154,7 +111,6 @@ float with_index_bits(float v, unsigned index, int bits) {
 }
 
 void add_matvec_slices(CsrMatrix& m) {
-  m.slices = matvec_slices(m, 16, 32);
   m.slices8 = matvec_windows(m, 8, 8, 4);
   m.slices16 = matvec_windows(m, 16, 16, 4);
 }

@@ -10,29 +10,23 @@
 
 namespace poda {
 
-// A batch-1 layout of the same non-zeros (add_matvec_slices): rows in slices of `lanes`, one
-// row per vector lane; columns in blocks of `block_cols` whose inputs fit in one or two
-// registers, so a non-zero's input is looked up by a permute from an 8-bit in-block index
-// instead of a gather (gathers measured slower than scalar loads on Zen 3 and Zen 5). In a
-// block, a slice stores as many slots of `lanes` entries as its longest row has entries
-// there; shorter rows are padded with zero values. A last, partial block starts at
-// cols - block_cols instead (when cols >= block_cols), so its inputs load without a mask.
-// The window form (windows = true, the 8 x 8 layout) drops the fixed grid: each slot has its
-// own window of block_cols columns, starting at the smallest column its slice has left, and
-// takes each row's next entry if it lies in the window. A grid block's slot count is its
-// fullest row's, so most of its lanes are padding; windows that follow the entries leave less
-// (random rows at 90% sparsity: lanes 49% full against 37%, at 95% 36% against 28%).
-//
-// The window form groups `groups` slices of `lanes` rows (rows r0 + g * lanes + l, lane l of
-// group g) under one window per slot: a slot holds groups * lanes entries, the window then
-// serves several registers of rows for one load of its inputs (on random 90% sparse rows the
-// lanes of four groups fill 37% against 49% for one, but each load serves more entries).
-// The window form also stores each entry's in-window index in its value's lowest
-// index_bits = log2(block_cols) mantissa bits (the weight rounded to the nearest float with
-// those bits, a relative change of at most 2^-21): the kernel then loads one register per slot
-// for both, and a permute reads only those bits of its index lanes. Its slots cost about the
-// same whatever their fill and the loads set their pace (bench_sparse_matvec), so one load
-// fewer per slot is the cheapest slot. Padding lanes stay +0 (index 0).
+// A batch-1 layout of the same non-zeros (add_matvec_slices): windows. Rows in slices of
+// `groups` registers of `lanes` rows (rows r0 + g * lanes + l, lane l of group g); each slot
+// has its own window of block_cols columns, starting at the smallest column its slice has
+// left (moved back to cols - block_cols at the right edge, so its inputs load without a
+// mask), and takes each row's next entry if it lies in the window; shorter rows are padded
+// with zero values. A non-zero's input is then looked up by a permute of the window's inputs
+// instead of a gather (gathers measured slower than scalar loads on Zen 3 and Zen 5), and one
+// load of a window serves `groups` registers of rows (on random 90% sparse rows the lanes of
+// four groups fill 37% against 49% for one, but each load serves more entries). Windows that
+// follow the entries leave less padding than a fixed grid of column blocks (lanes 49% against
+// 37% full at 90% sparsity, 36% against 28% at 95%; the grid was removed).
+// Each entry's in-window index is stored in its value's lowest index_bits = log2(block_cols)
+// mantissa bits (the weight rounded to the nearest float with those bits, a relative change of
+// at most 2^-21): the kernel loads one register per slot for both, and a permute reads only
+// those bits of its index lanes. Slots cost about the same whatever their fill and the loads
+// set their pace (bench_sparse_matvec), so one load fewer per slot is the cheapest slot.
+// Padding lanes stay +0 (index 0).
 struct MatvecSlices {
   struct Block {
     std::uint32_t col0, slots;  // first column; slots of `lanes` entries
@@ -58,10 +52,9 @@ struct CsrMatrix {
   std::vector<std::int32_t> row_ptr;  // (rows + 1): row r holds entries [row_ptr[r], row_ptr[r+1])
   std::vector<std::uint16_t> col;     // (nnz)
   std::vector<float> val;             // (nnz)
-  // Empty unless add_matvec_slices() built them: 16 rows x 32 columns for the AVX-512 grid
-  // kernel (vpermt2ps over two registers); windows in slices of 4 groups, 8 x 8 for the AVX2
-  // kernel (vpermps over one register) and 16 x 16 for the AVX-512 one (vpermps over one).
-  MatvecSlices slices, slices8, slices16;
+  // Empty unless add_matvec_slices() built them: windows in slices of 4 groups, 8 x 8 for the
+  // AVX2 kernel and 16 x 16 for the AVX-512 one (vpermps over one register).
+  MatvecSlices slices8, slices16;
 
   std::size_t nnz() const { return val.size(); }
   double density() const { return rows && cols ? double(nnz()) / double(rows * cols) : 0.0; }
@@ -79,7 +72,7 @@ constexpr std::size_t max_csr_cols = 65536;
 // when cols exceeds max_csr_cols.
 CsrMatrix csr_from_dense(const float* w, std::size_t rows, std::size_t cols);
 
-// Builds m.slices and m.slices8 from m's rows (for layers that run at batch 1: Dense).
+// Builds m.slices8 and m.slices16 from m's rows (for layers that run at batch 1: Dense).
 void add_matvec_slices(CsrMatrix& m);
 
 // The float nearest to v whose lowest `bits` mantissa bits are `index` (index < 2^bits), its

@@ -81,14 +81,3 @@ inline void transpose_block(const float* src, std::size_t lds, float* dst, std::
     vstore(dst + (i + 4) * ldd, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
   }
 }
-
-// (x[idx[0]], ..., x[idx[W-1]]) for x = (lo, hi) and indices below 2W. No one-instruction
-// form here: the sparse batch-1 kernel does not take the 16 x 32 grid (only AVX-512 does).
-constexpr bool has_permute2 = false;
-inline V vpermute2(V lo, V hi, const std::uint8_t* idx) {
-  float x[2 * W], picked[W];
-  vstore(x, lo);
-  vstore(x + W, hi);
-  for (std::size_t i = 0; i < W; ++i) picked[i] = x[idx[i]];
-  return vload(picked);
-}

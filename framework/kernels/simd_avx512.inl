@@ -30,14 +30,8 @@ inline V vselect_positive(V z, V g) {
   return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_NLE_UQ), g);
 }
 
-// 16 8-bit indices widened to the 32-bit lanes of a permute.
-inline __m512i permute_index(const std::uint8_t* idx) {
-  return _mm512_maskz_cvtepu8_epi32(all_lanes,
-                                    _mm_loadu_si128(reinterpret_cast<const __m128i*>(idx)));
-}
 // (table[k0 & 15], ..., table[k15 & 15]) for k the bits of key's lanes: one vpermps, which
 // reads only those four bits (the window slices keep a weight's index there, kernels/csr.h).
-// The sparse batch-1 kernel takes the two-register grid below on this target, not the windows.
 constexpr bool has_permute = true;
 inline V vpermute_low_bits(V table, V key) {
   return _mm512_maskz_permutexvar_ps(all_lanes, _mm512_castps_si512(key), table);
@@ -46,12 +40,6 @@ inline V vpermute_low_bits(V table, V key) {
 inline V vkeep(V v) {
   __asm__("" : "+v"(v));
   return v;
-}
-// (x[idx[0]], ..., x[idx[W-1]]) for x = (lo, hi), 2W floats, and indices below 2W: one
-// vpermt2ps, so the sparse batch-1 kernel takes the 16 x 32 grid layout (kernels/csr.h).
-constexpr bool has_permute2 = true;
-inline V vpermute2(V lo, V hi, const std::uint8_t* idx) {
-  return _mm512_permutex2var_ps(lo, permute_index(idx), hi);
 }
 
 // The first min(n, W) lanes.

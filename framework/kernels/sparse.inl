@@ -1,5 +1,5 @@
 // The sparse kernels (kernels/sparse_kernels.h), written once over the vector layer and
-// compiled for each kernel target (see kernels/direct.inl), after kernels/sparse_grid.inl.
+// compiled for each kernel target (see kernels/direct.inl).
 
 // Where column c of a row starts: a table (convolutions) or c * stride (batched Dense).
 struct TableOffset {
@@ -221,50 +221,7 @@ inline void window_groups(const float* val, std::size_t stride, const std::uint1
   }
 }
 
-// y (rows) = bias + w · x on slices of groups x W rows and windows of W columns (kernels/csr.h,
-// w.slices8 when W is 8): a group's rows side by side in a register; a slot loads its window's W inputs
-// once and picks each lane's by one permute per group. One loop over the slice's slots (no
-// branch on how many slots share a window); a last, part-filled slice runs only the groups
-// it has rows in.
-constexpr std::size_t max_window_groups = 4;
-void sliced_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
-  const MatvecSlices& s = w.slices8;
-  const std::size_t stride = s.groups * W, slice_rows = stride;
-  const float* val = s.val.data();  // (slots, groups * W), indices in the low bits
-  const std::uint16_t* col0 = s.slot_col0.data();
-  for (std::size_t sl = 0; sl + 1 < s.slice_slots.size(); ++sl) {
-    const std::size_t r0 = sl * slice_rows, n = std::min(slice_rows, w.rows - r0);
-    const std::size_t groups = (n + W - 1) / W, k = s.slice_slots[sl], end = s.slice_slots[sl + 1];
-    V sum[max_window_groups];
-    if (groups == 4)
-      window_groups<4>(val, stride, col0, k, end, x, sum);
-    else if (groups == 3)
-      window_groups<3>(val, stride, col0, k, end, x, sum);
-    else if (groups == 2)
-      window_groups<2>(val, stride, col0, k, end, x, sum);
-    else
-      window_groups<1>(val, stride, col0, k, end, x, sum);
-    for (std::size_t g = 0; g < groups; ++g) {
-      const std::size_t rg = r0 + g * W, m = n - g * W;  // rows in this group: min(m, W)
-      if (m >= W)
-        vstore(y + rg, bias ? vadd(sum[g], vload(bias + rg)) : sum[g]);
-      else
-        vstore_n(y + rg, bias ? vadd(sum[g], vload_n(bias + rg, m)) : sum[g], m);
-    }
-  }
-}
-
-// Batch 1: the slices where the target permutes a register in one instruction and the layer
-// built them for its width (Dense does), else the CSR loop. AVX-512 takes the 16 x 32 grid.
-void sparse_matvec(const CsrMatrix& w, const float* bias, const float* x, float* y) {
-  if (has_permute2 && w.slices.lanes == W && w.slices.block_cols == 2 * W)
-    return sliced_matvec_grid(w, bias, x, y);
-  const MatvecSlices& s = w.slices8;
-  if (has_permute && s.lanes == W && s.block_cols == W && (std::size_t(1) << s.index_bits) == W &&
-      s.groups >= 1 && s.groups <= max_window_groups && w.cols >= W)
-    return sliced_matvec(w, bias, x, y);
-  csr_matvec(w, bias, x, y);
-}
+constexpr std::size_t max_window_groups = 4;  // of window_groups' G
 
 // dst (cols, rows) = src (rows, cols)ᵀ: W x W blocks transposed in registers, in tiles of
 // source and destination rows that stay in L1; the edges (rows or columns past the last

@@ -30,7 +30,7 @@ inline const MatvecSlices* target_windows(const CsrMatrix& w) {
   return fits ? &s : nullptr;
 }
 
-// y (rows) = act(bias + w · x) on window slices s (see sliced_matvec in kernels/sparse.inl):
+// y (rows) = act(bias + w · x) on window slices s (kernels/csr.h, window_groups in sparse.inl):
 // each slice's groups of W rows summed over its slots, stored with the bias and ReLU.
 void window_matvec(const CsrMatrix& w, const MatvecSlices& s, const float* bias, const float* x,
                    float* y, bool relu) {
@@ -54,10 +54,10 @@ void window_matvec(const CsrMatrix& w, const MatvecSlices& s, const float* bias,
   }
 }
 
-// The target's window slices where the layer built them (Dense does), else sparse_matvec
-// (the AVX-512 grid or the CSR loop) and a ReLU pass.
+// The target's window slices where the layer built them (Dense does), else the CSR loop and a
+// ReLU pass.
 void sparse_matvec_act(const CsrMatrix& w, const float* bias, const float* x, float* y, bool relu) {
   if (const MatvecSlices* s = target_windows(w)) return window_matvec(w, *s, bias, x, y, relu);
-  (sparse_matvec)(w, bias, x, y);  // this target's (the parentheses keep poda:: out of the lookup)
+  csr_matvec(w, bias, x, y);
   if (relu) relu_rows(y, w.rows);
 }

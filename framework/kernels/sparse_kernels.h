@@ -47,7 +47,6 @@ void sampled_dots(const CsrMatrix& w, const float* a, const float* b, std::size_
 // The builds of these kernels, one per target (kernels/isa.h); the functions above run the
 // active target's.
 struct SparseKernels {
-  decltype(&poda::sparse_matvec) sparse_matvec;
   decltype(&poda::sparse_rows_shifted) sparse_rows_shifted;
   decltype(&poda::sparse_rows_strided) sparse_rows_strided;
   decltype(&poda::transpose) transpose;

@@ -35,7 +35,6 @@ namespace poda::kernels::avx2 {
 #include "kernels/shifted_dots.inl"
 #include "kernels/conv_rows.inl"  // after shifted_dots.inl: its block sizes
 #include "kernels/small_layer.inl"
-#include "kernels/sparse_grid.inl"
 #include "kernels/sparse.inl"
 #include "kernels/sparse_b1.inl"  // after sparse.inl: its window accumulation
 }  // namespace poda::kernels::avx2
@@ -46,10 +45,8 @@ namespace poda::kernels {
 
 const DenseBatchKernels dense_batch_avx2{std::size_t(avx2::dense_batch_rows), avx2::dense_batch};
 const DirectKernels direct_avx2{avx2::dense_rows_shifted, avx2::dense_matvec, avx2::max_pool2x2};
-const SparseKernels sparse_avx2{avx2::sparse_matvec, avx2::sparse_rows_shifted,
-                                avx2::sparse_rows_strided, avx2::transpose,
-                                avx2::sampled_dots,
-                                avx2::sparse_matvec_act};
+const SparseKernels sparse_avx2{avx2::sparse_rows_shifted, avx2::sparse_rows_strided,
+                                avx2::transpose, avx2::sampled_dots, avx2::sparse_matvec_act};
 const BatchNormKernels batch_norm_avx2{avx2::bn_channel_sums, avx2::bn_channel_apply,
                                        avx2::bn_channel_param_sums,
                                        avx2::bn_channel_input_grad};

@@ -35,7 +35,6 @@ namespace poda::kernels::avx512 {
 #include "kernels/shifted_dots.inl"
 #include "kernels/conv_rows.inl"  // after shifted_dots.inl: its block sizes
 #include "kernels/small_layer.inl"
-#include "kernels/sparse_grid.inl"
 #include "kernels/sparse.inl"
 #include "kernels/sparse_b1.inl"  // after sparse.inl: its window accumulation
 }  // namespace poda::kernels::avx512
@@ -48,10 +47,8 @@ const DenseBatchKernels dense_batch_avx512{std::size_t(avx512::dense_batch_rows)
                                            avx512::dense_batch};
 const DirectKernels direct_avx512{avx512::dense_rows_shifted, avx512::dense_matvec,
                                   avx512::max_pool2x2};
-const SparseKernels sparse_avx512{avx512::sparse_matvec, avx512::sparse_rows_shifted,
-                                  avx512::sparse_rows_strided, avx512::transpose,
-                                  avx512::sampled_dots,
-                                  avx512::sparse_matvec_act};
+const SparseKernels sparse_avx512{avx512::sparse_rows_shifted, avx512::sparse_rows_strided,
+                                  avx512::transpose, avx512::sampled_dots, avx512::sparse_matvec_act};
 const BatchNormKernels batch_norm_avx512{avx512::bn_channel_sums, avx512::bn_channel_apply,
                                          avx512::bn_channel_param_sums,
                                          avx512::bn_channel_input_grad};

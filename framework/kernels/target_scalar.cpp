@@ -36,7 +36,6 @@ namespace poda::kernels::scalar {
 #include "kernels/shifted_dots.inl"
 #include "kernels/conv_rows.inl"  // after shifted_dots.inl: its block sizes
 #include "kernels/small_layer.inl"
-#include "kernels/sparse_grid.inl"
 #include "kernels/sparse.inl"
 #include "kernels/sparse_b1.inl"  // after sparse.inl: its window accumulation
 }  // namespace poda::kernels::scalar
@@ -47,10 +46,8 @@ const DenseBatchKernels dense_batch_scalar{std::size_t(scalar::dense_batch_rows)
                                            scalar::dense_batch};
 const DirectKernels direct_scalar{scalar::dense_rows_shifted, scalar::dense_matvec,
                                   scalar::max_pool2x2};
-const SparseKernels sparse_scalar{scalar::sparse_matvec, scalar::sparse_rows_shifted,
-                                  scalar::sparse_rows_strided, scalar::transpose,
-                                  scalar::sampled_dots,
-                                  scalar::sparse_matvec_act};
+const SparseKernels sparse_scalar{scalar::sparse_rows_shifted, scalar::sparse_rows_strided,
+                                  scalar::transpose, scalar::sampled_dots, scalar::sparse_matvec_act};
 const BatchNormKernels batch_norm_scalar{scalar::bn_channel_sums, scalar::bn_channel_apply,
                                        scalar::bn_channel_param_sums,
                                        scalar::bn_channel_input_grad};
