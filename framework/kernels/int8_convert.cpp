@@ -67,6 +67,7 @@ void dequantize_span_scalar(const std::int32_t* acc, std::size_t count, const fl
 // within kNearTie = 2^-12 of one (about 1 lane in 2,000 of random values) runs the exact
 // scalar quantizer instead. Scales whose reciprocal is not a normal float run it throughout.
 // NaN and infinities take the same min/max as clamped_level.
+#if defined(__x86_64__) && defined(__GNUC__)
 namespace {
 
 constexpr float kNearTie = 1.0f / 4096.0f;
@@ -80,7 +81,6 @@ bool reciprocal_is_safe(float scale) {
 
 }  // namespace
 
-#if defined(__x86_64__) && defined(__GNUC__)
 // 16 at a time (two ymm), so one test and one store of 16 bytes serve both halves.
 __attribute__((target("avx2"))) void quantize_activations_avx2(const float* x, std::size_t n,
                                                                float scale, int zero_point,
