@@ -35,25 +35,33 @@ std::vector<float> awkward_inputs(float scale, int zero_point) {
   return x;
 }
 
+// quantize_activations on every target gives quantize_uint8's levels for x.
+void check_levels_on_every_target(const std::vector<float>& x, float scale, int zero_point) {
+  std::vector<std::uint8_t> want(x.size());
+  quantize_uint8(x.data(), x.size(), scale, zero_point, want.data());
+  for (KernelIsa isa : kernel_isas()) {
+    CAPTURE(kernel_isa_name(isa));
+    CAPTURE(scale);
+    CAPTURE(zero_point);
+    IsaScope scope(isa);
+    std::vector<std::uint8_t> got(x.size(), 99);
+    quantize_activations(x.data(), x.size(), scale, zero_point, got.data());
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) bad += got[i] != want[i];
+    CHECK(bad == 0);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("quantize_activations: every path gives quantize_uint8's levels") {
   for (const auto& [scale, zero_point] : {std::pair{0.02f, 0}, std::pair{0.0371f, 128},
                                           std::pair{1.0f, 255}, std::pair{3e-5f, 17}}) {
     const std::vector<float> x = awkward_inputs(scale, zero_point);
-    std::vector<std::uint8_t> want(x.size());
-    quantize_uint8(x.data(), x.size(), scale, zero_point, want.data());
-    for (KernelIsa isa : kernel_isas()) {
-      CAPTURE(kernel_isa_name(isa));
-      CAPTURE(scale);
-      IsaScope scope(isa);
-      std::vector<std::uint8_t> got(x.size(), 99);
-      quantize_activations(x.data(), x.size(), scale, zero_point, got.data());
-      std::size_t bad = 0;
-      for (std::size_t i = 0; i < x.size(); ++i) bad += got[i] != want[i];
-      CHECK(bad == 0);
-      CHECK(got[4] == 0);  // NaN -> level 0
-    }
+    std::uint8_t nan_level = 99;  // x[4] is NaN
+    quantize_uint8(x.data() + 4, 1, scale, zero_point, &nan_level);
+    CHECK(nan_level == 0);
+    check_levels_on_every_target(x, scale, zero_point);
   }
 }
 
@@ -79,19 +87,7 @@ TEST_CASE("quantize_activations: values a few ulps from a rounding tie keep thei
       }
       x.push_back(static_cast<float>(k) * scale);  // a level itself
     }
-    std::vector<std::uint8_t> want(x.size());
-    quantize_uint8(x.data(), x.size(), scale, zero_point, want.data());
-    for (KernelIsa isa : kernel_isas()) {
-      CAPTURE(kernel_isa_name(isa));
-      CAPTURE(scale);
-      CAPTURE(zero_point);
-      IsaScope scope(isa);
-      std::vector<std::uint8_t> got(x.size(), 99);
-      quantize_activations(x.data(), x.size(), scale, zero_point, got.data());
-      std::size_t bad = 0;
-      for (std::size_t i = 0; i < x.size(); ++i) bad += got[i] != want[i];
-      CHECK(bad == 0);
-    }
+    check_levels_on_every_target(x, scale, zero_point);
   }
 }
 

@@ -32,6 +32,41 @@ std::vector<std::pair<const char*, SparseKernels>> builds() {
   return poda::testing::builds_of(sparse_kernels());
 }
 
+// Every target's sparse_rows_strided on m (the non-zeros of w (rows, cols)) against w · x in
+// double, with and without `bias` and ReLU; lanes of y past L stay untouched.
+void check_strided_rows(const CsrMatrix& m, const std::vector<float>& w,
+                        const std::vector<float>& bias, const std::vector<float>& x,
+                        std::size_t ldx, std::size_t L, std::size_t ldy) {
+  const std::size_t rows = m.rows, cols = m.cols;
+  std::vector<double> dense(rows * L);  // w · x
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c)
+      if (const double v = w[r * cols + c]; v != 0.0)
+        for (std::size_t p = 0; p < L; ++p) dense[r * L + p] += v * x[c * ldx + p];
+  for (const auto& [name, fns] : builds())
+    for (const float* b : {static_cast<const float*>(nullptr), bias.data()})
+      for (bool relu : {false, true}) {
+        CAPTURE(name);
+        CAPTURE(L);
+        CAPTURE(b != nullptr);
+        CAPTURE(relu);
+        std::vector<float> y(rows * ldy, -7.0f);
+        fns.sparse_rows_strided(m, b, x.data(), ldx, L, y.data(), ldy, relu);
+        std::size_t wrong = 0;
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t p = 0; p < ldy; ++p) {
+            if (p >= L) {
+              wrong += y[r * ldy + p] != -7.0f;
+              continue;
+            }
+            double expected = dense[r * L + p] + (b ? b[r] : 0.0);
+            if (relu) expected = std::max(expected, 0.0);
+            wrong += !(std::abs(y[r * ldy + p] - expected) <= 1e-5 * (1.0 + std::abs(expected)));
+          }
+        CHECK(wrong == 0);
+      }
+}
+
 }  // namespace
 
 TEST_CASE("sparse kernels: CSR keeps exactly the non-zeros") {
@@ -231,29 +266,7 @@ TEST_CASE("sparse kernels: strided rows (a batched Dense layer), every target") 
   const CsrMatrix m = csr_from_dense(w.data(), rows, cols);
   for (std::size_t L : {1, 5, 8, 9, 32, 33, 64, 71}) {
     const std::size_t ldx = L + 2, ldy = L + 3;
-    const std::vector<float> x = random_vector(cols * ldx, 10);
-    for (const auto& [name, fns] : builds())
-      for (const float* b : {static_cast<const float*>(nullptr), bias.data()})
-        for (bool relu : {false, true}) {
-          CAPTURE(name);
-          CAPTURE(L);
-          CAPTURE(b != nullptr);
-          CAPTURE(relu);
-          std::vector<float> y(rows * ldy, -7.0f);
-          fns.sparse_rows_strided(m, b, x.data(), ldx, L, y.data(), ldy, relu);
-          for (std::size_t r = 0; r < rows; ++r)
-            for (std::size_t p = 0; p < ldy; ++p) {
-              if (p >= L) {
-                CHECK(y[r * ldy + p] == -7.0f);
-                continue;
-              }
-              double expected = b ? b[r] : 0.0;
-              for (std::size_t c = 0; c < cols; ++c)
-                expected += double(w[r * cols + c]) * x[c * ldx + p];
-              if (relu) expected = std::max(expected, 0.0);
-              CHECK(y[r * ldy + p] == doctest::Approx(expected).epsilon(1e-5));
-            }
-        }
+    check_strided_rows(m, w, bias, random_vector(cols * ldx, 10), ldx, L, ldy);
   }
 }
 
@@ -278,34 +291,7 @@ TEST_CASE("sparse kernels: strided rows on wide layers (column blocks), every ta
   const CsrMatrix m = csr_from_dense(w.data(), rows, cols);
   for (std::size_t L : {64, 96, 128}) {
     const std::size_t ldx = L + 16, ldy = L + 5;
-    const std::vector<float> x = random_vector(cols * ldx, 13);
-    std::vector<double> dense(rows * L);  // w · x, double
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t c = 0; c < cols; ++c)
-        if (const double v = w[r * cols + c]; v != 0.0)
-          for (std::size_t p = 0; p < L; ++p) dense[r * L + p] += v * x[c * ldx + p];
-    for (const auto& [name, fns] : builds())
-      for (const float* b : {static_cast<const float*>(nullptr), bias.data()})
-        for (bool relu : {false, true}) {
-          CAPTURE(name);
-          CAPTURE(L);
-          CAPTURE(b != nullptr);
-          CAPTURE(relu);
-          std::vector<float> y(rows * ldy, -7.0f);
-          fns.sparse_rows_strided(m, b, x.data(), ldx, L, y.data(), ldy, relu);
-          std::size_t wrong = 0;
-          for (std::size_t r = 0; r < rows; ++r)
-            for (std::size_t p = 0; p < ldy; ++p) {
-              if (p >= L) {
-                wrong += y[r * ldy + p] != -7.0f;
-                continue;
-              }
-              double expected = dense[r * L + p] + (b ? b[r] : 0.0);
-              if (relu) expected = std::max(expected, 0.0);
-              wrong += !(std::abs(y[r * ldy + p] - expected) <= 1e-5 * (1.0 + std::abs(expected)));
-            }
-          CHECK(wrong == 0);
-        }
+    check_strided_rows(m, w, bias, random_vector(cols * ldx, 13), ldx, L, ldy);
   }
 }
 
